@@ -16,7 +16,6 @@ import dev.vigil.ingest.remote.RemoteWriteDecoder;
 import dev.vigil.ingest.text.Bodies;
 import dev.vigil.ingest.text.ExpositionFormat;
 import dev.vigil.ingest.text.MalformedBodyException;
-import dev.vigil.ingest.text.SeriesCache;
 import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.AppendRejectedException;
 import dev.vigil.tsdb.Appender;
@@ -154,7 +153,7 @@ public final class PushApi {
             return;
         }
         PushBody body = new PushBody(groups.options());
-        SeriesCache cache = null;
+        boolean textPush = false;
         try {
             try {
                 InputStream in = Bodies.decode(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
@@ -165,8 +164,10 @@ public final class PushApi {
                         protoParsers.get().parse(bb.b, 0, bb.len, body);
                     } else {
                         // The group's own cache: its series come in the same order every push.
-                        cache = groups.takeParseCache(key);
-                        textParsers.get().parse(bb.b, 0, bb.len, body, cache);
+                        textPush = true;
+                        try (PushGroups.ParseLease lease = groups.parseLease(key)) {
+                            textParsers.get().parse(bb.b, 0, bb.len, body, lease.cache());
+                        }
                     }
                 } finally {
                     bb.trim();
@@ -191,8 +192,8 @@ public final class PushApi {
                 return;
             }
         } finally {
-            if (cache != null) {
-                groups.returnParseCache(key, cache);
+            if (textPush) {
+                groups.releaseParseCacheIfNoGroup(key);
             }
         }
         ex.setStatusCode(StatusCodes.OK);
