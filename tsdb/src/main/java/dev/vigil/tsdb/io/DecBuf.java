@@ -64,7 +64,7 @@ public final class DecBuf {
 
     public String getString() {
         long n = getUvarint();
-        if (n > Integer.MAX_VALUE) {
+        if (n < 0 || n > Integer.MAX_VALUE) {
             throw new CorruptException("string too long at " + pos);
         }
         need((int) n);

@@ -34,11 +34,14 @@ public final class IndexReader {
         final String[] values;
         final int[] offsets;
         final int[] lengths;
+        /** Postings already validated (a benign race: validating twice is harmless). */
+        final boolean[] checked;
 
         Values(int n) {
             values = new String[n];
             offsets = new int[n];
             lengths = new int[n];
+            checked = new boolean[n];
         }
 
         public int size() {
@@ -140,6 +143,11 @@ public final class IndexReader {
         return new IndexReader(fs.mapReadOnly(file));
     }
 
+    /** Reads an index held in {@code bytes} (for tests: no file needed). */
+    static IndexReader read(ByteBuffer bytes) {
+        return new IndexReader(bytes);
+    }
+
     private int crc(int at, int len) {
         CRC32C crc = new CRC32C();
         ByteBuffer b = map.duplicate();
@@ -171,11 +179,24 @@ public final class IndexReader {
         ByteBuffer b = map.duplicate();
         int at = postingsAt + v.offsets[i];
         b.position(at).limit(at + v.lengths[i]);
+        ImmutableRoaringBitmap bm;
         try {
-            return new ImmutableRoaringBitmap(b.slice());
+            bm = new ImmutableRoaringBitmap(b.slice());
+            if (!v.checked[i]) {
+                // The CRC only says the bytes are as written. A bitmap whose containers reach past
+                // its bytes, or are unsorted, would otherwise fail deep inside a query; checked once.
+                if (bm.serializedSizeInBytes() != v.lengths[i] || !bm.validate()
+                        || !bm.isEmpty() && Integer.toUnsignedLong(bm.last()) >= seriesCount) {
+                    throw new MalformedException("index: postings of " + v.values[i] + " malformed");
+                }
+                v.checked[i] = true;
+            }
+        } catch (MalformedException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new MalformedException("index: postings of " + v.values[i] + " undecodable", e);
         }
+        return bm;
     }
 
     /** The series having {@code name=value}, or null when none. */

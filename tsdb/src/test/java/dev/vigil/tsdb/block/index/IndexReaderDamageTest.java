@@ -1,0 +1,68 @@
+package dev.vigil.tsdb.block.index;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.block.codec.MalformedException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Index content that passes its checksums but is malformed (what the fuzz target found). */
+class IndexReaderDamageTest {
+    private static byte[] oneSeries() throws IOException {
+        IndexReaderFuzzTest.MemoryFs fs = new IndexReaderFuzzTest.MemoryFs();
+        IndexWriter.write(fs, Path.of("index"), List.of(new IndexWriter.Entry(Labels.of("a", "b"), List.of())));
+        return fs.out.toByteArray();
+    }
+
+    /** Offset of the postings section body (section 4 in the TOC). */
+    private static int postingsBody(byte[] file) {
+        ByteBuffer b = ByteBuffer.wrap(file);
+        return (int) b.getLong(file.length - IndexWriter.TOC_SIZE + 8 * 3) + 4;
+    }
+
+    @Test
+    void aPostingsContainerReachingPastItsBytesIsMalformedNotAnIndexOutOfBounds() throws IOException {
+        byte[] file = oneSeries();
+        int at = postingsBody(file);
+        ByteBuffer le = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(12346, le.getInt(at), "portable format without run containers");
+        assertEquals(1, le.getInt(at + 4), "one container");
+        assertEquals(0, le.getShort(at + 10), "cardinality 1 (stored minus one)");
+        le.putShort(at + 10, (short) 255); // claims 256 values, 512 bytes, in an 18-byte bitmap
+        IndexReaderFuzzTest.fixChecksums(file);
+
+        IndexReader r = IndexReader.read(ByteBuffer.wrap(file));
+        // Before: the bitmap was handed out and getCardinality() threw IndexOutOfBoundsException.
+        MalformedException e = assertThrows(MalformedException.class, () -> r.postings("a", "b"));
+        assertTrue(e.getMessage().contains("postings of b"), e.getMessage());
+    }
+
+    @Test
+    void postingsNamingASeriesBeyondTheCountAreMalformed() throws IOException {
+        byte[] file = oneSeries();
+        int at = postingsBody(file);
+        ByteBuffer le = ByteBuffer.wrap(file).order(ByteOrder.LITTLE_ENDIAN);
+        assertEquals(0, le.getShort(at + 16), "the one value: series 0");
+        le.putShort(at + 16, (short) 7);
+        IndexReaderFuzzTest.fixChecksums(file);
+        IndexReader r = IndexReader.read(ByteBuffer.wrap(file));
+        assertThrows(MalformedException.class, () -> r.postings("a", "b"));
+    }
+
+    @Test
+    void aValidIndexStillAnswers() throws IOException {
+        IndexReader r = IndexReader.read(ByteBuffer.wrap(oneSeries()));
+        assertEquals(1, r.postings("a", "b").getCardinality());
+        assertEquals(1, r.postings("a", "b").getCardinality(), "second lookup (already validated)");
+        List<ChunkMeta> chunks = new ArrayList<>();
+        assertEquals(Labels.of("a", "b"), r.series(0, chunks));
+    }
+}
