@@ -1,11 +1,16 @@
 package dev.vigil.server.ops;
 
+import com.sun.management.GarbageCollectorMXBean;
+import com.sun.management.GcInfo;
 import com.sun.management.HotSpotDiagnosticMXBean;
 import com.sun.management.VMOption;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.lang.management.MemoryUsage;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +38,14 @@ import java.util.logging.Logger;
  * at most once per {@link #MIN_GAP_SECONDS}.
  *
  * <p>Cost: that collection stops the application while it runs (about 0.2–0.6 s for a 100 MiB
- * live set on two busy cores): ingestion waits that long, at most once per five minutes, and
+ * live set on two busy cores): ingestion waits that long, at most once a minute, and
  * only after the heap had grown well past its need. Off with {@code -Dvigil.heap.trim=false};
  * flags given on the command line (e.g. {@code -Xmx}, {@code -XX:MaxHeapFreeRatio}) still apply.
  */
 public final class HeapTrimmer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HeapTrimmer.class.getName());
-    static final int CHECK_SECONDS = 30;
-    static final int MIN_GAP_SECONDS = 300;
+    static final int CHECK_SECONDS = 15;
+    static final int MIN_GAP_SECONDS = 60;
     /** Below this much unused committed heap a full collection is not worth its pause. */
     static final long MIN_SLACK = 64L << 20;
 
@@ -114,14 +119,32 @@ public final class HeapTrimmer implements AutoCloseable {
         }
     }
 
-    /** Heap in use right after the last collection (all heap pools); 0 before the first one. */
+    /**
+     * Heap in use right after the most recent collection, young or full, over all heap pools; 0
+     * before the first one. (A pool's own "collection usage" will not do: G1 updates its old
+     * generation's only after a mixed or full collection, so it reads 0 for a long time.)
+     */
     static long usedAfterLastGc() {
-        long sum = 0;
+        Set<String> heapPools = new HashSet<>();
         for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
             if (p.getType() == MemoryType.HEAP) {
-                MemoryUsage u = p.getCollectionUsage();
-                if (u != null) {
-                    sum += u.getUsed();
+                heapPools.add(p.getName());
+            }
+        }
+        GcInfo last = null;
+        for (java.lang.management.GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
+            if (b instanceof GarbageCollectorMXBean g) {
+                GcInfo i = g.getLastGcInfo();
+                if (i != null && (last == null || i.getEndTime() > last.getEndTime())) {
+                    last = i;
+                }
+            }
+        }
+        long sum = 0;
+        if (last != null) {
+            for (Map.Entry<String, MemoryUsage> e : last.getMemoryUsageAfterGc().entrySet()) {
+                if (heapPools.contains(e.getKey())) {
+                    sum += e.getValue().getUsed();
                 }
             }
         }

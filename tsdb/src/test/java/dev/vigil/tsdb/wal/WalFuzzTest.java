@@ -51,6 +51,15 @@ class WalFuzzTest {
     }
 
     private static final WalRecords.Decoder WARM = new WalRecords.Decoder();
+    /** Replay reports every damage it repairs; thousands of runs a second need none of it. */
+    private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger(Wal.class.getName());
+
+    /** Memory-backed folders when there are: a run makes and removes one per input. */
+    private static final boolean SHM = Files.isDirectory(Path.of("/dev/shm")) && Files.isWritable(Path.of("/dev/shm"));
+
+    static {
+        QUIET.setLevel(java.util.logging.Level.OFF);
+    }
 
     @FuzzTest(maxDuration = "30s")
     void record(byte[] data) {
@@ -78,10 +87,10 @@ class WalFuzzTest {
      * A segment built from the fuzzer's choices: the header (usually right), then a mix of
      * CRC-valid frames with arbitrary bodies, garbage, and cut-off frames.
      */
-    @FuzzTest(maxDuration = "30s")
+    @FuzzTest(maxDuration = "2m")
     void segment(FuzzedDataProvider in) throws IOException {
         byte[] seg = segmentBytes(in);
-        Path dir = Files.createTempDirectory("wal-fuzz");
+        Path dir = SHM ? Files.createTempDirectory(Path.of("/dev/shm"), "wal-fuzz") : Files.createTempDirectory("wal-fuzz");
         try {
             Files.write(dir.resolve(Wal.name(1)), seg);
             FaultyFileIo io = new FaultyFileIo();

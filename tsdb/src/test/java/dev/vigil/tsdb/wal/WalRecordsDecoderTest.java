@@ -47,4 +47,12 @@ class WalRecordsDecoderTest {
         String m = decode(WalRecords.METADATA, HUGE, new byte[] {'a', 0, 0, 0});
         assertEquals("string too long at 11", m);
     }
+
+    @Test
+    void stringLengthNear2To31IsCorruptionNotA2GiBAllocation() {
+        // Length 2^31 - 2 after 2 bytes read: "pos + n > end" overflowed to negative and passed,
+        // so the decoder tried to allocate a 2 GiB array (OutOfMemoryError).
+        String m = decode(WalRecords.METADATA, new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 'a'});
+        assertEquals("record ends early at 6", m);
+    }
 }
