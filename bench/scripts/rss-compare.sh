@@ -95,6 +95,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}
 printf '%6s %8s %8s | %9s %8s %8s %8s | %9s %9s %9s %8s | %s\n' t_s v_series p_series \
   vigil_MiB anon file shmem prom_MiB pgw_MiB pgw+prom ratio load
 start=$(date +%s)
+: > "$work/samples"
 while :; do
   sleep "$SAMPLE_EVERY"
   el=$(( $(date +%s) - start ))
@@ -105,8 +106,27 @@ while :; do
     "$(series "http://127.0.0.1:$vport")" "$(series "http://127.0.0.1:$mport")" \
     "$(mib "$v")" "$(mib "$va")" "$(mib "$vf")" "$(mib "$vs")" "$(mib "$m")" "$(mib "$g")" "$(mib $((m + g)))" \
     "$(awk -v a="$v" -v b="$m" 'BEGIN { printf "%.2f", a / b }')" "$(cut -d' ' -f1-3 /proc/loadavg)"
+  # After the first minute (series created, first pushes done) every sample counts as steady state.
+  [ "$el" -ge 60 ] && echo "$v $m $g $(cut -d' ' -f1 /proc/loadavg)" >> "$work/samples"
   [ "$el" -ge "$seconds" ] && break
 done
+echo
+python3 - "$work/samples" <<'PY'
+import statistics, sys
+rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
+if rows:
+    def col(i): return [r[i] / 1024 for r in rows]
+    def fmt(xs): return "median %.0f MiB (%.0f-%.0f)" % (statistics.median(xs), min(xs), max(xs))
+    v, m = col(0), col(1)
+    s = [a + b for a, b in zip(col(1), col(2))]
+    ratio = [a / b for a, b in zip(v, m)]
+    print("steady state, %d samples after the first minute:" % len(rows))
+    print("  vigil            " + fmt(v))
+    print("  prometheus       " + fmt(m))
+    print("  pgw+prometheus   " + fmt(s))
+    print("  vigil/prometheus median %.2f (%.2f-%.2f); load average (1 min) median %.1f"
+          % (statistics.median(ratio), min(ratio), max(ratio), statistics.median([r[3] for r in rows])))
+PY
 
 echo
 echo "Vigil's JVM at the end:"
