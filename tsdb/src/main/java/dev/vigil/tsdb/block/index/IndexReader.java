@@ -24,6 +24,7 @@ public final class IndexReader {
     private final String[] symbols;
     private final int seriesCount;
     private final int seriesAt;
+    private final int seriesLen;
     private final int offsetsAt;
     private final int postingsAt;
     /** Label name → its values (sorted) and where their postings are. */
@@ -90,6 +91,7 @@ public final class IndexReader {
         seriesCount = map.getInt(toc + 8 * IndexWriter.SECTIONS);
         int symbolCount = map.getInt(toc + 8 * IndexWriter.SECTIONS + 4);
         seriesAt = body[1];
+        seriesLen = len[1];
         offsetsAt = body[2];
         postingsAt = body[3];
         if (seriesCount < 0 || (long) seriesCount * 4 != len[2]) {
@@ -215,8 +217,9 @@ public final class IndexReader {
             throw new MalformedException("series id " + id + " out of range");
         }
         int off = map.getInt(offsetsAt + 4 * id);
-        int end = id + 1 < seriesCount ? map.getInt(offsetsAt + 4 * (id + 1)) : offsetsAt - 8 - seriesAt;
-        if (off < 0 || off > end) {
+        int end = id + 1 < seriesCount ? map.getInt(offsetsAt + 4 * (id + 1)) : seriesLen;
+        // Bounded by the series section itself, not by where the next section happens to start.
+        if (off < 0 || off > end || end > seriesLen) {
             throw new MalformedException("index: series " + id + " offset out of range");
         }
         Cursor c = new Cursor(seriesAt + off, end - off);

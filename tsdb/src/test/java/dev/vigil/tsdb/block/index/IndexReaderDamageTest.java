@@ -65,4 +65,24 @@ class IndexReaderDamageTest {
         List<ChunkMeta> chunks = new ArrayList<>();
         assertEquals(Labels.of("a", "b"), r.series(0, chunks));
     }
+
+    @Test
+    void aSeriesOffsetBeyondTheSeriesSectionIsMalformedNotAnIndexOutOfBounds() throws IOException {
+        IndexReaderFuzzTest.MemoryFs fs = new IndexReaderFuzzTest.MemoryFs();
+        IndexWriter.write(fs, Path.of("index"), List.of(
+                new IndexWriter.Entry(Labels.of("a", "b"), List.of()),
+                new IndexWriter.Entry(Labels.of("a", "c"), List.of())));
+        byte[] file = fs.out.toByteArray();
+        ByteBuffer b = ByteBuffer.wrap(file);
+        int offsets = (int) b.getLong(file.length - IndexWriter.TOC_SIZE + 8 * 2) + 4;
+        assertEquals(0, b.getInt(offsets), "series 0 starts the section");
+        b.putInt(offsets + 4, file.length + 100); // series 1 "ends" far past the file
+        IndexReaderFuzzTest.fixChecksums(file);
+        IndexReader r = IndexReader.read(ByteBuffer.wrap(file));
+        // Before: series 0 was read with that end, past its section and the file, so an entry
+        // damaged there ran off the mapping (IndexOutOfBoundsException; the fuzz inputs
+        // series-offset-beyond-series-section-* replay exactly that).
+        assertThrows(MalformedException.class, () -> r.series(0, new ArrayList<>()));
+        assertThrows(MalformedException.class, () -> r.series(1, new ArrayList<>()));
+    }
 }
