@@ -110,9 +110,11 @@ public final class HeapTrimmer implements AutoCloseable {
                 trims++;
                 long t0 = System.nanoTime();
                 System.gc();
-                LOG.info(String.format("heap trimmed: %d MiB committed, %d MiB in use after the last collection; now %d MiB committed (%d ms)",
+                // The first at info (it explains a pause); later ones at debug, not once a minute.
+                LOG.log(trims == 1 ? Level.INFO : Level.FINE, String.format(
+                        "heap trimmed: %d MiB committed, %d MiB in use after the last collection; now %d MiB committed (%d ms)%s",
                         committed >> 20, used >> 20, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20,
-                        (System.nanoTime() - t0) / 1_000_000));
+                        (System.nanoTime() - t0) / 1_000_000, trims == 1 ? "; further trims are logged at debug level" : ""));
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heap check failed", e);
