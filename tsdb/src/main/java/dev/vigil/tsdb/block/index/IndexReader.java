@@ -103,6 +103,9 @@ public final class IndexReader {
         if (n != symbolCount) {
             throw new MalformedException("index: symbol count " + n + " disagrees with TOC " + symbolCount);
         }
+        if (n > len[0]) { // every symbol takes at least its length byte: no array beyond the bytes
+            throw new MalformedException("index: " + n + " symbols in a " + len[0] + "-byte section");
+        }
         symbols = new String[n];
         for (int i = 0; i < n; i++) {
             int l = c.uint("symbol length");
@@ -111,6 +114,9 @@ public final class IndexReader {
         // Postings offset table.
         c = new Cursor(body[4], len[4]);
         int entries = c.uint("postings count");
+        if (entries > len[4] / 4) { // an entry is four uvarints
+            throw new MalformedException("index: " + entries + " postings entries in a " + len[4] + "-byte table");
+        }
         int[] nameIds = new int[entries];
         int[] valueIds = new int[entries];
         int[] offs = new int[entries];

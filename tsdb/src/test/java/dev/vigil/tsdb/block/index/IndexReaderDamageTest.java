@@ -85,4 +85,30 @@ class IndexReaderDamageTest {
         assertThrows(MalformedException.class, () -> r.series(0, new ArrayList<>()));
         assertThrows(MalformedException.class, () -> r.series(1, new ArrayList<>()));
     }
+
+    @Test
+    void countsBeyondWhatTheirSectionCanHoldAreRefusedBeforeAllocating() throws IOException {
+        // A symbol count of 2^31 - 1 in both the symbols section and the TOC, checksums fixed:
+        // the reader would have allocated a 2^31-element array (OutOfMemoryError).
+        byte[] file = oneSeries();
+        ByteBuffer b = ByteBuffer.wrap(file);
+        int toc = file.length - IndexWriter.TOC_SIZE;
+        int symbols = (int) b.getLong(toc) + 4;
+        assertEquals(2, file[symbols], "two symbols, a and b");
+        byte[] huge = {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07};
+        byte[] grown = new byte[file.length + 4];
+        System.arraycopy(file, 0, grown, 0, symbols);
+        System.arraycopy(huge, 0, grown, symbols, 5);
+        System.arraycopy(file, symbols + 1, grown, symbols + 5, file.length - symbols - 1);
+        ByteBuffer g = ByteBuffer.wrap(grown);
+        g.putInt(symbols - 4, g.getInt(symbols - 4) + 4); // section length
+        int gtoc = grown.length - IndexWriter.TOC_SIZE;
+        for (int i = 1; i < IndexWriter.SECTIONS; i++) {
+            g.putLong(gtoc + 8 * i, g.getLong(gtoc + 8 * i) + 4); // later sections moved by 4
+        }
+        g.putInt(gtoc + 8 * IndexWriter.SECTIONS + 4, Integer.MAX_VALUE); // TOC symbol count agrees
+        IndexReaderFuzzTest.fixChecksums(grown);
+        MalformedException e = assertThrows(MalformedException.class, () -> IndexReader.read(ByteBuffer.wrap(grown)));
+        assertTrue(e.getMessage().contains("2147483647 symbols in a"), e.getMessage());
+    }
 }
