@@ -5,8 +5,8 @@
 # they see the same wall time and the same machine load; everything started here is stopped on exit.
 # Vigil runs as users run it: `java -jar vigil.jar` with no JVM flags (JAVA_OPTS adds some, to try
 # one out). Every SAMPLE_EVERY the script prints VmRSS of each process (and Vigil's anonymous / file /
-# shmem split, so mapped chunk files are visible); the figure to quote is the last line, after
-# DURATION, with the load average printed next to it.
+# shmem split, so mapped chunk files are visible) with the load average; at the end it prints the
+# steady state, the median and range of every sample after the first minute: the figures to quote.
 #
 #   bench/scripts/rss-compare.sh            # TMS=20 (~43,000 series) DURATION=PT5M
 #
