@@ -219,7 +219,7 @@ public final class PushGroups implements Closeable {
                         }
                         newSlots.put(bl, s);
                     }
-                    if (!stored.add(s.stored)) {
+                    if (!stored.add(s.stored) && options.consistencyCheck()) {
                         throw fail(g, now, t, "collected metric " + ProtoText.metric(f.name, type, s.stored, f.values[i])
                                 + " was collected before with the same name and label values");
                     }
@@ -326,7 +326,14 @@ public final class PushGroups implements Closeable {
 
     /** The first consistency error of a push against the other groups, or null. Holds indexLock. */
     private String check(Group g, Map<String, Fam> fresh, Set<String> replaced) {
+        if (!options.consistencyCheck()) {
+            return null;
+        }
         for (Fam f : fresh.values()) {
+            String clash = f.slots.length > 0 ? GatewayFamilies.clash(f.name, f.type) : null;
+            if (clash != null) {
+                return clash;
+            }
             HashMap<String, Integer> counts = types.get(f.name);
             if (counts != null) {
                 for (Map.Entry<String, Integer> e : counts.entrySet()) {

@@ -155,7 +155,7 @@ class PushGroupsTest {
         PushBody b2 = new PushBody(o);
         byte[] t2 = "a{x=\"toolong\"} 1\n".getBytes(StandardCharsets.UTF_8);
         e = assertThrows(PushBody.LimitException.class, () -> new TextParser().parse(t2, 0, t2.length, b2));
-        assertEquals("line 1: value of label \"x\" is longer than 5 characters", e.getMessage());
+        assertEquals("line 1: value of label \"x\" is longer than 5 characters (--push.max-label-value-length)", e.getMessage());
     }
 
     @Test

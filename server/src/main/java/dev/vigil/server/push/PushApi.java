@@ -82,15 +82,10 @@ public final class PushApi {
 
     /** Adds the push routes; call for both the main and the push port. */
     public void register(RoutingHandler r) {
-        HttpHandler push = blocking(this::push);
         HttpHandler notAllowed = ex -> text(ex, StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
-        for (String p : new String[] {"/metrics/job/*", "/metrics/job@base64/*"}) {
-            r.put(p, push);
-            r.post(p, push);
-            r.add("DELETE", p, push);
-            r.get(p, notAllowed);
-            r.add("HEAD", p, notAllowed);
-            r.add("PATCH", p, notAllowed);
+        HttpHandler paths = pushPaths(blocking(this::push), notAllowed);
+        for (String m : new String[] {"PUT", "POST", "DELETE", "GET", "HEAD", "PATCH"}) {
+            r.add(m, "/metrics/*", paths);
         }
         r.get("/api/v1/metrics", blocking(this::metricsJson));
         r.get("/api/v1/status", blocking(this::statusJson));
@@ -104,6 +99,45 @@ public final class PushApi {
         }
         r.post("/api/v1/write", blocking(this::remoteWrite));
         r.post("/api/v1/import/prometheus", blocking(this::importText));
+    }
+
+    /**
+     * Everything under {@code /metrics/}: redirects for unclean paths first (as the API we replace,
+     * whose server cleans before it routes), then the push routes, 405 for other methods on them,
+     * 404 for the rest.
+     */
+    private static HttpHandler pushPaths(HttpHandler push, HttpHandler notAllowed) {
+        return ex -> {
+            String decoded = GroupPath.percentDecode(rawPath(ex.getRequestURI()));
+            String clean = PathRedirect.clean(decoded);
+            String method = ex.getRequestMethod().toString();
+            boolean read = method.equals("GET") || method.equals("HEAD");
+            if (!clean.equals(decoded)) {
+                PathRedirect.send(ex, StatusCodes.MOVED_PERMANENTLY, PathRedirect.escape(clean));
+            } else if (decoded.equals("/metrics/job/")) {
+                if (read) {
+                    text(ex, StatusCodes.NOT_FOUND, "404 page not found");
+                } else {
+                    PathRedirect.send(ex, StatusCodes.TEMPORARY_REDIRECT, "/metrics/job");
+                }
+            } else if (decoded.startsWith("/metrics/job/") || (decoded.startsWith("/metrics/job@base64/") && decoded.length() > 20)) {
+                (read || method.equals("PATCH") ? notAllowed : push).handleRequest(ex);
+            } else if (decoded.equals("/metrics/") && method.equals("GET")) {
+                PathRedirect.send(ex, StatusCodes.MOVED_PERMANENTLY, "/metrics");
+            } else {
+                text(ex, StatusCodes.NOT_FOUND, "404 page not found");
+            }
+        };
+    }
+
+    /** The path of a request target, also when it came in absolute form ({@code http://host/path}). */
+    static String rawPath(String uri) {
+        int scheme = uri.indexOf("://");
+        if (scheme > 0 && uri.indexOf('/') > scheme) {
+            int slash = uri.indexOf('/', scheme + 3);
+            return slash < 0 ? "/" : uri.substring(slash);
+        }
+        return uri;
     }
 
     /** {@code GET /metrics} of the push port: every group's series in text format, as a scrape of the replaced gateway would see them. */
@@ -174,13 +208,17 @@ public final class PushApi {
             text(ex, 400, e.getMessage());
             return;
         }
+        boolean checked = groups.options().consistencyCheck();
         try {
             groups.push(key, method.equals("PUT"), body);
         } catch (PushException e) {
-            text(ex, e.status(), e.getMessage());
-            return;
+            if (checked || !e.recordedAsFailure()) {
+                text(ex, e.status(), e.getMessage());
+                return;
+            }
+            // Unchecked pushes are answered before they are applied there, so a refusal is only seen in push_failure_time_seconds.
         }
-        ex.setStatusCode(StatusCodes.OK);
+        ex.setStatusCode(checked ? StatusCodes.OK : StatusCodes.ACCEPTED);
         ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
         ex.endExchange();
     }
@@ -207,7 +245,7 @@ public final class PushApi {
         while ((n = in.read(buf)) > 0) {
             total += n;
             if (limit > 0 && total > limit) {
-                throw new TooLarge("push body exceeds the limit of " + limit + " bytes (--push.max-body-bytes)");
+                throw new TooLarge("request body exceeds the limit of " + limit + " bytes (--push.max-body-size)");
             }
             out.write(buf, 0, n);
         }
@@ -261,19 +299,21 @@ public final class PushApi {
         json(ex, out.toByteArray());
     }
 
+    /** Streamed to the client group by group: 200 groups of 2,000 series are ~150 MB of JSON, never held at once. */
     private void metricsJson(HttpServerExchange ex) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        List<GroupView> all = groups.groups();
+        corsHeaders(ex);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        try (JsonGenerator g = JSON.createGenerator(ex.getOutputStream())) {
             g.writeStartObject();
             g.writeStringField("status", "success");
             g.writeArrayFieldStart("data");
-            for (GroupView v : groups.groups()) {
+            for (GroupView v : all) {
                 writeGroup(g, v);
             }
             g.writeEndArray();
             g.writeEndObject();
         }
-        json(ex, out.toByteArray());
     }
 
     /** {@code GET /api/v1/push/groups?filter=&offset=&limit=}: the push groups page's data. */
