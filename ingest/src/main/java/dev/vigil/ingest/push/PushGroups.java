@@ -129,8 +129,8 @@ public final class PushGroups implements Closeable {
 
         Group(Labels key) {
             this.key = key;
-            this.pushTimeLabels = key.toBuilder().set(Labels.METRIC_NAME, PUSH_TIME).build();
-            this.failureLabels = key.toBuilder().set(Labels.METRIC_NAME, PUSH_FAILURE_TIME).build();
+            this.pushTimeLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PUSH_TIME).build();
+            this.failureLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PUSH_FAILURE_TIME).build();
         }
 
         boolean pristine() {
@@ -481,10 +481,16 @@ public final class PushGroups implements Closeable {
         }
     }
 
-    /** Stored labels: the pushed ones with the grouping labels set over them. */
+    /** Stored labels: the pushed ones with the grouping labels set over them (an empty grouping value removes the label). */
     static Labels merge(Labels body, Labels key) {
         Labels.Builder b = body.toBuilder();
         key.forEach(b::set);
+        if (key.has(GroupKeys.EMPTY)) {
+            b.remove(GroupKeys.EMPTY);
+            for (String n : GroupKeys.emptyNames(key)) {
+                b.remove(n);
+            }
+        }
         return b.build();
     }
 

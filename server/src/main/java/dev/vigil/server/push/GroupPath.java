@@ -1,9 +1,12 @@
 package dev.vigil.server.push;
 
+import dev.vigil.ingest.push.GroupKeys;
 import dev.vigil.tsdb.Labels;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -31,7 +34,8 @@ final class GroupPath {
     /**
      * Parses the part of the raw (still percent-encoded) request path after {@code /metrics/}.
      *
-     * @return job and grouping labels (empty values dropped: they mean absent)
+     * @return job and grouping labels; a label with an empty value makes a group of its own, as in the API we replace
+     *     ({@link GroupKeys})
      */
     static Labels parse(String rawAfterMetrics) throws BadPath {
         String path = percentDecode(rawAfterMetrics);
@@ -62,9 +66,16 @@ final class GroupPath {
             throw new BadPath("job name is required");
         }
         Labels.Builder b = Labels.builder();
-        pairs.forEach(b::set);
+        List<String> empty = new ArrayList<>();
+        pairs.forEach((n, v) -> {
+            if (v.isEmpty()) {
+                empty.add(n);
+            } else {
+                b.set(n, v);
+            }
+        });
         b.set("job", job);
-        return b.build();
+        return GroupKeys.of(b.build(), empty);
     }
 
     private static Map<String, String> split(String labels) throws BadPath {

@@ -8,6 +8,7 @@ import dev.vigil.ingest.importer.ImportException;
 import dev.vigil.ingest.importer.PrometheusImporter;
 import dev.vigil.ingest.proto.DelimitedProtobufParser;
 import dev.vigil.ingest.push.GoFormat;
+import dev.vigil.ingest.push.GroupKeys;
 import dev.vigil.ingest.push.GroupView;
 import dev.vigil.ingest.push.PushBody;
 import dev.vigil.ingest.push.PushException;
@@ -343,10 +344,11 @@ public final class PushApi {
     }
 
     private static void writeGroup(JsonGenerator g, GroupView v) throws IOException {
+        String[] empty = GroupKeys.emptyNames(v.key());
         g.writeStartObject();
         g.writeObjectFieldStart("labels");
-        for (int i = 0; i < v.key().size(); i++) {
-            g.writeStringField(v.key().name(i), v.key().value(i));
+        for (Map.Entry<String, String> e : GroupKeys.shown(v.key()).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
         }
         g.writeEndObject();
         for (GroupView.FamilyView f : v.families()) {
@@ -358,11 +360,11 @@ public final class PushApi {
             }
             g.writeArrayFieldStart("metrics");
             switch (f.type()) {
-                case "summary", "histogram" -> writeComplex(g, f);
+                case "summary", "histogram" -> writeComplex(g, f, empty);
                 default -> {
                     for (int i = 0; i < f.series().length; i++) {
                         g.writeStartObject();
-                        writeLabels(g, f.series()[i], null);
+                        writeLabels(g, f.series()[i], empty);
                         g.writeStringField("value", GoFloat.g(f.values()[i]));
                         g.writeEndObject();
                     }
@@ -372,19 +374,21 @@ public final class PushApi {
             g.writeEndObject();
         }
         g.writeBooleanField("last_push_successful", v.lastPushSuccessful());
-        writeOwn(g, PushGroups.PUSH_TIME, PushGroups.PUSH_TIME_HELP, v.pushStampMs(), v.key(), v.pushTimeSeconds());
-        writeOwn(g, PushGroups.PUSH_FAILURE_TIME, PushGroups.PUSH_FAILURE_TIME_HELP, v.failureStampMs(), v.key(), v.failureTimeSeconds());
+        Labels stored = GroupKeys.stored(v.key());
+        writeOwn(g, PushGroups.PUSH_TIME, PushGroups.PUSH_TIME_HELP, v.pushStampMs(), stored, empty, v.pushTimeSeconds());
+        writeOwn(g, PushGroups.PUSH_FAILURE_TIME, PushGroups.PUSH_FAILURE_TIME_HELP, v.failureStampMs(), stored, empty, v.failureTimeSeconds());
         g.writeEndObject();
     }
 
-    private static void writeOwn(JsonGenerator g, String name, String help, long stamp, Labels key, double value) throws IOException {
+    private static void writeOwn(JsonGenerator g, String name, String help, long stamp, Labels key, String[] empty, double value)
+            throws IOException {
         g.writeObjectFieldStart(name);
         g.writeStringField("time_stamp", GoFormat.rfc3339Nano(stamp));
         g.writeStringField("type", "GAUGE");
         g.writeStringField("help", help);
         g.writeArrayFieldStart("metrics");
         g.writeStartObject();
-        writeLabels(g, key, null);
+        writeLabels(g, key, empty);
         g.writeStringField("value", GoFloat.g(value));
         g.writeEndObject();
         g.writeEndArray();
@@ -392,12 +396,27 @@ public final class PushApi {
     }
 
     /** Labels as the JSON shows them: without the name, with {@code instance=""} when absent. */
-    private static void writeLabels(JsonGenerator g, Labels l, String drop) throws IOException {
+    private static void writeLabels(JsonGenerator g, Labels l, String[] emptyGrouping) throws IOException {
         g.writeObjectFieldStart("labels");
+        if (emptyGrouping.length > 0) {
+            // Grouping labels with an empty value are shown, as the API we replace shows them.
+            TreeMap<String, String> all = new TreeMap<>();
+            l.forEach(all::put);
+            all.remove(Labels.METRIC_NAME);
+            all.putIfAbsent("instance", "");
+            for (String n : emptyGrouping) {
+                all.put(n, "");
+            }
+            for (Map.Entry<String, String> e : all.entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            return;
+        }
         boolean instance = l.has("instance");
         for (int i = 0; i < l.size(); i++) {
             String n = l.name(i);
-            if (n.equals(Labels.METRIC_NAME) || n.equals(drop)) {
+            if (n.equals(Labels.METRIC_NAME)) {
                 continue;
             }
             if (!instance && n.compareTo("instance") > 0) {
@@ -413,7 +432,7 @@ public final class PushApi {
     }
 
     /** Summaries and histograms: one entry per child (labels without quantile/le), count, sum, quantiles or buckets. */
-    private static void writeComplex(JsonGenerator g, GroupView.FamilyView f) throws IOException {
+    private static void writeComplex(JsonGenerator g, GroupView.FamilyView f, String[] empty) throws IOException {
         boolean summary = f.type().equals("summary");
         String sub = summary ? "quantile" : "le";
         Map<Labels, double[]> countSum = new LinkedHashMap<>();
@@ -434,7 +453,7 @@ public final class PushApi {
         }
         for (Map.Entry<Labels, double[]> e : countSum.entrySet()) {
             g.writeStartObject();
-            writeLabels(g, e.getKey(), null);
+            writeLabels(g, e.getKey(), empty);
             g.writeStringField("count", GoFloat.g(e.getValue()[0]));
             g.writeStringField("sum", GoFloat.g(e.getValue()[1]));
             g.writeObjectFieldStart(summary ? "quantiles" : "buckets");
@@ -458,10 +477,11 @@ public final class PushApi {
                     line(sb, f.series()[i], f.values()[i]);
                 }
             }
+            Labels stored = GroupKeys.stored(v.key());
             line(bodies.computeIfAbsent(PushGroups.PUSH_FAILURE_TIME, k -> new StringBuilder()),
-                    v.key().toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_FAILURE_TIME).build(), v.failureTimeSeconds());
+                    stored.toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_FAILURE_TIME).build(), v.failureTimeSeconds());
             line(bodies.computeIfAbsent(PushGroups.PUSH_TIME, k -> new StringBuilder()),
-                    v.key().toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_TIME).build(), v.pushTimeSeconds());
+                    stored.toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_TIME).build(), v.pushTimeSeconds());
         }
         meta.put(PushGroups.PUSH_TIME, new String[] {PushGroups.PUSH_TIME_HELP, "gauge"});
         meta.put(PushGroups.PUSH_FAILURE_TIME, new String[] {PushGroups.PUSH_FAILURE_TIME_HELP, "gauge"});

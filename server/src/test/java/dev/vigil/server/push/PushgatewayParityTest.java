@@ -178,6 +178,29 @@ class PushgatewayParityTest {
         assertEquals(true, state.get("ours").stream().anyMatch(g -> g.startsWith("{job=dup} last_push_successful=true")), state.toString());
     }
 
+    /** {@code x=""} in the path is a group of its own, not the group without {@code x}. */
+    static List<Case> emptyValueCases() {
+        List<Case> c = new ArrayList<>();
+        c.add(Case.of("no label", "PUT", "/metrics/job/e", "e1 1\n", Match.BODY));
+        c.add(Case.of("base64 empty value", "PUT", "/metrics/job/e/x@base64/=", "e2{x=\"body\"} 1\n", Match.BODY));
+        c.add(Case.of("trailing slash, empty value", "PUT", "/metrics/job/e/y/", "e3 1\n", Match.BODY));
+        c.add(Case.of("empty and non-empty", "PUT", "/metrics/job/e/x/1/y/", "# TYPE e4 summary\ne4{quantile=\"0.5\"} 1\ne4_count 1\n",
+                Match.BODY));
+        c.add(Case.of("post to the empty-value group", "POST", "/metrics/job/e/x@base64/=", "e5 1\n", Match.BODY));
+        c.add(Case.of("delete one", "DELETE", "/metrics/job/e/y/", null, Match.BODY));
+        c.add(Case.of("replace the no-label group only", "PUT", "/metrics/job/e", "e6 1\n", Match.BODY));
+        c.add(Case.of("empty value given twice", "PUT", "/metrics/job/f/x/1/x/", "f1 1\n", Match.BODY));
+        return c;
+    }
+
+    @Test
+    void emptyGroupingValueIsAGroupOfItsOwn() throws Exception {
+        java.util.Map<String, List<String>> state = new java.util.TreeMap<>();
+        assertEquals(List.of(), compare(emptyValueCases(), List.of(), PushOptions.defaults(), new java.util.TreeSet<>(), state));
+        assertEquals(state.get("reference"), state.get("ours"));
+        assertEquals(4, state.get("ours").size(), state.toString());
+    }
+
     /**
      * Sends every case to a reference started with {@code referenceFlags} and to us with {@code ours};
      * returns the differences. When {@code state} is given, also records each side's groups afterwards.
@@ -239,7 +262,14 @@ class PushgatewayParityTest {
             g.fieldNames().forEachRemaining(families::add);
             families.remove("labels");
             families.remove("last_push_successful");
-            out.add(labels + " last_push_successful=" + g.get("last_push_successful").asBoolean() + " " + families);
+            // The labels of every series as shown: grouping labels, instance="", empty grouping values.
+            java.util.TreeSet<String> series = new java.util.TreeSet<>();
+            for (String f : families) {
+                for (com.fasterxml.jackson.databind.JsonNode m : g.get(f).get("metrics")) {
+                    series.add(f + m.get("labels"));
+                }
+            }
+            out.add(labels + " last_push_successful=" + g.get("last_push_successful").asBoolean() + " " + families + " " + series);
         }
         java.util.Collections.sort(out);
         return out;
