@@ -2,9 +2,7 @@ package dev.vigil.ingest.push;
 
 import dev.vigil.ingest.ParseSink;
 import dev.vigil.tsdb.Labels;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,9 +16,10 @@ public final class PushBody implements ParseSink {
         final String name;
         String type;
         String help;
-        final List<Labels> labels = new ArrayList<>();
+        Labels[] labels = new Labels[8];
         double[] values = new double[8];
         int[] lines = new int[8];
+        int size;
 
         Family(String name) {
             this.name = name;
@@ -31,18 +30,25 @@ public final class PushBody implements ParseSink {
         }
 
         public int size() {
-            return labels.size();
+            return size;
+        }
+
+        /** The i-th series' labels, {@code i < size()}. */
+        Labels labels(int i) {
+            return labels[i];
         }
 
         void add(Labels l, double v, int line) {
-            int n = labels.size();
+            int n = size;
             if (n == values.length) {
+                labels = java.util.Arrays.copyOf(labels, n * 2);
                 values = java.util.Arrays.copyOf(values, n * 2);
                 lines = java.util.Arrays.copyOf(lines, n * 2);
             }
-            labels.add(l);
+            labels[n] = l;
             values[n] = v;
             lines[n] = line;
+            size = n + 1;
         }
     }
 
@@ -119,6 +125,10 @@ public final class PushBody implements ParseSink {
         if (options.maxLabelsPerSeries() > 0 && labels.size() > options.maxLabelsPerSeries()) {
             throw new LimitException("line " + line + ": series " + labels.metricName() + " has " + labels.size()
                     + " labels, more than the limit of " + options.maxLabelsPerSeries() + " (--push.max-labels-per-series)");
+        }
+        // The cached longest lengths settle the common case without touching every string.
+        if ((maxN <= 0 || labels.longestName() <= maxN) && (maxV <= 0 || labels.longestValue() <= maxV)) {
+            return;
         }
         for (int i = 0; i < labels.size(); i++) {
             if (maxN > 0 && labels.name(i).length() > maxN) {

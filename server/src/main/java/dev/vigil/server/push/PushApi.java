@@ -17,6 +17,7 @@ import dev.vigil.ingest.remote.RemoteWriteDecoder;
 import dev.vigil.ingest.text.Bodies;
 import dev.vigil.ingest.text.ExpositionFormat;
 import dev.vigil.ingest.text.MalformedBodyException;
+import dev.vigil.ingest.text.SeriesCache;
 import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.AppendRejectedException;
 import dev.vigil.tsdb.Appender;
@@ -188,36 +189,50 @@ public final class PushApi {
             return;
         }
         PushBody body = new PushBody(groups.options());
-        try {
-            InputStream in = Bodies.decode(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
-            byte[] bytes = readLimited(in, groups.options().maxBodyBytes());
-            if (ExpositionFormat.forPush(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE)) == ExpositionFormat.PROTOBUF_DELIMITED) {
-                protoParsers.get().parse(bytes, 0, bytes.length, body);
-            } else {
-                textParsers.get().parse(bytes, 0, bytes.length, body);
-            }
-        } catch (TooLarge e) {
-            text(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
-            return;
-        } catch (MalformedBodyException e) {
-            text(ex, 400, e.getMessage());
-            return;
-        } catch (ExpositionException e) {
-            text(ex, 400, e.getMessage());
-            return;
-        } catch (PushBody.LimitException e) {
-            text(ex, 400, e.getMessage());
-            return;
-        }
         boolean checked = groups.options().consistencyCheck();
+        SeriesCache cache = null;
         try {
-            groups.push(key, method.equals("PUT"), body);
-        } catch (PushException e) {
-            if (checked || !e.recordedAsFailure()) {
-                text(ex, e.status(), e.getMessage());
+            try {
+                InputStream in = Bodies.decode(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
+                BodyBuffer bb = readLimited(in, groups.options().maxBodyBytes(),
+                        ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING) == null ? ex.getRequestContentLength() : -1);
+                try {
+                    if (ExpositionFormat.forPush(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE)) == ExpositionFormat.PROTOBUF_DELIMITED) {
+                        protoParsers.get().parse(bb.b, 0, bb.len, body);
+                    } else {
+                        // The group's own cache: its series come in the same order every push.
+                        cache = groups.takeParseCache(key);
+                        textParsers.get().parse(bb.b, 0, bb.len, body, cache);
+                    }
+                } finally {
+                    bb.trim();
+                }
+            } catch (TooLarge e) {
+                text(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
+                return;
+            } catch (MalformedBodyException e) {
+                text(ex, 400, e.getMessage());
+                return;
+            } catch (ExpositionException e) {
+                text(ex, 400, e.getMessage());
+                return;
+            } catch (PushBody.LimitException e) {
+                text(ex, 400, e.getMessage());
                 return;
             }
-            // Unchecked pushes are answered before they are applied there, so a refusal is only seen in push_failure_time_seconds.
+            try {
+                groups.push(key, method.equals("PUT"), body);
+            } catch (PushException e) {
+                if (checked || !e.recordedAsFailure()) {
+                    text(ex, e.status(), e.getMessage());
+                    return;
+                }
+                // Unchecked pushes are answered before they are applied there, so a refusal is only seen in push_failure_time_seconds.
+            }
+        } finally {
+            if (cache != null) {
+                groups.returnParseCache(key, cache);
+            }
         }
         ex.setStatusCode(checked ? StatusCodes.OK : StatusCodes.ACCEPTED);
         ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
@@ -238,19 +253,61 @@ public final class PushApi {
         }
     }
 
-    private static byte[] readLimited(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 << 10);
-        byte[] buf = new byte[64 << 10];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            total += n;
-            if (limit > 0 && total > limit) {
+    /**
+     * A worker thread's buffer for request bodies. A Flink push is about 1 MB: a fresh array per
+     * request would be a humongous allocation for the collector every time; the parsers keep no
+     * reference to it after they return, and a blocking handler serves one request at a time.
+     */
+    private static final class BodyBuffer {
+        /** Larger buffers are dropped after the request instead of being kept by the thread. */
+        static final int KEEP_BYTES = 16 << 20;
+        byte[] b = new byte[64 << 10];
+        int len;
+
+        void ensure(long size) {
+            if (size > b.length) {
+                b = java.util.Arrays.copyOf(b, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size, Math.min(Integer.MAX_VALUE - 16, 2L * b.length))));
+            }
+        }
+
+        void trim() {
+            if (b.length > KEEP_BYTES) {
+                b = new byte[64 << 10];
+            }
+        }
+    }
+
+    private final ThreadLocal<BodyBuffer> bodyBuffers = ThreadLocal.withInitial(BodyBuffer::new);
+
+    /**
+     * Reads the whole body into the thread's buffer, refused once over {@code limit}. A declared
+     * length (when no content encoding changes the size) sizes the buffer up front.
+     */
+    private BodyBuffer readLimited(InputStream in, long limit, long declared) throws IOException {
+        BodyBuffer bb = bodyBuffers.get();
+        bb.len = 0;
+        if (declared > 0 && (limit <= 0 || declared <= limit)) {
+            bb.ensure(declared + 1); // one spare byte: the read that returns end of stream needs room
+        }
+        int n = 0;
+        while (true) {
+            if (n == bb.b.length) {
+                if (n >= Integer.MAX_VALUE - 16) {
+                    throw new TooLarge("request body exceeds the limit of " + (Integer.MAX_VALUE - 16) + " bytes");
+                }
+                bb.ensure((long) n + 1);
+            }
+            int r = in.read(bb.b, n, bb.b.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+            if (limit > 0 && n > limit) {
                 throw new TooLarge("request body exceeds the limit of " + limit + " bytes (--push.max-body-size)");
             }
-            out.write(buf, 0, n);
         }
-        return out.toByteArray();
+        bb.len = n;
+        return bb;
     }
 
     private void wipe(HttpServerExchange ex) throws IOException {
@@ -532,9 +589,9 @@ public final class PushApi {
             text(ex, bad.contains("X-Prometheus-Remote-Write-Version") ? 400 : StatusCodes.UNSUPPORTED_MEDIA_TYPE, bad);
             return;
         }
-        byte[] body;
+        BodyBuffer body;
         try {
-            body = readLimited(ex.getInputStream(), groups.options().maxBodyBytes());
+            body = readLimited(ex.getInputStream(), groups.options().maxBodyBytes(), ex.getRequestContentLength());
         } catch (TooLarge e) {
             text(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
             return;
@@ -543,7 +600,7 @@ public final class PushApi {
         boolean committed = false;
         try {
             String[] rejected = {null};
-            remoteDecoders.get().decode(body, 0, body.length, new RemoteWriteDecoder.Sink() {
+            remoteDecoders.get().decode(body.b, 0, body.len, new RemoteWriteDecoder.Sink() {
                 @Override
                 public void series(Labels labels, long[] timestamps, double[] values, int count, int index) {
                     long ref = 0;
@@ -576,6 +633,7 @@ public final class PushApi {
             if (!committed) {
                 a.rollback();
             }
+            body.trim();
         }
         ex.setStatusCode(StatusCodes.NO_CONTENT);
         ex.endExchange();
