@@ -429,6 +429,9 @@ public final class PushGroups implements Closeable {
             }
         }
         for (Fam f : fresh.values()) {
+            if (f.slots.length == 0) {
+                continue; // a TYPE line without samples: the group will not hold the family, so neither may the index
+            }
             countType(f.name, f.type, +1, undo);
             Owner o = new Owner(g, f.name);
             for (Slot s : f.slots) {

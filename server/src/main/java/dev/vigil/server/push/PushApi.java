@@ -84,9 +84,8 @@ public final class PushApi {
 
     /** Adds the push routes; call for both the main and the push port. */
     public void register(RoutingHandler r) {
-        HttpHandler notAllowed = ex -> text(ex, StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
-        HttpHandler paths = pushPaths(blocking(this::push), notAllowed);
-        for (String m : new String[] {"PUT", "POST", "DELETE", "GET", "HEAD", "PATCH"}) {
+        HttpHandler paths = pushPaths(blocking(this::push), notAllowed("DELETE, OPTIONS, POST, PUT"));
+        for (String m : new String[] {"PUT", "POST", "DELETE", "GET", "HEAD", "PATCH", "OPTIONS"}) {
             r.add(m, "/metrics/*", paths);
         }
         r.get("/api/v1/metrics", blocking(this::metricsJson));
@@ -96,11 +95,19 @@ public final class PushApi {
         r.add("OPTIONS", "/api/v1/status", this::cors);
         if (groups.options().enableAdminApi()) {
             r.put("/api/v1/admin/wipe", blocking(this::wipe));
-            r.get("/api/v1/admin/wipe", notAllowed);
-            r.post("/api/v1/admin/wipe", notAllowed);
+            r.get("/api/v1/admin/wipe", notAllowed("OPTIONS, PUT"));
+            r.post("/api/v1/admin/wipe", notAllowed("OPTIONS, PUT"));
         }
         r.post("/api/v1/write", blocking(this::remoteWrite));
         r.post("/api/v1/import/prometheus", blocking(this::importText));
+    }
+
+    /** 405 naming the methods the path takes, as the router of the API we replace answers. */
+    private static HttpHandler notAllowed(String allow) {
+        return ex -> {
+            ex.getResponseHeaders().put(Headers.ALLOW, allow);
+            text(ex, StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
+        };
     }
 
     /**
@@ -117,12 +124,18 @@ public final class PushApi {
             if (!clean.equals(decoded)) {
                 PathRedirect.send(ex, StatusCodes.MOVED_PERMANENTLY, PathRedirect.escape(clean));
             } else if (decoded.equals("/metrics/job/")) {
-                if (read) {
+                if (read || method.equals("OPTIONS")) {
                     text(ex, StatusCodes.NOT_FOUND, "404 page not found");
                 } else {
                     PathRedirect.send(ex, StatusCodes.TEMPORARY_REDIRECT, "/metrics/job");
                 }
             } else if (decoded.startsWith("/metrics/job/") || (decoded.startsWith("/metrics/job@base64/") && decoded.length() > 20)) {
+                if (method.equals("OPTIONS")) {
+                    ex.getResponseHeaders().put(Headers.ALLOW, "DELETE, OPTIONS, POST, PUT");
+                    ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+                    ex.endExchange();
+                    return;
+                }
                 (read || method.equals("PATCH") ? notAllowed : push).handleRequest(ex);
             } else if (decoded.equals("/metrics/") && method.equals("GET")) {
                 PathRedirect.send(ex, StatusCodes.MOVED_PERMANENTLY, "/metrics");

@@ -130,9 +130,15 @@ class PushgatewayParityTest {
         c.add(Case.of("base64 with one char left over", "PUT", "/metrics/job/a/x@base64/YWJjZ", "x 1\n", Match.BODY));
         c.add(Case.of("base64 padding inside", "PUT", "/metrics/job/a/x@base64/YQ=a", "x 1\n", Match.BODY));
         c.add(Case.of("base64 with encoded line break", "PUT", "/metrics/job/nl/x@base64/Y%0AWJj", "nl 1\n", Match.BODY));
-        c.add(Case.of("base64 value not UTF-8", "PUT", "/metrics/job/a/x@base64/_w", "x 1\n", Match.STATUS));
+        c.add(Case.of("OPTIONS on a push path", "OPTIONS", "/metrics/job/a/b/c", null, Match.BODY));
+        c.add(Case.of("OPTIONS on the job path with trailing slash", "OPTIONS", "/metrics/job/", null, Match.BODY));
+        // A TYPE line without samples holds no family: the same name with another type is fine afterwards.
+        c.add(Case.of("TYPE without samples", "PUT", "/metrics/job/nt", "# TYPE nts gauge\nother 1\n", Match.BODY));
+        c.add(Case.of("same name, other type, after it", "PUT", "/metrics/job/nt2", "nts 1\n", Match.BODY));
         // Last of its route: the reference's handler for PUT /metrics/job@base64/<job> stays locked after this answer.
         c.add(Case.of("invalid base64 job", "PUT", "/metrics/job@base64/YWJjZGVm!", "x 1\n", Match.BODY));
+        // Late: the reference records this refusal as a group whose label then fails every later push's check.
+        c.add(Case.of("base64 value not UTF-8", "PUT", "/metrics/job/a/x@base64/_w", "x 1\n", Match.STATUS));
         c.add(Case.of("wipe GET", "GET", "/api/v1/admin/wipe", null, Match.STATUS));
         c.add(Case.of("wipe", "PUT", "/api/v1/admin/wipe", null, Match.BODY));
         return c;
@@ -227,6 +233,10 @@ class PushgatewayParityTest {
                 }
                 String wantLocation = want.headers().firstValue("Location").orElse("");
                 String gotLocation = got.headers().firstValue("Location").orElse("");
+                String wantAllow = want.headers().firstValue("Allow").orElse("");
+                if (!wantAllow.equals(got.headers().firstValue("Allow").orElse(""))) {
+                    diffs.add(c.name + ": Allow [" + got.headers().firstValue("Allow").orElse("") + "], reference [" + wantAllow + "]");
+                }
                 if (!wantLocation.equals(gotLocation)) {
                     diffs.add(c.name + ": Location [" + gotLocation + "], reference [" + wantLocation + "]");
                 }
