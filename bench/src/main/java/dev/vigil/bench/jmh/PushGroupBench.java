@@ -9,7 +9,6 @@ import dev.vigil.ingest.push.PushBody;
 import dev.vigil.ingest.push.PushException;
 import dev.vigil.ingest.push.PushGroups;
 import dev.vigil.ingest.push.PushOptions;
-import dev.vigil.ingest.text.SeriesCache;
 import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.db.Db;
@@ -170,13 +169,10 @@ public class PushGroupBench {
         op++;
         PushBody pb = new PushBody(pushGroups.options());
         if (cache.equals("group")) {
-            SeriesCache sc = pushGroups.takeParseCache(keys[g]);
-            try {
-                parser.parse(body, 0, body.length, pb, sc);
-                pushGroups.push(keys[g], true, pb);
-            } finally {
-                pushGroups.returnParseCache(keys[g], sc);
+            try (PushGroups.ParseLease lease = pushGroups.parseLease(keys[g])) {
+                parser.parse(body, 0, body.length, pb, lease.cache());
             }
+            pushGroups.push(keys[g], true, pb);
         } else {
             parser.parse(body, 0, body.length, pb);
             pushGroups.push(keys[g], true, pb);

@@ -57,12 +57,8 @@ public final class PushGroups implements Closeable {
     private final PushOptions options;
     private final LongSupplier clock;
     private final ConcurrentHashMap<Labels, Group> groups = new ConcurrentHashMap<>();
-    /** Per existing group, its parse cache while no push is using it (see {@link #takeParseCache}). */
-    private final ConcurrentHashMap<Labels, SeriesCache> parseCaches = new ConcurrentHashMap<>();
-    /** Key bytes held by parked parse caches, bounded by {@link #parseCacheBudget}. */
-    private final java.util.concurrent.atomic.AtomicLong parseCacheBytes = new java.util.concurrent.atomic.AtomicLong();
-    /** An eighth of the heap: a cache holds about the group's body size, 430,000 Flink series take ~200 MB. */
-    private final long parseCacheBudget = Runtime.getRuntime().maxMemory() / 8;
+    /** Per group, the series cache its pushes are parsed with (see {@link #parseLease}). */
+    private final ParseCaches parseCaches = new ParseCaches(Runtime.getRuntime().maxMemory() / 8);
     private final Object indexLock = new Object();
     /** Stored series labels → the group and family that own it. Guarded by indexLock. */
     private final HashMap<Labels, Owner> owners = new HashMap<>();
@@ -195,33 +191,44 @@ public final class PushGroups implements Closeable {
     }
 
     /**
-     * The series cache to parse a push to the group {@code key} with: the group's own (its series
-     * in the order of its last push, so the parse hashes nothing and returns the label instances
-     * the group already holds), or a new one when the group is new or another push to it is
-     * parsing. Hand it back with {@link #returnParseCache} once the push is done.
+     * The series cache to parse a text push to the group {@code key} with: the group's own (its
+     * series in the order of its last push, so the parse hashes nothing and returns the label
+     * instances the group already holds). Waits while another push to the group is parsing;
+     * close the lease as soon as the parse is done, before {@link #push}. The budget for all
+     * caches is an eighth of the heap (430,000 Flink series take about 200 MB of key bytes).
      */
-    public SeriesCache takeParseCache(Labels key) {
-        SeriesCache c = parseCaches.remove(key);
-        if (c == null) {
-            return new SeriesCache();
-        }
-        parseCacheBytes.addAndGet(-c.keyBytes());
-        return c;
+    public ParseLease parseLease(Labels key) {
+        return parseCaches.take(key);
     }
 
-    /** Keeps a cache from {@link #takeParseCache} for the group's next push, if the group exists and memory allows. */
-    public void returnParseCache(Labels key, SeriesCache c) {
-        long bytes = c.keyBytes();
-        if (!groups.containsKey(key) || parseCacheBytes.get() + bytes > parseCacheBudget) {
-            return;
+    /** Forgets the group's parse cache if the group does not exist (a refused first push). */
+    public void releaseParseCacheIfNoGroup(Labels key) {
+        if (!groups.containsKey(key)) {
+            parseCaches.drop(key);
         }
-        parseCacheBytes.addAndGet(bytes);
-        SeriesCache prev = parseCaches.put(key, c);
-        if (prev != null) {
-            parseCacheBytes.addAndGet(-prev.keyBytes());
+    }
+
+    /** A group's parse cache, held by one parse at a time. */
+    public static final class ParseLease implements AutoCloseable {
+        private final SeriesCache cache;
+        private final Runnable release;
+        private boolean closed;
+
+        ParseLease(SeriesCache cache, Runnable release) {
+            this.cache = cache;
+            this.release = release;
         }
-        if (!groups.containsKey(key) && parseCaches.remove(key, c)) {
-            parseCacheBytes.addAndGet(-bytes); // the group went away meanwhile
+
+        public SeriesCache cache() {
+            return cache;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                release.run();
+            }
         }
     }
 
@@ -634,10 +641,7 @@ public final class PushGroups implements Closeable {
     private void forget(Group g) {
         g.removed = true;
         groups.remove(g.key, g);
-        SeriesCache c = parseCaches.remove(g.key);
-        if (c != null) {
-            parseCacheBytes.addAndGet(-c.keyBytes());
-        }
+        parseCaches.drop(g.key);
     }
 
     /** Removes a group (DELETE): staleness markers for all its series. Unknown groups are fine. */

@@ -225,6 +225,16 @@ public final class TextParser implements LineParser {
         return c == ' ' || c == '\t';
     }
 
+    private static final boolean[] NAME_START = new boolean[256];
+    private static final boolean[] NAME_CHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            NAME_START[c] = nameStart(c);
+            NAME_CHAR[c] = nameChar(c);
+        }
+    }
+
     static boolean nameStart(int c) {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == ':';
     }
@@ -316,9 +326,8 @@ public final class TextParser implements LineParser {
         }
         int nameOff = pos;
         if (nameStart(c)) {
-            while (nameChar(c)) {
-                c = at(++pos);
-            }
+            pos = nameEnd(pos + 1);
+            c = at(pos);
         }
         if (c == EOF) {
             throw eof(pos);
@@ -505,14 +514,25 @@ public final class TextParser implements LineParser {
         return true;
     }
 
+    /** The first position at or after {@code pos} that is not a metric name character. */
+    private int nameEnd(int pos) {
+        byte[] b = buf;
+        int e = end;
+        while (pos < e && NAME_CHAR[b[pos] & 0xff]) {
+            pos++;
+        }
+        return pos;
+    }
+
     private int sample(int pos) throws ExpositionException {
         int nameOff = pos;
-        int c = at(pos);
-        if (nameStart(c)) {
-            while (nameChar(c)) {
-                c = at(++pos);
-            }
+        // The name, by table: the longest stretch of a line that is scanned byte by byte.
+        byte[] b = buf;
+        int e = end;
+        if (pos < e && NAME_START[b[pos] & 0xff]) {
+            pos = nameEnd(pos + 1);
         }
+        int c = pos < e ? b[pos] & 0xff : EOF;
         int nameLen = pos - nameOff;
         if (c == EOF) {
             throw eof(pos);

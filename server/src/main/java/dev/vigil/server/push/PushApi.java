@@ -17,7 +17,6 @@ import dev.vigil.ingest.remote.RemoteWriteDecoder;
 import dev.vigil.ingest.text.Bodies;
 import dev.vigil.ingest.text.ExpositionFormat;
 import dev.vigil.ingest.text.MalformedBodyException;
-import dev.vigil.ingest.text.SeriesCache;
 import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.AppendRejectedException;
 import dev.vigil.tsdb.Appender;
@@ -203,7 +202,7 @@ public final class PushApi {
         }
         PushBody body = new PushBody(groups.options());
         boolean checked = groups.options().consistencyCheck();
-        SeriesCache cache = null;
+        boolean textPush = false;
         try {
             try {
                 InputStream in = Bodies.decode(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
@@ -214,8 +213,10 @@ public final class PushApi {
                         protoParsers.get().parse(bb.b, 0, bb.len, body);
                     } else {
                         // The group's own cache: its series come in the same order every push.
-                        cache = groups.takeParseCache(key);
-                        textParsers.get().parse(bb.b, 0, bb.len, body, cache);
+                        textPush = true;
+                        try (PushGroups.ParseLease lease = groups.parseLease(key)) {
+                            textParsers.get().parse(bb.b, 0, bb.len, body, lease.cache());
+                        }
                     }
                 } finally {
                     bb.trim();
@@ -243,8 +244,8 @@ public final class PushApi {
                 // Unchecked pushes are answered before they are applied there, so a refusal is only seen in push_failure_time_seconds.
             }
         } finally {
-            if (cache != null) {
-                groups.returnParseCache(key, cache);
+            if (textPush) {
+                groups.releaseParseCacheIfNoGroup(key);
             }
         }
         ex.setStatusCode(checked ? StatusCodes.OK : StatusCodes.ACCEPTED);
