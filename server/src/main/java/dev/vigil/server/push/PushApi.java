@@ -92,6 +92,10 @@ public final class PushApi {
         r.get("/api/v1/push/groups", blocking(this::groupSummary));
         r.add("OPTIONS", "/api/v1/metrics", this::cors);
         r.add("OPTIONS", "/api/v1/status", this::cors);
+        for (String m : new String[] {"HEAD", "POST", "PUT", "DELETE", "PATCH"}) {
+            r.add(m, "/api/v1/metrics", notAllowed("GET, OPTIONS"));
+            r.add(m, "/api/v1/status", notAllowed("GET, OPTIONS"));
+        }
         if (groups.options().enableAdminApi()) {
             r.put("/api/v1/admin/wipe", blocking(this::wipe));
             r.get("/api/v1/admin/wipe", notAllowed("OPTIONS, PUT"));

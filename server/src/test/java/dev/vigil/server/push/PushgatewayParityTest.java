@@ -130,6 +130,9 @@ class PushgatewayParityTest {
         c.add(Case.of("base64 with one char left over", "PUT", "/metrics/job/a/x@base64/YWJjZ", "x 1\n", Match.BODY));
         c.add(Case.of("base64 padding inside", "PUT", "/metrics/job/a/x@base64/YQ=a", "x 1\n", Match.BODY));
         c.add(Case.of("base64 with encoded line break", "PUT", "/metrics/job/nl/x@base64/Y%0AWJj", "nl 1\n", Match.BODY));
+        c.add(Case.of("HEAD on a push path", "HEAD", "/metrics/job/a", null, Match.BODY));
+        c.add(Case.of("POST to the JSON API", "POST", "/api/v1/metrics", "", Match.BODY));
+        c.add(Case.of("DELETE to the status API", "DELETE", "/api/v1/status", null, Match.BODY));
         c.add(Case.of("OPTIONS on a push path", "OPTIONS", "/metrics/job/a/b/c", null, Match.BODY));
         c.add(Case.of("OPTIONS on the job path with trailing slash", "OPTIONS", "/metrics/job/", null, Match.BODY));
         // A TYPE line without samples holds no family: the same name with another type is fine afterwards.
