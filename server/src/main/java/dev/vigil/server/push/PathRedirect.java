@@ -23,6 +23,9 @@ final class PathRedirect {
      * trailing-slash rule.
      */
     static String clean(String p) {
+        if (isClean(p)) {
+            return p; // every push takes this path: no allocation
+        }
         if (p.isEmpty()) {
             return "/";
         }
@@ -52,6 +55,29 @@ final class PathRedirect {
             out.append('/');
         }
         return out.toString();
+    }
+
+    /** Rooted, and no empty, {@code .} or {@code ..} segment except an empty last one (a trailing slash). */
+    static boolean isClean(String p) {
+        int n = p.length();
+        if (n == 0 || p.charAt(0) != '/') {
+            return false;
+        }
+        int start = 1;
+        for (int i = 1; i <= n; i++) {
+            if (i == n || p.charAt(i) == '/') {
+                int len = i - start;
+                boolean last = i == n;
+                if (len == 0 && !last) {
+                    return false;
+                }
+                if (len == 1 && p.charAt(start) == '.' || len == 2 && p.charAt(start) == '.' && p.charAt(start + 1) == '.') {
+                    return false;
+                }
+                start = i + 1;
+            }
+        }
+        return true;
     }
 
     /** Percent-encodes a decoded path as Go's URL type prints it: unreserved and {@code $&+,/:;=@} stay. */

@@ -19,6 +19,17 @@ class PathRedirectTest {
     }
 
     @Test
+    void cleanPathsAreRecognisedWithoutCleaning() {
+        for (String p : new String[] {"/metrics/job/a", "/metrics/job/a/", "/", "/metrics/job/a.b/..c/...", "/metrics/job/.x"}) {
+            assertEquals(true, PathRedirect.isClean(p), p);
+            assertEquals(p, PathRedirect.clean(p));
+        }
+        for (String p : new String[] {"", "metrics", "//", "/a//b", "/a/./b", "/a/../b", "/a/.", "/a/..", "/a//", "/./", "/."}) {
+            assertEquals(false, PathRedirect.isClean(p), p);
+        }
+    }
+
+    @Test
     void escapesLikeGoUrl() {
         assertEquals("/metrics/job/a%20b%C3%BC", PathRedirect.escape("/metrics/job/a bü"));
         assertEquals("/a+b$&,:;=@-_.~", PathRedirect.escape("/a+b$&,:;=@-_.~"));
