@@ -5,6 +5,7 @@ import dev.vigil.bench.flink.Cluster;
 import dev.vigil.bench.flink.Reporter;
 import dev.vigil.bench.load.Http;
 import dev.vigil.bench.load.PushTarget;
+import dev.vigil.bench.load.RawHttp;
 import dev.vigil.bench.load.RemoteWriteBody;
 import dev.vigil.bench.load.Report;
 import dev.vigil.bench.load.Stats;
@@ -64,6 +65,10 @@ final class FloodCommand implements Callable<Integer> {
         Stats stats = new Stats();
         Report report = new Report(System.out, "flood", target.label == null ? base.toString() : target.label, target.probe());
         Http http = new Http(target.timeout);
+        RawHttp[] conns = new RawHttp[concurrency];
+        for (int w = 0; w < concurrency; w++) {
+            conns[w] = new RawHttp(target.timeout);
+        }
         AtomicLong next = new AtomicLong();
         Workload.run(concurrency, duration, maxRequests, target.progress, stats, report, System.out, w -> {
             int i = (int) (next.getAndIncrement() % reps.size());
@@ -85,16 +90,19 @@ final class FloodCommand implements Callable<Integer> {
             Http.Answer a;
             int bytes;
             if (remoteWrite != null) {
-                a = http.send("POST", remoteWrite, rw.array(), rw.length(), Http.PROTOBUF, Http.REMOTE_WRITE_HEADERS);
+                a = conns[w].send("POST", remoteWrite, rw.array(), rw.length(), Http.PROTOBUF, Http.REMOTE_WRITE_HEADERS);
                 bytes = rw.length();
             } else {
-                a = http.send(to.method(), to.push(r.path(), r.groupJob()), sink.array(), sink.length(), Http.TEXT_004);
+                a = conns[w].send(to.method(), to.push(r.path(), r.groupJob()), sink.array(), sink.length(), Http.TEXT_004, Http.FLINK_ACCEPT);
                 bytes = sink.length();
             }
             stats.record(System.nanoTime() - t0, a.status(), samples, bytes);
             stats.noteError(a.status(), a.body());
             return true;
         });
+        for (RawHttp r : conns) {
+            r.close();
+        }
         int deleteFailures = remoteWrite == null ? push.deleteGroups(reps, to, http) : 0;
         report.finish(stats);
         return stats.errors() == 0 && deleteFailures == 0 ? 0 : 1;

@@ -41,6 +41,8 @@ public final class Http {
     /** Remote write 1.0's headers, for {@link #send(String, URI, byte[], int, String, String...)}. */
     public static final String[] REMOTE_WRITE_HEADERS = {"Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0"};
     public static final String PROTOBUF = "application/x-protobuf";
+    /** The Accept header the Flink reporter's JDK client sends, for raw clients. */
+    public static final String[] FLINK_ACCEPT = {"Accept", ACCEPT};
 
     /** As {@link #send(String, URI, byte[], int, String)}, with extra header name/value pairs. */
     public Answer send(String method, URI uri, byte[] body, int length, String contentType, String... headers) {
