@@ -26,8 +26,8 @@ import java.util.logging.Logger;
  * default collector (G1 on JDK 17) grows it whenever its pauses look long (a start-up burst of
  * new series, or a busy machine stretching pauses) but gives memory back only after a full
  * collection or a concurrent cycle, which a store whose live set is steady rarely needs. Measured
- * (docs/PERFORMANCE-tsdb-head.md, "RSS vs Prometheus"): 111 MiB live after a full GC, 1.5–3 GiB
- * committed and 0.9 GiB resident after five minutes of 20 TaskManagers pushing.
+ * (docs/PERFORMANCE-tsdb-head.md, "RSS vs Prometheus"): the first pushes of 20 TaskManagers grow
+ * the heap to 1.4 GiB committed for 116 MiB in use; left alone, 0.9–1.4 GiB stay resident.
  *
  * <p>What: (1) the manageable flags {@code MinHeapFreeRatio}/{@code MaxHeapFreeRatio} are set to
  * 10/30 (the JVM's defaults are 40/70) unless given on the command line, so a collection that
@@ -37,8 +37,8 @@ import java.util.logging.Logger;
  * and at least {@link #MIN_SLACK} sit unused, asks for a full collection ({@code System.gc()}),
  * at most once per {@link #MIN_GAP_SECONDS}.
  *
- * <p>Cost: that collection stops the application while it runs (about 0.2–0.6 s for a 100 MiB
- * live set on two busy cores): ingestion waits that long, at most once a minute, and
+ * <p>Cost: that collection stops the application while it runs (0.4–1.8 s measured for a 100–200 MiB
+ * live set on two cores shared with other builds): ingestion waits that long, at most once a minute, and
  * only after the heap had grown well past its need. Off with {@code -Dvigil.heap.trim=false};
  * flags given on the command line (e.g. {@code -Xmx}, {@code -XX:MaxHeapFreeRatio}) still apply.
  */
