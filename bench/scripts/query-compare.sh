@@ -8,12 +8,14 @@
 # Data (vigil-bench query-data): TMS TaskManagers (default 20: 43,000 series in the last hour at
 # 15 s; the 12,000 queried series over the HOURS before it at 60 s). Vigil and VictoriaMetrics
 # get it through /api/v1/import/prometheus (ms timestamps); Prometheus as blocks written by
-# promtool. Vigil is then restarted, so the history sits in blocks and the last hours in the head,
-# as in production. Then vigil-bench query-latency times each query RUNS times per target after a
+# promtool. Vigil cuts its head into blocks while importing and compacts them in its minutely
+# upkeep, so the history sits in blocks and the last hours in the head, as in production
+# (VIGIL_RESTART=1 restarts it after the import instead). Then vigil-bench query-latency times each query RUNS times per target after a
 # warm-up, interleaving the targets, 1 h at 15 s and 24 h at 60 s.
 #
 # --keep DIR keeps the three data folders in DIR; --reuse DIR starts the stores on them again
-# (skipping the load). Knobs: TMS=20 HOURS=24 RUNS=10 QUERY_TIMEOUT=60s ONLY_QUERIES=
+# (skipping the load; a restarted Vigil replays its WAL into the head). Delete DIR/vigil before
+# --reuse to load Vigil afresh with the same samples. Knobs: TMS=20 HOURS=24 RUNS=10 QUERY_TIMEOUT=60s ONLY_QUERIES=
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -115,7 +117,7 @@ if [ -z "$reuse" ]; then
     echo "promtool: $(( $(date +%s) - s )) s"
     rm -f "$work/history.om"
   fi
-  if wants vigil; then
+  if wants vigil && [ "${VIGIL_RESTART:-0}" = 1 ]; then
     # A restart runs the head cut and compaction before the store reports ready.
     stop_vigil
     pids=("${pids[@]/$vpid}")
@@ -124,11 +126,23 @@ if [ -z "$reuse" ]; then
 else
   end=$(cat "$work/end")
   if wants victoria; then start_victoria; fi
+  if wants vigil && [ ! -d "$work/vigil" ]; then
+    # A reused folder without Vigil's data: load the same samples (same seed and end) again.
+    mkdir -p "$work/vigil"; start_vigil
+    echo "== loading vigil: $TMS TaskManagers, $HOURS h ending $(date -u -d "@$end" +%FT%TZ)"
+    bench query-data -n "$TMS" --hours "$HOURS" --end "$end" --url "http://127.0.0.1:$vport"
+    fresh_vigil=1
+  fi
 fi
 
 targets=()
 if wants vigil; then
-  start_vigil
+  if [ -z "${fresh_vigil:-}" ] && { [ -n "$reuse" ] || [ "${VIGIL_RESTART:-0}" = 1 ]; }; then
+    start_vigil
+  else
+    # Head cuts run while importing; compaction runs in the store's minutely upkeep.
+    sleep 70
+  fi
   wait_idle "$vpid" vigil
   echo "vigil blocks:"
   for m in "$work"/vigil/*/meta.json; do

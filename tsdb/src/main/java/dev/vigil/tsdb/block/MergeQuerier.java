@@ -8,6 +8,7 @@ import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.Series;
 import dev.vigil.tsdb.SeriesSet;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -20,7 +21,17 @@ public final class MergeQuerier implements Querier {
     private final List<Querier> queriers;
 
     public MergeQuerier(List<? extends Querier> queriers) {
-        this.queriers = List.copyOf(queriers);
+        // Nested merges (the blocks' merge inside the store's) become one level, so a series
+        // read from k sources costs one k-way merge and its iterators can be reused.
+        List<Querier> flat = new ArrayList<>();
+        for (Querier q : queriers) {
+            if (q instanceof MergeQuerier m) {
+                flat.addAll(m.queriers);
+            } else {
+                flat.add(q);
+            }
+        }
+        this.queriers = List.copyOf(flat);
     }
 
     @Override
@@ -78,9 +89,14 @@ public final class MergeQuerier implements Querier {
         private boolean started;
         private Series cur;
 
+        private final Series[] same;
+        private final int[] idx;
+
         MergedSet(SeriesSet[] sets) {
             this.sets = sets;
             this.heads = new Series[sets.length];
+            this.same = new Series[sets.length];
+            this.idx = new int[sets.length];
         }
 
         @Override
@@ -101,14 +117,16 @@ public final class MergeQuerier implements Querier {
                 cur = null;
                 return false;
             }
-            List<Series> same = new ArrayList<>(2);
+            int count = 0;
             for (int i = 0; i < heads.length; i++) {
                 if (heads[i] != null && heads[i].labels().equals(min)) {
-                    same.add(heads[i]);
+                    same[count] = heads[i];
+                    idx[count++] = i;
                     heads[i] = sets[i].next() ? sets[i].at() : null;
                 }
             }
-            cur = same.size() == 1 ? same.get(0) : new MergedSeries(min, same.toArray(new Series[0]));
+            cur = count == 1 ? same[0]
+                    : new MergedSeries(min, Arrays.copyOf(same, count), Arrays.copyOf(idx, count), sets.length);
             return true;
         }
 
@@ -118,28 +136,55 @@ public final class MergeQuerier implements Querier {
         }
     }
 
-    private record MergedSeries(Labels labels, Series[] parts) implements Series {
+    /** A series found in several sources; {@code sources[i]} is the querier index of {@code parts[i]}. */
+    private record MergedSeries(Labels labels, Series[] parts, int[] sources, int width) implements Series {
         @Override
         public SampleIterator iterator(SampleIterator reuse) {
+            // Sub-iterators are kept per source: a source's iterator can be recycled by the same
+            // source's next series (blocks keep their decode buffers and cursors).
+            MergeIterator m = reuse instanceof MergeIterator r && r.pool.length == width ? r : new MergeIterator(width);
             SampleIterator[] its = new SampleIterator[parts.length];
             for (int i = 0; i < parts.length; i++) {
-                its[i] = parts[i].iterator(null);
+                int src = sources[i];
+                its[i] = parts[i].iterator(m.pool[src]);
+                m.pool[src] = its[i];
             }
-            return new MergeIterator(its);
+            m.reset(its);
+            return m;
         }
     }
 
-    /** Merges iterators by time; on equal timestamps the lowest index wins. */
+    /**
+     * Merges iterators by time; on equal timestamps the lowest index wins. While the current
+     * source is strictly ahead of every other source's next sample (always, for sources that do
+     * not overlap in time, as blocks and the head), only that source is advanced.
+     */
     static final class MergeIterator implements SampleIterator {
-        private final SampleIterator[] its;
-        private final boolean[] valid;
+        final SampleIterator[] pool;
+        private SampleIterator[] its;
+        private boolean[] valid;
         private boolean started;
         private int cur = -1;
         private long t;
+        /** Smallest next timestamp among the valid sources other than {@code cur}. */
+        private long bound;
 
         MergeIterator(SampleIterator[] its) {
+            this(its.length);
+            reset(its);
+        }
+
+        MergeIterator(int width) {
+            this.pool = new SampleIterator[width];
+        }
+
+        void reset(SampleIterator[] its) {
             this.its = its;
-            this.valid = new boolean[its.length];
+            if (valid == null || valid.length != its.length) {
+                valid = new boolean[its.length];
+            }
+            started = false;
+            cur = -1;
         }
 
         @Override
@@ -149,14 +194,28 @@ public final class MergeQuerier implements Querier {
                     valid[i] = its[i].next();
                 }
                 started = true;
-            } else if (cur >= 0) {
-                for (int i = 0; i < its.length; i++) {
-                    if (valid[i] && its[i].t() == t) {
-                        valid[i] = its[i].next();
-                    }
-                }
-            } else {
+                return pick();
+            }
+            if (cur < 0) {
                 return false;
+            }
+            if (t < bound) {
+                SampleIterator c = its[cur];
+                if (c.next()) {
+                    long nt = c.t();
+                    if (nt < bound) {
+                        t = nt;
+                        return true;
+                    }
+                } else {
+                    valid[cur] = false;
+                }
+                return pick();
+            }
+            for (int i = 0; i < its.length; i++) {
+                if (valid[i] && its[i].t() == t) {
+                    valid[i] = its[i].next();
+                }
             }
             return pick();
         }
@@ -180,12 +239,23 @@ public final class MergeQuerier implements Querier {
 
         private boolean pick() {
             cur = -1;
+            long second = Long.MAX_VALUE;
             for (int i = 0; i < its.length; i++) {
-                if (valid[i] && (cur < 0 || its[i].t() < t)) {
+                if (!valid[i]) {
+                    continue;
+                }
+                long ti = its[i].t();
+                if (cur < 0 || ti < t) {
+                    if (cur >= 0) {
+                        second = Math.min(second, t);
+                    }
                     cur = i;
-                    t = its[i].t();
+                    t = ti;
+                } else {
+                    second = Math.min(second, ti);
                 }
             }
+            bound = second;
             return cur >= 0;
         }
 
