@@ -29,8 +29,20 @@ final class Aggregation implements Evaluator.Sink {
     private final Map<Labels, Group> groups = new LinkedHashMap<>();
     private final Map<Labels, Labels> keyCache = new HashMap<>();
 
+    private static final int SUM = 1;
+    private static final int MAX = 2;
+    private static final int MIN = 3;
+    /** SUM, MAX or MIN for the aggregations folded in {@link #accept} directly, else 0. */
+    private final int simple;
+
     Aggregation(String op, List<String> grouping, boolean without, int steps, double[] param, String valueLabel) {
         this.op = op;
+        this.simple = switch (op) {
+            case "sum" -> SUM;
+            case "max" -> MAX;
+            case "min" -> MIN;
+            default -> 0;
+        };
         this.grouping = new TreeSet<>(grouping);
         this.without = without;
         this.steps = steps;
@@ -87,6 +99,26 @@ final class Aggregation implements Evaluator.Sink {
             groups.put(gl, g);
         }
         double[] v = s.v;
+        if (simple != 0) {
+            // sum, max and min over all steps in one loop, without the per-step dispatch.
+            if (g.val == null) {
+                g.val = StepSeries.absentArray(steps);
+            }
+            double[] acc = g.val;
+            for (int k = 0; k < steps; k++) {
+                double x = v[k];
+                if (!present(x)) {
+                    continue;
+                }
+                double c = acc[k];
+                if (simple == SUM) {
+                    acc[k] = absent(c) ? x : c + x;
+                } else if (simple == MAX ? absent(c) || c < x || Double.isNaN(c) : absent(c) || c > x || Double.isNaN(c)) {
+                    acc[k] = x;
+                }
+            }
+            return;
+        }
         for (int k = 0; k < steps; k++) {
             double x = v[k];
             if (present(x)) {

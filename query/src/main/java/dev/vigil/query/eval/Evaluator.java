@@ -241,23 +241,27 @@ final class Evaluator {
         long lookback = ctx.lookbackMs;
         SeriesSet set = ctx.select(vs.matchers(), firstRef - lookback, lastRef, g.interval(), 0, null);
         SampleIterator reuse = null;
+        RangeFunction.Window buf = new RangeFunction.Window();
         while (set.next()) {
             ctx.tick();
             Series series = set.at();
             SampleIterator it = series.iterator(reuse);
             reuse = it;
             double[] out = null;
-            boolean more = it.seek(firstRef - lookback);
+            // All samples the steps can see, read once in bulk (staleness markers included).
+            int m = readRaw(it, firstRef - lookback, lastRef, buf);
+            long[] st = buf.t;
+            double[] sv = buf.v;
+            int i = 0;
             boolean hasCur = false;
             long ct = 0;
             double cv = 0;
             for (int k = 0; k < n; k++) {
                 long ref = (pinned ? at : g.t(k)) - off;
-                while (more && it.t() <= ref) {
+                while (i < m && st[i] <= ref) {
                     hasCur = true;
-                    ct = it.t();
-                    cv = it.v();
-                    more = it.next();
+                    ct = st[i];
+                    cv = sv[i++];
                 }
                 if (hasCur && ct >= ref - lookback && !Values.isStaleNaN(cv)) {
                     if (out == null) {
@@ -341,10 +345,12 @@ final class Evaluator {
             }
             case "timestamp" -> {
                 Expr a = unwrap(args.get(0));
-                Sink down = perStepUnique(n, s -> {
+                Sink named = s -> {
                     s.labels = LabelOps.dropName(s.labels);
                     sink.accept(s);
-                });
+                };
+                // A selector's series have distinct label sets already: nothing to check.
+                Sink down = a instanceof VectorSelector ? named : perStepUnique(n, named);
                 if (a instanceof VectorSelector vs) {
                     selectVector(vs, g, true, down);
                 } else {
@@ -915,24 +921,27 @@ final class Evaluator {
         final double[] fp0 = p0;
         final double[] fp1 = p1;
         ra.source().forEach((labels, it) -> {
-            w.from = 0;
-            w.to = 0;
             double[] out = null;
             long firstLo = (pinned ? at : g.start()) - off - range;
-            boolean more = it.seek(firstLo);
+            long lastRef = (pinned ? at : g.end()) - off;
+            // The series' samples for all steps, read once in bulk; each step's window is then
+            // an index range over them.
+            int m = readSeries(it, firstLo, lastRef, w);
+            w.from = 0;
+            w.to = 0;
             for (int k = 0; k < n; k++) {
                 long ref = (pinned ? at : g.t(k)) - off;
                 long lo = ref - range;
-                while (more && it.t() <= ref) {
-                    double v = it.v();
-                    if (!Values.isStaleNaN(v)) {
-                        append(w, it.t(), absent(v) ? Double.NaN : v);
-                    }
-                    more = it.next();
+                int to = w.to;
+                while (to < m && w.t[to] <= ref) {
+                    to++;
                 }
-                while (w.from < w.to && w.t[w.from] < lo) {
-                    w.from++;
+                w.to = to;
+                int from = w.from;
+                while (from < to && w.t[from] < lo) {
+                    from++;
                 }
+                w.from = from;
                 if (w.from == w.to) {
                     continue;
                 }
@@ -968,6 +977,57 @@ final class Evaluator {
         if (absentOverTime) {
             emitAbsent(seen, absentLabels(args.get(mi)), sink);
         }
+    }
+
+    /**
+     * Reads the samples of {@code it} in [lo, hi] into {@code w.t}/{@code w.v} (grown as needed),
+     * without staleness markers and with stored values that collide with the engine's absent
+     * marker read as NaN; returns their count.
+     */
+    private static int readSeries(SampleIterator it, long lo, long hi, RangeFunction.Window w) {
+        int m = readRaw(it, lo, hi, w);
+        long[] t = w.t;
+        double[] v = w.v;
+        int k = 0;
+        for (int i = 0; i < m; i++) {
+            double x = v[i];
+            if (Values.isStaleNaN(x)) {
+                continue;
+            }
+            t[k] = t[i];
+            v[k++] = absent(x) ? Double.NaN : x;
+        }
+        return k;
+    }
+
+    /** Reads the samples of {@code it} in [lo, hi] as stored into {@code w.t}/{@code w.v}; returns their count. */
+    private static int readRaw(SampleIterator it, long lo, long hi, RangeFunction.Window w) {
+        if (!it.seek(lo) || it.t() > hi) {
+            return 0;
+        }
+        long[] t = w.t;
+        double[] v = w.v;
+        t[0] = it.t();
+        v[0] = it.v();
+        int m = 1;
+        while (true) {
+            if (m == t.length) {
+                t = w.t = Arrays.copyOf(t, t.length * 2);
+                v = w.v = Arrays.copyOf(v, v.length * 2);
+            }
+            int got = it.nextBatch(t, v, m, t.length - m);
+            if (got == 0) {
+                break;
+            }
+            m += got;
+            if (t[m - 1] > hi) {
+                break;
+            }
+        }
+        while (m > 0 && t[m - 1] > hi) {
+            m--;
+        }
+        return m;
     }
 
     private static void append(RangeFunction.Window w, long t, double v) {
@@ -1071,7 +1131,9 @@ final class Evaluator {
             String op = b.op();
             boolean cmp = BinaryOps.isComparison(op);
             boolean dropName = BinaryOps.dropsName(op) || b.returnBool();
-            vector(swap ? b.rhs() : b.lhs(), g, perStepUnique(n, s -> {
+            int code = cmp ? -1 : BinaryOps.arithCode(op);
+            Expr operand = swap ? b.rhs() : b.lhs();
+            Sink body = s -> {
                 if (dropName) {
                     s.labels = LabelOps.dropName(s.labels);
                 }
@@ -1092,14 +1154,16 @@ final class Evaluator {
                             continue;
                         }
                     } else {
-                        s.v[k] = BinaryOps.arith(op, l, r);
+                        s.v[k] = code >= 0 ? BinaryOps.arith(code, l, r) : BinaryOps.arith(op, l, r);
                     }
                     any = true;
                 }
                 if (any) {
                     sink.accept(s);
                 }
-            }));
+            };
+            // A selector's series have distinct label sets already: nothing to check.
+            vector(operand, g, unwrap(operand) instanceof VectorSelector ? body : perStepUnique(n, body));
             return;
         }
         List<StepSeries> lhs = collect(b.lhs(), g);

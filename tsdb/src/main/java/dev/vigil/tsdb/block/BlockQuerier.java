@@ -292,6 +292,35 @@ final class BlockQuerier implements Querier {
         }
 
         @Override
+        public int nextBatch(long[] ts, double[] vs, int off, int max) {
+            if (max <= 0 || !next()) {
+                return 0;
+            }
+            // The current chunk's decoded arrays are copied as they are, up to maxt.
+            int got = 0;
+            while (true) {
+                int end = Math.min(n, i + (max - got));
+                int stop = i;
+                while (stop < end && t[stop] <= maxt) {
+                    stop++;
+                }
+                int k = stop - i;
+                System.arraycopy(t, i, ts, off + got, k);
+                System.arraycopy(v, i, vs, off + got, k);
+                got += k;
+                i = stop - 1;
+                if (stop < end) {
+                    // t[stop] > maxt: nothing further is in range.
+                    done = true;
+                    return got;
+                }
+                if (got == max || !next()) {
+                    return got;
+                }
+            }
+        }
+
+        @Override
         public long t() {
             return t[i];
         }

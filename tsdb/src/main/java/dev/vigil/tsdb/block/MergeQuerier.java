@@ -260,6 +260,28 @@ public final class MergeQuerier implements Querier {
         }
 
         @Override
+        public int nextBatch(long[] ts, double[] vs, int off, int max) {
+            if (started && cur >= 0 && bound == Long.MAX_VALUE) {
+                // One source left: its own bulk read.
+                SampleIterator c = its[cur];
+                int n = c.nextBatch(ts, vs, off, max);
+                if (n == 0) {
+                    valid[cur] = false;
+                    pick();
+                    return 0;
+                }
+                t = c.t();
+                return n;
+            }
+            int n = 0;
+            while (n < max && next()) {
+                ts[off + n] = t;
+                vs[off + n++] = its[cur].v();
+            }
+            return n;
+        }
+
+        @Override
         public long t() {
             return t;
         }
