@@ -920,6 +920,8 @@ final class Evaluator {
         fa.rangeMs = range;
         final double[] fp0 = p0;
         final double[] fp1 = p1;
+        // quantile_over_time keeps its window sorted as it slides instead of sorting every step.
+        final SlidingQuantile sq = rf == RangeFunction.QUANTILE_OVER_TIME && fp0 != null ? new SlidingQuantile() : null;
         ra.source().forEach((labels, it) -> {
             double[] out = null;
             long firstLo = (pinned ? at : g.start()) - off - range;
@@ -929,6 +931,9 @@ final class Evaluator {
             int m = readSeries(it, firstLo, lastRef, w);
             w.from = 0;
             w.to = 0;
+            if (sq != null) {
+                sq.clear();
+            }
             for (int k = 0; k < n; k++) {
                 long ref = (pinned ? at : g.t(k)) - off;
                 long lo = ref - range;
@@ -936,17 +941,35 @@ final class Evaluator {
                 while (to < m && w.t[to] <= ref) {
                     to++;
                 }
-                w.to = to;
                 int from = w.from;
                 while (from < to && w.t[from] < lo) {
                     from++;
                 }
+                if (sq != null) {
+                    for (int i = w.to; i < to; i++) {
+                        sq.add(w.v[i]);
+                    }
+                    for (int i = w.from; i < from; i++) {
+                        sq.remove(w.v[i]);
+                    }
+                }
+                w.to = to;
                 w.from = from;
                 if (w.from == w.to) {
                     continue;
                 }
                 if (absentOverTime) {
                     seen[k] = true;
+                    continue;
+                }
+                if (sq != null) {
+                    double r = sq.quantile(fp0[k]);
+                    if (present(r)) {
+                        if (out == null) {
+                            out = StepSeries.absentArray(n);
+                        }
+                        out[k] = r;
+                    }
                     continue;
                 }
                 fa.rangeStart = lo;
