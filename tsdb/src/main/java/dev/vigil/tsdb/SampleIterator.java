@@ -25,8 +25,9 @@ public interface SampleIterator {
     /**
      * Reads the next samples in bulk: the same as calling {@link #next()} up to {@code max} times
      * and copying each {@link #t()} and {@link #v()} to {@code t[off + i]} and {@code v[off + i]}.
-     * Returns how many were read, 0 when exhausted; afterwards the last one read is current.
-     * Stores override it to copy decoded chunks without a call per sample.
+     * Returns how many were read: fewer than {@code max} only when the iterator is exhausted.
+     * After a full batch the last sample read is current, so {@code next}, {@code seek} and
+     * batches can be mixed. Stores override it to copy decoded chunks without a call per sample.
      */
     default int nextBatch(long[] t, double[] v, int off, int max) {
         int n = 0;

@@ -157,7 +157,8 @@ public final class MergeQuerier implements Querier {
     /**
      * Merges iterators by time; on equal timestamps the lowest index wins. While the current
      * source is strictly ahead of every other source's next sample (always, for sources that do
-     * not overlap in time, as blocks and the head), only that source is advanced.
+     * not overlap in time, as blocks and the head), only that source is advanced, and bulk reads
+     * copy its samples up to the next source's first one.
      */
     static final class MergeIterator implements SampleIterator {
         final SampleIterator[] pool;
@@ -168,6 +169,12 @@ public final class MergeQuerier implements Querier {
         private long t;
         /** Smallest next timestamp among the valid sources other than {@code cur}. */
         private long bound;
+        /**
+         * After a bulk read that stopped inside a source: every valid source's position is a
+         * candidate not yet returned, and the current sample is ({@link #t}, {@link #lastV}).
+         */
+        private boolean fresh;
+        private double lastV;
 
         MergeIterator(SampleIterator[] its) {
             this(its.length);
@@ -184,6 +191,7 @@ public final class MergeQuerier implements Querier {
                 valid = new boolean[its.length];
             }
             started = false;
+            fresh = false;
             cur = -1;
         }
 
@@ -194,6 +202,10 @@ public final class MergeQuerier implements Querier {
                     valid[i] = its[i].next();
                 }
                 started = true;
+                return pick();
+            }
+            if (fresh) {
+                fresh = false;
                 return pick();
             }
             if (cur < 0) {
@@ -222,12 +234,13 @@ public final class MergeQuerier implements Querier {
 
         @Override
         public boolean seek(long ts) {
-            if (started && cur < 0) {
+            if (started && cur < 0 && !fresh) {
                 return false;
             }
             if (started && t >= ts) {
                 return true;
             }
+            fresh = false;
             for (int i = 0; i < its.length; i++) {
                 if (!started || valid[i]) {
                     valid[i] = its[i].seek(ts);
@@ -261,24 +274,46 @@ public final class MergeQuerier implements Querier {
 
         @Override
         public int nextBatch(long[] ts, double[] vs, int off, int max) {
-            if (started && cur >= 0 && bound == Long.MAX_VALUE) {
-                // One source left: its own bulk read.
-                SampleIterator c = its[cur];
-                int n = c.nextBatch(ts, vs, off, max);
-                if (n == 0) {
-                    valid[cur] = false;
-                    pick();
-                    return 0;
+            int got = 0;
+            while (got < max) {
+                if (started && !fresh && cur >= 0 && bound == Long.MAX_VALUE) {
+                    // One source left: its own bulk read.
+                    SampleIterator c = its[cur];
+                    int want = max - got;
+                    int k = c.nextBatch(ts, vs, off + got, want);
+                    got += k;
+                    if (k < want) {
+                        valid[cur] = false;
+                        pick();
+                        break;
+                    }
+                    t = ts[off + got - 1];
+                    continue;
                 }
-                t = c.t();
-                return n;
+                if (!next()) {
+                    break;
+                }
+                ts[off + got] = t;
+                vs[off + got++] = its[cur].v();
+                if (got < max && t < bound && its[cur] instanceof BlockQuerier.BlockIterator b) {
+                    got += b.nextBatchBelow(ts, vs, off + got, max - got, bound);
+                    t = ts[off + got - 1];
+                    if (b.stop() != BlockQuerier.BlockIterator.FULL) {
+                        if (b.stop() == BlockQuerier.BlockIterator.EXHAUSTED) {
+                            valid[cur] = false;
+                        }
+                        fresh = true;
+                        lastV = vs[off + got - 1];
+                    }
+                }
             }
-            int n = 0;
-            while (n < max && next()) {
-                ts[off + n] = t;
-                vs[off + n++] = its[cur].v();
+            if (got > 0 && got < max) {
+                // Exhausted: keep the last sample readable, as a full batch would.
+                fresh = true;
+                t = ts[off + got - 1];
+                lastV = vs[off + got - 1];
             }
-            return n;
+            return got;
         }
 
         @Override
@@ -288,7 +323,7 @@ public final class MergeQuerier implements Querier {
 
         @Override
         public double v() {
-            return its[cur].v();
+            return fresh ? lastV : its[cur].v();
         }
     }
 }
