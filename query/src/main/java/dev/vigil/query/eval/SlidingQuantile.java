@@ -23,7 +23,7 @@ final class SlidingQuantile {
             nans++;
             return;
         }
-        int i = Arrays.binarySearch(sorted, 0, n, v);
+        int i = find(v);
         if (i < 0) {
             i = -i - 1;
         }
@@ -40,12 +40,29 @@ final class SlidingQuantile {
             nans--;
             return;
         }
-        int i = Arrays.binarySearch(sorted, 0, n, v);
+        int i = find(v);
         if (i < 0) {
             throw new IllegalStateException("value " + v + " not in window");
         }
         System.arraycopy(sorted, i + 1, sorted, i, n - i - 1);
         n--;
+    }
+
+    /** {@link Arrays#binarySearch(double[], int, int, double)}'s contract; a plain scan for small windows. */
+    private int find(double v) {
+        if (n > 24) {
+            return Arrays.binarySearch(sorted, 0, n, v);
+        }
+        for (int i = 0; i < n; i++) {
+            int c = Double.compare(sorted[i], v);
+            if (c == 0) {
+                return i;
+            }
+            if (c > 0) {
+                return -i - 1;
+            }
+        }
+        return -n - 1;
     }
 
     /** The q-quantile of the window, as {@link Quantiles#quantile} computes it. */
@@ -61,9 +78,11 @@ final class SlidingQuantile {
             return Double.POSITIVE_INFINITY;
         }
         double rank = q * (total - 1);
-        double lower = Math.max(0, Math.floor(rank));
+        // rank is finite and >= 0 here, so the cast is Math.floor.
+        double floor = (long) rank;
+        double lower = Math.max(0, floor);
         double upper = Math.min(total - 1, lower + 1);
-        double weight = rank - Math.floor(rank);
+        double weight = rank - floor;
         return at((int) lower) * (1 - weight) + at((int) upper) * weight;
     }
 
