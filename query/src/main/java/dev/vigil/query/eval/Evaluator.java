@@ -240,18 +240,14 @@ final class Evaluator {
         long lastRef = (pinned ? at : g.end()) - off;
         long lookback = ctx.lookbackMs;
         SeriesSet set = ctx.select(vs.matchers(), firstRef - lookback, lastRef, g.interval(), 0, null);
-        SampleIterator reuse = null;
-        RangeFunction.Window buf = new RangeFunction.Window();
-        while (set.next()) {
-            ctx.tick();
-            Series series = set.at();
-            SampleIterator it = series.iterator(reuse);
-            reuse = it;
+        SeriesFanOut.run(set, ctx::tick, RangeScratch::new, (series, sc) -> {
+            SampleIterator it = series.iterator(sc.reuse);
+            sc.reuse = it;
             double[] out = null;
             // All samples the steps can see, read once in bulk (staleness markers included).
-            int m = readRaw(it, firstRef - lookback, lastRef, buf);
-            long[] st = buf.t;
-            double[] sv = buf.v;
+            int m = readRaw(it, firstRef - lookback, lastRef, sc.w);
+            long[] st = sc.w.t;
+            double[] sv = sc.w.v;
             int i = 0;
             boolean hasCur = false;
             long ct = 0;
@@ -270,10 +266,8 @@ final class Evaluator {
                     out[k] = timestamps ? ct / 1000.0 : (absent(cv) ? Double.NaN : cv);
                 }
             }
-            if (out != null) {
-                sink.accept(new StepSeries(series.labels(), out));
-            }
-        }
+            return out == null ? null : new StepSeries(series.labels(), out);
+        }, sink::accept);
     }
 
     // ---------------------------------------------------------------- functions
@@ -915,63 +909,108 @@ final class Evaluator {
         boolean absentOverTime = rf == RangeFunction.ABSENT_OVER_TIME;
         boolean[] seen = absentOverTime ? new boolean[n] : null;
         Set<Labels> emitted = new HashSet<>();
-        RangeFunction.Window w = new RangeFunction.Window();
-        RangeFunction.Args fa = new RangeFunction.Args();
-        fa.rangeMs = range;
         final double[] fp0 = p0;
         final double[] fp1 = p1;
         // quantile_over_time keeps its window sorted as it slides instead of sorting every step.
-        final SlidingQuantile sq = rf == RangeFunction.QUANTILE_OVER_TIME && fp0 != null ? new SlidingQuantile() : null;
-        ra.source().forEach((labels, it) -> {
-            double[] out = null;
-            long firstLo = (pinned ? at : g.start()) - off - range;
-            long lastRef = (pinned ? at : g.end()) - off;
-            // The series' samples for all steps, read once in bulk; each step's window is then
-            // an index range over them.
-            int m = readSeries(it, firstLo, lastRef, w);
-            w.from = 0;
-            w.to = 0;
-            if (sq != null) {
-                sq.clear();
+        boolean sliding = rf == RangeFunction.QUANTILE_OVER_TIME && fp0 != null;
+        java.util.function.Supplier<RangeScratch> scratch = () -> {
+            RangeScratch sc = new RangeScratch();
+            sc.fa.rangeMs = range;
+            sc.sq = sliding ? new SlidingQuantile() : null;
+            return sc;
+        };
+        java.util.function.Consumer<StepSeries> emit = s -> {
+            if (!emitted.add(s.labels)) {
+                throw sameLabelset();
             }
-            for (int k = 0; k < n; k++) {
-                long ref = (pinned ? at : g.t(k)) - off;
-                long lo = ref - range;
-                int to = w.to;
-                while (to < m && w.t[to] <= ref) {
-                    to++;
+            sink.accept(s);
+        };
+        Expr matrixArg = unwrap(args.get(mi));
+        if (matrixArg instanceof MatrixSelector ms && !absentOverTime) {
+            // Series are independent here: read and computed on every core, emitted in order.
+            VectorSelector vs = ms.selector();
+            long mint = (pinned ? at : g.start()) - vs.offsetMs() - range;
+            long maxt = (pinned ? at : g.end()) - vs.offsetMs();
+            SeriesSet set = ctx.select(vs.matchers(), mint, maxt, g.interval(), range, c.function());
+            SeriesFanOut.run(set, ctx::tick, scratch, (series, sc) -> {
+                SampleIterator it = series.iterator(sc.reuse);
+                sc.reuse = it;
+                return rangeSeries(rf, g, series.labels(), it, sc, pinned, at, off, range, keepName, fp0, fp1, null);
+            }, emit);
+        } else {
+            RangeScratch sc = scratch.get();
+            ra.source().forEach((labels, it) -> {
+                StepSeries s = rangeSeries(rf, g, labels, it, sc, pinned, at, off, range, keepName, fp0, fp1, seen);
+                if (s != null) {
+                    emit.accept(s);
                 }
-                int from = w.from;
-                while (from < to && w.t[from] < lo) {
-                    from++;
+            });
+        }
+        if (absentOverTime) {
+            emitAbsent(seen, absentLabels(args.get(mi)), sink);
+        }
+    }
+
+    /** Per-thread state of a range function over many series. */
+    private static final class RangeScratch {
+        final RangeFunction.Window w = new RangeFunction.Window();
+        final RangeFunction.Args fa = new RangeFunction.Args();
+        SlidingQuantile sq;
+        SampleIterator reuse;
+    }
+
+    /**
+     * One series of a range function for all steps: its samples are read once in bulk, and each
+     * step's window is an index range over them. Null when no step has a value. With
+     * {@code seen} (absent_over_time) only marks the steps that have samples.
+     */
+    private static StepSeries rangeSeries(RangeFunction rf, Grid g, Labels labels, SampleIterator it, RangeScratch sc,
+            boolean pinned, long at, long off, long range, boolean keepName, double[] fp0, double[] fp1, boolean[] seen) {
+        int n = g.steps();
+        RangeFunction.Window w = sc.w;
+        RangeFunction.Args fa = sc.fa;
+        SlidingQuantile sq = sc.sq;
+        double[] out = null;
+        long firstLo = (pinned ? at : g.start()) - off - range;
+        long lastRef = (pinned ? at : g.end()) - off;
+        int m = readSeries(it, firstLo, lastRef, w);
+        w.from = 0;
+        w.to = 0;
+        if (sq != null) {
+            sq.clear();
+        }
+        for (int k = 0; k < n; k++) {
+            long ref = (pinned ? at : g.t(k)) - off;
+            long lo = ref - range;
+            int to = w.to;
+            while (to < m && w.t[to] <= ref) {
+                to++;
+            }
+            int from = w.from;
+            while (from < to && w.t[from] < lo) {
+                from++;
+            }
+            if (sq != null) {
+                for (int i = w.to; i < to; i++) {
+                    sq.add(w.v[i]);
                 }
-                if (sq != null) {
-                    for (int i = w.to; i < to; i++) {
-                        sq.add(w.v[i]);
-                    }
-                    for (int i = w.from; i < from; i++) {
-                        sq.remove(w.v[i]);
-                    }
+                for (int i = w.from; i < from; i++) {
+                    sq.remove(w.v[i]);
                 }
-                w.to = to;
-                w.from = from;
-                if (w.from == w.to) {
-                    continue;
-                }
-                if (absentOverTime) {
-                    seen[k] = true;
-                    continue;
-                }
-                if (sq != null) {
-                    double r = sq.quantile(fp0[k]);
-                    if (present(r)) {
-                        if (out == null) {
-                            out = StepSeries.absentArray(n);
-                        }
-                        out[k] = r;
-                    }
-                    continue;
-                }
+            }
+            w.to = to;
+            w.from = from;
+            if (w.from == w.to) {
+                continue;
+            }
+            if (seen != null) {
+                seen[k] = true;
+                continue;
+            }
+            double r;
+            if (sq != null) {
+                r = sq.quantile(fp0[k]);
+            } else {
                 fa.rangeStart = lo;
                 fa.rangeEnd = ref;
                 fa.stepTime = g.t(k);
@@ -981,25 +1020,19 @@ final class Evaluator {
                 if (fp1 != null) {
                     fa.p1 = fp1[k];
                 }
-                double r = rf.apply(w, fa);
-                if (present(r)) {
-                    if (out == null) {
-                        out = StepSeries.absentArray(n);
-                    }
-                    out[k] = r;
-                }
+                r = rf.apply(w, fa);
             }
-            if (out != null) {
-                Labels l = keepName ? labels : LabelOps.dropName(labels);
-                if (!emitted.add(l)) {
-                    throw sameLabelset();
+            if (present(r)) {
+                if (out == null) {
+                    out = StepSeries.absentArray(n);
                 }
-                sink.accept(new StepSeries(l, out));
+                out[k] = r;
             }
-        });
-        if (absentOverTime) {
-            emitAbsent(seen, absentLabels(args.get(mi)), sink);
         }
+        if (out == null) {
+            return null;
+        }
+        return new StepSeries(keepName ? labels : LabelOps.dropName(labels), out);
     }
 
     /**
