@@ -13,15 +13,15 @@ import java.util.function.Supplier;
 
 /**
  * Runs independent per-series work (reading a series and computing its steps) on the calling
- * thread plus one helper per further core, and hands the results to the consumer on the calling
+ * thread plus one worker per further core, and hands the results to the consumer on the calling
  * thread in the set's order, so results and errors are the same as sequentially. Series are
- * taken from the set in batches; a helper that has not started when the caller finishes a batch
+ * taken from the set in batches; a worker that has not started when the caller finishes a batch
  * is skipped, so a busy pool never makes a query wait.
  */
 final class SeriesFanOut {
-    private static final int HELPERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
-    private static final ExecutorService POOL = HELPERS == 0 ? null : Executors.newFixedThreadPool(HELPERS, r -> {
-        Thread t = new Thread(r, "vigil-query-helper");
+    private static final int WORKERS = Math.max(0, Runtime.getRuntime().availableProcessors() - 1);
+    private static final ExecutorService POOL = WORKERS == 0 ? null : Executors.newFixedThreadPool(WORKERS, r -> {
+        Thread t = new Thread(r, "vigil-query-worker");
         t.setDaemon(true);
         return t;
     });
@@ -29,7 +29,7 @@ final class SeriesFanOut {
     private static final int BATCH = 256;
     /** Series a thread claims at a time. */
     private static final int CLAIM = 8;
-    /** Below this many series in a batch, helpers cost more than they save. */
+    /** Below this many series in a batch, workers cost more than they save. */
     private static final int MIN_PARALLEL = 64;
 
     private SeriesFanOut() {
@@ -46,7 +46,7 @@ final class SeriesFanOut {
      */
     static <S, R> void run(SeriesSet set, Runnable beforeEach, Supplier<S> scratch, Work<S, R> work, Consumer<R> emit) {
         S mine = scratch.get();
-        Object[] helperScratch = new Object[HELPERS];
+        Object[] workerScratch = new Object[WORKERS];
         Series[] batch = new Series[BATCH];
         Object[] out = new Object[BATCH];
         while (true) {
@@ -58,17 +58,17 @@ final class SeriesFanOut {
             if (n == 0) {
                 return;
             }
-            if (HELPERS == 0 || n < MIN_PARALLEL) {
+            if (WORKERS == 0 || n < MIN_PARALLEL) {
                 for (int i = 0; i < n; i++) {
                     out[i] = work.apply(batch[i], mine);
                 }
             } else {
-                for (int h = 0; h < HELPERS; h++) {
-                    if (helperScratch[h] == null) {
-                        helperScratch[h] = scratch.get();
+                for (int h = 0; h < WORKERS; h++) {
+                    if (workerScratch[h] == null) {
+                        workerScratch[h] = scratch.get();
                     }
                 }
-                shared(batch, out, n, mine, helperScratch, work);
+                shared(batch, out, n, mine, workerScratch, work);
             }
             for (int i = 0; i < n; i++) {
                 @SuppressWarnings("unchecked")
@@ -82,12 +82,12 @@ final class SeriesFanOut {
         }
     }
 
-    private static <S, R> void shared(Series[] batch, Object[] out, int n, S mine, Object[] helperScratch, Work<S, R> work) {
+    private static <S, R> void shared(Series[] batch, Object[] out, int n, S mine, Object[] workerScratch, Work<S, R> work) {
         AtomicInteger next = new AtomicInteger();
-        Task<?>[] tasks = new Task<?>[HELPERS];
-        for (int h = 0; h < HELPERS; h++) {
+        Task<?>[] tasks = new Task<?>[WORKERS];
+        for (int h = 0; h < WORKERS; h++) {
             @SuppressWarnings("unchecked")
-            S s = (S) helperScratch[h];
+            S s = (S) workerScratch[h];
             Task<S> t = new Task<>(batch, out, n, next, s, work);
             tasks[h] = t;
             try {
@@ -110,7 +110,7 @@ final class SeriesFanOut {
                     t.done.await();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for a query helper", e);
+                    throw new IllegalStateException("interrupted while waiting for a query worker", e);
                 }
                 if (failure == null && t.failure != null) {
                     failure = t.failure;
