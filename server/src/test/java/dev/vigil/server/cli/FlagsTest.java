@@ -23,6 +23,19 @@ class FlagsTest {
         assertEquals(20, c.queryMaxConcurrency());
         assertFalse(c.enableLifecycle());
         assertEquals("180d", c.flags().get("storage.tsdb.retention.time"));
+        assertEquals(new PushFlags(64L << 20, 1_000_000, 1024, 16_384, 64, true), c.push());
+    }
+
+    @Test
+    void pushLimits() throws Exception {
+        ServerConfig c = Flags.parse("--push.max-body-size=512KB", "--push.max-series-per-push=0", "--push.max-label-name-length=100",
+                "--push.max-label-value-length", "200", "--push.max-labels-per-series=30", "--push.disable-consistency-check");
+        assertEquals(new PushFlags(512L << 10, 0, 100, 200, 30, false), c.push());
+        assertEquals("true", c.flags().get("push.disable-consistency-check"));
+        assertTrue(assertThrows(UsageException.class, () -> Flags.parse("--push.max-body-size=lots")).getMessage()
+                .contains("--push.max-body-size"));
+        assertTrue(assertThrows(UsageException.class, () -> Flags.parse("--push.max-labels-per-series=-1")).getMessage()
+                .contains("--push.max-labels-per-series"));
     }
 
     @Test
@@ -64,8 +77,10 @@ class FlagsTest {
 
     @Test
     void configFileChecksTopLevelKeysAndDurations() {
-        ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: x\n", "p.yml");
-        assertEquals(java.util.List.of("scrape_configs"), ok.ignored());
+        ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: x\nrule_files: []\n", "p.yml");
+        assertEquals(java.util.List.of("rule_files"), ok.ignored());
+        assertEquals("x", ok.scrapeJobs().get(0).name());
+        assertEquals(15_000, ok.scrapeJobs().get(0).intervalMs());
         assertEquals("p.yml:2: field globl not found in type config.plain",
                 assertThrows(IllegalArgumentException.class, () -> ConfigFile.parse("\nglobl:\n", "p.yml")).getMessage());
         assertEquals("p.yml:2: not a valid duration string: \"15 s\"",
