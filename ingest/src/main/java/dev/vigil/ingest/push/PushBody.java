@@ -112,7 +112,8 @@ public final class PushBody implements ParseSink {
         }
         samples++;
         if (options.maxSeriesPerPush() > 0 && samples > options.maxSeriesPerPush()) {
-            throw new LimitException("push has more than " + options.maxSeriesPerPush() + " series (limit reached at line " + line + ")");
+            throw new LimitException("push has more than " + options.maxSeriesPerPush() + " series (limit reached at line " + line
+                    + ", --push.max-series-per-push)");
         }
         checkLabels(labels, line);
         family(family).add(labels, value, line);
@@ -123,7 +124,7 @@ public final class PushBody implements ParseSink {
         int maxV = options.maxLabelValueLength();
         if (options.maxLabelsPerSeries() > 0 && labels.size() > options.maxLabelsPerSeries()) {
             throw new LimitException("line " + line + ": series " + labels.metricName() + " has " + labels.size()
-                    + " labels, more than the limit of " + options.maxLabelsPerSeries());
+                    + " labels, more than the limit of " + options.maxLabelsPerSeries() + " (--push.max-labels-per-series)");
         }
         // The cached longest lengths settle the common case without touching every string.
         if ((maxN <= 0 || labels.longestName() <= maxN) && (maxV <= 0 || labels.longestValue() <= maxV)) {
@@ -131,13 +132,19 @@ public final class PushBody implements ParseSink {
         }
         for (int i = 0; i < labels.size(); i++) {
             if (maxN > 0 && labels.name(i).length() > maxN) {
-                throw new LimitException("line " + line + ": label name \"" + labels.name(i).substring(0, 32) + "...\" is longer than "
-                        + maxN + " characters");
+                throw new LimitException("line " + line + ": label name \"" + shortened(labels.name(i)) + "\" is longer than "
+                        + maxN + " characters (--push.max-label-name-length)");
             }
             if (maxV > 0 && labels.value(i).length() > maxV) {
-                throw new LimitException("line " + line + ": value of label \"" + labels.name(i) + "\" is longer than " + maxV + " characters");
+                throw new LimitException("line " + line + ": value of label \"" + labels.name(i) + "\" is longer than " + maxV
+                        + " characters (--push.max-label-value-length)");
             }
         }
+    }
+
+    /** The start of an overlong name, enough to find it in the body. */
+    private static String shortened(String name) {
+        return name.length() <= 32 ? name : name.substring(0, 32) + "...";
     }
 
     /** A limit of {@link PushOptions} exceeded while parsing; the push is refused untouched. */

@@ -139,8 +139,8 @@ public final class PushGroups implements Closeable {
 
         Group(Labels key) {
             this.key = key;
-            this.pushTimeLabels = key.toBuilder().set(Labels.METRIC_NAME, PUSH_TIME).build();
-            this.failureLabels = key.toBuilder().set(Labels.METRIC_NAME, PUSH_FAILURE_TIME).build();
+            this.pushTimeLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PUSH_TIME).build();
+            this.failureLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PUSH_FAILURE_TIME).build();
         }
 
         boolean pristine() {
@@ -290,7 +290,7 @@ public final class PushGroups implements Closeable {
                             }
                             newSlots.put(bl, s);
                         }
-                        if (!stored.add(s.stored)) {
+                        if (!stored.add(s.stored) && options.consistencyCheck()) {
                             throw fail(g, now, t, "collected metric " + ProtoText.metric(f.name, type, s.stored, f.values[i])
                                     + " was collected before with the same name and label values");
                         }
@@ -436,6 +436,9 @@ public final class PushGroups implements Closeable {
             }
         }
         for (Fam f : fresh.values()) {
+            if (f.slots.length == 0) {
+                continue; // a TYPE line without samples: the group will not hold the family, so neither may the index
+            }
             countType(f.name, f.type, +1, undo);
             Owner o = new Owner(g, f.name);
             for (Slot s : f.slots) {
@@ -453,7 +456,13 @@ public final class PushGroups implements Closeable {
      * the same family (then a push of unchanged families leaves the index as it is).
      */
     private String check(Group g, Map<String, Fam> fresh, Set<String> replaced, boolean[] owned, boolean ownersKnown) {
+        // Unchecked (--push.disable-consistency-check): nothing is refused, but owned[] is still worked out.
+        boolean checked = options.consistencyCheck();
         for (Fam f : fresh.values()) {
+            String clash = checked && f.slots.length > 0 ? GatewayFamilies.clash(f.name, f.type) : null;
+            if (clash != null) {
+                return clash;
+            }
             HashMap<String, Integer> counts = types.get(f.name);
             if (counts != null) {
                 for (Map.Entry<String, Integer> e : counts.entrySet()) {
@@ -465,7 +474,7 @@ public final class PushGroups implements Closeable {
                     if (mine != null && replaced.contains(f.name) && mine.type.equals(e.getKey())) {
                         own = 1;
                     }
-                    if (e.getValue() - own > 0 && f.slots.length > 0) {
+                    if (checked && e.getValue() - own > 0 && f.slots.length > 0) {
                         return "collected metric " + ProtoText.metric(f.name, f.type, f.slots[0].stored, f.values[0]) + " is not a "
                                 + e.getKey().toUpperCase(java.util.Locale.ROOT);
                     }
@@ -476,7 +485,7 @@ public final class PushGroups implements Closeable {
                 if (owned[0] && (o == null || o.group != g || !o.family.equals(f.name))) {
                     owned[0] = false;
                 }
-                if (o != null && (o.group != g || !replaced.contains(o.family))) {
+                if (checked && o != null && (o.group != g || !replaced.contains(o.family))) {
                     return "collected metric " + ProtoText.metric(f.name, f.type, f.slots[i].stored, f.values[i])
                             + " was collected before with the same name and label values";
                 }
@@ -605,10 +614,16 @@ public final class PushGroups implements Closeable {
         }
     }
 
-    /** Stored labels: the pushed ones with the grouping labels set over them. */
+    /** Stored labels: the pushed ones with the grouping labels set over them (an empty grouping value removes the label). */
     static Labels merge(Labels body, Labels key) {
         Labels.Builder b = body.toBuilder();
         key.forEach(b::set);
+        if (key.has(GroupKeys.EMPTY)) {
+            b.remove(GroupKeys.EMPTY);
+            for (String n : GroupKeys.emptyNames(key)) {
+                b.remove(n);
+            }
+        }
         return b.build();
     }
 

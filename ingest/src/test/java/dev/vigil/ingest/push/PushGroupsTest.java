@@ -187,6 +187,56 @@ class PushGroupsTest {
     }
 
     @Test
+    void emptyGroupingValueIsItsOwnGroupButNeverStored() throws Exception {
+        PushGroups g = groups(PushOptions.defaults());
+        Labels plain = job("e");
+        Labels empty = GroupKeys.of(job("e"), List.of("x"));
+        g.push(plain, true, body("a 1\n"));
+        now.addAndGet(1000);
+        g.push(empty, true, body("b{x=\"body\"} 2\n"));
+        assertEquals(2, g.size());
+        // The body's x gives way to the empty grouping value, i.e. it is gone; the store never sees the reserved label.
+        assertEquals(List.of("b{job=\"e\"}@1000=2"), samples("b"));
+        assertEquals(2, samples("push_time_seconds").size());
+        assertTrue(samples("push_time_seconds").stream().allMatch(x -> x.startsWith("push_time_seconds{job=\"e\"}@")));
+        assertEquals(java.util.Map.of("job", "e", "x", ""), GroupKeys.shown(empty));
+        // Each group keeps its own families: a PUT to one leaves the other.
+        now.addAndGet(1000);
+        g.push(plain, true, body("c 3\n"));
+        assertEquals(List.of("b{job=\"e\"}@1000=2"), samples("b"));
+        g.delete(empty);
+        assertEquals(1, g.size());
+        assertEquals(List.of("b{job=\"e\"}@1000=2", "b{job=\"e\"}@2000=stale"), samples("b"));
+    }
+
+    @Test
+    void uncheckedAcceptsWhatTheCheckRefuses() throws Exception {
+        PushGroups checked = groups(PushOptions.defaults());
+        checked.push(job("a"), true, body("# TYPE t counter\nt 1\n"));
+        assertThrows(PushException.class, () -> checked.push(job("b"), true, body("# TYPE t gauge\nt 1\n")));
+        assertThrows(PushException.class, () -> checked.push(job("c"), true, body("go_goroutines 1\n")));
+        assertThrows(PushException.class, () -> checked.push(job("d"), true, body("d 1\nd 2\n")));
+        PushGroups unchecked = new PushGroups(new MemoryStorage(), PushOptions.defaults().withConsistencyCheck(false), now::get);
+        unchecked.push(job("a"), true, body("# TYPE t counter\nt 1\n"));
+        unchecked.push(job("b"), true, body("# TYPE t gauge\nt 1\n"));
+        unchecked.push(job("c"), true, body("go_goroutines 1\n"));
+        unchecked.push(job("d"), true, body("d 1\nd 2\n"));
+        assertEquals(4, unchecked.size());
+        // Timestamps are still refused: recorded as a failed push of the group.
+        PushException e = assertThrows(PushException.class, () -> unchecked.push(job("e"), true, body("x 1 5\n")));
+        assertTrue(e.recordedAsFailure());
+    }
+
+    @Test
+    void typeLineWithoutSamplesLeavesNoType() throws Exception {
+        PushGroups g = groups(PushOptions.defaults());
+        g.push(job("a"), true, body("# TYPE t gauge\nother 1\n"));
+        g.push(job("b"), true, body("# TYPE t counter\nt 1\n"));
+        g.push(job("a"), true, body("other 2\n"));
+        assertEquals(2, g.size());
+    }
+
+    @Test
     void limitsRefuseBeforeAnythingChanges() throws Exception {
         PushOptions o = PushOptions.defaults().withLimits(0, 2, 10, 5, 3);
         PushBody b = new PushBody(o);
@@ -196,7 +246,7 @@ class PushGroupsTest {
         PushBody b2 = new PushBody(o);
         byte[] t2 = "a{x=\"toolong\"} 1\n".getBytes(StandardCharsets.UTF_8);
         e = assertThrows(PushBody.LimitException.class, () -> new TextParser().parse(t2, 0, t2.length, b2));
-        assertEquals("line 1: value of label \"x\" is longer than 5 characters", e.getMessage());
+        assertEquals("line 1: value of label \"x\" is longer than 5 characters (--push.max-label-value-length)", e.getMessage());
     }
 
     @Test

@@ -186,6 +186,8 @@ final class MemSeries {
         if (open != null && open.count() > 0 && open.maxT() >= mint && open.minT() <= maxt) {
             out.openBytes = open.snapshot(out.openBytes);
             out.openLen = open.byteLength();
+            out.openMinT = open.minT();
+            out.openMaxT = open.maxT();
             out.hasOpen = true;
         }
         if (ooo != null) {
