@@ -11,6 +11,8 @@ import dev.vigil.tsdb.block.BlockSet;
 import dev.vigil.tsdb.block.MergeQuerier;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesRegistry;
+import dev.vigil.tsdb.head.ShutdownSnapshot;
+import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -90,9 +92,14 @@ public final class Db implements Storage {
         BlockSet blockSet = null;
         try {
             long t0 = System.nanoTime();
-            head = new Head(o.dir().resolve("chunks_head"), o.io(),
-                    new Head.Options(o.blockRangeMs(), o.effectiveOutOfOrderWindowMs(), o.maxSeries(), o.clock()));
-            Wal wal = Wal.open(o.dir().resolve("wal"), o.io(), o.walSegmentBytes(), head.replayHandler());
+            Head.Options ho = new Head.Options(o.blockRangeMs(), o.effectiveOutOfOrderWindowMs(), o.maxSeries(), o.clock());
+            Path walDir = o.dir().resolve("wal");
+            SnapshotLoad sl = loadSnapshot(o, ho, walDir);
+            head = sl.head;
+            if (head == null) {
+                head = new Head(o.dir().resolve("chunks_head"), o.io(), ho, false);
+            }
+            Wal wal = Wal.open(walDir, o.io(), o.walSegmentBytes(), head.replayHandler(), sl.replayFrom);
             opened = wal;
             Wal.ReplayStats rs = wal.replayStats();
             SeriesRegistry registry = null;
@@ -119,6 +126,8 @@ public final class Db implements Storage {
                 head.truncate(persistedUpTo);
             }
             Db db = new Db(o, lc, fl, head, wal, registry, blockSet);
+            db.startup = new Startup(sl.head != null, sl.problem, sl.series, sl.millis, rs.records, rs.millis,
+                    (System.nanoTime() - t0) / 1_000_000);
             db.runMaintenance();
             db.background.scheduleWithFixedDelay(db::runMaintenance, 1, 1, TimeUnit.MINUTES);
             db.ready = true;
@@ -141,6 +150,112 @@ public final class Db implements Storage {
             lc.close();
             throw e;
         }
+    }
+
+    /** Name of the shutdown snapshot in the data folder (docs/format/head-snapshot.md). */
+    public static final String SNAPSHOT = "head.snapshot";
+
+    /**
+     * How the last open went.
+     *
+     * @param snapshotLoaded the head came from a shutdown snapshot (plus the WAL after it)
+     * @param snapshotProblem why a snapshot present was not used, or null
+     * @param snapshotSeries series loaded from it
+     * @param walRecords WAL records replayed (after the snapshot, if one was loaded)
+     */
+    public record Startup(boolean snapshotLoaded, String snapshotProblem, long snapshotSeries, long snapshotMillis,
+            long walRecords, long walMillis, long totalMillis) {
+    }
+
+    private volatile Startup startup;
+
+    public Startup startup() {
+        return startup;
+    }
+
+    private record SnapshotLoad(Head head, int replayFrom, String problem, long series, long millis) {
+    }
+
+    /**
+     * Loads the shutdown snapshot if there is one and it matches the WAL: segment it ends at
+     * still present with the same length and checksum, and every head chunk file it refers to
+     * intact. Anything else sets it aside (stale: deleted; damaged: kept as *.damaged) and the
+     * head is rebuilt from the whole WAL. Returns a null head then.
+     */
+    private static SnapshotLoad loadSnapshot(DbOptions o, Head.Options ho, Path walDir) throws IOException {
+        FileIo io = o.io();
+        Path file = o.dir().resolve(SNAPSHOT);
+        if (!io.list(o.dir()).contains(file)) {
+            return new SnapshotLoad(null, 0, null, 0, 0);
+        }
+        long t0 = System.nanoTime();
+        String problem;
+        boolean damaged = false;
+        ShutdownSnapshot snap = null;
+        try {
+            snap = ShutdownSnapshot.open(io, file);
+            problem = o.headSnapshot() ? walMismatch(io, walDir, snap.walPosition()) : "head snapshots are disabled";
+        } catch (IOException e) {
+            problem = e.getMessage();
+            damaged = true;
+        }
+        if (problem == null) {
+            Head head = new Head(o.dir().resolve("chunks_head"), io, ho, true);
+            try {
+                head.loadSnapshot(snap, Runtime.getRuntime().availableProcessors());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                LOG.info(String.format("loaded head snapshot: %d series in %d ms; replaying the WAL after segment %d",
+                        snap.seriesCount(), ms, snap.walPosition().segment()));
+                return new SnapshotLoad(head, snap.walPosition().segment() + 1, null, snap.seriesCount(), ms);
+            } catch (IOException | RuntimeException e) {
+                head.close();
+                problem = e.getMessage() == null ? e.toString() : e.getMessage();
+                damaged = true;
+            } finally {
+                snap.close();
+            }
+        } else if (snap != null) {
+            snap.close();
+        }
+        // The head is rebuilt from the WAL, which deletes the head chunk files the snapshot
+        // refers to: it can never be used again.
+        if (damaged) {
+            LOG.warning("head snapshot " + file + " not used (" + problem + "); set aside as " + SNAPSHOT
+                    + ".damaged, rebuilding the head from the WAL");
+            io.rename(file, o.dir().resolve(SNAPSHOT + ".damaged"));
+        } else {
+            LOG.info("head snapshot not used (" + problem + "); rebuilding the head from the WAL");
+            io.deleteIfExists(file);
+        }
+        io.fsyncDir(o.dir());
+        return new SnapshotLoad(null, 0, problem, 0, 0);
+    }
+
+    /** Why the WAL does not continue from {@code pos}, or null if it does. */
+    private static String walMismatch(FileIo io, Path walDir, ShutdownSnapshot.WalPosition pos) throws IOException {
+        List<Integer> segs = Wal.segments(io, walDir);
+        if (!segs.contains(pos.segment())) {
+            return "stale: WAL segment " + pos.segment() + " it ends at is gone";
+        }
+        Path p = Wal.segmentPath(walDir, pos.segment());
+        long size = io.size(p);
+        if (size != pos.size()) {
+            return "stale: WAL segment " + pos.segment() + " has " + size + " bytes, the snapshot ends at " + pos.size();
+        }
+        if (crcOf(io, p, size) != pos.crc()) {
+            return "stale: WAL segment " + pos.segment() + " changed since the snapshot";
+        }
+        return null;
+    }
+
+    private static int crcOf(FileIo io, Path p, long size) throws IOException {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        try (FileChannel ch = io.openRead(p)) {
+            for (long at = 0; at < size; at += Integer.MAX_VALUE) {
+                c.update(ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(Integer.MAX_VALUE, size - at)));
+            }
+        }
+        return (int) c.getValue();
     }
 
     /** True once open and until closed. */
@@ -326,6 +441,43 @@ public final class Db implements Storage {
         }
     }
 
+    /**
+     * Closes the WAL with no commit in flight and, if it was healthy, writes the head snapshot
+     * that the next open loads instead of replaying. A failed snapshot only costs that replay.
+     */
+    private void closeWalAndSnapshot() throws IOException {
+        var lock = head.commitLock().writeLock();
+        lock.lock();
+        try {
+            boolean healthy = !wal.broken();
+            wal.close();
+            if (!healthy || !opts.headSnapshot()) {
+                return;
+            }
+            FileIo io = opts.io();
+            Path file = opts.dir().resolve(SNAPSHOT);
+            long t0 = System.nanoTime();
+            try {
+                Path walDir = opts.dir().resolve("wal");
+                int seg = wal.currentSegment();
+                Path p = Wal.segmentPath(walDir, seg);
+                long size = io.size(p);
+                long n = head.writeSnapshot(io, file, new ShutdownSnapshot.WalPosition(seg, size, crcOf(io, p, size)));
+                LOG.info(String.format("wrote head snapshot: %d series at WAL segment %d in %d ms", n, seg,
+                        (System.nanoTime() - t0) / 1_000_000));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not write the head snapshot; the next start replays the WAL", e);
+                try {
+                    io.deleteIfExists(file.resolveSibling(SNAPSHOT + ".tmp"));
+                } catch (IOException e2) {
+                    e.addSuppressed(e2);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         synchronized (this) {
@@ -345,7 +497,7 @@ public final class Db implements Storage {
             Thread.currentThread().interrupt();
         }
         try {
-            wal.close();
+            closeWalAndSnapshot();
         } finally {
             head.close();
             blocks.close();

@@ -62,8 +62,16 @@ public final class Head implements AutoCloseable {
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     public Head(Path chunkDir, FileIo io, Options opts) throws IOException {
+        this(chunkDir, io, opts, false);
+    }
+
+    /**
+     * @param keepChunkFiles leave the head chunk files for {@link #loadSnapshot}; otherwise they
+     *     are deleted and rebuilt by WAL replay
+     */
+    public Head(Path chunkDir, FileIo io, Options opts, boolean keepChunkFiles) throws IOException {
         this.opts = opts;
-        this.files = new HeadChunks(chunkDir, io, HeadChunks.DEFAULT_FILE_BYTES);
+        this.files = new HeadChunks(chunkDir, io, HeadChunks.DEFAULT_FILE_BYTES, keepChunkFiles);
     }
 
     /** Counters for /metrics and the status page. */
@@ -419,6 +427,90 @@ public final class Head implements AutoCloseable {
         }
         wal.log(buf);
         return total;
+    }
+
+    // ------------------------------------------------------------- shutdown snapshot
+
+    /**
+     * Writes the head to {@code file} (docs/format/head-snapshot.md) as standing for the WAL up
+     * to {@code wal}. The caller holds the commit lock's write side and has closed the WAL, so
+     * the head is exactly the WAL's records applied. Returns the series written.
+     */
+    public long writeSnapshot(FileIo io, Path file, ShutdownSnapshot.WalPosition wal) throws IOException {
+        return ShutdownSnapshot.write(this, files, io, file, wal);
+    }
+
+    /**
+     * Loads a shutdown snapshot into this empty head (made with {@code keepChunkFiles}): attaches
+     * and checks the head chunk files, decodes series frames on {@code threads} threads and
+     * indexes them in frame order. Throws if anything is missing or damaged; the head must then
+     * be discarded and rebuilt from the WAL. Not thread-safe; used before the head is shared.
+     */
+    public void loadSnapshot(ShutdownSnapshot snap, int threads) throws IOException {
+        if (!byLabels.isEmpty()) {
+            throw new IllegalStateException("head not empty");
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, threads), r -> {
+                    Thread t = new Thread(r, "vigil-snapshot-load");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            files.attach(snap.files, pool);
+            for (String x : snap.symbols) {
+                symbols.putIfAbsent(x, x);
+            }
+            List<java.util.concurrent.Future<MemSeries[]>> parts = new ArrayList<>();
+            for (int i = 0; i < snap.frames.size(); i++) {
+                int fi = i;
+                parts.add(pool.submit(() -> snap.decode(snap.frame(fi), files)));
+            }
+            long hi = Long.MIN_VALUE;
+            long lo = Long.MAX_VALUE;
+            int maxId = 0;
+            long loaded = 0;
+            for (var part : parts) {
+                MemSeries[] ss;
+                try {
+                    ss = part.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while loading the head snapshot");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IOException("head snapshot: " + e.getCause().getMessage(), e.getCause());
+                }
+                for (MemSeries s : ss) {
+                    if (byId.get(s.id) != null || byLabels.putIfAbsent(s.labels, s) != null) {
+                        throw new IOException("head snapshot lists series " + s.id + " " + s.labels + " twice");
+                    }
+                    byId.put(s.id, s);
+                    maxId = Math.max(maxId, s.id);
+                    if (s.maxT > hi) {
+                        hi = s.maxT;
+                    }
+                    if (s.minT < lo) {
+                        lo = s.minT;
+                    }
+                }
+                postings.addAll(ss);
+                loaded += ss.length;
+            }
+            if (loaded != snap.seriesCount) {
+                throw new IOException("head snapshot holds " + loaded + " series, its end frame says " + snap.seriesCount);
+            }
+            stats.seriesCreated.add(loaded);
+            lastId.set(Math.max(maxId, snap.lastId));
+            if (hi != Long.MIN_VALUE) {
+                observeT(hi);
+            }
+            if (lo != Long.MAX_VALUE) {
+                observeMinT(lo);
+            }
+            metadata.putAll(snap.metadata);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     // ------------------------------------------------------------- replay

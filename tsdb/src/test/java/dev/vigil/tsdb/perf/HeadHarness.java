@@ -166,19 +166,52 @@ public final class HeadHarness {
                     + "(estimate from structures %.0f); head chunks=%d%n", nSeries, samplesPerSeries, loadNanos / 1e9,
                     loadCpu / 1e9, (double) (used - base) / nSeries,
                     (double) db.head().heapBytesEstimate() / nSeries, st.headChunks());
+            closeAt = System.nanoTime();
+            closeCpu = cpuNanos();
         }
         long walBytes = 0;
         try (var s = Files.walk(dir.resolve("wal"))) {
             walBytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
+        long snapBytes = Files.size(dir.resolve(Db.SNAPSHOT));
+        System.out.printf("close (head snapshot of %.1f MiB written): %.2f s wall, %.2f s CPU; load average %s%n",
+                snapBytes / 1048576.0, (System.nanoTime() - closeAt) / 1e9, (cpuNanos() - closeCpu) / 1e9, loadAverage());
+        int rounds = Integer.getInteger("rounds", 1);
+        for (int r = 0; r < rounds; r++) {
+            reopen(o, "clean restart (snapshot)", nSeries, samplesPerSeries, walBytes);
+        }
+        if (!Boolean.getBoolean("skipReplay")) {
+            // Without the snapshot the open is what a kill -9 costs: the whole WAL is replayed.
+            Files.delete(dir.resolve(Db.SNAPSHOT));
+            reopen(o, "crash recovery (full WAL replay)", nSeries, samplesPerSeries, walBytes);
+        }
+    }
+
+    static void reopen(DbOptions o, String what, int nSeries, int samplesPerSeries, long walBytes) throws Exception {
         long r0 = System.nanoTime();
         long c0 = cpuNanos();
         try (Db db = Db.open(o)) {
             double secs = (System.nanoTime() - r0) / 1e9;
             double cpu = (cpuNanos() - c0) / 1e9;
-            System.out.printf("restart: %d series, %d samples, WAL %.1f MiB: open took %.2f s wall, %.2f s CPU (%.1f M samples per CPU-second)%n",
+            Db.Startup st = db.startup();
+            System.out.printf("%s: %d series, %d samples, WAL %.1f MiB: open took %.2f s wall, %.2f s CPU "
+                    + "(snapshot %s: %d series in %d ms; %d WAL records in %d ms); load average %s%n", what,
                     db.stats().headSeries(), (long) nSeries * samplesPerSeries, walBytes / 1048576.0, secs, cpu,
-                    nSeries * (double) samplesPerSeries / cpu / 1e6);
+                    st.snapshotLoaded() ? "loaded" : "not used", st.snapshotSeries(), st.snapshotMillis(), st.walRecords(),
+                    st.walMillis(), loadAverage());
+            closeAt = System.nanoTime();
+            closeCpu = cpuNanos();
+        }
+    }
+
+    static long closeAt;
+    static long closeCpu;
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 }
