@@ -11,7 +11,7 @@ import dev.vigil.tsdb.block.BlockSet;
 import dev.vigil.tsdb.block.MergeQuerier;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesRegistry;
-import dev.vigil.tsdb.head.ShutdownSnapshot;
+import dev.vigil.tsdb.head.HeadSnapshotFile;
 import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
@@ -103,12 +103,17 @@ public final class Db implements Storage {
             opened = wal;
             Wal.ReplayStats rs = wal.replayStats();
             SeriesRegistry registry = null;
+            boolean deferCheck = false;
             if (o.seriesRegistry()) {
                 // Sized for 100 k series (about 40 MB of file) unless told more; the map grows past its
                 // size by adding tiers, so this bounds disk use for small installations only.
                 long entries = Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, head.seriesCount() * 2L));
                 registry = SeriesRegistry.open(o.dir().resolve("series"), entries);
-                head.attachRegistry(registry);
+                // After a snapshot load, with as many entries as series, the check of every entry
+                // (a few µs a series) runs in the background: it would otherwise be the largest
+                // part of a clean restart. A size mismatch means a rebuild: done before serving.
+                deferCheck = sl.head != null && registry.size() == head.seriesCount();
+                head.attachRegistry(registry, !deferCheck);
                 LOG.info(String.format("series registry: %d entries, opened in %d ms, %d mismatches%s", registry.size(),
                         registry.openMillis(), registry.mismatches(), registry.rebuilt() ? " (rebuilt)" : ""));
             }
@@ -128,6 +133,16 @@ public final class Db implements Storage {
             Db db = new Db(o, lc, fl, head, wal, registry, blockSet);
             db.startup = new Startup(sl.head != null, sl.problem, sl.series, sl.millis, rs.records, rs.millis,
                     (System.nanoTime() - t0) / 1_000_000);
+            if (deferCheck) {
+                SeriesRegistry reg = registry;
+                Head h = head;
+                db.background.execute(() -> {
+                    long v0 = System.nanoTime();
+                    reg.validate(h);
+                    LOG.info(String.format("series registry checked against the head in %d ms: %d mismatches%s",
+                            (System.nanoTime() - v0) / 1_000_000, reg.mismatches(), reg.rebuilt() ? " (rebuilt)" : ""));
+                });
+            }
             db.runMaintenance();
             db.background.scheduleWithFixedDelay(db::runMaintenance, 1, 1, TimeUnit.MINUTES);
             db.ready = true;
@@ -191,9 +206,9 @@ public final class Db implements Storage {
         long t0 = System.nanoTime();
         String problem;
         boolean damaged = false;
-        ShutdownSnapshot snap = null;
+        HeadSnapshotFile snap = null;
         try {
-            snap = ShutdownSnapshot.open(io, file);
+            snap = HeadSnapshotFile.open(io, file);
             problem = o.headSnapshot() ? walMismatch(io, walDir, snap.walPosition()) : "head snapshots are disabled";
         } catch (IOException e) {
             problem = e.getMessage();
@@ -232,7 +247,7 @@ public final class Db implements Storage {
     }
 
     /** Why the WAL does not continue from {@code pos}, or null if it does. */
-    private static String walMismatch(FileIo io, Path walDir, ShutdownSnapshot.WalPosition pos) throws IOException {
+    private static String walMismatch(FileIo io, Path walDir, HeadSnapshotFile.WalPosition pos) throws IOException {
         List<Integer> segs = Wal.segments(io, walDir);
         if (!segs.contains(pos.segment())) {
             return "stale: WAL segment " + pos.segment() + " it ends at is gone";
@@ -282,9 +297,12 @@ public final class Db implements Storage {
             return;
         }
         try {
+            boolean checkpointed = false;
             if (cutHead()) {
                 checkpointWal();
+                checkpointed = true;
             }
+
             List<BlockMeta> merged = blocks.compact();
             compactions.addAndGet(merged.size());
             long now = opts.clock().getAsLong();
@@ -299,6 +317,12 @@ public final class Db implements Storage {
             }
             if (removed > 0) {
                 LOG.fine("removed " + removed + " series with no data left in the head");
+            }
+            // Last, so no truncation this round removes a chunk file the snapshot refers to.
+            long interval = opts.snapshotIntervalMs();
+            if (opts.headSnapshot() && interval > 0
+                    && (checkpointed || System.nanoTime() - lastSnapshotNanos >= interval * 1_000_000L)) {
+                writeSnapshot();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "maintenance failed", e);
@@ -345,6 +369,47 @@ public final class Db implements Storage {
                 lock.unlock();
             }
         }
+    }
+
+    private volatile long lastSnapshotNanos = System.nanoTime();
+
+    /**
+     * Writes a head snapshot while the store runs: cuts the WAL (commit lock held for the cut
+     * only), then captures series one at a time while commits go on. The snapshot is fuzzy:
+     * it holds everything logged up to the cut and perhaps some samples logged after it. Those
+     * are in the WAL after the cut too, and replaying a sample the head already holds changes
+     * nothing, so "snapshot + WAL after the cut" is the head as of the crash. Public so tests
+     * and tools can force it.
+     */
+    public synchronized void writeSnapshot() throws IOException {
+        if (closed) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        int seg;
+        var lock = head.commitLock().writeLock();
+        lock.lock();
+        try {
+            seg = wal.cut();
+        } finally {
+            lock.unlock();
+        }
+        FileIo io = opts.io();
+        Path p = Wal.segmentPath(opts.dir().resolve("wal"), seg - 1);
+        long size = io.size(p);
+        long n = head.writeSnapshot(io, opts.dir().resolve(SNAPSHOT), new HeadSnapshotFile.WalPosition(seg - 1, size,
+                crcOf(io, p, size)));
+        lastSnapshotNanos = System.nanoTime();
+        snapshots.incrementAndGet();
+        LOG.info(String.format("wrote head snapshot: %d series up to WAL segment %d in %d ms", n, seg - 1,
+                (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    private final AtomicLong snapshots = new AtomicLong();
+
+    /** Head snapshots written while running since open (not counting the one at close). */
+    public long snapshotsWritten() {
+        return snapshots.get();
     }
 
     /** Starts a new WAL segment, logs the head's series and samples into it, deletes older segments. */
@@ -462,7 +527,7 @@ public final class Db implements Storage {
                 int seg = wal.currentSegment();
                 Path p = Wal.segmentPath(walDir, seg);
                 long size = io.size(p);
-                long n = head.writeSnapshot(io, file, new ShutdownSnapshot.WalPosition(seg, size, crcOf(io, p, size)));
+                long n = head.writeSnapshot(io, file, new HeadSnapshotFile.WalPosition(seg, size, crcOf(io, p, size)));
                 LOG.info(String.format("wrote head snapshot: %d series at WAL segment %d in %d ms", n, seg,
                         (System.nanoTime() - t0) / 1_000_000));
             } catch (IOException | RuntimeException e) {

@@ -171,7 +171,19 @@ public final class Head implements AutoCloseable {
      * replayed series, and moves the id counter above every id it may have handed out.
      */
     public void attachRegistry(SeriesRegistry r) {
-        r.validate(this);
+        attachRegistry(r, true);
+    }
+
+    /**
+     * As {@link #attachRegistry(SeriesRegistry)}; with {@code validate} false the caller checks
+     * it later ({@link SeriesRegistry#validate}, e.g. in the background after a snapshot load:
+     * until then a series created anew may get an id the registry remembers wrongly, which only
+     * costs id continuity for that series, never data).
+     */
+    public void attachRegistry(SeriesRegistry r, boolean validate) {
+        if (validate) {
+            r.validate(this);
+        }
         long reserved = r.reserved();
         if (reserved > lastId.get() && reserved < Refs.MAX_SERIES_ID) {
             lastId.set((int) reserved);
@@ -436,8 +448,8 @@ public final class Head implements AutoCloseable {
      * to {@code wal}. The caller holds the commit lock's write side and has closed the WAL, so
      * the head is exactly the WAL's records applied. Returns the series written.
      */
-    public long writeSnapshot(FileIo io, Path file, ShutdownSnapshot.WalPosition wal) throws IOException {
-        return ShutdownSnapshot.write(this, files, io, file, wal);
+    public long writeSnapshot(FileIo io, Path file, HeadSnapshotFile.WalPosition wal) throws IOException {
+        return HeadSnapshotFile.write(this, files, io, file, wal);
     }
 
     /**
@@ -446,7 +458,7 @@ public final class Head implements AutoCloseable {
      * indexes them in frame order. Throws if anything is missing or damaged; the head must then
      * be discarded and rebuilt from the WAL. Not thread-safe; used before the head is shared.
      */
-    public void loadSnapshot(ShutdownSnapshot snap, int threads) throws IOException {
+    public void loadSnapshot(HeadSnapshotFile snap, int threads) throws IOException {
         if (!byLabels.isEmpty()) {
             throw new IllegalStateException("head not empty");
         }
@@ -517,65 +529,207 @@ public final class Head implements AutoCloseable {
 
     /** Applies WAL records at start. Not thread-safe; used before the head is shared. */
     public WalRecords.Handler replayHandler() {
-        return new WalRecords.Handler() {
-            private final Map<Integer, MemSeries> alias = new HashMap<>();
+        return new Replay(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    }
 
-            @Override
-            public void series(long ref, Labels labels) {
-                int id = Refs.seriesId(ref);
-                if (id < 0) {
-                    return;
-                }
-                MemSeries existing = byLabels.get(labels);
-                if (existing != null) {
-                    if (existing.id != id) {
-                        alias.put(id, existing);
-                    }
-                    existing.logged = true;
-                    return;
-                }
-                if (byId.get(id) != null) {
-                    return; // the first mapping of an id wins
-                }
-                Labels l = intern(labels);
-                MemSeries s = register(id, l);
-                s.logged = true;
-                byLabels.put(l, s);
-                if (id > lastId.get()) {
-                    lastId.set(id);
-                }
+    /**
+     * Replays WAL records in windows: series records are applied at once, samples are collected,
+     * grouped by series (stable, so each series sees its samples in WAL order, exactly as a
+     * sample-by-sample replay would) and applied one series after the other on {@code threads}
+     * threads. A sample-by-sample replay of the WAL's time-ordered batches touches a different
+     * series for nearly every sample, so it waits on memory rather than computing; grouping
+     * makes each series' state hot for all of its samples in the window. In a valid WAL a
+     * series record precedes every sample of that series (a commit logs it before its samples
+     * until the record is durable), so applying series records first changes nothing.
+     */
+    private final class Replay implements WalRecords.Handler {
+        private final Map<Integer, MemSeries> alias = new HashMap<>();
+        private final int threads;
+        private int[] ids = new int[1 << 16];
+        private long[] ts = new long[1 << 16];
+        private long[] bits = new long[1 << 16];
+        private int n;
+
+        Replay(int threads) {
+            this.threads = threads;
+        }
+
+        /** Samples per window: a few per series, bounded so the buffers stay near 300 MB at most. */
+        private int window() {
+            long w = Math.max(1L << 21, 8L * byLabels.size());
+            return (int) Math.min(w, 8L << 20);
+        }
+
+        @Override
+        public void series(long ref, Labels labels) {
+            int id = Refs.seriesId(ref);
+            if (id < 0) {
+                return;
             }
+            MemSeries existing = byLabels.get(labels);
+            if (existing != null) {
+                if (existing.id != id) {
+                    alias.put(id, existing);
+                }
+                existing.logged = true;
+                return;
+            }
+            if (byId.get(id) != null) {
+                return; // the first mapping of an id wins
+            }
+            Labels l = intern(labels);
+            MemSeries s = register(id, l);
+            s.logged = true;
+            byLabels.put(l, s);
+            if (id > lastId.get()) {
+                lastId.set(id);
+            }
+        }
 
-            @Override
-            public void samples(long[] refs, long[] ts, long[] bits, int n) {
-                MemSeries.Scratch sc = scratch.get();
-                for (int i = 0; i < n; i++) {
-                    int id = Refs.seriesId(refs[i]);
-                    MemSeries s = byId.get(id);
-                    if (s == null) {
-                        s = alias.get(id);
-                    }
-                    if (s == null) {
+        @Override
+        public void samples(long[] refs, long[] t, long[] b, int cnt) {
+            if (n + cnt > ids.length) {
+                int cap = Math.max(n + cnt, Math.min(ids.length * 2, Math.max(window(), n + cnt)));
+                ids = java.util.Arrays.copyOf(ids, cap);
+                ts = java.util.Arrays.copyOf(ts, cap);
+                bits = java.util.Arrays.copyOf(bits, cap);
+            }
+            for (int i = 0; i < cnt; i++) {
+                int id = Refs.seriesId(refs[i]);
+                if (byId.get(id) == null) {
+                    // An id whose labels came back under another id: its samples join that
+                    // series' group, in WAL order with the others.
+                    MemSeries a = alias.get(id);
+                    if (a == null) {
                         stats.replayUnknownSeriesSamples.increment();
                         continue;
                     }
-                    try {
-                        int c = s.append(ts[i], bits[i], Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, opts.chunkRangeMs(), files, sc, true);
-                        if (c == MemSeries.OK || c == MemSeries.OK_OOO) {
-                            observeT(ts[i]);
-                            observeMinT(ts[i]);
+                    id = a.id;
+                }
+                ids[n] = id;
+                ts[n] = t[i];
+                bits[n] = b[i];
+                n++;
+            }
+            if (n >= window()) {
+                flush();
+            }
+        }
+
+        @Override
+        public void metadata(String family, Metadata m) {
+            metadata.put(family, m);
+        }
+
+        @Override
+        public void finish() {
+            flush();
+        }
+
+        private void flush() {
+            if (n == 0) {
+                return;
+            }
+            // Counting sort by series id: stable, two sequential passes.
+            int maxId = 0;
+            for (int i = 0; i < n; i++) {
+                maxId = Math.max(maxId, ids[i]);
+            }
+            int[] start = new int[maxId + 2];
+            for (int i = 0; i < n; i++) {
+                start[ids[i] + 1]++;
+            }
+            for (int i = 1; i < start.length; i++) {
+                start[i] += start[i - 1];
+            }
+            int[] pos = start.clone();
+            long[] st = new long[n];
+            long[] sb = new long[n];
+            for (int i = 0; i < n; i++) {
+                int at = pos[ids[i]]++;
+                st[at] = ts[i];
+                sb[at] = bits[i];
+            }
+            // Split the id range into parts with about equal sample counts.
+            int parts = n < 100_000 ? 1 : threads;
+            int[] cut = new int[parts + 1];
+            cut[parts] = maxId + 1;
+            for (int p = 1, id = 0; p < parts; p++) {
+                long want = (long) n * p / parts;
+                while (id <= maxId && start[id] < want) {
+                    id++;
+                }
+                cut[p] = id;
+            }
+            if (parts == 1) {
+                applyRange(0, maxId + 1, start, st, sb);
+            } else {
+                List<Thread> ws = new ArrayList<>();
+                Throwable[] failure = new Throwable[1];
+                for (int p = 0; p < parts; p++) {
+                    int from = cut[p];
+                    int to = cut[p + 1];
+                    Thread w = new Thread(() -> applyRange(from, to, start, st, sb), "vigil-wal-replay-" + p);
+                    w.setUncaughtExceptionHandler((th, e) -> {
+                        synchronized (failure) {
+                            failure[0] = e;
                         }
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    });
+                    w.start();
+                    ws.add(w);
+                }
+                for (Thread w : ws) {
+                    try {
+                        w.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted during WAL replay", e);
+                    }
+                }
+                synchronized (failure) {
+                    if (failure[0] instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (failure[0] != null) {
+                        throw new IllegalStateException(failure[0]);
                     }
                 }
             }
+            n = 0;
+        }
 
-            @Override
-            public void metadata(String family, Metadata m) {
-                metadata.put(family, m);
+        /** Applies the samples of series ids [from, to); each series is touched by one thread only. */
+        private void applyRange(int from, int to, int[] start, long[] st, long[] sb) {
+            MemSeries.Scratch sc = scratch.get();
+            long hi = Long.MIN_VALUE;
+            long lo = Long.MAX_VALUE;
+            for (int id = from; id < to; id++) {
+                int a = start[id];
+                int b = start[id + 1];
+                if (a == b) {
+                    continue;
+                }
+                MemSeries s = byId.get(id);
+                synchronized (s) {
+                    for (int i = a; i < b; i++) {
+                        try {
+                            int c = s.append(st[i], sb[i], Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE,
+                                    opts.chunkRangeMs(), files, sc, true);
+                            if (c == MemSeries.OK || c == MemSeries.OK_OOO) {
+                                hi = Math.max(hi, st[i]);
+                                lo = Math.min(lo, st[i]);
+                            }
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
             }
-        };
+            if (hi != Long.MIN_VALUE) {
+                observeT(hi);
+                observeMinT(lo);
+            }
+        }
     }
 
     @Override

@@ -138,6 +138,7 @@ public final class Wal implements AutoCloseable {
                 lastLog = now;
             }
         }
+        handler.finish();
         replayStats.millis = (System.nanoTime() - started) / 1_000_000;
         return Math.max(lastPresent, segs.isEmpty() ? 0 : segs.get(segs.size() - 1));
     }

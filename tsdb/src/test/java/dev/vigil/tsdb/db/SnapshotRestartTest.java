@@ -195,6 +195,49 @@ class SnapshotRestartTest {
     }
 
     @Test
+    void snapshotTakenWhileCommitsRunPlusTheWalAfterItLosesNothing() throws Exception {
+        Map<Labels, TreeMap<Long, Long>> expect = new java.util.HashMap<>();
+        Map<Labels, TreeMap<Long, Long>> during = new java.util.HashMap<>();
+        Path crashed = dir.resolve("crashed");
+        Path live = dir.resolve("live");
+        try (Db db = Db.open(DbOptions.builder(live).seriesRegistry(false).snapshotIntervalMs(0)
+                .clock(() -> T0 + 3_600_000).build())) {
+            write(db, 12, 0, 200, expect);
+            db.writeSnapshot();
+            // Commits to the same series (and new ones) keep going while the next snapshot is taken.
+            Thread writer = new Thread(() -> {
+                try {
+                    Map<Labels, TreeMap<Long, Long>> mine = new java.util.HashMap<>();
+                    for (long k = 200; k < 400; k += 10) {
+                        write(db, 16, k, k + 10, mine);
+                    }
+                    synchronized (during) {
+                        during.putAll(mine);
+                    }
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            writer.start();
+            for (int i = 0; i < 5; i++) {
+                db.writeSnapshot();
+            }
+            writer.join();
+            assertEquals(6, db.snapshotsWritten());
+            write(db, 16, 400, 420, during);
+            // What a kill -9 leaves now.
+            copyTree(live, crashed);
+        }
+        during.forEach((l, m) -> expect.computeIfAbsent(l, x -> new TreeMap<>()).putAll(m));
+        try (Db db = Db.open(opts(crashed))) {
+            Db.Startup st = db.startup();
+            assertTrue(st.snapshotLoaded(), "snapshot plus WAL tail: " + st.snapshotProblem());
+            assertTrue(st.walRecords() > 0);
+            assertHolds(db, expect);
+        }
+    }
+
+    @Test
     void snapshotIsIgnoredOnceTheWalBeforeItChanged() throws Exception {
         Map<Labels, TreeMap<Long, Long>> expect = new java.util.HashMap<>();
         try (Db db = Db.open(opts(dir))) {

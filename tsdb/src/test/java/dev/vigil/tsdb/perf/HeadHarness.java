@@ -25,7 +25,23 @@ public final class HeadHarness {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        Path dir = Files.createTempDirectory("vigil-head-harness");
+        if (mode.equals("reopen")) {
+            // reopen DIR ROUNDS: clean restarts of a folder kept by -Dkeep=DIR
+            DbOptions o = DbOptions.builder(Path.of(args[1])).clock(() -> T0 + 3_600_000L * 24).build();
+            for (int r = 0; r < Integer.parseInt(args[2]); r++) {
+                reopen(o, "clean restart (snapshot)", 0, 0, 0);
+            }
+            return;
+        }
+        if (mode.equals("recover")) {
+            // recover DIR: what a kill -9 costs on a folder kept by -Dkeep=DIR (no snapshot: full WAL replay)
+            Path d = Path.of(args[1]);
+            Files.deleteIfExists(d.resolve(Db.SNAPSHOT));
+            reopen(DbOptions.builder(d).clock(() -> T0 + 3_600_000L * 24).build(), "crash recovery (full WAL replay)", 0, 0, 0);
+            return;
+        }
+        String keep = System.getProperty("keep");
+        Path dir = keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory("vigil-head-harness");
         try {
             switch (mode) {
                 case "append" -> append(dir, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -33,6 +49,9 @@ public final class HeadHarness {
                 default -> throw new IllegalArgumentException(mode);
             }
         } finally {
+            if (keep != null) {
+                return;
+            }
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }

@@ -21,7 +21,7 @@ import java.util.zip.CRC32C;
  * labels, chunk refs into the head chunk files and its open chunk, plus the WAL position it
  * covers. Loading it replaces replaying the WAL up to that position.
  */
-public final class ShutdownSnapshot implements AutoCloseable {
+public final class HeadSnapshotFile implements AutoCloseable {
     static final byte[] MAGIC = "VHSN".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
     static final int HEADER = 8;
@@ -51,7 +51,7 @@ public final class ShutdownSnapshot implements AutoCloseable {
     final List<long[]> frames;
     final long seriesCount;
 
-    private ShutdownSnapshot(FileChannel ch, Path file, WalPosition wal, int lastId, List<HeadChunks.FileState> files,
+    private HeadSnapshotFile(FileChannel ch, Path file, WalPosition wal, int lastId, List<HeadChunks.FileState> files,
             String[] symbols, Map<String, Metadata> metadata, List<long[]> frames, long seriesCount) {
         this.ch = ch;
         this.file = file;
@@ -104,27 +104,12 @@ public final class ShutdownSnapshot implements AutoCloseable {
                 }
             }
         }
-        List<HeadChunks.FileState> fs = chunks.forceAndDescribe();
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         io.deleteIfExists(tmp);
         EncBuf b = new EncBuf(FRAME_TARGET + (64 << 10));
         try (FileIo.AppendFile out = io.openAppend(tmp)) {
             b.putBytes(MAGIC, 0, 4).putByte(VERSION).putByte(0).putByte(0).putByte(0);
-            int f = begin(b, META);
-            b.putUvarint(wal.segment()).putUvarint(wal.size()).putInt(wal.crc()).putUvarint(head.lastId());
-            b.putUvarint(fs.size());
-            for (HeadChunks.FileState st : fs) {
-                b.putUvarint(st.file()).putUvarint(st.used()).putInt(st.crc()).putVarint(st.maxT());
-            }
-            b.putUvarint(symList.size());
-            for (String x : symList) {
-                b.putString(x);
-            }
-            Map<String, Metadata> md = head.metadata();
-            b.putUvarint(md.size());
-            md.forEach((k, v) -> b.putString(k).putString(nz(v.type())).putString(nz(v.help())).putString(nz(v.unit())));
-            end(b, f, out, true);
-            b.reset();
+            int f;
             int frames = 0;
             int i = 0;
             while (i < live.size()) {
@@ -147,6 +132,24 @@ public final class ShutdownSnapshot implements AutoCloseable {
                 end(b, f, out, true);
                 frames++;
             }
+            // After the series: every chunk ref captured above was written before this point, so
+            // it lies inside the used length recorded (appends may go on while a running store
+            // takes a snapshot), and the id counter covers every id written.
+            List<HeadChunks.FileState> fs = chunks.forceAndDescribe();
+            f = begin(b, META);
+            b.putUvarint(wal.segment()).putUvarint(wal.size()).putInt(wal.crc()).putUvarint(head.lastId());
+            b.putUvarint(fs.size());
+            for (HeadChunks.FileState st : fs) {
+                b.putUvarint(st.file()).putUvarint(st.used()).putInt(st.crc()).putVarint(st.maxT());
+            }
+            b.putUvarint(symList.size());
+            for (String x : symList) {
+                b.putString(x);
+            }
+            Map<String, Metadata> md = head.metadata();
+            b.putUvarint(md.size());
+            md.forEach((k, v) -> b.putString(k).putString(nz(v.type())).putString(nz(v.help())).putString(nz(v.unit())));
+            end(b, f, out, true);
             f = begin(b, END);
             b.putUvarint(live.size()).putUvarint(frames);
             end(b, f, out, true);
@@ -187,7 +190,7 @@ public final class ShutdownSnapshot implements AutoCloseable {
      * Opens a snapshot and reads its META frame and frame index (not the series). Throws
      * {@link IOException} naming what is wrong if the file is not a complete, valid snapshot.
      */
-    public static ShutdownSnapshot open(FileIo io, Path file) throws IOException {
+    public static HeadSnapshotFile open(FileIo io, Path file) throws IOException {
         FileChannel ch = io.openRead(file);
         try {
             long size = ch.size();
@@ -268,7 +271,7 @@ public final class ShutdownSnapshot implements AutoCloseable {
                 String fam = d.getString();
                 md.put(fam, new Metadata(d.getString(), d.getString(), d.getString()));
             }
-            return new ShutdownSnapshot(ch, file, wal, lastId, fs, symbols, md, frames, series);
+            return new HeadSnapshotFile(ch, file, wal, lastId, fs, symbols, md, frames, series);
         } catch (IOException | RuntimeException e) {
             ch.close();
             if (e instanceof DecBuf.CorruptException) {
