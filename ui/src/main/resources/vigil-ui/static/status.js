@@ -1,6 +1,6 @@
-// TSDB status: head, blocks, retention and disk, cardinality top lists, ingestion and
-// rejection rates (computed from two readings of the storage counters).
-import { nav, api, esc, formatBytes, formatTime, formatDuration } from './common.js';
+// TSDB status: head, scrape targets, blocks, retention and disk, cardinality top lists,
+// ingestion and rejection rates (computed from two readings of the storage counters).
+import { nav, api, esc, formatBytes, formatTime, formatDuration, ago } from './common.js';
 
 nav('/status');
 
@@ -19,14 +19,30 @@ function top(target, list) {
 
 const num = v => (v === undefined || v === null ? '–' : Number(v).toLocaleString());
 
+function targets(list) {
+  if (!list.length) {
+    el('targets').innerHTML = '<div class="empty">No scrape targets: Flink pushes need none; add static <code>scrape_configs</code> to <code>--config.file</code> to scrape node_exporter and the like.</div>';
+    return;
+  }
+  const badge = h => `<span class="badge ${h === 'up' ? 'ok' : h === 'down' ? 'bad' : 'info'}">${esc(h.toUpperCase())}</span>`;
+  const labels = l => Object.entries(l).map(([k, v]) => `${esc(k)}="${esc(v)}"`).join(', ');
+  const seen = t => (t.lastScrape.startsWith('0001') ? 'never' : ago(Date.parse(t.lastScrape) / 1000));
+  el('targets').innerHTML = `<table class="data"><thead><tr><th>Job</th><th>Endpoint</th><th>State</th><th>Labels</th><th>Last scrape</th><th class="num">Duration</th><th>Error</th></tr></thead><tbody>${
+    list.map(t => `<tr data-health="${esc(t.health)}"><td>${esc(t.scrapePool)}</td><td class="mono"><a href="${esc(t.scrapeUrl)}">${esc(t.scrapeUrl)}</a></td>
+      <td>${badge(t.health)}</td><td class="mono">${labels(t.labels)}</td><td>${esc(seen(t))}</td>
+      <td class="num">${(t.lastScrapeDuration * 1000).toFixed(1)} ms</td><td class="error-text">${esc(t.lastError)}</td></tr>`).join('')}</tbody></table>`;
+}
+
 async function load() {
   el('error').hidden = true;
   try {
-    const [tsdb, storage, runtime] = await Promise.all([
+    const [tsdb, storage, runtime, scrape] = await Promise.all([
       api('/api/v1/status/tsdb', { limit: 10 }),
       api('/api/v1/status/storage').catch(() => ({ data: null })),
       api('/api/v1/status/runtimeinfo').catch(() => ({ data: {} })),
+      api('/api/v1/targets', { state: 'active' }).catch(() => ({ data: { activeTargets: [] } })),
     ]);
+    targets(scrape.data.activeTargets || []);
     const h = tsdb.data.headStats || {};
     kv('head', [
       ['Series', num(h.numSeries)], ['Chunks', num(h.chunkCount)], ['Label pairs', num(h.numLabelPairs)],
@@ -41,7 +57,7 @@ async function load() {
       kv('storage', [
         ['Retention', s.retentionMs ? formatDuration(s.retentionMs / 1000) : (runtime.data.storageRetention || '–')],
         ['Size limit', s.retentionBytes ? formatBytes(s.retentionBytes) : 'off'],
-        ['Disk used', formatBytes(s.diskBytes)], ['WAL', formatBytes(s.walBytes)], ['Blocks', num((s.blocks || []).length)],
+        ['Disk used', formatBytes(s.diskBytes)], ['WAL replay at start', s.walReplayMs === undefined ? '–' : `${num(s.walReplayMs)} ms`], ['Blocks', num((s.blocks || []).length)],
         ['Compactions', num(s.compactions)], ['Blocks dropped by retention', num(s.retentionDeletions)],
       ]);
       const now = Date.now() / 1000;

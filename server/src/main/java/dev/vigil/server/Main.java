@@ -59,7 +59,22 @@ public final class Main {
             return 1;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
+        reloadOnHangup(server, log);
         return -1;
+    }
+
+    /** SIGHUP re-reads the configuration file, as it does for Prometheus. */
+    private static void reloadOnHangup(VigilServer server, Logger log) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> {
+                String err = server.reloadConfig();
+                if (err == null) {
+                    log.info("configuration reloaded on SIGHUP");
+                }
+            });
+        } catch (IllegalArgumentException | UnsupportedOperationException e) {
+            log.fine("no SIGHUP on this platform: reload with POST /-/reload");
+        }
     }
 
     static String version() {

@@ -49,6 +49,9 @@ public final class VigilServer implements AutoCloseable {
     private volatile String configText = "";
     private volatile long configTime = startMs;
     private volatile boolean reloadOk = true;
+    /** The scrape jobs of the last good configuration; applied once the store is open. */
+    private volatile java.util.List<dev.vigil.ingest.scrape.ScrapeJob> scrapeJobs = java.util.List.of();
+    private volatile dev.vigil.ingest.scrape.Scraper scraper;
     private HttpServer web;
     private HttpServer push;
 
@@ -101,10 +104,20 @@ public final class VigilServer implements AutoCloseable {
         for (String s : c.ignored()) {
             LOG.warning("config " + cfg.configFile() + ": section '" + s + "' is accepted but not acted on yet");
         }
+        scrapeJobs = c.scrapeJobs();
+        dev.vigil.ingest.scrape.Scraper sc = scraper;
+        if (sc != null) {
+            sc.apply(c.scrapeJobs());
+        }
         LOG.info("loaded configuration file " + cfg.configFile());
     }
 
-    private String reload() {
+    /**
+     * Reads the configuration file again and applies its scrape jobs; returns null on success or
+     * what is wrong (the previous configuration then stays in force). Synchronized so two
+     * reloads cannot interleave their scrape changes.
+     */
+    public synchronized String reloadConfig() {
         try {
             loadConfig();
             reloadOk = true;
@@ -123,7 +136,7 @@ public final class VigilServer implements AutoCloseable {
         Lifecycle lifecycle = new Lifecycle(this::ready, cfg.enableLifecycle(), new Lifecycle.Actions() {
             @Override
             public String reload() {
-                return VigilServer.this.reload();
+                return VigilServer.this.reloadConfig();
             }
 
             @Override
@@ -192,6 +205,12 @@ public final class VigilServer implements AutoCloseable {
         LOG.info(String.format("store ready in %d ms%s", (System.nanoTime() - t0) / 1_000_000,
                 st == null ? "" : String.format(": %d series, %d chunks recovered; WAL replay %d ms, %d torn tails",
                         st.headSeries(), st.headChunks(), st.walReplayMillis(), st.walTornTails())));
+        synchronized (this) {
+            dev.vigil.ingest.scrape.Scraper sc = new dev.vigil.ingest.scrape.Scraper(s, System::currentTimeMillis,
+                    "Vigil/" + Main.version());
+            sc.apply(scrapeJobs);
+            scraper = sc;
+        }
         mainLate = mainPush;
         pushLate = portPush;
         backend = b;
@@ -208,7 +227,10 @@ public final class VigilServer implements AutoCloseable {
             retention += " or " + Sizes.format(cfg.retentionBytes());
         }
         return new ServerInfo(Main.version(), startMs, cfg.flags(), retention, () -> configText, () -> configTime,
-                () -> reloadOk);
+                () -> reloadOk, () -> {
+                    dev.vigil.ingest.scrape.Scraper sc = scraper;
+                    return sc == null ? java.util.List.of() : sc.targets();
+                });
     }
 
     public boolean ready() {
@@ -241,6 +263,10 @@ public final class VigilServer implements AutoCloseable {
         }
         if (push != null) {
             push.awaitAndStop(DRAIN_MS);
+        }
+        dev.vigil.ingest.scrape.Scraper sc = scraper;
+        if (sc != null) {
+            sc.close();
         }
         Wiring.Push p = pushParts;
         if (p != null) {

@@ -49,8 +49,17 @@ class WebPagesBrowserTest {
     @BeforeAll
     static void start() throws Exception {
         Assumptions.assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are needed (.ci/run installs them)");
-        ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=127.0.0.1:0",
-                "--storage.tsdb.path=" + data);
+        int webPort;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            webPort = free.getLocalPort();
+        }
+        // Vigil scrapes its own /metrics and one address where nothing listens: one target up, one down.
+        Path config = data.resolve("vigil.yml");
+        java.nio.file.Files.writeString(config, "global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: vigil\n"
+                + "    static_configs:\n      - targets: ['127.0.0.1:" + webPort + "']\n  - job_name: gone\n"
+                + "    static_configs:\n      - targets: ['127.0.0.1:1']\n");
+        ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:" + webPort, "--push.listen-address=127.0.0.1:0",
+                "--storage.tsdb.path=" + data.resolve("data"), "--config.file=" + config);
         vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
         base = "http://127.0.0.1:" + vigil.webAddress().getPort();
         String pushUrl = "http://127.0.0.1:" + vigil.pushAddress().getPort();
@@ -198,6 +207,11 @@ class WebPagesBrowserTest {
         waitUpTo(20).until(ExpectedConditions.textToBePresentInElementLocated(By.id("head"), String.format(java.util.Locale.US, "%,d", series)));
         assertFalse(browser.driver.findElements(By.cssSelector("#top-metrics tr")).isEmpty());
         assertTrue(browser.driver.findElement(By.id("error")).getAttribute("hidden") != null, "no error shown");
+        // The scrape targets: Vigil itself up, the unreachable one down with its error.
+        waitUpTo(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#targets tr[data-health='up']")));
+        waitUpTo(20).until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#targets tr[data-health='down']")));
+        String down = browser.driver.findElement(By.cssSelector("#targets tr[data-health='down']")).getText();
+        assertTrue(down.contains("gone") && down.contains("connection refused"), down);
         browser.screenshot("tsdb-status");
     }
 

@@ -66,14 +66,8 @@ public final class PrometheusApi {
         getPost(r, wrap, "/api/v1/series", this::series);
         get(r, wrap, "/api/v1/label/{name}/values", this::labelValues);
         get(r, wrap, "/api/v1/metadata", this::metadata);
-        get(r, wrap, "/api/v1/targets", (b, q) -> ApiResult.of(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("activeTargets");
-            g.writeEndArray();
-            g.writeArrayFieldStart("droppedTargets");
-            g.writeEndArray();
-            g.writeEndObject();
-        }));
+        TargetsEndpoint targets = new TargetsEndpoint();
+        get(r, wrap, "/api/v1/targets", (b, q) -> targets.answer(info.targets().get(), q));
         get(r, wrap, "/api/v1/rules", this::rules);
         get(r, wrap, "/api/v1/alerts", (b, q) -> ApiResult.of(g -> {
             g.writeStartObject();

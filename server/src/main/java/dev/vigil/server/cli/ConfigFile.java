@@ -1,30 +1,66 @@
 package dev.vigil.server.cli;
 
+import dev.vigil.ingest.scrape.ScrapeJob;
+import dev.vigil.server.api.ApiTime;
 import java.io.IOException;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
- * {@code --config.file}: a Prometheus configuration file. Vigil checks that it reads as the
- * top-level mapping Prometheus knows and that {@code global} durations parse; nothing in it takes
- * effect yet (scraping and rules are not implemented), and each section present says so in the log.
+ * {@code --config.file}: a Prometheus configuration file. {@code global} and the static scrape
+ * jobs of {@code scrape_configs} take effect; the other sections Prometheus knows are accepted
+ * and reported as not acted on. Field names, defaults and checks are Prometheus 2.42's, and an
+ * error names the file, the line and what is wrong. Settings that would change what is scraped
+ * or how (relabelling, service discovery, TLS) are refused rather than silently ignored.
  */
 public final class ConfigFile {
-    private static final Set<String> KNOWN = Set.of("global", "scrape_configs", "rule_files", "alerting",
+    private static final Set<String> TOP = Set.of("global", "scrape_configs", "rule_files", "alerting",
             "remote_write", "remote_read", "storage", "tracing", "scrape_config_files");
+    private static final Set<String> GLOBAL = Set.of("scrape_interval", "scrape_timeout", "evaluation_interval",
+            "external_labels", "query_log_file", "body_size_limit", "sample_limit", "label_limit",
+            "label_name_length_limit", "label_value_length_limit", "target_limit");
+    private static final Set<String> JOB = Set.of("job_name", "scrape_interval", "scrape_timeout", "metrics_path",
+            "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "body_size_limit",
+            "static_configs", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
+            "follow_redirects", "enable_http2");
+    /** ScrapeConfig fields Prometheus has and Vigil refuses: they would change what gets stored. */
+    private static final Set<String> JOB_REFUSED = Set.of("relabel_configs", "metric_relabel_configs",
+            "tls_config", "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
+            "label_value_length_limit", "target_limit", "no_proxy", "proxy_from_environment",
+            "proxy_connect_header", "scrape_classic_histograms");
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     /**
      * @param text the file as read
      * @param ignored the top-level sections present that Vigil does not act on
+     * @param scrapeJobs the static scrape jobs, global defaults applied
      */
-    public record Loaded(String text, List<String> ignored) {
+    public record Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs) {
     }
 
-    private ConfigFile() {
+    private final String where;
+
+    private ConfigFile(String where) {
+        this.where = where;
     }
 
     /** @throws IllegalArgumentException naming the line and what is wrong */
@@ -33,72 +69,298 @@ public final class ConfigFile {
         return parse(text, file.toString());
     }
 
-    static Loaded parse(String text, String where) {
-        List<String> sections = new ArrayList<>();
-        String[] lines = text.split("\n", -1);
-        String section = null;
-        for (int i = 0; i < lines.length; i++) {
-            String line = stripComment(lines[i]);
-            if (line.isBlank() || line.strip().equals("---")) {
-                continue;
-            }
-            if (line.indexOf('\t') >= 0 && line.startsWith("\t")) {
-                throw new IllegalArgumentException(where + ":" + (i + 1) + ": tabs are not allowed for indentation in YAML");
-            }
-            if (!Character.isWhitespace(line.charAt(0))) {
-                int colon = line.indexOf(':');
-                if (colon < 0) {
-                    throw new IllegalArgumentException(where + ":" + (i + 1) + ": expected 'key:' at the top level");
-                }
-                section = line.substring(0, colon).strip();
-                if (!KNOWN.contains(section)) {
-                    throw new IllegalArgumentException(where + ":" + (i + 1) + ": field " + section
-                            + " not found in type config.plain");
-                }
-                if (sections.contains(section)) {
-                    throw new IllegalArgumentException(where + ":" + (i + 1) + ": key \"" + section + "\" already set in map");
-                }
-                sections.add(section);
-            } else if ("global".equals(section)) {
-                String kv = line.strip();
-                int colon = kv.indexOf(':');
-                if (colon > 0) {
-                    String key = kv.substring(0, colon).strip();
-                    String value = kv.substring(colon + 1).strip();
-                    if ((key.equals("scrape_interval") || key.equals("scrape_timeout") || key.equals("evaluation_interval"))
-                            && dev.vigil.server.api.ApiTime.parsePromDuration(unquote(value)) < 0) {
-                        throw new IllegalArgumentException(where + ":" + (i + 1) + ": not a valid duration string: \""
-                                + unquote(value) + "\"");
-                    }
-                }
-            }
+    /** @throws IllegalArgumentException naming the line and what is wrong */
+    public static Loaded parse(String text, String where) {
+        return new ConfigFile(where).read(text);
+    }
+
+    private Loaded read(String text) {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new IllegalArgumentException(where + ":" + line + ": " + e.getProblem());
+        } catch (YAMLException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage());
         }
         List<String> ignored = new ArrayList<>();
-        for (String s : sections) {
-            if (!s.equals("global")) {
-                ignored.add(s);
+        List<ScrapeJob> jobs = new ArrayList<>();
+        if (root == null) {
+            return new Loaded(text, ignored, jobs);
+        }
+        Map<String, NodeTuple> top = mapping(root, TOP, "config.plain");
+        long interval = 60_000;
+        long timeout = 10_000;
+        NodeTuple g = top.get("global");
+        if (g != null && !isNull(g.getValueNode())) {
+            Map<String, NodeTuple> gm = mapping(g.getValueNode(), GLOBAL, "config.GlobalConfig");
+            interval = duration(gm.get("scrape_interval"), interval);
+            // An unset timeout is capped by the interval; a set one must fit in it.
+            timeout = duration(gm.get("scrape_timeout"), Math.min(timeout, interval));
+            duration(gm.get("evaluation_interval"), 60_000);
+            if (timeout > interval) {
+                throw new IllegalArgumentException(where + ":" + line(g.getKeyNode())
+                        + ": global scrape timeout greater than scrape interval");
             }
         }
-        return new Loaded(text, ignored);
-    }
-
-    private static String unquote(String v) {
-        if (v.length() >= 2 && (v.startsWith("\"") && v.endsWith("\"") || v.startsWith("'") && v.endsWith("'"))) {
-            return v.substring(1, v.length() - 1);
-        }
-        return v;
-    }
-
-    private static String stripComment(String line) {
-        boolean inQuote = false;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (c == '"' || c == '\'') {
-                inQuote = !inQuote;
-            } else if (c == '#' && !inQuote && (i == 0 || Character.isWhitespace(line.charAt(i - 1)))) {
-                return line.substring(0, i);
+        for (String section : top.keySet()) {
+            if (!section.equals("global") && !section.equals("scrape_configs")) {
+                ignored.add(section);
             }
         }
-        return line;
+        NodeTuple sc = top.get("scrape_configs");
+        if (sc != null && !isNull(sc.getValueNode())) {
+            Set<String> names = new HashSet<>();
+            for (Node jn : sequence(sc.getValueNode())) {
+                ScrapeJob j = job(jn, interval, timeout);
+                if (!names.add(j.name())) {
+                    throw new IllegalArgumentException(where + ":" + line(jn) + ": found multiple scrape configs with job name \""
+                            + j.name() + "\"");
+                }
+                jobs.add(j);
+            }
+        }
+        return new Loaded(text, ignored, jobs);
+    }
+
+    private ScrapeJob job(Node n, long globalInterval, long globalTimeout) {
+        Map<String, NodeTuple> m = mappingRefusing(n, JOB, JOB_REFUSED, "config.ScrapeConfig");
+        NodeTuple nameT = m.get("job_name");
+        String name = nameT == null ? "" : scalar(nameT.getValueNode());
+        if (name.isEmpty()) {
+            throw new IllegalArgumentException(where + ":" + line(n) + ": job_name is empty");
+        }
+        long interval = duration(m.get("scrape_interval"), globalInterval);
+        long timeout;
+        if (m.containsKey("scrape_timeout")) {
+            timeout = duration(m.get("scrape_timeout"), globalTimeout);
+            if (timeout > interval) {
+                throw new IllegalArgumentException(where + ":" + line(m.get("scrape_timeout").getKeyNode())
+                        + ": scrape timeout greater than scrape interval for scrape config with job name \"" + name + "\"");
+            }
+        } else {
+            timeout = Math.min(globalTimeout, interval);
+        }
+        if (interval <= 0) {
+            throw new IllegalArgumentException(where + ":" + line(n) + ": scrape interval must be positive for job \"" + name + "\"");
+        }
+        String scheme = string(m.get("scheme"), "http");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException(where + ":" + line(m.get("scheme").getValueNode()) + ": unsupported scheme \""
+                    + scheme + "\" for scrape config with job name \"" + name + "\"");
+        }
+        String path = string(m.get("metrics_path"), "/metrics");
+        LinkedHashMap<String, List<String>> params = new LinkedHashMap<>();
+        NodeTuple pt = m.get("params");
+        if (pt != null && !isNull(pt.getValueNode())) {
+            for (NodeTuple t : mappingNode(pt.getValueNode()).getValue()) {
+                List<String> vs = new ArrayList<>();
+                for (Node v : sequence(t.getValueNode())) {
+                    vs.add(scalar(v));
+                }
+                params.put(scalar(t.getKeyNode()), vs);
+            }
+        }
+        Map<String, String> headers = new LinkedHashMap<>();
+        auth(m, headers);
+        List<ScrapeJob.StaticGroup> groups = new ArrayList<>();
+        NodeTuple st = m.get("static_configs");
+        if (st != null && !isNull(st.getValueNode())) {
+            for (Node gn : sequence(st.getValueNode())) {
+                groups.add(group(gn));
+            }
+        }
+        return new ScrapeJob(name, interval, timeout, scheme, path, params, bool(m.get("honor_labels"), false),
+                bool(m.get("honor_timestamps"), true), (long) number(m.get("sample_limit")),
+                size(m.get("body_size_limit")), headers, groups);
+    }
+
+    private void auth(Map<String, NodeTuple> m, Map<String, String> headers) {
+        NodeTuple basic = m.get("basic_auth");
+        if (basic != null && !isNull(basic.getValueNode())) {
+            Map<String, NodeTuple> b = mapping(basic.getValueNode(), Set.of("username", "password", "password_file"),
+                    "config.BasicAuth");
+            String user = string(b.get("username"), "");
+            String pass = b.containsKey("password_file") ? readSecret(b.get("password_file")) : string(b.get("password"), "");
+            headers.put("Authorization", "Basic " + Base64.getEncoder().encodeToString(
+                    (user + ":" + pass).getBytes(StandardCharsets.UTF_8)));
+        }
+        NodeTuple az = m.get("authorization");
+        if (az != null && !isNull(az.getValueNode())) {
+            Map<String, NodeTuple> a = mapping(az.getValueNode(), Set.of("type", "credentials", "credentials_file"),
+                    "config.Authorization");
+            String cred = a.containsKey("credentials_file") ? readSecret(a.get("credentials_file")) : string(a.get("credentials"), "");
+            headers.put("Authorization", string(a.get("type"), "Bearer") + " " + cred);
+        }
+        if (m.containsKey("bearer_token")) {
+            headers.put("Authorization", "Bearer " + string(m.get("bearer_token"), ""));
+        }
+        if (m.containsKey("bearer_token_file")) {
+            headers.put("Authorization", "Bearer " + readSecret(m.get("bearer_token_file")));
+        }
+    }
+
+    private String readSecret(NodeTuple t) {
+        String file = string(t, "");
+        try {
+            return Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(where + ":" + line(t.getValueNode()) + ": unable to read " + file + ": "
+                    + e.getMessage());
+        }
+    }
+
+    private ScrapeJob.StaticGroup group(Node n) {
+        Map<String, NodeTuple> m = mapping(n, Set.of("targets", "labels"), "targetgroup.Group");
+        List<String> targets = new ArrayList<>();
+        NodeTuple tt = m.get("targets");
+        if (tt != null && !isNull(tt.getValueNode())) {
+            for (Node a : sequence(tt.getValueNode())) {
+                String addr = scalar(a);
+                if (addr.isEmpty() || addr.contains("/") || addr.contains(" ")) {
+                    throw new IllegalArgumentException(where + ":" + line(a) + ": \"" + addr
+                            + "\" is not a valid target address (host:port)");
+                }
+                targets.add(addr);
+            }
+        }
+        Map<String, String> labels = new LinkedHashMap<>();
+        NodeTuple lt = m.get("labels");
+        if (lt != null && !isNull(lt.getValueNode())) {
+            for (NodeTuple t : mappingNode(lt.getValueNode()).getValue()) {
+                String k = scalar(t.getKeyNode());
+                if (!LABEL_NAME.matcher(k).matches()) {
+                    throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": \"" + k + "\" is not a valid label name");
+                }
+                labels.put(k, scalar(t.getValueNode()));
+            }
+        }
+        return new ScrapeJob.StaticGroup(targets, labels);
+    }
+
+    // ---------------------------------------------------------------- node helpers
+
+    private Map<String, NodeTuple> mapping(Node n, Set<String> known, String type) {
+        return mappingRefusing(n, known, Set.of(), type);
+    }
+
+    private Map<String, NodeTuple> mappingRefusing(Node n, Set<String> known, Set<String> refused, String type) {
+        LinkedHashMap<String, NodeTuple> out = new LinkedHashMap<>();
+        for (NodeTuple t : mappingNode(n).getValue()) {
+            String k = scalar(t.getKeyNode());
+            if (refused.contains(k)) {
+                throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": " + k
+                        + " is not supported by Vigil's scraping (static targets only)");
+            }
+            if (!known.contains(k)) {
+                throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": field " + k + " not found in type " + type);
+            }
+            if (out.put(k, t) != null) {
+                throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": key \"" + k + "\" already set in map");
+            }
+        }
+        return out;
+    }
+
+    private MappingNode mappingNode(Node n) {
+        if (n instanceof MappingNode m) {
+            return m;
+        }
+        throw new IllegalArgumentException(where + ":" + line(n) + ": expected a mapping, found " + describe(n));
+    }
+
+    private List<Node> sequence(Node n) {
+        if (n instanceof SequenceNode s) {
+            return s.getValue();
+        }
+        throw new IllegalArgumentException(where + ":" + line(n) + ": expected a list, found " + describe(n));
+    }
+
+    private String scalar(Node n) {
+        if (n instanceof ScalarNode s) {
+            return s.getValue();
+        }
+        throw new IllegalArgumentException(where + ":" + line(n) + ": expected a single value, found " + describe(n));
+    }
+
+    private static boolean isNull(Node n) {
+        return n instanceof ScalarNode s && s.getTag().getValue().endsWith(":null");
+    }
+
+    private static String describe(Node n) {
+        return n instanceof MappingNode ? "a mapping" : n instanceof SequenceNode ? "a list" : "\"" + ((ScalarNode) n).getValue() + "\"";
+    }
+
+    private static int line(Node n) {
+        return n.getStartMark().getLine() + 1;
+    }
+
+    private String string(NodeTuple t, String dflt) {
+        return t == null || isNull(t.getValueNode()) ? dflt : scalar(t.getValueNode());
+    }
+
+    private long duration(NodeTuple t, long dflt) {
+        if (t == null || isNull(t.getValueNode())) {
+            return dflt;
+        }
+        String v = scalar(t.getValueNode());
+        long ms = ApiTime.parsePromDuration(v);
+        if (ms < 0) {
+            throw new IllegalArgumentException(where + ":" + line(t.getValueNode()) + ": not a valid duration string: \"" + v + "\"");
+        }
+        return ms;
+    }
+
+    private boolean bool(NodeTuple t, boolean dflt) {
+        String v = string(t, null);
+        if (v == null) {
+            return dflt;
+        }
+        return switch (v) {
+            case "true", "True", "TRUE", "yes", "on" -> true;
+            case "false", "False", "FALSE", "no", "off" -> false;
+            default -> throw new IllegalArgumentException(where + ":" + line(t.getValueNode()) + ": cannot unmarshal \"" + v
+                    + "\" into bool");
+        };
+    }
+
+    private double number(NodeTuple t) {
+        String v = string(t, null);
+        if (v == null) {
+            return 0;
+        }
+        try {
+            long n = Long.parseLong(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return n;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(where + ":" + line(t.getValueNode()) + ": cannot unmarshal \"" + v + "\" into uint");
+        }
+    }
+
+    /** Prometheus's byte sizes: {@code 10MB}, {@code 1GiB}, or plain bytes. */
+    private long size(NodeTuple t) {
+        String v = string(t, null);
+        if (v == null) {
+            return 0;
+        }
+        java.util.regex.Matcher mm = Pattern.compile("([0-9]+)\\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)?").matcher(v.strip());
+        if (!mm.matches()) {
+            throw new IllegalArgumentException(where + ":" + line(t.getValueNode()) + ": not a valid size: \"" + v + "\"");
+        }
+        long n = Long.parseLong(mm.group(1));
+        String u = mm.group(2) == null ? "B" : mm.group(2);
+        // Prometheus's units.Base2Bytes: KB and KiB are both 1024.
+        int shift = switch (u) {
+            case "KB", "KiB" -> 10;
+            case "MB", "MiB" -> 20;
+            case "GB", "GiB" -> 30;
+            case "TB", "TiB" -> 40;
+            default -> 0;
+        };
+        return n << shift;
     }
 }

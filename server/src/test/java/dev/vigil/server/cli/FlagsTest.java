@@ -64,8 +64,10 @@ class FlagsTest {
 
     @Test
     void configFileChecksTopLevelKeysAndDurations() {
-        ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: x\n", "p.yml");
-        assertEquals(java.util.List.of("scrape_configs"), ok.ignored());
+        ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: x\nrule_files: []\n", "p.yml");
+        assertEquals(java.util.List.of("rule_files"), ok.ignored());
+        assertEquals("x", ok.scrapeJobs().get(0).name());
+        assertEquals(15_000, ok.scrapeJobs().get(0).intervalMs());
         assertEquals("p.yml:2: field globl not found in type config.plain",
                 assertThrows(IllegalArgumentException.class, () -> ConfigFile.parse("\nglobl:\n", "p.yml")).getMessage());
         assertEquals("p.yml:2: not a valid duration string: \"15 s\"",

@@ -11,18 +11,18 @@ import java.time.Duration;
 import java.util.List;
 
 /** Starting and stopping the reference binaries the end-to-end tests compare against. */
-final class Processes {
+public final class Processes {
     private Processes() {
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
     }
 
     /** Starts {@code cmd}, logging to {@code log}, and waits until {@code readyUrl} answers 200. */
-    static Process start(List<String> cmd, Path log, String readyUrl, Duration timeout) throws Exception {
+    public static Process start(List<String> cmd, Path log, String readyUrl, Duration timeout) throws Exception {
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -44,7 +44,7 @@ final class Processes {
         throw new IllegalStateException(cmd.get(0) + " not ready after " + timeout);
     }
 
-    static void stop(Process p) {
+    public static void stop(Process p) {
         if (p == null) {
             return;
         }

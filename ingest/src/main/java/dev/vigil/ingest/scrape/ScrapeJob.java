@@ -1,0 +1,31 @@
+package dev.vigil.ingest.scrape;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One {@code scrape_configs} entry: how and what to scrape, with the global defaults applied.
+ *
+ * @param name the {@code job_name}, also the {@code job} label and the scrape pool
+ * @param params URL query arguments added to every scrape
+ * @param honorLabels scraped labels win over target labels instead of being kept as {@code exported_<name>}
+ * @param honorTimestamps timestamps in the exposition are used instead of the scrape time
+ * @param sampleLimit a scrape with more samples fails (0: no limit)
+ * @param bodySizeLimit a larger (uncompressed) body fails the scrape (0: no limit)
+ * @param headers sent with every scrape (Authorization from basic_auth or authorization)
+ * @param groups the {@code static_configs}
+ */
+public record ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
+        Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
+        long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups) {
+
+    /** One {@code static_configs} entry: addresses and the labels they all get. */
+    public record StaticGroup(List<String> targets, Map<String, String> labels) {
+    }
+
+    public ScrapeJob {
+        params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
+        headers = Map.copyOf(headers);
+        groups = List.copyOf(groups);
+    }
+}

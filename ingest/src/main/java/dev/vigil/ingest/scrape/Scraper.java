@@ -1,0 +1,129 @@
+package dev.vigil.ingest.scrape;
+
+import dev.vigil.tsdb.Storage;
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import java.util.logging.Logger;
+
+/**
+ * Runs one scrape loop per static target of the configuration. {@link #apply} takes a new
+ * configuration: unchanged targets keep their loop (and their staleness state), removed ones get
+ * staleness markers for all their series, new ones start at an offset derived from their
+ * identity so that scrapes of many targets spread over the interval.
+ */
+public final class Scraper implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(Scraper.class.getName());
+
+    private final Storage storage;
+    private final LongSupplier clock;
+    private final String userAgent;
+    private final HttpClient http;
+    private final ScheduledThreadPoolExecutor pool;
+    private final LinkedHashMap<String, Running> running = new LinkedHashMap<>();
+    private boolean closed;
+
+    private record Running(ScrapeLoop loop, ScheduledFuture<?> future) {
+    }
+
+    public Scraper(Storage storage, LongSupplier clock, String userAgent) {
+        this.storage = storage;
+        this.clock = clock;
+        this.userAgent = userAgent;
+        AtomicInteger n = new AtomicInteger();
+        this.pool = new ScheduledThreadPoolExecutor(2, r -> {
+            Thread t = new Thread(r, "scrape-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        pool.setRemoveOnCancelPolicy(true);
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+    }
+
+    /** Replaces the scrape configuration. */
+    public synchronized void apply(List<ScrapeJob> jobs) {
+        if (closed) {
+            return;
+        }
+        LinkedHashMap<String, ScrapeTarget> wanted = new LinkedHashMap<>();
+        for (ScrapeJob job : jobs) {
+            for (ScrapeJob.StaticGroup g : job.groups()) {
+                for (String address : g.targets()) {
+                    ScrapeTarget t = new ScrapeTarget(job, address, g.labels());
+                    wanted.putIfAbsent(t.identity(), t);
+                }
+            }
+        }
+        LinkedHashMap<String, Running> next = new LinkedHashMap<>();
+        for (Map.Entry<String, Running> e : running.entrySet()) {
+            if (wanted.containsKey(e.getKey())) {
+                next.put(e.getKey(), e.getValue());
+            } else {
+                e.getValue().future().cancel(false);
+                e.getValue().loop().stop(true);
+            }
+        }
+        for (Map.Entry<String, ScrapeTarget> e : wanted.entrySet()) {
+            if (!next.containsKey(e.getKey())) {
+                next.put(e.getKey(), start(e.getValue()));
+            }
+        }
+        running.clear();
+        running.putAll(next);
+        pool.setCorePoolSize(Math.max(2, Math.min(16, running.size())));
+        LOG.info("scraping " + running.size() + " target(s) in " + jobs.size() + " job(s)");
+    }
+
+    private Running start(ScrapeTarget t) {
+        ScrapeLoop loop = new ScrapeLoop(t, storage, http, clock, userAgent);
+        long interval = t.job().intervalMs();
+        long offset = Math.floorMod(t.identity().hashCode() * 0x9E3779B97F4A7C15L, interval);
+        long delay = Math.floorMod(offset - clock.getAsLong(), interval);
+        return new Running(loop, pool.scheduleAtFixedRate(loop, delay, interval, TimeUnit.MILLISECONDS));
+    }
+
+    /** Scrapes every target once, now, on the calling thread (start-up checks and tests). */
+    synchronized void scrapeNow() throws java.io.IOException {
+        for (Running r : running.values()) {
+            r.loop().scrapeOnce();
+        }
+    }
+
+    /** Every target in configuration order, as {@code /api/v1/targets} lists them. */
+    public synchronized List<ScrapeTarget> targets() {
+        List<ScrapeTarget> out = new ArrayList<>(running.size());
+        for (Running r : running.values()) {
+            out.add(r.loop().target());
+        }
+        return out;
+    }
+
+    /** Stops every loop without staleness markers: the series are not gone, the process is. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        for (Running r : running.values()) {
+            r.future().cancel(false);
+            r.loop().stop(false);
+        }
+        running.clear();
+        pool.shutdownNow();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
