@@ -29,9 +29,39 @@ public final class HeadHarness {
             // reopen DIR ROUNDS: clean restarts of a folder kept by -Dkeep=DIR
             DbOptions o = DbOptions.builder(Path.of(args[1])).clock(() -> T0 + 3_600_000L * 24).build();
             for (int r = 0; r < Integer.parseInt(args[2]); r++) {
-                reopen(o, "clean restart (snapshot)", 0, 0, 0);
+                reopen(o, "open", 0, 0, 0);
             }
             return;
+        }
+        if (mode.equals("crash")) {
+            // crash DIR SERIES FROM_STEP STEPS: open (from its snapshot), commit STEPS more steps for
+            // every series, then halt the JVM without closing (what kill -9 leaves behind)
+            Path d = Path.of(args[1]);
+            int nSeries = Integer.parseInt(args[2]);
+            int from = Integer.parseInt(args[3]);
+            int steps = Integer.parseInt(args[4]);
+            dev.vigil.tsdb.wal.FaultyFileIo io = new dev.vigil.tsdb.wal.FaultyFileIo();
+            io.skipForce = Boolean.getBoolean("nofsync");
+            Db db = Db.open(DbOptions.builder(d).io(io).snapshotIntervalMs(0).clock(() -> T0 + 3_600_000L * 24).build());
+            System.out.println("opened: snapshot " + (db.startup().snapshotLoaded() ? "loaded" : "not used"));
+            Labels[] ls = series(nSeries);
+            long[] refs = new long[nSeries];
+            for (int k = from; k < from + steps; k++) {
+                Appender app = db.appender();
+                int inBatch = 0;
+                for (int i = 0; i < nSeries; i++) {
+                    refs[i] = app.append(refs[i], k == from ? ls[i] : null, FlinkShape.time(T0, i, k), FlinkShape.value(i, k));
+                    if (++inBatch == 500) {
+                        app.commit();
+                        app = db.appender();
+                        inBatch = 0;
+                    }
+                }
+                app.commit();
+            }
+            System.out.println("committed " + (long) nSeries * steps + " samples after the snapshot; halting");
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
         }
         if (mode.equals("recover")) {
             // recover DIR: what a kill -9 costs on a folder kept by -Dkeep=DIR (no snapshot: full WAL replay)
