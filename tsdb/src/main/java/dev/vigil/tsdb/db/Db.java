@@ -143,7 +143,7 @@ public final class Db implements Storage {
                             (System.nanoTime() - v0) / 1_000_000, reg.mismatches(), reg.rebuilt() ? " (rebuilt)" : ""));
                 });
             }
-            db.runMaintenance();
+            db.runMaintenance(true);
             db.background.scheduleWithFixedDelay(db::runMaintenance, 1, 1, TimeUnit.MINUTES);
             db.ready = true;
             return db;
@@ -293,6 +293,10 @@ public final class Db implements Storage {
      * retention to blocks and head. Public so tests and tools can force it.
      */
     public synchronized void runMaintenance() {
+        runMaintenance(false);
+    }
+
+    private synchronized void runMaintenance(boolean atOpen) {
         if (closed) {
             return;
         }
@@ -310,10 +314,15 @@ public final class Db implements Storage {
             retentionDeletions.addAndGet(deleted.size());
             long cutoff = now - opts.retentionMs();
             head.setMinValidT(cutoff);
-            long before = head.minT();
-            int removed = head.truncate(cutoff);
-            if (before < cutoff) {
-                retentionDeletions.incrementAndGet();
+            int removed = 0;
+            // At open nothing is older than the bound: skip the two walks over every series
+            // (a second or so with a million), the first round a minute later does them.
+            if (!atOpen || head.minTBound() < cutoff) {
+                long before = head.minT();
+                removed = head.truncate(cutoff);
+                if (before < cutoff) {
+                    retentionDeletions.incrementAndGet();
+                }
             }
             if (removed > 0) {
                 LOG.fine("removed " + removed + " series with no data left in the head");
@@ -340,8 +349,12 @@ public final class Db implements Storage {
         boolean cut = false;
         long lastEnd = Long.MIN_VALUE;
         while (true) {
-            long minT = head.minT();
             long maxT = head.maxT();
+            long bound = head.minTBound();
+            if (bound == Long.MAX_VALUE || maxT == Long.MIN_VALUE || maxT - bound <= range + range / 2) {
+                return cut; // the true span is no larger: no need to walk every series
+            }
+            long minT = head.minT();
             if (minT == Long.MAX_VALUE || maxT == Long.MIN_VALUE || maxT - minT <= range + range / 2) {
                 return cut;
             }

@@ -237,7 +237,7 @@ public final class Head implements AutoCloseable {
     }
 
     /** A lower bound of the oldest sample time in the head, without walking the series. */
-    long minTBound() {
+    public long minTBound() {
         return minTBound.get();
     }
 
@@ -476,8 +476,20 @@ public final class Head implements AutoCloseable {
             List<java.util.concurrent.Future<MemSeries[]>> parts = new ArrayList<>();
             for (int i = 0; i < snap.frames.size(); i++) {
                 int fi = i;
-                parts.add(pool.submit(() -> snap.decode(snap.frame(fi), files)));
+                parts.add(pool.submit(() -> {
+                    // Decoding and the label → series map (concurrent) run on the pool; the
+                    // postings are built by the caller, frame by frame, meanwhile.
+                    MemSeries[] ss = snap.decode(snap.frame(fi), files);
+                    for (MemSeries s : ss) {
+                        if (byLabels.putIfAbsent(s.labels, s) != null) {
+                            throw new IOException("head snapshot lists " + s.labels + " twice");
+                        }
+                        byId.put(s.id, s);
+                    }
+                    return ss;
+                }));
             }
+            List<MemSeries[]> all = new ArrayList<>();
             long hi = Long.MIN_VALUE;
             long lo = Long.MAX_VALUE;
             int maxId = 0;
@@ -492,11 +504,8 @@ public final class Head implements AutoCloseable {
                 } catch (java.util.concurrent.ExecutionException e) {
                     throw new IOException("head snapshot: " + e.getCause().getMessage(), e.getCause());
                 }
+                all.add(ss);
                 for (MemSeries s : ss) {
-                    if (byId.get(s.id) != null || byLabels.putIfAbsent(s.labels, s) != null) {
-                        throw new IOException("head snapshot lists series " + s.id + " " + s.labels + " twice");
-                    }
-                    byId.put(s.id, s);
                     maxId = Math.max(maxId, s.id);
                     if (s.maxT > hi) {
                         hi = s.maxT;
@@ -507,6 +516,13 @@ public final class Head implements AutoCloseable {
                 }
                 postings.addAll(ss);
                 loaded += ss.length;
+            }
+            for (MemSeries[] ss : all) {
+                for (MemSeries s : ss) {
+                    if (byId.get(s.id) != s) {
+                        throw new IOException("head snapshot lists series id " + s.id + " twice");
+                    }
+                }
             }
             if (loaded != snap.seriesCount) {
                 throw new IOException("head snapshot holds " + loaded + " series, its end frame says " + snap.seriesCount);
@@ -549,6 +565,8 @@ public final class Head implements AutoCloseable {
         private long[] ts = new long[1 << 16];
         private long[] bits = new long[1 << 16];
         private int n;
+        private long[] sortedT = new long[0];
+        private long[] sortedBits = new long[0];
 
         Replay(int threads) {
             this.threads = threads;
@@ -643,8 +661,12 @@ public final class Head implements AutoCloseable {
                 start[i] += start[i - 1];
             }
             int[] pos = start.clone();
-            long[] st = new long[n];
-            long[] sb = new long[n];
+            if (sortedT.length < n) {
+                sortedT = new long[ids.length];
+                sortedBits = new long[ids.length];
+            }
+            long[] st = sortedT;
+            long[] sb = sortedBits;
             for (int i = 0; i < n; i++) {
                 int at = pos[ids[i]]++;
                 st[at] = ts[i];
