@@ -234,15 +234,21 @@ public final class Db implements Storage {
         }
         // The head is rebuilt from the WAL, which deletes the head chunk files the snapshot
         // refers to: it can never be used again.
-        if (damaged) {
-            LOG.warning("head snapshot " + file + " not used (" + problem + "); set aside as " + SNAPSHOT
-                    + ".damaged, rebuilding the head from the WAL");
-            io.rename(file, o.dir().resolve(SNAPSHOT + ".damaged"));
-        } else {
-            LOG.info("head snapshot not used (" + problem + "); rebuilding the head from the WAL");
-            io.deleteIfExists(file);
+        try {
+            if (damaged) {
+                LOG.warning("head snapshot " + file + " not used (" + problem + "); set aside as " + SNAPSHOT
+                        + ".damaged, rebuilding the head from the WAL");
+                io.rename(file, o.dir().resolve(SNAPSHOT + ".damaged"));
+            } else {
+                LOG.info("head snapshot not used (" + problem + "); rebuilding the head from the WAL");
+                io.deleteIfExists(file);
+            }
+            io.fsyncDir(o.dir());
+        } catch (IOException e) {
+            // It stays unusable (its chunk files are about to be rebuilt), so the next open
+            // will refuse it again: a failure here must not stop this one.
+            LOG.log(Level.WARNING, "could not set the head snapshot aside", e);
         }
-        io.fsyncDir(o.dir());
         return new SnapshotLoad(null, 0, problem, 0, 0);
     }
 

@@ -148,10 +148,14 @@ public final class HeadChunks implements AutoCloseable {
         sealed = true; // the next write starts a new file: attached files stay as listed
     }
 
-    /** True if chunk refs into {@code file} can be read. */
-    boolean hasFile(int file) {
+    /** True if {@code ref} points at a record inside the used part of an attached file. */
+    boolean validRef(long ref) {
         MappedByteBuffer[] f = files;
-        return file > 0 && file < f.length && f[file] != null;
+        int file = Refs.chunkFile(ref);
+        int off = Refs.chunkOffset(ref);
+        int[] used = fileUsed;
+        return file > 0 && file < f.length && f[file] != null && off >= HEADER && file < used.length
+                && off <= used[file] - RECORD_HEAD - 4;
     }
 
     /**

@@ -359,9 +359,9 @@ final class MemSeries {
         long prev = 0;
         for (int i = 0; i < n; i++) {
             long ref = d.getUvarint();
-            if (!files.hasFile(Refs.chunkFile(ref))) {
-                throw new dev.vigil.tsdb.io.DecBuf.CorruptException("chunk ref into missing head chunk file "
-                        + Refs.chunkFile(ref));
+            if (!files.validRef(ref)) {
+                throw new dev.vigil.tsdb.io.DecBuf.CorruptException("chunk ref " + Refs.chunkFile(ref) + ":"
+                        + Refs.chunkOffset(ref) + " outside the head chunk files the snapshot lists");
             }
             long mint = prev + d.getVarint();
             long maxt = mint + d.getUvarint();
