@@ -109,10 +109,13 @@ public final class Db implements Storage {
                 // size by adding tiers, so this bounds disk use for small installations only.
                 long entries = Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, head.seriesCount() * 2L));
                 registry = SeriesRegistry.open(o.dir().resolve("series"), entries);
-                // After a snapshot load, with as many entries as series, the check of every entry
-                // (a few µs a series) runs in the background: it would otherwise be the largest
-                // part of a clean restart. A size mismatch means a rebuild: done before serving.
-                deferCheck = sl.head != null && registry.size() == head.seriesCount();
+                // After a snapshot load the check of every entry (a few µs a series) runs in the
+                // background: it would otherwise be the largest part of a clean restart. A size
+                // mismatch means a rebuild (a put per series): before serving for a small head,
+                // in the background for a large one (30 s with 1 M series). Meanwhile new series
+                // wait for the registry; ids stay unique (the id counter came with the snapshot).
+                deferCheck = sl.head != null
+                        && (registry.size() == head.seriesCount() || head.seriesCount() >= DEFER_REBUILD_SERIES);
                 head.attachRegistry(registry, !deferCheck);
                 LOG.info(String.format("series registry: %d entries, opened in %d ms, %d mismatches%s", registry.size(),
                         registry.openMillis(), registry.mismatches(), registry.rebuilt() ? " (rebuilt)" : ""));
@@ -166,6 +169,9 @@ public final class Db implements Storage {
             throw e;
         }
     }
+
+    /** From this many series on, a registry rebuild after a snapshot load runs in the background. */
+    static final int DEFER_REBUILD_SERIES = 100_000;
 
     /** Name of the shutdown snapshot in the data folder (docs/format/head-snapshot.md). */
     public static final String SNAPSHOT = "head.snapshot";
