@@ -5,6 +5,8 @@ import dev.vigil.bench.flink.Cluster;
 import dev.vigil.bench.flink.Reporter;
 import dev.vigil.bench.load.Http;
 import dev.vigil.bench.load.PushTarget;
+import dev.vigil.bench.load.RawHttp;
+import dev.vigil.bench.load.RemoteWriteBody;
 import dev.vigil.bench.load.Report;
 import dev.vigil.bench.load.Stats;
 import dev.vigil.bench.load.Workload;
@@ -39,6 +41,9 @@ final class FloodCommand implements Callable<Integer> {
     @Option(names = "--max-requests", defaultValue = "1000000", description = "Stop after this many pushes. Default: ${DEFAULT-VALUE}")
     long maxRequests;
 
+    @Option(names = "--remote-write", description = "Send each process's samples as a remote write 1.0 request (snappy protobuf, one sample per series at the push time, job=<group> added) to this path, e.g. /api/v1/write, instead of pushing its text.")
+    String remoteWritePath;
+
     @Override
     public Integer call() throws Exception {
         URI base = push.base();
@@ -49,31 +54,56 @@ final class FloodCommand implements Callable<Integer> {
         Cluster c = new Cluster(cluster.spec(), System.currentTimeMillis());
         List<Reporter> reps = c.reporters();
         ByteSink[] sinks = new ByteSink[concurrency];
+        RemoteWriteBody[] writes = new RemoteWriteBody[concurrency];
         for (int w = 0; w < concurrency; w++) {
             sinks[w] = new ByteSink(1 << 20);
+            writes[w] = new RemoteWriteBody();
         }
-        System.out.printf("flood: %d pushers over %d groups to %s for %s%n", concurrency, reps.size(), base, duration);
+        URI remoteWrite = remoteWritePath == null ? null : URI.create(base + remoteWritePath);
+        System.out.printf("flood: %d pushers over %d groups to %s for %s%s%n", concurrency, reps.size(), base, duration,
+                remoteWrite == null ? "" : " as remote write to " + remoteWrite);
         Stats stats = new Stats();
         Report report = new Report(System.out, "flood", target.label == null ? base.toString() : target.label, target.probe());
         Http http = new Http(target.timeout);
+        RawHttp[] conns = new RawHttp[concurrency];
+        for (int w = 0; w < concurrency; w++) {
+            conns[w] = new RawHttp(target.timeout);
+        }
         AtomicLong next = new AtomicLong();
         Workload.run(concurrency, duration, maxRequests, target.progress, stats, report, System.out, w -> {
             int i = (int) (next.getAndIncrement() % reps.size());
             Reporter r = reps.get(i);
             ByteSink sink = sinks[w];
             int samples;
+            RemoteWriteBody rw = writes[w];
             synchronized (r) {
-                c.advance(i, System.currentTimeMillis());
-                r.render(sink);
+                long now = System.currentTimeMillis();
+                c.advance(i, now);
+                if (remoteWrite != null) {
+                    rw.render(r, now);
+                } else {
+                    r.render(sink);
+                }
                 samples = r.sampleCount();
             }
             long t0 = System.nanoTime();
-            Http.Answer a = http.send(to.method(), to.push(r.path(), r.groupJob()), sink.array(), sink.length(), Http.TEXT_004);
-            stats.record(System.nanoTime() - t0, a.status(), samples, sink.length());
+            Http.Answer a;
+            int bytes;
+            if (remoteWrite != null) {
+                a = conns[w].send("POST", remoteWrite, rw.array(), rw.length(), Http.PROTOBUF, Http.REMOTE_WRITE_HEADERS);
+                bytes = rw.length();
+            } else {
+                a = conns[w].send(to.method(), to.push(r.path(), r.groupJob()), sink.array(), sink.length(), Http.TEXT_004, Http.FLINK_ACCEPT);
+                bytes = sink.length();
+            }
+            stats.record(System.nanoTime() - t0, a.status(), samples, bytes);
             stats.noteError(a.status(), a.body());
             return true;
         });
-        int deleteFailures = push.deleteGroups(reps, to, http);
+        for (RawHttp r : conns) {
+            r.close();
+        }
+        int deleteFailures = remoteWrite == null ? push.deleteGroups(reps, to, http) : 0;
         report.finish(stats);
         return stats.errors() == 0 && deleteFailures == 0 ? 0 : 1;
     }

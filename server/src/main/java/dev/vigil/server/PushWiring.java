@@ -2,6 +2,7 @@ package dev.vigil.server;
 
 import dev.vigil.ingest.push.PushGroups;
 import dev.vigil.ingest.push.PushOptions;
+import dev.vigil.server.cli.PushFlags;
 import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.push.PushApi;
 import dev.vigil.tsdb.Storage;
@@ -18,10 +19,7 @@ final class PushWiring {
 
     static Function<Storage, Wiring.Push> push(ServerConfig cfg, long startMs) {
         return storage -> {
-            PushOptions o = PushOptions.defaults()
-                    .withStateFile(Path.of(cfg.dataDir()).resolve(STATE_FILE))
-                    .withGroupTtlMs(cfg.pushGroupTtlMs())
-                    .withAdminApi(cfg.enableAdminApi());
+            PushOptions o = options(cfg);
             PushGroups groups = new PushGroups(storage, o, System::currentTimeMillis);
             if (groups.stateWarning() != null) {
                 java.util.logging.Logger.getLogger(PushWiring.class.getName()).warning(groups.stateWarning());
@@ -29,5 +27,16 @@ final class PushWiring {
             PushApi api = new PushApi(storage, groups, cfg.flags(), Main.version(), startMs);
             return new Wiring.Push(api::register, api.exposition(), groups);
         };
+    }
+
+    /** The push options the flags ask for. */
+    static PushOptions options(ServerConfig cfg) {
+        PushFlags f = cfg.push();
+        return PushOptions.defaults()
+                .withStateFile(Path.of(cfg.dataDir()).resolve(STATE_FILE))
+                .withGroupTtlMs(cfg.pushGroupTtlMs())
+                .withAdminApi(cfg.enableAdminApi())
+                .withLimits(f.maxBodyBytes(), f.maxSeriesPerPush(), f.maxLabelNameLength(), f.maxLabelValueLength(), f.maxLabelsPerSeries())
+                .withConsistencyCheck(f.consistencyCheck());
     }
 }

@@ -22,6 +22,8 @@ public final class Labels implements Comparable<Labels> {
     /** name0, value0, name1, value1, ... sorted by name, names unique, values non-empty. */
     private final String[] kv;
     private int hash;
+    /** Longest name (high half) and longest value (low half) in chars, computed on first use; 0 = not yet. */
+    private long longest;
 
     private Labels(String[] kv) {
         this.kv = kv;
@@ -82,6 +84,34 @@ public final class Labels implements Comparable<Labels> {
 
     public boolean has(String name) {
         return indexOf(name) >= 0;
+    }
+
+    /**
+     * Length in chars of the longest label name; cached, so a limit check on a label set seen
+     * before does not touch its strings again.
+     */
+    public int longestName() {
+        return (int) (longest() >>> 32);
+    }
+
+    /** Length in chars of the longest label value; cached like {@link #longestName()}. */
+    public int longestValue() {
+        return (int) longest();
+    }
+
+    private long longest() {
+        long l = longest;
+        if (l == 0 && kv.length > 0) {
+            int n = 0;
+            int v = 0;
+            for (int i = 0; i < kv.length; i += 2) {
+                n = Math.max(n, kv[i].length());
+                v = Math.max(v, kv[i + 1].length());
+            }
+            l = ((long) n << 32) | v;
+            longest = l;
+        }
+        return l;
     }
 
     /** The metric name, or {@code ""}. */

@@ -35,10 +35,24 @@ public final class Http {
 
     /** Sends the first {@code length} bytes of {@code body} (a reused buffer). */
     public Answer send(String method, URI uri, byte[] body, int length, String contentType) {
+        return send(method, uri, body, length, contentType, new String[0]);
+    }
+
+    /** Remote write 1.0's headers, for {@link #send(String, URI, byte[], int, String, String...)}. */
+    public static final String[] REMOTE_WRITE_HEADERS = {"Content-Encoding", "snappy", "X-Prometheus-Remote-Write-Version", "0.1.0"};
+    public static final String PROTOBUF = "application/x-protobuf";
+    /** The Accept header the Flink reporter's JDK client sends, for raw clients. */
+    public static final String[] FLINK_ACCEPT = {"Accept", ACCEPT};
+
+    /** As {@link #send(String, URI, byte[], int, String)}, with extra header name/value pairs. */
+    public Answer send(String method, URI uri, byte[] body, int length, String contentType, String... headers) {
         HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("User-Agent", USER_AGENT).header("Accept", ACCEPT);
         if (contentType != null) {
             b.header("Content-Type", contentType);
+        }
+        for (int i = 0; i + 1 < headers.length; i += 2) {
+            b.header(headers[i], headers[i + 1]);
         }
         b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body, 0, length));
         try {

@@ -2,9 +2,7 @@ package dev.vigil.ingest.push;
 
 import dev.vigil.ingest.ParseSink;
 import dev.vigil.tsdb.Labels;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,9 +16,10 @@ public final class PushBody implements ParseSink {
         final String name;
         String type;
         String help;
-        final List<Labels> labels = new ArrayList<>();
+        Labels[] labels = new Labels[8];
         double[] values = new double[8];
         int[] lines = new int[8];
+        int size;
 
         Family(String name) {
             this.name = name;
@@ -31,18 +30,25 @@ public final class PushBody implements ParseSink {
         }
 
         public int size() {
-            return labels.size();
+            return size;
+        }
+
+        /** The i-th series' labels, {@code i < size()}. */
+        Labels labels(int i) {
+            return labels[i];
         }
 
         void add(Labels l, double v, int line) {
-            int n = labels.size();
+            int n = size;
             if (n == values.length) {
+                labels = java.util.Arrays.copyOf(labels, n * 2);
                 values = java.util.Arrays.copyOf(values, n * 2);
                 lines = java.util.Arrays.copyOf(lines, n * 2);
             }
-            labels.add(l);
+            labels[n] = l;
             values[n] = v;
             lines[n] = line;
+            size = n + 1;
         }
     }
 
@@ -106,7 +112,8 @@ public final class PushBody implements ParseSink {
         }
         samples++;
         if (options.maxSeriesPerPush() > 0 && samples > options.maxSeriesPerPush()) {
-            throw new LimitException("push has more than " + options.maxSeriesPerPush() + " series (limit reached at line " + line + ")");
+            throw new LimitException("push has more than " + options.maxSeriesPerPush() + " series (limit reached at line " + line
+                    + ", --push.max-series-per-push)");
         }
         checkLabels(labels, line);
         family(family).add(labels, value, line);
@@ -117,17 +124,27 @@ public final class PushBody implements ParseSink {
         int maxV = options.maxLabelValueLength();
         if (options.maxLabelsPerSeries() > 0 && labels.size() > options.maxLabelsPerSeries()) {
             throw new LimitException("line " + line + ": series " + labels.metricName() + " has " + labels.size()
-                    + " labels, more than the limit of " + options.maxLabelsPerSeries());
+                    + " labels, more than the limit of " + options.maxLabelsPerSeries() + " (--push.max-labels-per-series)");
+        }
+        // The cached longest lengths settle the common case without touching every string.
+        if ((maxN <= 0 || labels.longestName() <= maxN) && (maxV <= 0 || labels.longestValue() <= maxV)) {
+            return;
         }
         for (int i = 0; i < labels.size(); i++) {
             if (maxN > 0 && labels.name(i).length() > maxN) {
-                throw new LimitException("line " + line + ": label name \"" + labels.name(i).substring(0, 32) + "...\" is longer than "
-                        + maxN + " characters");
+                throw new LimitException("line " + line + ": label name \"" + shortened(labels.name(i)) + "\" is longer than "
+                        + maxN + " characters (--push.max-label-name-length)");
             }
             if (maxV > 0 && labels.value(i).length() > maxV) {
-                throw new LimitException("line " + line + ": value of label \"" + labels.name(i) + "\" is longer than " + maxV + " characters");
+                throw new LimitException("line " + line + ": value of label \"" + labels.name(i) + "\" is longer than " + maxV
+                        + " characters (--push.max-label-value-length)");
             }
         }
+    }
+
+    /** The start of an overlong name, enough to find it in the body. */
+    private static String shortened(String name) {
+        return name.length() <= 32 ? name : name.substring(0, 32) + "...";
     }
 
     /** A limit of {@link PushOptions} exceeded while parsing; the push is refused untouched. */

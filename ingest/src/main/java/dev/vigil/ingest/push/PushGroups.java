@@ -1,5 +1,6 @@
 package dev.vigil.ingest.push;
 
+import dev.vigil.ingest.text.SeriesCache;
 import dev.vigil.tsdb.AppendRejectedException;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Labels;
@@ -56,9 +57,13 @@ public final class PushGroups implements Closeable {
     private final PushOptions options;
     private final LongSupplier clock;
     private final ConcurrentHashMap<Labels, Group> groups = new ConcurrentHashMap<>();
+    /** Per group, the series cache its pushes are parsed with (see {@link #parseLease}). */
+    private final ParseCaches parseCaches = new ParseCaches(Runtime.getRuntime().maxMemory() / 8);
     private final Object indexLock = new Object();
     /** Stored series labels → the group and family that own it. Guarded by indexLock. */
     private final HashMap<Labels, Owner> owners = new HashMap<>();
+    /** Bumped by every change of {@link #owners}; a group's verified ownership is valid while it stays. Guarded by indexLock. */
+    private long indexVersion;
     /** Family name → type → number of groups holding the family with that type. Guarded by indexLock. */
     private final HashMap<String, HashMap<String, Integer>> types = new HashMap<>();
     private final StateFile state;
@@ -126,11 +131,16 @@ public final class PushGroups implements Closeable {
         long pushRef;
         long failRef;
         boolean removed;
+        /**
+         * The {@link #indexVersion} at which every series of every family of this group was seen
+         * owned by this group under that family, or -1. Guarded by indexLock.
+         */
+        long ownedAt = -1;
 
         Group(Labels key) {
             this.key = key;
-            this.pushTimeLabels = key.toBuilder().set(Labels.METRIC_NAME, PUSH_TIME).build();
-            this.failureLabels = key.toBuilder().set(Labels.METRIC_NAME, PUSH_FAILURE_TIME).build();
+            this.pushTimeLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PUSH_TIME).build();
+            this.failureLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PUSH_FAILURE_TIME).build();
         }
 
         boolean pristine() {
@@ -181,6 +191,48 @@ public final class PushGroups implements Closeable {
     }
 
     /**
+     * The series cache to parse a text push to the group {@code key} with: the group's own (its
+     * series in the order of its last push, so the parse hashes nothing and returns the label
+     * instances the group already holds). Waits while another push to the group is parsing;
+     * close the lease as soon as the parse is done, before {@link #push}. The budget for all
+     * caches is an eighth of the heap (430,000 Flink series take about 200 MB of key bytes).
+     */
+    public ParseLease parseLease(Labels key) {
+        return parseCaches.take(key);
+    }
+
+    /** Forgets the group's parse cache if the group does not exist (a refused first push). */
+    public void releaseParseCacheIfNoGroup(Labels key) {
+        if (!groups.containsKey(key)) {
+            parseCaches.drop(key);
+        }
+    }
+
+    /** A group's parse cache, held by one parse at a time. */
+    public static final class ParseLease implements AutoCloseable {
+        private final SeriesCache cache;
+        private final Runnable release;
+        private boolean closed;
+
+        ParseLease(SeriesCache cache, Runnable release) {
+            this.cache = cache;
+            this.release = release;
+        }
+
+        public SeriesCache cache() {
+            return cache;
+        }
+
+        @Override
+        public void close() {
+            if (!closed) {
+                closed = true;
+                release.run();
+            }
+        }
+    }
+
+    /**
      * Applies a push: {@code replaceAll} for PUT (the whole group), false for POST (the families
      * in the body). On success the samples are committed to the store.
      *
@@ -196,36 +248,55 @@ public final class PushGroups implements Closeable {
             if (body.firstTimestampLine() != 0) {
                 throw fail(g, now, t, "pushed metrics must not have timestamps");
             }
-            // Build the new families; reuse slots of series this group had before.
+            // Build the new families. A reporter re-pushes the same series in the same order, and
+            // the group's parse cache hands back the same label instances: when every family
+            // pushed equals the group's current one series for series (by identity), the push
+            // reuses the slots as they are and needs no per-series hashing to find them or to
+            // look for duplicates (the group's state has none).
             boolean structural = g.pristine();
             LinkedHashMap<String, Fam> fresh = new LinkedHashMap<>();
-            HashMap<Labels, Slot> newSlots = new HashMap<>(Math.max(16, body.samples() * 2));
-            HashSet<Labels> stored = new HashSet<>(Math.max(16, body.samples() * 2));
+            boolean unchanged = unchangedShape(g, body, replaceAll);
+            HashMap<Labels, Slot> newSlots = null;
+            HashSet<Labels> stored = null;
+            if (!unchanged) {
+                newSlots = new HashMap<>(Math.max(16, body.samples() * 2));
+                stored = new HashSet<>(Math.max(16, body.samples() * 2));
+            }
             for (PushBody.Family f : body.families().values()) {
                 if (f.name.equals(PUSH_TIME) || f.name.equals(PUSH_FAILURE_TIME)) {
                     continue; // the group's own gauges win, silently
                 }
                 String type = f.type == null ? "untyped" : f.type;
                 int n = f.size();
-                Slot[] slots = new Slot[n];
-                for (int i = 0; i < n; i++) {
-                    Labels bl = f.labels.get(i);
-                    Slot s = newSlots.get(bl);
-                    if (s == null) {
-                        s = g.slots.get(bl);
-                        if (s == null) {
-                            s = new Slot(bl, merge(bl, key));
-                            structural = true;
-                        }
-                        newSlots.put(bl, s);
-                    }
-                    if (!stored.add(s.stored)) {
-                        throw fail(g, now, t, "collected metric " + ProtoText.metric(f.name, type, s.stored, f.values[i])
-                                + " was collected before with the same name and label values");
-                    }
-                    slots[i] = s;
-                }
                 Fam before = g.families.get(f.name);
+                Slot[] slots;
+                if (unchanged) {
+                    slots = before.slots;
+                } else {
+                    slots = new Slot[n];
+                    for (int i = 0; i < n; i++) {
+                        Labels bl = f.labels(i);
+                        Slot s = newSlots.get(bl);
+                        if (s == null) {
+                            s = g.slots.get(bl);
+                            if (s == null) {
+                                s = new Slot(bl, merge(bl, key));
+                                structural = true;
+                            } else if (s.body != bl) {
+                                // Equal labels from another parse: keep this instance so the next push is recognised by identity.
+                                Slot same = new Slot(bl, s.stored);
+                                same.ref = s.ref;
+                                s = same;
+                            }
+                            newSlots.put(bl, s);
+                        }
+                        if (!stored.add(s.stored) && options.consistencyCheck()) {
+                            throw fail(g, now, t, "collected metric " + ProtoText.metric(f.name, type, s.stored, f.values[i])
+                                    + " was collected before with the same name and label values");
+                        }
+                        slots[i] = s;
+                    }
+                }
                 if (before == null || !before.type.equals(type) || !java.util.Objects.equals(before.help, f.help) || before.slots.length != n) {
                     structural = true;
                 }
@@ -236,10 +307,21 @@ public final class PushGroups implements Closeable {
             Undo undo = new Undo();
             String err;
             synchronized (indexLock) {
-                err = check(g, fresh, replaced);
-                if (err == null) {
+                boolean[] owned = {unchanged};
+                // Unchanged families whose ownership was verified with the index as it still is:
+                // the per-series owner lookups would find this group again, only types can differ.
+                boolean known = unchanged && g.ownedAt == indexVersion;
+                err = check(g, fresh, replaced, owned, known);
+                if (err == null && owned[0] && fresh.size() == g.families.size()) {
+                    g.ownedAt = indexVersion;
+                }
+                if (err == null && !owned[0]) {
+                    if (stored == null) {
+                        stored = storedOf(fresh);
+                    }
                     apply(g, fresh, replaced, stored, leaving, undo);
                 }
+                // else: same families, types and series, all owned by this group: the index stays as it is
             }
             if (err != null) {
                 throw fail(g, now, t, err); // outside the index lock: it commits to the store
@@ -270,15 +352,17 @@ public final class PushGroups implements Closeable {
                 g.failureStampMs = now;
             }
             g.families = fams;
-            HashMap<Labels, Slot> all = replaceAll ? newSlots : new HashMap<>();
-            if (!replaceAll) {
-                for (Fam f : fams.values()) {
-                    for (Slot s : f.slots) {
-                        all.put(s.body, s);
+            if (!unchanged) {
+                HashMap<Labels, Slot> all = replaceAll ? newSlots : new HashMap<>();
+                if (!replaceAll) {
+                    for (Fam f : fams.values()) {
+                        for (Slot s : f.slots) {
+                            all.put(s.body, s);
+                        }
                     }
                 }
+                g.slots = all;
             }
-            g.slots = all;
             g.pushTime = t / 1000.0;
             g.pushStampMs = now;
             g.lastPushMs = now;
@@ -293,8 +377,47 @@ public final class PushGroups implements Closeable {
         }
     }
 
+    /**
+     * Whether the push carries exactly the group's current families (for PUT: all of them; for
+     * POST: each one it carries), each with the same label instances in the same order and the
+     * same type and help; then the group's slots can be reused without lookups.
+     */
+    private static boolean unchangedShape(Group g, PushBody body, boolean replaceAll) {
+        int pushed = 0;
+        for (PushBody.Family f : body.families().values()) {
+            if (f.name.equals(PUSH_TIME) || f.name.equals(PUSH_FAILURE_TIME)) {
+                continue;
+            }
+            Fam before = g.families.get(f.name);
+            int n = f.size();
+            if (before == null || n == 0 || before.slots.length != n || !before.type.equals(f.type == null ? "untyped" : f.type)
+                    || !java.util.Objects.equals(before.help, f.help)) {
+                return false;
+            }
+            Slot[] slots = before.slots;
+            for (int i = 0; i < n; i++) {
+                if (slots[i].body != f.labels(i)) {
+                    return false;
+                }
+            }
+            pushed++;
+        }
+        return pushed > 0 && (!replaceAll || pushed == g.families.size());
+    }
+
+    private static HashSet<Labels> storedOf(Map<String, Fam> fresh) {
+        HashSet<Labels> out = new HashSet<>();
+        for (Fam f : fresh.values()) {
+            for (Slot s : f.slots) {
+                out.add(s.stored);
+            }
+        }
+        return out;
+    }
+
     /** Moves the index to the state after a push: departing series out, pushed series and types in. Holds indexLock. */
     private void apply(Group g, Map<String, Fam> fresh, Set<String> replaced, Set<Labels> stored, List<Labels> leaving, Undo undo) {
+        indexVersion++;
         for (String name : replaced) {
             Fam old = g.families.get(name);
             if (old == null) {
@@ -313,6 +436,9 @@ public final class PushGroups implements Closeable {
             }
         }
         for (Fam f : fresh.values()) {
+            if (f.slots.length == 0) {
+                continue; // a TYPE line without samples: the group will not hold the family, so neither may the index
+            }
             countType(f.name, f.type, +1, undo);
             Owner o = new Owner(g, f.name);
             for (Slot s : f.slots) {
@@ -324,9 +450,19 @@ public final class PushGroups implements Closeable {
         }
     }
 
-    /** The first consistency error of a push against the other groups, or null. Holds indexLock. */
-    private String check(Group g, Map<String, Fam> fresh, Set<String> replaced) {
+    /**
+     * The first consistency error of a push against the other groups, or null. Holds indexLock.
+     * {@code owned[0]} stays true only if every pushed series is already owned by this group under
+     * the same family (then a push of unchanged families leaves the index as it is).
+     */
+    private String check(Group g, Map<String, Fam> fresh, Set<String> replaced, boolean[] owned, boolean ownersKnown) {
+        // Unchecked (--push.disable-consistency-check): nothing is refused, but owned[] is still worked out.
+        boolean checked = options.consistencyCheck();
         for (Fam f : fresh.values()) {
+            String clash = checked && f.slots.length > 0 ? GatewayFamilies.clash(f.name, f.type) : null;
+            if (clash != null) {
+                return clash;
+            }
             HashMap<String, Integer> counts = types.get(f.name);
             if (counts != null) {
                 for (Map.Entry<String, Integer> e : counts.entrySet()) {
@@ -338,15 +474,18 @@ public final class PushGroups implements Closeable {
                     if (mine != null && replaced.contains(f.name) && mine.type.equals(e.getKey())) {
                         own = 1;
                     }
-                    if (e.getValue() - own > 0 && f.slots.length > 0) {
+                    if (checked && e.getValue() - own > 0 && f.slots.length > 0) {
                         return "collected metric " + ProtoText.metric(f.name, f.type, f.slots[0].stored, f.values[0]) + " is not a "
                                 + e.getKey().toUpperCase(java.util.Locale.ROOT);
                     }
                 }
             }
-            for (int i = 0; i < f.slots.length; i++) {
+            for (int i = 0; i < f.slots.length && !ownersKnown; i++) {
                 Owner o = owners.get(f.slots[i].stored);
-                if (o != null && (o.group != g || !replaced.contains(o.family))) {
+                if (owned[0] && (o == null || o.group != g || !o.family.equals(f.name))) {
+                    owned[0] = false;
+                }
+                if (checked && o != null && (o.group != g || !replaced.contains(o.family))) {
                     return "collected metric " + ProtoText.metric(f.name, f.type, f.slots[i].stored, f.values[i])
                             + " was collected before with the same name and label values";
                 }
@@ -377,6 +516,7 @@ public final class PushGroups implements Closeable {
         final List<Object[]> types = new ArrayList<>();
 
         void apply() {
+            indexVersion++;
             for (Map.Entry<Labels, Owner> e : owners.entrySet()) {
                 if (e.getValue() == null) {
                     PushGroups.this.owners.remove(e.getKey());
@@ -474,10 +614,16 @@ public final class PushGroups implements Closeable {
         }
     }
 
-    /** Stored labels: the pushed ones with the grouping labels set over them. */
+    /** Stored labels: the pushed ones with the grouping labels set over them (an empty grouping value removes the label). */
     static Labels merge(Labels body, Labels key) {
         Labels.Builder b = body.toBuilder();
         key.forEach(b::set);
+        if (key.has(GroupKeys.EMPTY)) {
+            b.remove(GroupKeys.EMPTY);
+            for (String n : GroupKeys.emptyNames(key)) {
+                b.remove(n);
+            }
+        }
         return b.build();
     }
 
@@ -495,6 +641,7 @@ public final class PushGroups implements Closeable {
     private void forget(Group g) {
         g.removed = true;
         groups.remove(g.key, g);
+        parseCaches.drop(g.key);
     }
 
     /** Removes a group (DELETE): staleness markers for all its series. Unknown groups are fine. */
@@ -536,6 +683,7 @@ public final class PushGroups implements Closeable {
             }
         }
         synchronized (indexLock) {
+            indexVersion++;
             for (Fam f : g.families.values()) {
                 countType(f.name, f.type, -1, null);
                 for (Slot s : f.slots) {

@@ -64,7 +64,9 @@ public final class TextParser implements LineParser {
 
     private final Interner names = new Interner(8192);
     private final Interner values = new Interner(16384);
-    private final SeriesCache cache = new SeriesCache();
+    private final SeriesCache ownCache = new SeriesCache();
+    /** The cache of the current call: this parser's own, or the caller's (one per push group). */
+    private SeriesCache cache = ownCache;
     private final HashMap<String, Family> families = new HashMap<>();
     private final DuplicateNames seen = new DuplicateNames();
     private final boolean typed;
@@ -123,6 +125,17 @@ public final class TextParser implements LineParser {
      * error it may have seen a prefix, so a caller that must be atomic collects first.
      */
     public void parse(byte[] body, int off, int len, ParseSink sink) throws ExpositionException {
+        parse(body, off, len, sink, ownCache);
+    }
+
+    /**
+     * Parses one complete body with the given series cache instead of this parser's own: a
+     * cache kept per push group sees that group's series in the same order every push, so its
+     * lookups hit without hashing and its label sets stay the same instances from push to push.
+     * The cache must not be used by another thread during the call.
+     */
+    public void parse(byte[] body, int off, int len, ParseSink sink, SeriesCache seriesCache) throws ExpositionException {
+        cache = seriesCache;
         begin();
         try {
             int stop = parseLines(body, off, off + len, sink);
@@ -133,11 +146,13 @@ public final class TextParser implements LineParser {
         } finally {
             this.buf = null;
             this.sink = null;
+            cache = ownCache;
         }
     }
 
     @Override
     public void begin() {
+        cache.begin();
         families.clear();
         line = 0;
         lastNameOff = -1;
@@ -208,6 +223,16 @@ public final class TextParser implements LineParser {
 
     private static boolean blank(int c) {
         return c == ' ' || c == '\t';
+    }
+
+    private static final boolean[] NAME_START = new boolean[256];
+    private static final boolean[] NAME_CHAR = new boolean[256];
+
+    static {
+        for (int c = 0; c < 256; c++) {
+            NAME_START[c] = nameStart(c);
+            NAME_CHAR[c] = nameChar(c);
+        }
     }
 
     static boolean nameStart(int c) {
@@ -301,9 +326,8 @@ public final class TextParser implements LineParser {
         }
         int nameOff = pos;
         if (nameStart(c)) {
-            while (nameChar(c)) {
-                c = at(++pos);
-            }
+            pos = nameEnd(pos + 1);
+            c = at(pos);
         }
         if (c == EOF) {
             throw eof(pos);
@@ -490,14 +514,25 @@ public final class TextParser implements LineParser {
         return true;
     }
 
+    /** The first position at or after {@code pos} that is not a metric name character. */
+    private int nameEnd(int pos) {
+        byte[] b = buf;
+        int e = end;
+        while (pos < e && NAME_CHAR[b[pos] & 0xff]) {
+            pos++;
+        }
+        return pos;
+    }
+
     private int sample(int pos) throws ExpositionException {
         int nameOff = pos;
-        int c = at(pos);
-        if (nameStart(c)) {
-            while (nameChar(c)) {
-                c = at(++pos);
-            }
+        // The name, by table: the longest stretch of a line that is scanned byte by byte.
+        byte[] b = buf;
+        int e = end;
+        if (pos < e && NAME_START[b[pos] & 0xff]) {
+            pos = nameEnd(pos + 1);
         }
+        int c = pos < e ? b[pos] & 0xff : EOF;
         int nameLen = pos - nameOff;
         if (c == EOF) {
             throw eof(pos);
@@ -528,17 +563,23 @@ public final class TextParser implements LineParser {
         if (c == EOF) {
             throw eof(pos);
         }
-        int keyEnd = c == '{' ? labelsEnd(pos) : nameOff + nameLen;
         Object labels;
-        if (keyEnd < 0) {
-            labels = labels(f, role, nameOff, nameLen, pos); // reports the error
-            throw new IllegalStateException("label scan and label parse disagree");
-        }
-        int h = SeriesCache.hash(buf, nameOff, keyEnd, role);
-        labels = cache.get(buf, nameOff, keyEnd, role, h);
-        if (labels == null) {
-            labels = labels(f, role, nameOff, nameLen, pos);
-            cache.put(buf, nameOff, keyEnd, role, h, labels);
+        int keyEnd;
+        // The same label set as this position of the group's previous body: its bytes up to the
+        // closing brace are the whole key, so neither the scan for the brace nor a hash is needed.
+        if (c == '{' && (labels = cache.matchNext(buf, nameOff, end, role, (byte) '}')) != null) {
+            keyEnd = nameOff + cache.matchedLength();
+        } else {
+            keyEnd = c == '{' ? labelsEnd(pos) : nameOff + nameLen;
+            if (keyEnd < 0) {
+                labels = labels(f, role, nameOff, nameLen, pos); // reports the error
+                throw new IllegalStateException("label scan and label parse disagree");
+            }
+            labels = cache.find(buf, nameOff, keyEnd, role);
+            if (labels == null) {
+                labels = labels(f, role, nameOff, nameLen, pos);
+                cache.put(buf, nameOff, keyEnd, role, labels);
+            }
         }
         if (c == '{') {
             pos = keyEnd;

@@ -64,6 +64,47 @@ class PushGroupsTest {
         return out;
     }
 
+    /** Parses with the group's own cache, as the push route does, so repeated pushes take the unchanged-group path. */
+    static PushBody leased(PushGroups g, Labels key, String text) throws Exception {
+        PushBody b = new PushBody(PushOptions.defaults());
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        try (PushGroups.ParseLease lease = g.parseLease(key)) {
+            new TextParser().parse(bytes, 0, bytes.length, b, lease.cache());
+        }
+        return b;
+    }
+
+    @Test
+    void repeatedPushesOfAnUnchangedGroupStillMeetEveryConsistencyCheck() throws Exception {
+        PushGroups g = groups(PushOptions.defaults());
+        Labels a = job("x", "instance", "a");
+        for (int i = 0; i < 3; i++) {
+            now.addAndGet(1000);
+            g.push(a, true, leased(g, a, "# TYPE m gauge\nm " + i + "\n"));
+        }
+        // Another group's series that is stored exactly like one of a's: refused while a holds it.
+        Labels b = job("x");
+        PushException e = assertThrows(PushException.class, () -> g.push(b, true, leased(g, b, "# TYPE m gauge\nm{instance=\"a\"} 9\n")));
+        assertTrue(e.getMessage().contains("was collected before with the same name and label values"), e.getMessage());
+        // A family typed differently elsewhere is refused too, after the unchanged pushes went through.
+        PushException t = assertThrows(PushException.class, () -> g.push(b, true, leased(g, b, "# TYPE m counter\nm{instance=\"b\"} 9\n")));
+        assertTrue(t.getMessage().contains("is not a GAUGE"), t.getMessage());
+        now.addAndGet(1000);
+        g.push(a, true, leased(g, a, "# TYPE m gauge\nm 7\n"));
+        // A PUT that drops the series marks it stale; the next identical push brings it back.
+        now.addAndGet(1000);
+        g.push(a, true, leased(g, a, "# TYPE other gauge\nother 1\n"));
+        now.addAndGet(1000);
+        g.push(a, true, leased(g, a, "# TYPE m gauge\nm 8\n"));
+        assertEquals(List.of("m{instance=\"a\", job=\"x\"}@1000=0", "m{instance=\"a\", job=\"x\"}@2000=1", "m{instance=\"a\", job=\"x\"}@3000=2",
+                "m{instance=\"a\", job=\"x\"}@4000=7", "m{instance=\"a\", job=\"x\"}@5000=stale", "m{instance=\"a\", job=\"x\"}@6000=8"), samples("m"));
+        // Once a is gone, b may take the series.
+        g.delete(a);
+        now.addAndGet(1000);
+        g.push(b, true, leased(g, b, "# TYPE m gauge\nm{instance=\"a\"} 9\n"));
+        assertTrue(samples("m").get(samples("m").size() - 1).endsWith("=9"), samples("m").toString());
+    }
+
     @Test
     void putWritesSamplesAndPushTimeAtReceiveTimeWithGroupingLabelsWinning() throws Exception {
         PushGroups g = groups(PushOptions.defaults());
@@ -146,6 +187,56 @@ class PushGroupsTest {
     }
 
     @Test
+    void emptyGroupingValueIsItsOwnGroupButNeverStored() throws Exception {
+        PushGroups g = groups(PushOptions.defaults());
+        Labels plain = job("e");
+        Labels empty = GroupKeys.of(job("e"), List.of("x"));
+        g.push(plain, true, body("a 1\n"));
+        now.addAndGet(1000);
+        g.push(empty, true, body("b{x=\"body\"} 2\n"));
+        assertEquals(2, g.size());
+        // The body's x gives way to the empty grouping value, i.e. it is gone; the store never sees the reserved label.
+        assertEquals(List.of("b{job=\"e\"}@1000=2"), samples("b"));
+        assertEquals(2, samples("push_time_seconds").size());
+        assertTrue(samples("push_time_seconds").stream().allMatch(x -> x.startsWith("push_time_seconds{job=\"e\"}@")));
+        assertEquals(java.util.Map.of("job", "e", "x", ""), GroupKeys.shown(empty));
+        // Each group keeps its own families: a PUT to one leaves the other.
+        now.addAndGet(1000);
+        g.push(plain, true, body("c 3\n"));
+        assertEquals(List.of("b{job=\"e\"}@1000=2"), samples("b"));
+        g.delete(empty);
+        assertEquals(1, g.size());
+        assertEquals(List.of("b{job=\"e\"}@1000=2", "b{job=\"e\"}@2000=stale"), samples("b"));
+    }
+
+    @Test
+    void uncheckedAcceptsWhatTheCheckRefuses() throws Exception {
+        PushGroups checked = groups(PushOptions.defaults());
+        checked.push(job("a"), true, body("# TYPE t counter\nt 1\n"));
+        assertThrows(PushException.class, () -> checked.push(job("b"), true, body("# TYPE t gauge\nt 1\n")));
+        assertThrows(PushException.class, () -> checked.push(job("c"), true, body("go_goroutines 1\n")));
+        assertThrows(PushException.class, () -> checked.push(job("d"), true, body("d 1\nd 2\n")));
+        PushGroups unchecked = new PushGroups(new MemoryStorage(), PushOptions.defaults().withConsistencyCheck(false), now::get);
+        unchecked.push(job("a"), true, body("# TYPE t counter\nt 1\n"));
+        unchecked.push(job("b"), true, body("# TYPE t gauge\nt 1\n"));
+        unchecked.push(job("c"), true, body("go_goroutines 1\n"));
+        unchecked.push(job("d"), true, body("d 1\nd 2\n"));
+        assertEquals(4, unchecked.size());
+        // Timestamps are still refused: recorded as a failed push of the group.
+        PushException e = assertThrows(PushException.class, () -> unchecked.push(job("e"), true, body("x 1 5\n")));
+        assertTrue(e.recordedAsFailure());
+    }
+
+    @Test
+    void typeLineWithoutSamplesLeavesNoType() throws Exception {
+        PushGroups g = groups(PushOptions.defaults());
+        g.push(job("a"), true, body("# TYPE t gauge\nother 1\n"));
+        g.push(job("b"), true, body("# TYPE t counter\nt 1\n"));
+        g.push(job("a"), true, body("other 2\n"));
+        assertEquals(2, g.size());
+    }
+
+    @Test
     void limitsRefuseBeforeAnythingChanges() throws Exception {
         PushOptions o = PushOptions.defaults().withLimits(0, 2, 10, 5, 3);
         PushBody b = new PushBody(o);
@@ -155,7 +246,7 @@ class PushGroupsTest {
         PushBody b2 = new PushBody(o);
         byte[] t2 = "a{x=\"toolong\"} 1\n".getBytes(StandardCharsets.UTF_8);
         e = assertThrows(PushBody.LimitException.class, () -> new TextParser().parse(t2, 0, t2.length, b2));
-        assertEquals("line 1: value of label \"x\" is longer than 5 characters", e.getMessage());
+        assertEquals("line 1: value of label \"x\" is longer than 5 characters (--push.max-label-value-length)", e.getMessage());
     }
 
     @Test

@@ -29,6 +29,13 @@ public final class Flags {
             new Def("storage.tsdb.out-of-order-time-window", "", false,
                     "How far behind the newest sample a sample is still accepted; default the retention, 0 = strict."),
             new Def("push.group-ttl", "0s", false, "Push groups not pushed for this long are deleted; 0 = never."),
+            new Def("push.max-body-size", "64MB", false, "Largest push body after decompression (base 2: 512KB, 64MB); 0 = no limit."),
+            new Def("push.max-series-per-push", "1000000", false, "Most samples in one push; 0 = no limit."),
+            new Def("push.max-label-name-length", "1024", false, "Longest label name in a push; 0 = no limit."),
+            new Def("push.max-label-value-length", "16384", false, "Longest label value (metric name included) in a push; 0 = no limit."),
+            new Def("push.max-labels-per-series", "64", false, "Most labels on one pushed series, the name included; 0 = no limit."),
+            new Def("push.disable-consistency-check", "false", true,
+                    "Do not check pushes against each other and the other groups; pushes answer 202 (as the Pushgateway flag)."),
             new Def("config.file", "", false, "Configuration file (YAML)."),
             new Def("web.enable-lifecycle", "false", true, "Enable shutdown and reload via HTTP (/-/quit, /-/reload)."),
             new Def("web.enable-admin-api", "false", true, "Enable the admin endpoints (/api/v1/admin/...)."),
@@ -116,6 +123,16 @@ public final class Flags {
         long ooo = v.get("storage.tsdb.out-of-order-time-window").isEmpty() ? -1
                 : duration(v, "storage.tsdb.out-of-order-time-window");
         long ttl = duration(v, "push.group-ttl");
+        long maxBody = Sizes.parse(v.get("push.max-body-size"));
+        if (maxBody < 0) {
+            throw new UsageException("invalid value '" + v.get("push.max-body-size")
+                    + "' for flag '--push.max-body-size': expected a size such as 512KB or 64MB");
+        }
+        PushFlags pushFlags = new PushFlags(maxBody, (int) number(v, "push.max-series-per-push", 0, Integer.MAX_VALUE),
+                (int) number(v, "push.max-label-name-length", 0, Integer.MAX_VALUE),
+                (int) number(v, "push.max-label-value-length", 0, Integer.MAX_VALUE),
+                (int) number(v, "push.max-labels-per-series", 0, Integer.MAX_VALUE),
+                !Boolean.parseBoolean(v.get("push.disable-consistency-check")));
         long lookback = duration(v, "query.lookback-delta");
         long timeout = duration(v, "query.timeout");
         long maxSamples = number(v, "query.max-samples", 1, Long.MAX_VALUE);
@@ -133,7 +150,7 @@ public final class Flags {
         return new ServerConfig(web, push, v.get("storage.tsdb.path"), retention, size, (int) maxSeries, ooo, ttl,
                 v.get("config.file"), Boolean.parseBoolean(v.get("web.enable-lifecycle")),
                 Boolean.parseBoolean(v.get("web.enable-admin-api")), lookback, timeout, maxSamples, (int) conc, level,
-                Boolean.parseBoolean(v.get("help")), Boolean.parseBoolean(v.get("version")), Map.copyOf(v));
+                Boolean.parseBoolean(v.get("help")), Boolean.parseBoolean(v.get("version")), Map.copyOf(v), pushFlags);
     }
 
     private static void checkAddress(String flag, String a, boolean emptyOk) throws UsageException {

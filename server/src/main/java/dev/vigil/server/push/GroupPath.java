@@ -1,10 +1,12 @@
 package dev.vigil.server.push;
 
+import dev.vigil.ingest.push.GroupKeys;
 import dev.vigil.tsdb.Labels;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -32,7 +34,8 @@ final class GroupPath {
     /**
      * Parses the part of the raw (still percent-encoded) request path after {@code /metrics/}.
      *
-     * @return job and grouping labels (empty values dropped: they mean absent)
+     * @return job and grouping labels; a label with an empty value makes a group of its own, as in the API we replace
+     *     ({@link GroupKeys})
      */
     static Labels parse(String rawAfterMetrics) throws BadPath {
         String path = percentDecode(rawAfterMetrics);
@@ -54,8 +57,8 @@ final class GroupPath {
         if (jobB64) {
             try {
                 job = decodeBase64(job);
-            } catch (IllegalArgumentException e) {
-                throw new BadPath("invalid base64 encoding in job name \"" + job + "\": " + e.getMessage());
+            } catch (BadBase64 e) {
+                throw new BadPath("invalid base64 encoding in job name \"" + e.partial + "\": " + e.getMessage());
             }
         }
         Map<String, String> pairs = split(labels);
@@ -63,9 +66,16 @@ final class GroupPath {
             throw new BadPath("job name is required");
         }
         Labels.Builder b = Labels.builder();
-        pairs.forEach(b::set);
+        List<String> empty = new ArrayList<>();
+        pairs.forEach((n, v) -> {
+            if (v.isEmpty()) {
+                empty.add(n);
+            } else {
+                b.set(n, v);
+            }
+        });
         b.set("job", job);
-        return b.build();
+        return GroupKeys.of(b.build(), empty);
     }
 
     private static Map<String, String> split(String labels) throws BadPath {
@@ -88,7 +98,7 @@ final class GroupPath {
             if (b64) {
                 try {
                     value = decodeBase64(value);
-                } catch (IllegalArgumentException e) {
+                } catch (BadBase64 e) {
                     throw new BadPath("invalid base64 encoding for label " + trimmed + "=\"" + value + "\": " + e.getMessage());
                 }
             }
@@ -97,13 +107,84 @@ final class GroupPath {
         return out;
     }
 
-    /** URL-safe alphabet, padding optional; {@code =} alone is the empty string. */
-    static String decodeBase64(String s) {
-        int end = s.length();
-        while (end > 0 && s.charAt(end - 1) == '=') {
+    /** Base64 the API we replace refuses; the message and the partial result are what it shows. */
+    static final class BadBase64 extends Exception {
+        private static final long serialVersionUID = 1L;
+        final String partial;
+
+        BadBase64(int offset, String partial) {
+            this("illegal base64 data at input byte " + offset, partial);
+        }
+
+        BadBase64(String message, String partial) {
+            super(message);
+            this.partial = partial;
+        }
+    }
+
+    /**
+     * URL-safe alphabet, padding optional ({@code =} alone is the empty string), line breaks
+     * skipped; decoded four characters at a time like the API we replace, so an error names the
+     * same byte offset and the same decoded prefix. A decoded value that is not UTF-8 is refused
+     * too (the replaced gateway refuses such a label at its consistency check).
+     */
+    static String decodeBase64(String text) throws BadBase64 {
+        int end = text.length();
+        while (end > 0 && text.charAt(end - 1) == '=') {
             end--;
         }
-        return new String(Base64.getUrlDecoder().decode(s.substring(0, end)), StandardCharsets.UTF_8);
+        byte[] in = text.substring(0, end).getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(in.length);
+        int[] quantum = new int[4];
+        int i = 0;
+        while (i < in.length) {
+            int j = 0;
+            int last = i;
+            while (j < 4 && i < in.length) {
+                int c = in[i] & 0xff;
+                if (c == '\n' || c == '\r') {
+                    i++;
+                    continue;
+                }
+                int v = sextet(c);
+                if (v < 0) {
+                    throw new BadBase64(i, out.toString(StandardCharsets.UTF_8));
+                }
+                quantum[j++] = v;
+                last = i++;
+            }
+            if (j == 1) {
+                throw new BadBase64(last, out.toString(StandardCharsets.UTF_8));
+            }
+            if (j >= 2) {
+                out.write(quantum[0] << 2 | quantum[1] >> 4);
+            }
+            if (j >= 3) {
+                out.write((quantum[1] & 15) << 4 | quantum[2] >> 2);
+            }
+            if (j == 4) {
+                out.write((quantum[2] & 3) << 6 | quantum[3]);
+            }
+        }
+        byte[] b = out.toByteArray();
+        try {
+            return StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(b)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new BadBase64("the decoded value is not valid UTF-8", "");
+        }
+    }
+
+    private static int sextet(int c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : c == '_' ? 63 : -1;
     }
 
     /** RFC 3986 percent-decoding of UTF-8; a {@code %} not followed by two hex digits stays as it is. */

@@ -35,10 +35,13 @@ final class GroupSummary {
             }
             int eq = term.indexOf('=');
             boolean found = false;
-            for (int i = 0; i < key.size() && !found; i++) {
-                found = eq >= 0
-                        ? key.name(i).equals(term.substring(0, eq)) && key.value(i).contains(term.substring(eq + 1))
-                        : key.name(i).contains(term) || key.value(i).contains(term);
+            for (java.util.Map.Entry<String, String> e : dev.vigil.ingest.push.GroupKeys.shown(key).entrySet()) {
+                String n = e.getKey();
+                String v = e.getValue();
+                found = eq >= 0 ? n.equals(term.substring(0, eq)) && v.contains(term.substring(eq + 1)) : n.contains(term) || v.contains(term);
+                if (found) {
+                    break;
+                }
             }
             if (!found) {
                 return false;
@@ -80,8 +83,8 @@ final class GroupSummary {
         }
         g.writeStartObject();
         g.writeObjectFieldStart("labels");
-        for (int i = 0; i < v.key().size(); i++) {
-            g.writeStringField(v.key().name(i), v.key().value(i));
+        for (java.util.Map.Entry<String, String> e : dev.vigil.ingest.push.GroupKeys.shown(v.key()).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
         }
         g.writeEndObject();
         g.writeNumberField("lastPushTime", v.pushTimeSeconds());

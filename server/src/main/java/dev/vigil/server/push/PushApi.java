@@ -8,6 +8,7 @@ import dev.vigil.ingest.importer.ImportException;
 import dev.vigil.ingest.importer.PrometheusImporter;
 import dev.vigil.ingest.proto.DelimitedProtobufParser;
 import dev.vigil.ingest.push.GoFormat;
+import dev.vigil.ingest.push.GroupKeys;
 import dev.vigil.ingest.push.GroupView;
 import dev.vigil.ingest.push.PushBody;
 import dev.vigil.ingest.push.PushException;
@@ -82,28 +83,79 @@ public final class PushApi {
 
     /** Adds the push routes; call for both the main and the push port. */
     public void register(RoutingHandler r) {
-        HttpHandler push = blocking(this::push);
-        HttpHandler notAllowed = ex -> text(ex, StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
-        for (String p : new String[] {"/metrics/job/*", "/metrics/job@base64/*"}) {
-            r.put(p, push);
-            r.post(p, push);
-            r.add("DELETE", p, push);
-            r.get(p, notAllowed);
-            r.add("HEAD", p, notAllowed);
-            r.add("PATCH", p, notAllowed);
+        HttpHandler paths = pushPaths(blocking(this::push), notAllowed("DELETE, OPTIONS, POST, PUT"));
+        for (String m : new String[] {"PUT", "POST", "DELETE", "GET", "HEAD", "PATCH", "OPTIONS"}) {
+            r.add(m, "/metrics/*", paths);
         }
         r.get("/api/v1/metrics", blocking(this::metricsJson));
         r.get("/api/v1/status", blocking(this::statusJson));
         r.get("/api/v1/push/groups", blocking(this::groupSummary));
         r.add("OPTIONS", "/api/v1/metrics", this::cors);
         r.add("OPTIONS", "/api/v1/status", this::cors);
+        for (String m : new String[] {"HEAD", "POST", "PUT", "DELETE", "PATCH"}) {
+            r.add(m, "/api/v1/metrics", notAllowed("GET, OPTIONS"));
+            r.add(m, "/api/v1/status", notAllowed("GET, OPTIONS"));
+        }
         if (groups.options().enableAdminApi()) {
             r.put("/api/v1/admin/wipe", blocking(this::wipe));
-            r.get("/api/v1/admin/wipe", notAllowed);
-            r.post("/api/v1/admin/wipe", notAllowed);
+            r.get("/api/v1/admin/wipe", notAllowed("OPTIONS, PUT"));
+            r.post("/api/v1/admin/wipe", notAllowed("OPTIONS, PUT"));
         }
         r.post("/api/v1/write", blocking(this::remoteWrite));
         r.post("/api/v1/import/prometheus", blocking(this::importText));
+    }
+
+    /** 405 naming the methods the path takes, as the router of the API we replace answers. */
+    private static HttpHandler notAllowed(String allow) {
+        return ex -> {
+            ex.getResponseHeaders().put(Headers.ALLOW, allow);
+            text(ex, StatusCodes.METHOD_NOT_ALLOWED, "Method Not Allowed");
+        };
+    }
+
+    /**
+     * Everything under {@code /metrics/}: redirects for unclean paths first (as the API we replace,
+     * whose server cleans before it routes), then the push routes, 405 for other methods on them,
+     * 404 for the rest.
+     */
+    private static HttpHandler pushPaths(HttpHandler push, HttpHandler notAllowed) {
+        return ex -> {
+            String decoded = GroupPath.percentDecode(rawPath(ex.getRequestURI()));
+            String clean = PathRedirect.clean(decoded);
+            String method = ex.getRequestMethod().toString();
+            boolean read = method.equals("GET") || method.equals("HEAD");
+            if (!clean.equals(decoded)) {
+                PathRedirect.send(ex, StatusCodes.MOVED_PERMANENTLY, PathRedirect.escape(clean));
+            } else if (decoded.equals("/metrics/job/")) {
+                if (read || method.equals("OPTIONS")) {
+                    text(ex, StatusCodes.NOT_FOUND, "404 page not found");
+                } else {
+                    PathRedirect.send(ex, StatusCodes.TEMPORARY_REDIRECT, "/metrics/job");
+                }
+            } else if (decoded.startsWith("/metrics/job/") || (decoded.startsWith("/metrics/job@base64/") && decoded.length() > 20)) {
+                if (method.equals("OPTIONS")) {
+                    ex.getResponseHeaders().put(Headers.ALLOW, "DELETE, OPTIONS, POST, PUT");
+                    ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+                    ex.endExchange();
+                    return;
+                }
+                (read || method.equals("PATCH") ? notAllowed : push).handleRequest(ex);
+            } else if (decoded.equals("/metrics/") && method.equals("GET")) {
+                PathRedirect.send(ex, StatusCodes.MOVED_PERMANENTLY, "/metrics");
+            } else {
+                text(ex, StatusCodes.NOT_FOUND, "404 page not found");
+            }
+        };
+    }
+
+    /** The path of a request target, also when it came in absolute form ({@code http://host/path}). */
+    static String rawPath(String uri) {
+        int scheme = uri.indexOf("://");
+        if (scheme > 0 && uri.indexOf('/') > scheme) {
+            int slash = uri.indexOf('/', scheme + 3);
+            return slash < 0 ? "/" : uri.substring(slash);
+        }
+        return uri;
     }
 
     /** {@code GET /metrics} of the push port: every group's series in text format, as a scrape of the replaced gateway would see them. */
@@ -153,34 +205,54 @@ public final class PushApi {
             return;
         }
         PushBody body = new PushBody(groups.options());
+        boolean checked = groups.options().consistencyCheck();
+        boolean textPush = false;
         try {
-            InputStream in = Bodies.decode(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
-            byte[] bytes = readLimited(in, groups.options().maxBodyBytes());
-            if (ExpositionFormat.forPush(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE)) == ExpositionFormat.PROTOBUF_DELIMITED) {
-                protoParsers.get().parse(bytes, 0, bytes.length, body);
-            } else {
-                textParsers.get().parse(bytes, 0, bytes.length, body);
+            try {
+                InputStream in = Bodies.decode(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
+                BodyBuffer bb = readLimited(in, groups.options().maxBodyBytes(),
+                        ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING) == null ? ex.getRequestContentLength() : -1);
+                try {
+                    if (ExpositionFormat.forPush(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE)) == ExpositionFormat.PROTOBUF_DELIMITED) {
+                        protoParsers.get().parse(bb.b, 0, bb.len, body);
+                    } else {
+                        // The group's own cache: its series come in the same order every push.
+                        textPush = true;
+                        try (PushGroups.ParseLease lease = groups.parseLease(key)) {
+                            textParsers.get().parse(bb.b, 0, bb.len, body, lease.cache());
+                        }
+                    }
+                } finally {
+                    bb.trim();
+                }
+            } catch (TooLarge e) {
+                text(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
+                return;
+            } catch (MalformedBodyException e) {
+                text(ex, 400, e.getMessage());
+                return;
+            } catch (ExpositionException e) {
+                text(ex, 400, e.getMessage());
+                return;
+            } catch (PushBody.LimitException e) {
+                text(ex, 400, e.getMessage());
+                return;
             }
-        } catch (TooLarge e) {
-            text(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
-            return;
-        } catch (MalformedBodyException e) {
-            text(ex, 400, e.getMessage());
-            return;
-        } catch (ExpositionException e) {
-            text(ex, 400, e.getMessage());
-            return;
-        } catch (PushBody.LimitException e) {
-            text(ex, 400, e.getMessage());
-            return;
+            try {
+                groups.push(key, method.equals("PUT"), body);
+            } catch (PushException e) {
+                if (checked || !e.recordedAsFailure()) {
+                    text(ex, e.status(), e.getMessage());
+                    return;
+                }
+                // Unchecked pushes are answered before they are applied there, so a refusal is only seen in push_failure_time_seconds.
+            }
+        } finally {
+            if (textPush) {
+                groups.releaseParseCacheIfNoGroup(key);
+            }
         }
-        try {
-            groups.push(key, method.equals("PUT"), body);
-        } catch (PushException e) {
-            text(ex, e.status(), e.getMessage());
-            return;
-        }
-        ex.setStatusCode(StatusCodes.OK);
+        ex.setStatusCode(checked ? StatusCodes.OK : StatusCodes.ACCEPTED);
         ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
         ex.endExchange();
     }
@@ -199,19 +271,61 @@ public final class PushApi {
         }
     }
 
-    private static byte[] readLimited(InputStream in, long limit) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(64 << 10);
-        byte[] buf = new byte[64 << 10];
-        long total = 0;
-        int n;
-        while ((n = in.read(buf)) > 0) {
-            total += n;
-            if (limit > 0 && total > limit) {
-                throw new TooLarge("push body exceeds the limit of " + limit + " bytes (--push.max-body-bytes)");
+    /**
+     * A worker thread's buffer for request bodies. A Flink push is about 1 MB: a fresh array per
+     * request would be a humongous allocation for the collector every time; the parsers keep no
+     * reference to it after they return, and a blocking handler serves one request at a time.
+     */
+    private static final class BodyBuffer {
+        /** Larger buffers are dropped after the request instead of being kept by the thread. */
+        static final int KEEP_BYTES = 16 << 20;
+        byte[] b = new byte[64 << 10];
+        int len;
+
+        void ensure(long size) {
+            if (size > b.length) {
+                b = java.util.Arrays.copyOf(b, (int) Math.min(Integer.MAX_VALUE - 16, Math.max(size, Math.min(Integer.MAX_VALUE - 16, 2L * b.length))));
             }
-            out.write(buf, 0, n);
         }
-        return out.toByteArray();
+
+        void trim() {
+            if (b.length > KEEP_BYTES) {
+                b = new byte[64 << 10];
+            }
+        }
+    }
+
+    private final ThreadLocal<BodyBuffer> bodyBuffers = ThreadLocal.withInitial(BodyBuffer::new);
+
+    /**
+     * Reads the whole body into the thread's buffer, refused once over {@code limit}. A declared
+     * length (when no content encoding changes the size) sizes the buffer up front.
+     */
+    private BodyBuffer readLimited(InputStream in, long limit, long declared) throws IOException {
+        BodyBuffer bb = bodyBuffers.get();
+        bb.len = 0;
+        if (declared > 0 && (limit <= 0 || declared <= limit)) {
+            bb.ensure(declared + 1); // one spare byte: the read that returns end of stream needs room
+        }
+        int n = 0;
+        while (true) {
+            if (n == bb.b.length) {
+                if (n >= Integer.MAX_VALUE - 16) {
+                    throw new TooLarge("request body exceeds the limit of " + (Integer.MAX_VALUE - 16) + " bytes");
+                }
+                bb.ensure((long) n + 1);
+            }
+            int r = in.read(bb.b, n, bb.b.length - n);
+            if (r < 0) {
+                break;
+            }
+            n += r;
+            if (limit > 0 && n > limit) {
+                throw new TooLarge("request body exceeds the limit of " + limit + " bytes (--push.max-body-size)");
+            }
+        }
+        bb.len = n;
+        return bb;
     }
 
     private void wipe(HttpServerExchange ex) throws IOException {
@@ -261,19 +375,21 @@ public final class PushApi {
         json(ex, out.toByteArray());
     }
 
+    /** Streamed to the client group by group: 200 groups of 2,000 series are ~150 MB of JSON, never held at once. */
     private void metricsJson(HttpServerExchange ex) throws IOException {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(1 << 16);
-        try (JsonGenerator g = JSON.createGenerator(out)) {
+        List<GroupView> all = groups.groups();
+        corsHeaders(ex);
+        ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
+        try (JsonGenerator g = JSON.createGenerator(ex.getOutputStream())) {
             g.writeStartObject();
             g.writeStringField("status", "success");
             g.writeArrayFieldStart("data");
-            for (GroupView v : groups.groups()) {
+            for (GroupView v : all) {
                 writeGroup(g, v);
             }
             g.writeEndArray();
             g.writeEndObject();
         }
-        json(ex, out.toByteArray());
     }
 
     /** {@code GET /api/v1/push/groups?filter=&offset=&limit=}: the push groups page's data. */
@@ -303,10 +419,11 @@ public final class PushApi {
     }
 
     private static void writeGroup(JsonGenerator g, GroupView v) throws IOException {
+        String[] empty = GroupKeys.emptyNames(v.key());
         g.writeStartObject();
         g.writeObjectFieldStart("labels");
-        for (int i = 0; i < v.key().size(); i++) {
-            g.writeStringField(v.key().name(i), v.key().value(i));
+        for (Map.Entry<String, String> e : GroupKeys.shown(v.key()).entrySet()) {
+            g.writeStringField(e.getKey(), e.getValue());
         }
         g.writeEndObject();
         for (GroupView.FamilyView f : v.families()) {
@@ -318,11 +435,11 @@ public final class PushApi {
             }
             g.writeArrayFieldStart("metrics");
             switch (f.type()) {
-                case "summary", "histogram" -> writeComplex(g, f);
+                case "summary", "histogram" -> writeComplex(g, f, empty);
                 default -> {
                     for (int i = 0; i < f.series().length; i++) {
                         g.writeStartObject();
-                        writeLabels(g, f.series()[i], null);
+                        writeLabels(g, f.series()[i], empty);
                         g.writeStringField("value", GoFloat.g(f.values()[i]));
                         g.writeEndObject();
                     }
@@ -332,19 +449,21 @@ public final class PushApi {
             g.writeEndObject();
         }
         g.writeBooleanField("last_push_successful", v.lastPushSuccessful());
-        writeOwn(g, PushGroups.PUSH_TIME, PushGroups.PUSH_TIME_HELP, v.pushStampMs(), v.key(), v.pushTimeSeconds());
-        writeOwn(g, PushGroups.PUSH_FAILURE_TIME, PushGroups.PUSH_FAILURE_TIME_HELP, v.failureStampMs(), v.key(), v.failureTimeSeconds());
+        Labels stored = GroupKeys.stored(v.key());
+        writeOwn(g, PushGroups.PUSH_TIME, PushGroups.PUSH_TIME_HELP, v.pushStampMs(), stored, empty, v.pushTimeSeconds());
+        writeOwn(g, PushGroups.PUSH_FAILURE_TIME, PushGroups.PUSH_FAILURE_TIME_HELP, v.failureStampMs(), stored, empty, v.failureTimeSeconds());
         g.writeEndObject();
     }
 
-    private static void writeOwn(JsonGenerator g, String name, String help, long stamp, Labels key, double value) throws IOException {
+    private static void writeOwn(JsonGenerator g, String name, String help, long stamp, Labels key, String[] empty, double value)
+            throws IOException {
         g.writeObjectFieldStart(name);
         g.writeStringField("time_stamp", GoFormat.rfc3339Nano(stamp));
         g.writeStringField("type", "GAUGE");
         g.writeStringField("help", help);
         g.writeArrayFieldStart("metrics");
         g.writeStartObject();
-        writeLabels(g, key, null);
+        writeLabels(g, key, empty);
         g.writeStringField("value", GoFloat.g(value));
         g.writeEndObject();
         g.writeEndArray();
@@ -352,12 +471,27 @@ public final class PushApi {
     }
 
     /** Labels as the JSON shows them: without the name, with {@code instance=""} when absent. */
-    private static void writeLabels(JsonGenerator g, Labels l, String drop) throws IOException {
+    private static void writeLabels(JsonGenerator g, Labels l, String[] emptyGrouping) throws IOException {
         g.writeObjectFieldStart("labels");
+        if (emptyGrouping.length > 0) {
+            // Grouping labels with an empty value are shown, as the API we replace shows them.
+            TreeMap<String, String> all = new TreeMap<>();
+            l.forEach(all::put);
+            all.remove(Labels.METRIC_NAME);
+            all.putIfAbsent("instance", "");
+            for (String n : emptyGrouping) {
+                all.put(n, "");
+            }
+            for (Map.Entry<String, String> e : all.entrySet()) {
+                g.writeStringField(e.getKey(), e.getValue());
+            }
+            g.writeEndObject();
+            return;
+        }
         boolean instance = l.has("instance");
         for (int i = 0; i < l.size(); i++) {
             String n = l.name(i);
-            if (n.equals(Labels.METRIC_NAME) || n.equals(drop)) {
+            if (n.equals(Labels.METRIC_NAME)) {
                 continue;
             }
             if (!instance && n.compareTo("instance") > 0) {
@@ -373,7 +507,7 @@ public final class PushApi {
     }
 
     /** Summaries and histograms: one entry per child (labels without quantile/le), count, sum, quantiles or buckets. */
-    private static void writeComplex(JsonGenerator g, GroupView.FamilyView f) throws IOException {
+    private static void writeComplex(JsonGenerator g, GroupView.FamilyView f, String[] empty) throws IOException {
         boolean summary = f.type().equals("summary");
         String sub = summary ? "quantile" : "le";
         Map<Labels, double[]> countSum = new LinkedHashMap<>();
@@ -394,7 +528,7 @@ public final class PushApi {
         }
         for (Map.Entry<Labels, double[]> e : countSum.entrySet()) {
             g.writeStartObject();
-            writeLabels(g, e.getKey(), null);
+            writeLabels(g, e.getKey(), empty);
             g.writeStringField("count", GoFloat.g(e.getValue()[0]));
             g.writeStringField("sum", GoFloat.g(e.getValue()[1]));
             g.writeObjectFieldStart(summary ? "quantiles" : "buckets");
@@ -418,10 +552,11 @@ public final class PushApi {
                     line(sb, f.series()[i], f.values()[i]);
                 }
             }
+            Labels stored = GroupKeys.stored(v.key());
             line(bodies.computeIfAbsent(PushGroups.PUSH_FAILURE_TIME, k -> new StringBuilder()),
-                    v.key().toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_FAILURE_TIME).build(), v.failureTimeSeconds());
+                    stored.toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_FAILURE_TIME).build(), v.failureTimeSeconds());
             line(bodies.computeIfAbsent(PushGroups.PUSH_TIME, k -> new StringBuilder()),
-                    v.key().toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_TIME).build(), v.pushTimeSeconds());
+                    stored.toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_TIME).build(), v.pushTimeSeconds());
         }
         meta.put(PushGroups.PUSH_TIME, new String[] {PushGroups.PUSH_TIME_HELP, "gauge"});
         meta.put(PushGroups.PUSH_FAILURE_TIME, new String[] {PushGroups.PUSH_FAILURE_TIME_HELP, "gauge"});
@@ -472,9 +607,9 @@ public final class PushApi {
             text(ex, bad.contains("X-Prometheus-Remote-Write-Version") ? 400 : StatusCodes.UNSUPPORTED_MEDIA_TYPE, bad);
             return;
         }
-        byte[] body;
+        BodyBuffer body;
         try {
-            body = readLimited(ex.getInputStream(), groups.options().maxBodyBytes());
+            body = readLimited(ex.getInputStream(), groups.options().maxBodyBytes(), ex.getRequestContentLength());
         } catch (TooLarge e) {
             text(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
             return;
@@ -483,7 +618,7 @@ public final class PushApi {
         boolean committed = false;
         try {
             String[] rejected = {null};
-            remoteDecoders.get().decode(body, 0, body.length, new RemoteWriteDecoder.Sink() {
+            remoteDecoders.get().decode(body.b, 0, body.len, new RemoteWriteDecoder.Sink() {
                 @Override
                 public void series(Labels labels, long[] timestamps, double[] values, int count, int index) {
                     long ref = 0;
@@ -516,6 +651,7 @@ public final class PushApi {
             if (!committed) {
                 a.rollback();
             }
+            body.trim();
         }
         ex.setStatusCode(StatusCodes.NO_CONTENT);
         ex.endExchange();

@@ -94,6 +94,54 @@ class PushgatewayParityTest {
                 "# TYPE lat summary\nlat_count{x=\"1\",} 3.0\nlat{x=\"1\",quantile=\"0.5\",} 1.0\n", Match.BODY));
         c.add(Case.of("push_time_seconds pushed", "PUT", "/metrics/job/pt", "push_time_seconds 5\n", Match.BODY));
         c.add(Case.of("job label in body", "PUT", "/metrics/job/real/foo/urlfoo", "lbl{job=\"other\",instance=\"x\",foo=\"bar\"} 1\n", Match.BODY));
+        // Names of the reference's own metrics: another type is refused, the same type accepted.
+        c.add(Case.of("own family untyped", "PUT", "/metrics/job/own", "go_goroutines 5\n", Match.BODY));
+        c.add(Case.of("own counter as gauge", "PUT", "/metrics/job/own", "# TYPE process_cpu_seconds_total gauge\nprocess_cpu_seconds_total 5\n",
+                Match.BODY));
+        c.add(Case.of("own gauge as counter", "PUT", "/metrics/job/own", "# TYPE pushgateway_build_info counter\npushgateway_build_info 1\n",
+                Match.BODY));
+        c.add(Case.of("own summary as histogram", "PUT", "/metrics/job/own",
+                "# TYPE go_gc_duration_seconds histogram\ngo_gc_duration_seconds_bucket{le=\"+Inf\"} 1\ngo_gc_duration_seconds_count 1\n"
+                        + "go_gc_duration_seconds_sum 1\n", Match.BODY));
+        c.add(Case.of("own family same type, other help", "PUT", "/metrics/job/own",
+                "# HELP go_goroutines mine\n# TYPE go_goroutines gauge\ngo_goroutines 5\n", Match.BODY));
+        c.add(Case.of("own prefix, other name", "PUT", "/metrics/job/own2", "go_foo 1\nprocess_bar 2\n", Match.BODY));
+        // Unclean paths are redirected before routing (301, any method); /metrics/job/ gets the router's 307.
+        c.add(Case.of("double slash", "PUT", "/metrics/job//a", "x 1\n", Match.BODY));
+        c.add(Case.of("double slash, GET", "GET", "/metrics/job//a", null, Match.BODY));
+        c.add(Case.of("double slash, DELETE", "DELETE", "/metrics/job/a//b/c", null, Match.BODY));
+        c.add(Case.of("double slash before job", "POST", "/metrics//job/a", "x 1\n", Match.BODY));
+        c.add(Case.of("dot segment", "PUT", "/metrics/job/a/./b/c", "x 1\n", Match.BODY));
+        c.add(Case.of("dot-dot segment", "PUT", "/metrics/job/a/x/../b/c", "x 1\n", Match.BODY));
+        c.add(Case.of("trailing dot", "PUT", "/metrics/job/a/.", "x 1\n", Match.BODY));
+        c.add(Case.of("encoded slash makes a double slash", "PUT", "/metrics/job/a/b/%2F", "x 1\n", Match.BODY));
+        c.add(Case.of("redirect keeps query and escapes", "PUT", "/metrics/job//a%20b%C3%BC?x=1&y=%22", "x 1\n", Match.BODY));
+        c.add(Case.of("redirect keeps query, GET", "GET", "/metrics/job//a%20b?x=1&y=%22", null, Match.BODY));
+        c.add(Case.of("job path with trailing slash", "PUT", "/metrics/job/", "x 1\n", Match.BODY));
+        c.add(Case.of("job path with trailing slash, DELETE", "DELETE", "/metrics/job/?x=1", null, Match.BODY));
+        c.add(Case.of("job path with trailing slash, GET", "GET", "/metrics/job/", null, Match.BODY));
+        c.add(Case.of("base64 job path with trailing slash", "PUT", "/metrics/job@base64/", "x 1\n", Match.BODY));
+        c.add(Case.of("no job segment", "PUT", "/metrics/job", "x 1\n", Match.BODY));
+        c.add(Case.of("unknown path under /metrics", "PUT", "/metrics/jobs/a", "x 1\n", Match.BODY));
+        c.add(Case.of("trailing slash after job", "PUT", "/metrics/job/ts/", "x 1\n", Match.BODY));
+        c.add(Case.of("odd components with trailing slash", "PUT", "/metrics/job/a/b/c/", "x 1\n", Match.BODY));
+        c.add(Case.of("invalid base64 label", "PUT", "/metrics/job/a/x@base64/!!", "x 1\n", Match.BODY));
+        c.add(Case.of("base64 error offset and partial value", "PUT", "/metrics/job/a/x@base64/YWJjZGVm!", "x 1\n", Match.BODY));
+        c.add(Case.of("base64 with one char left over", "PUT", "/metrics/job/a/x@base64/YWJjZ", "x 1\n", Match.BODY));
+        c.add(Case.of("base64 padding inside", "PUT", "/metrics/job/a/x@base64/YQ=a", "x 1\n", Match.BODY));
+        c.add(Case.of("base64 with encoded line break", "PUT", "/metrics/job/nl/x@base64/Y%0AWJj", "nl 1\n", Match.BODY));
+        c.add(Case.of("HEAD on a push path", "HEAD", "/metrics/job/a", null, Match.BODY));
+        c.add(Case.of("POST to the JSON API", "POST", "/api/v1/metrics", "", Match.BODY));
+        c.add(Case.of("DELETE to the status API", "DELETE", "/api/v1/status", null, Match.BODY));
+        c.add(Case.of("OPTIONS on a push path", "OPTIONS", "/metrics/job/a/b/c", null, Match.BODY));
+        c.add(Case.of("OPTIONS on the job path with trailing slash", "OPTIONS", "/metrics/job/", null, Match.BODY));
+        // A TYPE line without samples holds no family: the same name with another type is fine afterwards.
+        c.add(Case.of("TYPE without samples", "PUT", "/metrics/job/nt", "# TYPE nts gauge\nother 1\n", Match.BODY));
+        c.add(Case.of("same name, other type, after it", "PUT", "/metrics/job/nt2", "nts 1\n", Match.BODY));
+        // Last of its route: the reference's handler for PUT /metrics/job@base64/<job> stays locked after this answer.
+        c.add(Case.of("invalid base64 job", "PUT", "/metrics/job@base64/YWJjZGVm!", "x 1\n", Match.BODY));
+        // Late: the reference records this refusal as a group whose label then fails every later push's check.
+        c.add(Case.of("base64 value not UTF-8", "PUT", "/metrics/job/a/x@base64/_w", "x 1\n", Match.STATUS));
         c.add(Case.of("wipe GET", "GET", "/api/v1/admin/wipe", null, Match.STATUS));
         c.add(Case.of("wipe", "PUT", "/api/v1/admin/wipe", null, Match.BODY));
         return c;
@@ -101,16 +149,83 @@ class PushgatewayParityTest {
 
     @Test
     void sameAnswersAsTheReference() throws Exception {
+        java.util.TreeSet<Integer> referenceStatuses = new java.util.TreeSet<>();
+        assertEquals(List.of(), compare(cases(), List.of("--web.enable-admin-api"), PushOptions.defaults().withAdminApi(true),
+                referenceStatuses, null));
+        assertEquals(java.util.Set.of(200, 202, 301, 307, 400, 404, 405), referenceStatuses);
+    }
+
+    /** With the check off, pushes are answered 202 before they are applied; refusals show only in the group's state. */
+    static List<Case> uncheckedCases() {
+        List<Case> c = new ArrayList<>();
+        c.add(Case.of("put", "PUT", "/metrics/job/a", "x 1\n", Match.BODY));
+        c.add(Case.of("post", "POST", "/metrics/job/a", "y 2\n", Match.BODY));
+        c.add(Case.of("timestamp", "PUT", "/metrics/job/ts", "x 1 123\n", Match.BODY));
+        c.add(Case.of("counter", "PUT", "/metrics/job/ta", "# TYPE tm counter\ntm 1\n", Match.BODY));
+        c.add(Case.of("type conflict", "PUT", "/metrics/job/tb", "# TYPE tm gauge\ntm 1\n", Match.BODY));
+        c.add(Case.of("duplicate in push", "PUT", "/metrics/job/dup", "d 1\nd 2\n", Match.BODY));
+        c.add(Case.of("grouped by instance", "PUT", "/metrics/job/cx/instance/i", "dd 1\n", Match.BODY));
+        c.add(Case.of("same series via two groups", "PUT", "/metrics/job/cx", "dd{instance=\"i\"} 1\n", Match.BODY));
+        c.add(Case.of("own family untyped", "PUT", "/metrics/job/own", "go_goroutines 5\n", Match.BODY));
+        c.add(Case.of("parse error", "PUT", "/metrics/job/p", "bad-name 1\n", Match.BODY_WITHOUT_COLUMN));
+        c.add(Case.of("improper label name", "PUT", "/metrics/job/j/1abc/1", "x 1\n", Match.BODY));
+        c.add(Case.of("empty job", "PUT", "/metrics/job@base64/=", "x 1\n", Match.BODY));
+        c.add(Case.of("delete", "DELETE", "/metrics/job/a", null, Match.BODY));
+        return c;
+    }
+
+    @Test
+    void sameAnswersAsTheReferenceWithoutConsistencyCheck() throws Exception {
+        java.util.TreeSet<Integer> referenceStatuses = new java.util.TreeSet<>();
+        java.util.Map<String, List<String>> state = new java.util.TreeMap<>();
+        assertEquals(List.of(), compare(uncheckedCases(), List.of("--push.disable-consistency-check"),
+                PushOptions.defaults().withConsistencyCheck(false), referenceStatuses, state));
+        assertEquals(java.util.Set.of(202, 400), referenceStatuses);
+        // Which groups exist and whether their last push counted: the refused timestamped push shows only here.
+        assertEquals(state.get("reference"), state.get("ours"));
+        assertEquals(true, state.get("ours").stream().anyMatch(g -> g.startsWith("{job=ts} last_push_successful=false")), state.toString());
+        assertEquals(true, state.get("ours").stream().anyMatch(g -> g.startsWith("{job=dup} last_push_successful=true")), state.toString());
+    }
+
+    /** {@code x=""} in the path is a group of its own, not the group without {@code x}. */
+    static List<Case> emptyValueCases() {
+        List<Case> c = new ArrayList<>();
+        c.add(Case.of("no label", "PUT", "/metrics/job/e", "e1 1\n", Match.BODY));
+        c.add(Case.of("base64 empty value", "PUT", "/metrics/job/e/x@base64/=", "e2{x=\"body\"} 1\n", Match.BODY));
+        c.add(Case.of("trailing slash, empty value", "PUT", "/metrics/job/e/y/", "e3 1\n", Match.BODY));
+        c.add(Case.of("empty and non-empty", "PUT", "/metrics/job/e/x/1/y/", "# TYPE e4 summary\ne4{quantile=\"0.5\"} 1\ne4_count 1\n",
+                Match.BODY));
+        c.add(Case.of("post to the empty-value group", "POST", "/metrics/job/e/x@base64/=", "e5 1\n", Match.BODY));
+        c.add(Case.of("delete one", "DELETE", "/metrics/job/e/y/", null, Match.BODY));
+        c.add(Case.of("replace the no-label group only", "PUT", "/metrics/job/e", "e6 1\n", Match.BODY));
+        c.add(Case.of("empty value given twice", "PUT", "/metrics/job/f/x/1/x/", "f1 1\n", Match.BODY));
+        return c;
+    }
+
+    @Test
+    void emptyGroupingValueIsAGroupOfItsOwn() throws Exception {
+        java.util.Map<String, List<String>> state = new java.util.TreeMap<>();
+        assertEquals(List.of(), compare(emptyValueCases(), List.of(), PushOptions.defaults(), new java.util.TreeSet<>(), state));
+        assertEquals(state.get("reference"), state.get("ours"));
+        assertEquals(4, state.get("ours").size(), state.toString());
+    }
+
+    /**
+     * Sends every case to a reference started with {@code referenceFlags} and to us with {@code ours};
+     * returns the differences. When {@code state} is given, also records each side's groups afterwards.
+     */
+    private List<String> compare(List<Case> cases, List<String> referenceFlags, PushOptions ours, java.util.Set<Integer> referenceStatuses,
+            java.util.Map<String, List<String>> state) throws Exception {
         assumeTrue(Files.isExecutable(BINARY), "reference binary not installed");
         int port = Processes.freePort();
-        Process pg = Processes.start(List.of(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port, "--web.enable-admin-api",
-                "--persistence.file=" + dir.resolve("pg.data")), dir.resolve("pg.log"), "http://127.0.0.1:" + port + "/-/ready",
-                Duration.ofSeconds(20));
+        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port,
+                "--persistence.file=" + dir.resolve("pg.data")));
+        cmd.addAll(referenceFlags);
+        Process pg = Processes.start(cmd, dir.resolve("pg.log"), "http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(20));
         HttpClient http = HttpClient.newHttpClient();
         List<String> diffs = new ArrayList<>();
-        java.util.TreeSet<Integer> referenceStatuses = new java.util.TreeSet<>();
-        try (PushServer us = new PushServer(dir, PushOptions.defaults().withAdminApi(true))) {
-            for (Case c : cases()) {
+        try (PushServer us = new PushServer(dir, ours)) {
+            for (Case c : cases) {
                 HttpResponse<String> want = send(http, "http://127.0.0.1:" + port, c);
                 HttpResponse<String> got = send(http, us.url(""), c);
                 referenceStatuses.add(want.statusCode());
@@ -118,6 +233,15 @@ class PushgatewayParityTest {
                     diffs.add(c.name + ": status " + got.statusCode() + " (" + got.body().trim() + "), reference " + want.statusCode() + " ("
                             + want.body().trim() + ")");
                     continue;
+                }
+                String wantLocation = want.headers().firstValue("Location").orElse("");
+                String gotLocation = got.headers().firstValue("Location").orElse("");
+                String wantAllow = want.headers().firstValue("Allow").orElse("");
+                if (!wantAllow.equals(got.headers().firstValue("Allow").orElse(""))) {
+                    diffs.add(c.name + ": Allow [" + got.headers().firstValue("Allow").orElse("") + "], reference [" + wantAllow + "]");
+                }
+                if (!wantLocation.equals(gotLocation)) {
+                    diffs.add(c.name + ": Location [" + gotLocation + "], reference [" + wantLocation + "]");
                 }
                 String w = want.body();
                 String g = got.body();
@@ -128,11 +252,40 @@ class PushgatewayParityTest {
                     diffs.add(c.name + ": body [" + g.trim() + "], reference [" + w.trim() + "]");
                 }
             }
+            if (state != null) {
+                Thread.sleep(200); // the reference applies unchecked pushes from a queue after answering
+                state.put("reference", groupStates(http, "http://127.0.0.1:" + port));
+                state.put("ours", groupStates(http, us.url("")));
+            }
         } finally {
             Processes.stop(pg);
         }
-        assertEquals(List.of(), diffs);
-        assertEquals(java.util.Set.of(200, 202, 400, 405), referenceStatuses);
+        return diffs;
+    }
+
+    /** Each group as "{labels} last_push_successful=bool families", sorted. */
+    static List<String> groupStates(HttpClient http, String base) throws Exception {
+        String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        com.fasterxml.jackson.databind.JsonNode data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get("data");
+        List<String> out = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode g : data) {
+            java.util.TreeMap<String, String> labels = new java.util.TreeMap<>();
+            g.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+            java.util.TreeSet<String> families = new java.util.TreeSet<>();
+            g.fieldNames().forEachRemaining(families::add);
+            families.remove("labels");
+            families.remove("last_push_successful");
+            // The labels of every series as shown: grouping labels, instance="", empty grouping values.
+            java.util.TreeSet<String> series = new java.util.TreeSet<>();
+            for (String f : families) {
+                for (com.fasterxml.jackson.databind.JsonNode m : g.get(f).get("metrics")) {
+                    series.add(f + m.get("labels"));
+                }
+            }
+            out.add(labels + " last_push_successful=" + g.get("last_push_successful").asBoolean() + " " + families + " " + series);
+        }
+        java.util.Collections.sort(out);
+        return out;
     }
 
     static HttpResponse<String> send(HttpClient http, String base, Case c) throws Exception {

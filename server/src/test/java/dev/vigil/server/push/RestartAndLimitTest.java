@@ -34,6 +34,29 @@ class RestartAndLimitTest {
     }
 
     @Test
+    void emptyGroupingValueKeepsItsOwnGroupAcrossRestart() throws Exception {
+        PushOptions o = PushOptions.defaults().withStateFile(dir.resolve("data/push-groups.state"));
+        try (PushServer s = new PushServer(dir, o)) {
+            assertEquals(200, s.send("PUT", "/metrics/job/e", "plain 1\n").statusCode());
+            assertEquals(200, s.send("PUT", "/metrics/job/e/x@base64/=", "withx{x=\"body\"} 2\n").statusCode());
+        }
+        try (PushServer s = new PushServer(dir, o)) {
+            String json = s.send("GET", "/api/v1/metrics", null).body();
+            assertTrue(json.contains("\"labels\":{\"job\":\"e\",\"x\":\"\"}"), json);
+            assertTrue(json.contains("\"labels\":{\"job\":\"e\"}"), json);
+            assertEquals(2, s.groups.size());
+            // The store never sees the empty label: the body's x is replaced by the empty grouping value, i.e. removed.
+            assertEquals(1, Stored.count(s.store, Matcher.eq("__name__", "withx"), Matcher.eq("job", "e")));
+            assertEquals(0, Stored.count(s.store, Matcher.eq("x", "body")));
+            // Deleting one leaves the other.
+            assertEquals(202, s.send("DELETE", "/metrics/job/e/x/", null).statusCode());
+            assertEquals(1, s.groups.size());
+            assertTrue(Values.isStaleNaN(Stored.last(s.store, Matcher.eq("__name__", "withx")).values().iterator().next()));
+            assertEquals(1.0, Stored.last(s.store, Matcher.eq("__name__", "plain")).values().iterator().next());
+        }
+    }
+
+    @Test
     void seriesCapRefusesThePushAndChangesNothing() throws Exception {
         try (PushServer s = new PushServer(dir, PushOptions.defaults(), 5)) {
             assertEquals(200, s.send("PUT", "/metrics/job/a", "x 1\n").statusCode()); // x + push_time + push_failure_time

@@ -111,7 +111,10 @@ class ScrapeAgainstPrometheusTest {
             vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
             String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
             String p = "http://127.0.0.1:" + promPort;
-            Thread.sleep(4_500); // several scrapes on both sides
+            // Prometheus applies discovered targets every 5 s; then let both scrape a few times.
+            awaitScraped(p, 3);
+            awaitScraped(v, 3);
+            Thread.sleep(3_000);
 
             // Targets: the same labels, URLs, health and settings.
             assertEquals(targets(p), targets(v));
@@ -145,6 +148,25 @@ class ScrapeAgainstPrometheusTest {
             for (Process proc : procs) {
                 Processes.stop(proc);
             }
+        }
+    }
+
+    /** Waits until {@code base} lists {@code n} targets, each scraped at least once. */
+    private void awaitScraped(String base, int n) throws Exception {
+        long deadline = System.nanoTime() + 90_000_000_000L;
+        while (true) {
+            JsonNode active = get(base, "/api/v1/targets").get("data").get("activeTargets");
+            int scraped = 0;
+            for (JsonNode t : active) {
+                if (!t.get("health").asText().equals("unknown")) {
+                    scraped++;
+                }
+            }
+            if (scraped == n) {
+                return;
+            }
+            assertTrue(System.nanoTime() < deadline, base + ": targets not all scraped after 90 s: " + active);
+            Thread.sleep(200);
         }
     }
 

@@ -59,10 +59,15 @@ final class HeadAppender implements Appender {
             s = head.getOrCreate(labels);
         }
         long b = Double.doubleToRawLongBits(v);
+        long floor = head.minValidT();
         while (true) {
             synchronized (s) {
                 if (!s.removed) {
-                    int c = s.check(t, b, head.minValidT(), head.oldestAcceptable(), head.options().oooWindowMs(), head.files(), head.scratch());
+                    // The common case (newer than the series' last sample) decided here, as
+                    // check() would, without fetching the out-of-order path's arguments.
+                    long last = s.lastT();
+                    int c = t >= floor && (last == Long.MIN_VALUE || t > last) ? MemSeries.OK
+                            : s.check(t, b, floor, head.oldestAcceptable(), head.options().oooWindowMs(), head.files(), head.scratch());
                     switch (c) {
                         case MemSeries.DUPLICATE -> throw reject(Reason.DUPLICATE, s.labels + " @ " + t);
                         case MemSeries.OUT_OF_ORDER -> throw reject(Reason.OUT_OF_ORDER, s.labels + " @ " + t);

@@ -1,0 +1,271 @@
+package dev.vigil.bench.jmh;
+
+import dev.vigil.bench.flink.ByteSink;
+import dev.vigil.bench.flink.Cluster;
+import dev.vigil.bench.flink.ClusterSpec;
+import dev.vigil.bench.flink.Reporter;
+import dev.vigil.ingest.ExpositionException;
+import dev.vigil.ingest.push.PushBody;
+import dev.vigil.ingest.push.PushException;
+import dev.vigil.ingest.push.PushGroups;
+import dev.vigil.ingest.push.PushOptions;
+import dev.vigil.ingest.text.TextParser;
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.db.Db;
+import dev.vigil.tsdb.db.DbOptions;
+import dev.vigil.tsdb.io.FileIo;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The CPU of one warm push group push without HTTP: a TaskManager's PUT body (~2,120 series,
+ * ~0.97 MB of reporter text) parsed, checked against its group and every other group, and
+ * committed to the real store (WAL + head) in a temporary folder, exactly the calls the push
+ * route makes. One operation is one push; pushes rotate over {@code groups} TaskManagers, each
+ * with its own values per push. {@code cache=group} parses with the group's own series cache
+ * (what the server does); {@code cache=thread} with the parser's own (one per thread, as before).
+ * The WAL's fsync is skipped ({@code fsync=false}) so the figure is the CPU per push, not the
+ * disk's latency. Aux counters: samples/s, and the benchmark thread's CPU time per sample
+ * ({@code cpuNsPerSample}, from the thread's CPU clock), which stays meaningful on a loaded
+ * machine where wall-clock throughput does not.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 3, time = 3)
+@Measurement(iterations = 5, time = 3)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx3g", "-Dchronicle.analytics.disable=true", "-Dchronicle.announcer.disable=true",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+        "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED", "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED"})
+public class PushGroupBench {
+    private static final int STEPS = 4;
+
+    @Param({"20"})
+    public int groups;
+
+    @Param({"group", "thread"})
+    public String cache;
+
+    @Param({"false"})
+    public boolean fsync;
+
+    private Path dir;
+    private Db db;
+    private PushGroups pushGroups;
+    private TextParser parser;
+    private Labels[] keys;
+    /** Per group, STEPS successive bodies. */
+    private byte[][][] bodies;
+    private int[] sampleCounts;
+    private long op;
+
+    /** Samples acknowledged, per second. */
+    @AuxCounters(AuxCounters.Type.OPERATIONS)
+    @State(Scope.Thread)
+    public static class Counter {
+        public long samples;
+
+        @Setup(Level.Iteration)
+        public void clear() {
+            samples = 0;
+        }
+    }
+
+    /**
+     * CPU time spent, summed over iterations: of the benchmark thread ({@code threadCpuUs}) and
+     * of the whole JVM including GC ({@code processCpuUs}); divide by {@code samplesDone}.
+     */
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    @State(Scope.Thread)
+    public static class Cpu {
+        private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+        private static final com.sun.management.OperatingSystemMXBean OS =
+                (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        private long threadStart;
+        private long processStart;
+        public long threadCpuUs;
+        public long processCpuUs;
+        public long samplesDone;
+
+        @Setup(Level.Iteration)
+        public void start() {
+            threadStart = THREADS.getCurrentThreadCpuTime();
+            processStart = OS.getProcessCpuTime();
+            threadCpuUs = 0;
+            processCpuUs = 0;
+            samplesDone = 0;
+        }
+
+        void add(int samples) {
+            samplesDone += samples;
+            threadCpuUs = (THREADS.getCurrentThreadCpuTime() - threadStart) / 1000;
+            processCpuUs = (OS.getProcessCpuTime() - processStart) / 1000;
+        }
+    }
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        long t0 = System.currentTimeMillis();
+        Cluster c = new Cluster(ClusterSpec.defaults(groups), t0);
+        List<Reporter> reps = c.reporters();
+        keys = new Labels[groups];
+        bodies = new byte[groups][STEPS][];
+        sampleCounts = new int[groups];
+        ByteSink sink = new ByteSink(1 << 20);
+        for (int g = 0; g < groups; g++) {
+            Reporter r = reps.get(g + 1); // 0 is the JobManager
+            keys[g] = Labels.of("job", r.groupJob());
+            sampleCounts[g] = r.sampleCount();
+            for (int s = 0; s < STEPS; s++) {
+                c.advance(g + 1, t0 + (s + 1) * 10_000L);
+                r.render(sink);
+                bodies[g][s] = sink.toByteArray();
+            }
+        }
+        dir = Files.createTempDirectory("vigil-push-bench");
+        DbOptions.Builder o = DbOptions.builder(dir);
+        if (!fsync) {
+            o.io(new NoForce(FileIo.DEFAULT));
+        }
+        db = Db.open(o.build());
+        pushGroups = new PushGroups(db, PushOptions.defaults(), System::currentTimeMillis);
+        parser = new TextParser();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        pushGroups.close();
+        db.close();
+        try (var s = Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+
+    @Benchmark
+    public void push(Counter c, Cpu cpu) throws IOException, ExpositionException, PushException {
+        int g = (int) (op % groups);
+        byte[] body = bodies[g][(int) ((op / groups) % STEPS)];
+        op++;
+        PushBody pb = new PushBody(pushGroups.options());
+        if (cache.equals("group")) {
+            try (PushGroups.ParseLease lease = pushGroups.parseLease(keys[g])) {
+                parser.parse(body, 0, body.length, pb, lease.cache());
+            }
+            pushGroups.push(keys[g], true, pb);
+        } else {
+            parser.parse(body, 0, body.length, pb);
+            pushGroups.push(keys[g], true, pb);
+        }
+        c.samples += sampleCounts[g];
+        cpu.add(sampleCounts[g]);
+    }
+
+    /** The real file I/O without fsync: measures the CPU of a commit, not the disk. */
+    static final class NoForce implements FileIo {
+        private final FileIo d;
+
+        NoForce(FileIo d) {
+            this.d = d;
+        }
+
+        @Override
+        public AppendFile openAppend(Path path) throws IOException {
+            AppendFile f = d.openAppend(path);
+            return new AppendFile() {
+                @Override
+                public void write(ByteBuffer src) throws IOException {
+                    f.write(src);
+                }
+
+                @Override
+                public void force() {
+                }
+
+                @Override
+                public long size() throws IOException {
+                    return f.size();
+                }
+
+                @Override
+                public void truncate(long size) throws IOException {
+                    f.truncate(size);
+                }
+
+                @Override
+                public void close() throws IOException {
+                    f.close();
+                }
+            };
+        }
+
+        @Override
+        public FileChannel openRead(Path path) throws IOException {
+            return d.openRead(path);
+        }
+
+        @Override
+        public MappedByteBuffer mapReadWrite(Path path, long size) throws IOException {
+            return d.mapReadWrite(path, size);
+        }
+
+        @Override
+        public void rename(Path from, Path to) throws IOException {
+            d.rename(from, to);
+        }
+
+        @Override
+        public void deleteIfExists(Path path) throws IOException {
+            d.deleteIfExists(path);
+        }
+
+        @Override
+        public void deleteTree(Path p) throws IOException {
+            d.deleteTree(p);
+        }
+
+        @Override
+        public void truncate(Path path, long size) throws IOException {
+            d.truncate(path, size);
+        }
+
+        @Override
+        public void fsyncDir(Path p) {
+        }
+
+        @Override
+        public void createDirectories(Path p) throws IOException {
+            d.createDirectories(p);
+        }
+
+        @Override
+        public List<Path> list(Path p) throws IOException {
+            return d.list(p);
+        }
+
+        @Override
+        public long size(Path path) throws IOException {
+            return d.size(path);
+        }
+    }
+}
