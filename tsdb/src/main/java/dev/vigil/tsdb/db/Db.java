@@ -112,8 +112,8 @@ public final class Db implements Storage {
                 // After a snapshot load the check of every entry (a few µs a series) runs in the
                 // background: it would otherwise be the largest part of a clean restart. A size
                 // mismatch means a rebuild (a put per series): before serving for a small head,
-                // in the background for a large one (30 s with 1 M series). Meanwhile new series
-                // wait for the registry; ids stay unique (the id counter came with the snapshot).
+                // in the background for a large one (30 s with 1 M series). It locks per entry, so
+                // new series are not held up; ids stay unique (the id counter came with the snapshot).
                 deferCheck = sl.head != null
                         && (registry.size() == head.seriesCount() || head.seriesCount() >= DEFER_REBUILD_SERIES);
                 head.attachRegistry(registry, !deferCheck);
