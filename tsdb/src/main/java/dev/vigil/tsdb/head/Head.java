@@ -40,7 +40,8 @@ public final class Head implements AutoCloseable {
 
     private final Options opts;
     private final HeadChunks files;
-    private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
+    /** Replaced once, presized, by {@link #loadSnapshot} before the head is shared. */
+    private ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
     private final SeriesTable byId = new SeriesTable();
     private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
     private final Postings postings = new Postings();
@@ -462,6 +463,8 @@ public final class Head implements AutoCloseable {
         if (!byLabels.isEmpty()) {
             throw new IllegalStateException("head not empty");
         }
+        // Growing to a million entries would move every entry about twice.
+        byLabels = new ConcurrentHashMap<>((int) Math.min(Integer.MAX_VALUE / 2, snap.seriesCount * 4 / 3 + 16));
         java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
                 Math.max(1, threads), r -> {
                     Thread t = new Thread(r, "vigil-snapshot-load");
