@@ -3,6 +3,7 @@ package dev.vigil.server;
 import dev.vigil.server.cli.Flags;
 import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.cli.UsageException;
+import dev.vigil.server.ops.HeapTrimmer;
 import dev.vigil.server.ops.LogSetup;
 import java.io.PrintStream;
 import java.util.logging.Level;
@@ -25,6 +26,8 @@ public final class Main {
         if (code >= 0) {
             System.exit(code);
         }
+        // Only for a running server started from the command line: it tunes the JVM itself.
+        HeapTrimmer.start();
     }
 
     /**

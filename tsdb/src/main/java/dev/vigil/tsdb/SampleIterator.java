@@ -22,6 +22,23 @@ public interface SampleIterator {
     /** Value of the current sample. */
     double v();
 
+    /**
+     * Reads the next samples in bulk: the same as calling {@link #next()} up to {@code max} times
+     * and copying each {@link #t()} and {@link #v()} to {@code t[off + i]} and {@code v[off + i]}.
+     * Returns how many were read: fewer than {@code max} only when the iterator is exhausted.
+     * After a full batch the last sample read is current, so {@code next}, {@code seek} and
+     * batches can be mixed. Stores override it to copy decoded chunks without a call per sample.
+     */
+    default int nextBatch(long[] t, double[] v, int off, int max) {
+        int n = 0;
+        while (n < max && next()) {
+            t[off + n] = t();
+            v[off + n] = v();
+            n++;
+        }
+        return n;
+    }
+
     /** An iterator with no samples. */
     SampleIterator EMPTY = new SampleIterator() {
         @Override

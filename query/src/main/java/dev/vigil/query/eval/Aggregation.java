@@ -29,8 +29,40 @@ final class Aggregation implements Evaluator.Sink {
     private final Map<Labels, Group> groups = new LinkedHashMap<>();
     private final Map<Labels, Labels> keyCache = new HashMap<>();
 
+    private static final int SUM = 1;
+    private static final int MAX = 2;
+    private static final int MIN = 3;
+    /** SUM, MAX or MIN for the aggregations folded in {@link #accept} directly, else 0. */
+    private final int simple;
+
+    /** The operator, switched on per sample without string comparisons. */
+    private enum Kind { SUM_OP, AVG, COUNT, GROUP, MAX_OP, MIN_OP, STDDEV, STDVAR, QUANTILE, TOPK, BOTTOMK, COUNT_VALUES, OTHER }
+
+    private final Kind kind;
+
     Aggregation(String op, List<String> grouping, boolean without, int steps, double[] param, String valueLabel) {
         this.op = op;
+        this.simple = switch (op) {
+            case "sum" -> SUM;
+            case "max" -> MAX;
+            case "min" -> MIN;
+            default -> 0;
+        };
+        this.kind = switch (op) {
+            case "sum" -> Kind.SUM_OP;
+            case "avg" -> Kind.AVG;
+            case "count" -> Kind.COUNT;
+            case "group" -> Kind.GROUP;
+            case "max" -> Kind.MAX_OP;
+            case "min" -> Kind.MIN_OP;
+            case "stddev" -> Kind.STDDEV;
+            case "stdvar" -> Kind.STDVAR;
+            case "quantile" -> Kind.QUANTILE;
+            case "topk" -> Kind.TOPK;
+            case "bottomk" -> Kind.BOTTOMK;
+            case "count_values" -> Kind.COUNT_VALUES;
+            default -> Kind.OTHER;
+        };
         this.grouping = new TreeSet<>(grouping);
         this.without = without;
         this.steps = steps;
@@ -87,6 +119,26 @@ final class Aggregation implements Evaluator.Sink {
             groups.put(gl, g);
         }
         double[] v = s.v;
+        if (simple != 0) {
+            // sum, max and min over all steps in one loop, without the per-step dispatch.
+            if (g.val == null) {
+                g.val = StepSeries.absentArray(steps);
+            }
+            double[] acc = g.val;
+            for (int k = 0; k < steps; k++) {
+                double x = v[k];
+                if (!present(x)) {
+                    continue;
+                }
+                double c = acc[k];
+                if (simple == SUM) {
+                    acc[k] = absent(c) ? x : c + x;
+                } else if (simple == MAX ? absent(c) || c < x || Double.isNaN(c) : absent(c) || c > x || Double.isNaN(c)) {
+                    acc[k] = x;
+                }
+            }
+            return;
+        }
         for (int k = 0; k < steps; k++) {
             double x = v[k];
             if (present(x)) {
@@ -269,14 +321,14 @@ final class Aggregation implements Evaluator.Sink {
         }
 
         void add(int k, double v, Labels metric) {
-            switch (op) {
-                case "sum" -> {
+            switch (kind) {
+                case SUM_OP -> {
                     if (val == null) {
                         val = StepSeries.absentArray(steps);
                     }
                     val[k] = absent(val[k]) ? v : val[k] + v;
                 }
-                case "avg" -> {
+                case AVG -> {
                     if (mean == null) {
                         mean = new double[steps];
                         cnt = new double[steps];
@@ -298,19 +350,19 @@ final class Aggregation implements Evaluator.Sink {
                     }
                     mean[k] = m + (v / c - m / c);
                 }
-                case "count" -> {
+                case COUNT -> {
                     if (cnt == null) {
                         cnt = new double[steps];
                     }
                     cnt[k]++;
                 }
-                case "group" -> {
+                case GROUP -> {
                     if (val == null) {
                         val = StepSeries.absentArray(steps);
                     }
                     val[k] = 1;
                 }
-                case "max" -> {
+                case MAX_OP -> {
                     if (val == null) {
                         val = StepSeries.absentArray(steps);
                     }
@@ -319,7 +371,7 @@ final class Aggregation implements Evaluator.Sink {
                         val[k] = v;
                     }
                 }
-                case "min" -> {
+                case MIN_OP -> {
                     if (val == null) {
                         val = StepSeries.absentArray(steps);
                     }
@@ -328,7 +380,7 @@ final class Aggregation implements Evaluator.Sink {
                         val[k] = v;
                     }
                 }
-                case "stddev", "stdvar" -> {
+                case STDDEV, STDVAR -> {
                     if (val == null) {
                         val = new double[steps];
                         mean = new double[steps];
@@ -345,7 +397,7 @@ final class Aggregation implements Evaluator.Sink {
                     mean[k] += delta / c;
                     val[k] += delta * (v - mean[k]);
                 }
-                case "quantile" -> {
+                case QUANTILE -> {
                     if (list == null) {
                         list = new double[steps][];
                         cnt = new double[steps];
@@ -362,7 +414,7 @@ final class Aggregation implements Evaluator.Sink {
                     l[n] = v;
                     cnt[k] = n + 1;
                 }
-                case "topk", "bottomk" -> {
+                case TOPK, BOTTOMK -> {
                     long kk = (long) param[k];
                     if (kk < 1) {
                         return;
@@ -370,7 +422,7 @@ final class Aggregation implements Evaluator.Sink {
                     if (heaps == null) {
                         heaps = new Heap[steps];
                     }
-                    boolean bottom = op.equals("bottomk");
+                    boolean bottom = kind == Kind.BOTTOMK;
                     Heap h = heaps[k];
                     if (h == null) {
                         h = new Heap(bottom);
@@ -397,18 +449,18 @@ final class Aggregation implements Evaluator.Sink {
         }
 
         double value(int k) {
-            switch (op) {
-                case "sum", "group", "max", "min":
+            switch (kind) {
+                case SUM_OP, GROUP, MAX_OP, MIN_OP:
                     return val == null ? ABSENT : val[k];
-                case "avg":
+                case AVG:
                     return cnt == null || cnt[k] == 0 ? ABSENT : mean[k];
-                case "count", "count_values":
+                case COUNT, COUNT_VALUES:
                     return cnt == null || cnt[k] == 0 ? ABSENT : cnt[k];
-                case "stddev":
+                case STDDEV:
                     return cnt == null || cnt[k] == 0 ? ABSENT : Math.sqrt(val[k] / cnt[k]);
-                case "stdvar":
+                case STDVAR:
                     return cnt == null || cnt[k] == 0 ? ABSENT : val[k] / cnt[k];
-                case "quantile":
+                case QUANTILE:
                     return list == null || cnt[k] == 0 ? ABSENT : Quantiles.quantile(param[k], list[k], (int) cnt[k]);
                 default:
                     return ABSENT;

@@ -47,6 +47,27 @@ final class BinaryOps {
         };
     }
 
+    /** The operator as a code for {@link #arith(int, double, double)}, or -1 when it has none. */
+    static int arithCode(String op) {
+        return switch (op) {
+            case "+" -> 0;
+            case "-" -> 1;
+            case "*" -> 2;
+            case "/" -> 3;
+            default -> -1;
+        };
+    }
+
+    /** {@link #arith(String, double, double)} for the four operators with a code. */
+    static double arith(int code, double l, double r) {
+        return switch (code) {
+            case 0 -> l + r;
+            case 1 -> l - r;
+            case 2 -> l * r;
+            default -> l / r;
+        };
+    }
+
     /** Go's math.Mod: result has the sign of l; same as Java's % on doubles. */
     private static double goMod(double l, double r) {
         return l % r;
@@ -200,6 +221,7 @@ final class BinaryOps {
         }
         String op = b.op();
         boolean cmp = isComparison(op);
+        int arithCode = cmp ? -1 : arithCode(op);
         boolean swap = vm.card() == Cardinality.ONE_TO_MANY;
         // After the swap, "rhs" is always the "one" side.
         List<StepSeries> lhs = swap ? rhsIn : lhsIn;
@@ -242,6 +264,7 @@ final class BinaryOps {
         Map<List<Labels>, Labels> resultCache = new HashMap<>();
         Map<Labels, StepSeries> out = new LinkedHashMap<>();
         int words = (n + 63) >>> 6;
+        boolean oneToOne = vm.card() == Cardinality.ONE_TO_ONE;
         for (int i = 0; i < lhs.size(); i++) {
             ctx.tick();
             List<Integer> grp = rGroups.get(ls[i]);
@@ -249,15 +272,25 @@ final class BinaryOps {
                 continue;
             }
             StepSeries l = lhs.get(i);
+            StepSeries[] cands = new StepSeries[grp.size()];
+            for (int j = 0; j < cands.length; j++) {
+                cands[j] = rhs.get(grp.get(j));
+            }
+            // What depends on the matched pair only (result labels, its output series and match
+            // bits) is looked up when the matched right-hand series changes, not at every step.
+            StepSeries lastR = null;
+            Labels metric = null;
+            StepSeries o = null;
+            long[] bits = null;
             for (int k = 0; k < n; k++) {
                 double lv = l.v[k];
                 if (!present(lv) || !rAny[k]) {
                     continue;
                 }
                 StepSeries r = null;
-                for (int idx : grp) {
-                    if (present(rhs.get(idx).v[k])) {
-                        r = rhs.get(idx);
+                for (StepSeries c : cands) {
+                    if (present(c.v[k])) {
+                        r = c;
                         break;
                     }
                 }
@@ -282,32 +315,28 @@ final class BinaryOps {
                         value = vl;
                     }
                 } else {
-                    value = arith(op, vl, vr);
+                    value = arithCode >= 0 ? arith(arithCode, vl, vr) : arith(op, vl, vr);
                 }
-                final StepSeries rr = r;
-                Labels metric = resultCache.computeIfAbsent(List.of(l.labels, r.labels),
-                        x -> resultMetric(l.labels, rr.labels, op, vm, b.returnBool()));
+                if (r != lastR) {
+                    lastR = r;
+                    final StepSeries rr = r;
+                    metric = resultCache.computeIfAbsent(List.of(l.labels, r.labels),
+                            x -> resultMetric(l.labels, rr.labels, op, vm, b.returnBool()));
+                    bits = oneToOne ? matchedOneToOne.computeIfAbsent(ls[i], x -> new long[words])
+                            : matchedManyToOne.computeIfAbsent(List.of(ls[i], metric), x -> new long[words]);
+                    o = out.get(metric);
+                    if (o == null) {
+                        o = new StepSeries(metric, StepSeries.absentArray(n));
+                        out.put(metric, o);
+                    }
+                }
                 long bit = 1L << (k & 63);
-                if (vm.card() == Cardinality.ONE_TO_ONE) {
-                    long[] bits = matchedOneToOne.computeIfAbsent(ls[i], x -> new long[words]);
-                    if ((bits[k >>> 6] & bit) != 0) {
-                        throw new QueryException(ErrorType.EXECUTION,
-                                "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)");
-                    }
-                    bits[k >>> 6] |= bit;
-                } else {
-                    long[] bits = matchedManyToOne.computeIfAbsent(List.of(ls[i], metric), x -> new long[words]);
-                    if ((bits[k >>> 6] & bit) != 0) {
-                        throw new QueryException(ErrorType.EXECUTION,
-                                "multiple matches for labels: grouping labels must ensure unique matches");
-                    }
-                    bits[k >>> 6] |= bit;
+                if ((bits[k >>> 6] & bit) != 0) {
+                    throw new QueryException(ErrorType.EXECUTION, oneToOne
+                            ? "multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)"
+                            : "multiple matches for labels: grouping labels must ensure unique matches");
                 }
-                StepSeries o = out.get(metric);
-                if (o == null) {
-                    o = new StepSeries(metric, StepSeries.absentArray(n));
-                    out.put(metric, o);
-                }
+                bits[k >>> 6] |= bit;
                 if (present(o.v[k])) {
                     throw Evaluator.sameLabelset();
                 }

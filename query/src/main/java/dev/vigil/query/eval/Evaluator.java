@@ -240,24 +240,24 @@ final class Evaluator {
         long lastRef = (pinned ? at : g.end()) - off;
         long lookback = ctx.lookbackMs;
         SeriesSet set = ctx.select(vs.matchers(), firstRef - lookback, lastRef, g.interval(), 0, null);
-        SampleIterator reuse = null;
-        while (set.next()) {
-            ctx.tick();
-            Series series = set.at();
-            SampleIterator it = series.iterator(reuse);
-            reuse = it;
+        SeriesFanOut.run(set, ctx::tick, RangeScratch::new, (series, sc) -> {
+            SampleIterator it = series.iterator(sc.reuse);
+            sc.reuse = it;
             double[] out = null;
-            boolean more = it.seek(firstRef - lookback);
+            // All samples the steps can see, read once in bulk (staleness markers included).
+            int m = readRaw(it, firstRef - lookback, lastRef, sc.w);
+            long[] st = sc.w.t;
+            double[] sv = sc.w.v;
+            int i = 0;
             boolean hasCur = false;
             long ct = 0;
             double cv = 0;
             for (int k = 0; k < n; k++) {
                 long ref = (pinned ? at : g.t(k)) - off;
-                while (more && it.t() <= ref) {
+                while (i < m && st[i] <= ref) {
                     hasCur = true;
-                    ct = it.t();
-                    cv = it.v();
-                    more = it.next();
+                    ct = st[i];
+                    cv = sv[i++];
                 }
                 if (hasCur && ct >= ref - lookback && !Values.isStaleNaN(cv)) {
                     if (out == null) {
@@ -266,10 +266,8 @@ final class Evaluator {
                     out[k] = timestamps ? ct / 1000.0 : (absent(cv) ? Double.NaN : cv);
                 }
             }
-            if (out != null) {
-                sink.accept(new StepSeries(series.labels(), out));
-            }
-        }
+            return out == null ? null : new StepSeries(series.labels(), out);
+        }, sink::accept);
     }
 
     // ---------------------------------------------------------------- functions
@@ -341,10 +339,12 @@ final class Evaluator {
             }
             case "timestamp" -> {
                 Expr a = unwrap(args.get(0));
-                Sink down = perStepUnique(n, s -> {
+                Sink named = s -> {
                     s.labels = LabelOps.dropName(s.labels);
                     sink.accept(s);
-                });
+                };
+                // A selector's series have distinct label sets already: nothing to check.
+                Sink down = a instanceof VectorSelector ? named : perStepUnique(n, named);
                 if (a instanceof VectorSelector vs) {
                     selectVector(vs, g, true, down);
                 } else {
@@ -909,37 +909,108 @@ final class Evaluator {
         boolean absentOverTime = rf == RangeFunction.ABSENT_OVER_TIME;
         boolean[] seen = absentOverTime ? new boolean[n] : null;
         Set<Labels> emitted = new HashSet<>();
-        RangeFunction.Window w = new RangeFunction.Window();
-        RangeFunction.Args fa = new RangeFunction.Args();
-        fa.rangeMs = range;
         final double[] fp0 = p0;
         final double[] fp1 = p1;
-        ra.source().forEach((labels, it) -> {
-            w.from = 0;
-            w.to = 0;
-            double[] out = null;
-            long firstLo = (pinned ? at : g.start()) - off - range;
-            boolean more = it.seek(firstLo);
-            for (int k = 0; k < n; k++) {
-                long ref = (pinned ? at : g.t(k)) - off;
-                long lo = ref - range;
-                while (more && it.t() <= ref) {
-                    double v = it.v();
-                    if (!Values.isStaleNaN(v)) {
-                        append(w, it.t(), absent(v) ? Double.NaN : v);
-                    }
-                    more = it.next();
+        // quantile_over_time keeps its window sorted as it slides instead of sorting every step.
+        boolean sliding = rf == RangeFunction.QUANTILE_OVER_TIME && fp0 != null;
+        java.util.function.Supplier<RangeScratch> scratch = () -> {
+            RangeScratch sc = new RangeScratch();
+            sc.fa.rangeMs = range;
+            sc.sq = sliding ? new SlidingQuantile() : null;
+            return sc;
+        };
+        java.util.function.Consumer<StepSeries> emit = s -> {
+            if (!emitted.add(s.labels)) {
+                throw sameLabelset();
+            }
+            sink.accept(s);
+        };
+        Expr matrixArg = unwrap(args.get(mi));
+        if (matrixArg instanceof MatrixSelector ms && !absentOverTime) {
+            // Series are independent here: read and computed on every core, emitted in order.
+            VectorSelector vs = ms.selector();
+            long mint = (pinned ? at : g.start()) - vs.offsetMs() - range;
+            long maxt = (pinned ? at : g.end()) - vs.offsetMs();
+            SeriesSet set = ctx.select(vs.matchers(), mint, maxt, g.interval(), range, c.function());
+            SeriesFanOut.run(set, ctx::tick, scratch, (series, sc) -> {
+                SampleIterator it = series.iterator(sc.reuse);
+                sc.reuse = it;
+                return rangeSeries(rf, g, series.labels(), it, sc, pinned, at, off, range, keepName, fp0, fp1, null);
+            }, emit);
+        } else {
+            RangeScratch sc = scratch.get();
+            ra.source().forEach((labels, it) -> {
+                StepSeries s = rangeSeries(rf, g, labels, it, sc, pinned, at, off, range, keepName, fp0, fp1, seen);
+                if (s != null) {
+                    emit.accept(s);
                 }
-                while (w.from < w.to && w.t[w.from] < lo) {
-                    w.from++;
+            });
+        }
+        if (absentOverTime) {
+            emitAbsent(seen, absentLabels(args.get(mi)), sink);
+        }
+    }
+
+    /** Per-thread state of a range function over many series. */
+    private static final class RangeScratch {
+        final RangeFunction.Window w = new RangeFunction.Window();
+        final RangeFunction.Args fa = new RangeFunction.Args();
+        SlidingQuantile sq;
+        SampleIterator reuse;
+    }
+
+    /**
+     * One series of a range function for all steps: its samples are read once in bulk, and each
+     * step's window is an index range over them. Null when no step has a value. With
+     * {@code seen} (absent_over_time) only marks the steps that have samples.
+     */
+    private static StepSeries rangeSeries(RangeFunction rf, Grid g, Labels labels, SampleIterator it, RangeScratch sc,
+            boolean pinned, long at, long off, long range, boolean keepName, double[] fp0, double[] fp1, boolean[] seen) {
+        int n = g.steps();
+        RangeFunction.Window w = sc.w;
+        RangeFunction.Args fa = sc.fa;
+        SlidingQuantile sq = sc.sq;
+        double[] out = null;
+        long firstLo = (pinned ? at : g.start()) - off - range;
+        long lastRef = (pinned ? at : g.end()) - off;
+        int m = readSeries(it, firstLo, lastRef, w);
+        w.from = 0;
+        w.to = 0;
+        if (sq != null) {
+            sq.clear();
+        }
+        for (int k = 0; k < n; k++) {
+            long ref = (pinned ? at : g.t(k)) - off;
+            long lo = ref - range;
+            int to = w.to;
+            while (to < m && w.t[to] <= ref) {
+                to++;
+            }
+            int from = w.from;
+            while (from < to && w.t[from] < lo) {
+                from++;
+            }
+            if (sq != null) {
+                for (int i = w.to; i < to; i++) {
+                    sq.add(w.v[i]);
                 }
-                if (w.from == w.to) {
-                    continue;
+                for (int i = w.from; i < from; i++) {
+                    sq.remove(w.v[i]);
                 }
-                if (absentOverTime) {
-                    seen[k] = true;
-                    continue;
-                }
+            }
+            w.to = to;
+            w.from = from;
+            if (w.from == w.to) {
+                continue;
+            }
+            if (seen != null) {
+                seen[k] = true;
+                continue;
+            }
+            double r;
+            if (sq != null) {
+                r = sq.quantile(fp0[k]);
+            } else {
                 fa.rangeStart = lo;
                 fa.rangeEnd = ref;
                 fa.stepTime = g.t(k);
@@ -949,25 +1020,70 @@ final class Evaluator {
                 if (fp1 != null) {
                     fa.p1 = fp1[k];
                 }
-                double r = rf.apply(w, fa);
-                if (present(r)) {
-                    if (out == null) {
-                        out = StepSeries.absentArray(n);
-                    }
-                    out[k] = r;
-                }
+                r = rf.apply(w, fa);
             }
-            if (out != null) {
-                Labels l = keepName ? labels : LabelOps.dropName(labels);
-                if (!emitted.add(l)) {
-                    throw sameLabelset();
+            if (present(r)) {
+                if (out == null) {
+                    out = StepSeries.absentArray(n);
                 }
-                sink.accept(new StepSeries(l, out));
+                out[k] = r;
             }
-        });
-        if (absentOverTime) {
-            emitAbsent(seen, absentLabels(args.get(mi)), sink);
         }
+        if (out == null) {
+            return null;
+        }
+        return new StepSeries(keepName ? labels : LabelOps.dropName(labels), out);
+    }
+
+    /**
+     * Reads the samples of {@code it} in [lo, hi] into {@code w.t}/{@code w.v} (grown as needed),
+     * without staleness markers and with stored values that collide with the engine's absent
+     * marker read as NaN; returns their count.
+     */
+    private static int readSeries(SampleIterator it, long lo, long hi, RangeFunction.Window w) {
+        int m = readRaw(it, lo, hi, w);
+        long[] t = w.t;
+        double[] v = w.v;
+        int k = 0;
+        for (int i = 0; i < m; i++) {
+            double x = v[i];
+            if (Values.isStaleNaN(x)) {
+                continue;
+            }
+            t[k] = t[i];
+            v[k++] = absent(x) ? Double.NaN : x;
+        }
+        return k;
+    }
+
+    /** Reads the samples of {@code it} in [lo, hi] as stored into {@code w.t}/{@code w.v}; returns their count. */
+    private static int readRaw(SampleIterator it, long lo, long hi, RangeFunction.Window w) {
+        if (!it.seek(lo) || it.t() > hi) {
+            return 0;
+        }
+        long[] t = w.t;
+        double[] v = w.v;
+        t[0] = it.t();
+        v[0] = it.v();
+        int m = 1;
+        while (true) {
+            if (m == t.length) {
+                t = w.t = Arrays.copyOf(t, t.length * 2);
+                v = w.v = Arrays.copyOf(v, v.length * 2);
+            }
+            int got = it.nextBatch(t, v, m, t.length - m);
+            if (got == 0) {
+                break;
+            }
+            m += got;
+            if (t[m - 1] > hi) {
+                break;
+            }
+        }
+        while (m > 0 && t[m - 1] > hi) {
+            m--;
+        }
+        return m;
     }
 
     private static void append(RangeFunction.Window w, long t, double v) {
@@ -1071,7 +1187,9 @@ final class Evaluator {
             String op = b.op();
             boolean cmp = BinaryOps.isComparison(op);
             boolean dropName = BinaryOps.dropsName(op) || b.returnBool();
-            vector(swap ? b.rhs() : b.lhs(), g, perStepUnique(n, s -> {
+            int code = cmp ? -1 : BinaryOps.arithCode(op);
+            Expr operand = swap ? b.rhs() : b.lhs();
+            Sink body = s -> {
                 if (dropName) {
                     s.labels = LabelOps.dropName(s.labels);
                 }
@@ -1092,14 +1210,16 @@ final class Evaluator {
                             continue;
                         }
                     } else {
-                        s.v[k] = BinaryOps.arith(op, l, r);
+                        s.v[k] = code >= 0 ? BinaryOps.arith(code, l, r) : BinaryOps.arith(op, l, r);
                     }
                     any = true;
                 }
                 if (any) {
                     sink.accept(s);
                 }
-            }));
+            };
+            // A selector's series have distinct label sets already: nothing to check.
+            vector(operand, g, unwrap(operand) instanceof VectorSelector ? body : perStepUnique(n, body));
             return;
         }
         List<StepSeries> lhs = collect(b.lhs(), g);

@@ -292,6 +292,78 @@ final class BlockQuerier implements Querier {
         }
 
         @Override
+        public int nextBatch(long[] ts, double[] vs, int off, int max) {
+            if (max <= 0 || !next()) {
+                return 0;
+            }
+            // The current chunk's decoded arrays are copied as they are, up to maxt.
+            int got = 0;
+            while (true) {
+                int end = Math.min(n, i + (max - got));
+                int stop = i;
+                while (stop < end && t[stop] <= maxt) {
+                    stop++;
+                }
+                int k = stop - i;
+                System.arraycopy(t, i, ts, off + got, k);
+                System.arraycopy(v, i, vs, off + got, k);
+                got += k;
+                i = stop - 1;
+                if (stop < end) {
+                    // t[stop] > maxt: nothing further is in range.
+                    done = true;
+                    return got;
+                }
+                if (got == max || !next()) {
+                    return got;
+                }
+            }
+        }
+
+        static final int FULL = 0;
+        static final int PENDING = 1;
+        static final int EXHAUSTED = 2;
+        private int stop;
+
+        /** Why the last {@link #nextBatchBelow} stopped: FULL, PENDING or EXHAUSTED. */
+        int stop() {
+            return stop;
+        }
+
+        /**
+         * Copies the samples after the current one while they are below {@code limit}. Stops
+         * FULL (max copied; the last copied is current), PENDING (the current sample is the
+         * first at or after limit, not copied) or EXHAUSTED.
+         */
+        int nextBatchBelow(long[] ts, double[] vs, int off, int max, long limit) {
+            int got = 0;
+            while (true) {
+                if (got == max) {
+                    stop = FULL;
+                    return got;
+                }
+                if (!next()) {
+                    stop = EXHAUSTED;
+                    return got;
+                }
+                if (t[i] >= limit) {
+                    stop = PENDING;
+                    return got;
+                }
+                int end = Math.min(n, i + (max - got));
+                int s = i;
+                while (s < end && t[s] <= maxt && t[s] < limit) {
+                    s++;
+                }
+                int k = s - i;
+                System.arraycopy(t, i, ts, off + got, k);
+                System.arraycopy(v, i, vs, off + got, k);
+                got += k;
+                i = s - 1;
+            }
+        }
+
+        @Override
         public long t() {
             return t[i];
         }

@@ -8,6 +8,8 @@ import dev.vigil.tsdb.SampleIterator;
  * malformed input ends the iteration rather than reading out of bounds.
  */
 public final class VxorIterator implements SampleIterator {
+    private static final java.lang.invoke.VarHandle BIG_ENDIAN_LONG =
+            java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.BIG_ENDIAN);
     private byte[] buf;
     private int limitBits;
     private int pos;
@@ -163,6 +165,13 @@ public final class VxorIterator implements SampleIterator {
     private long readBits(int n) {
         if (pos + n > limitBits) {
             throw new IndexOutOfBoundsException("end of chunk");
+        }
+        int at = pos >>> 3;
+        if (n <= 56 && n > 0 && at + 8 <= buf.length) {
+            // One big-endian 8-byte load holds the n bits wherever they start in the first byte.
+            long w = (long) BIG_ENDIAN_LONG.get(buf, at);
+            pos += n;
+            return (w << ((pos - n) & 7)) >>> (64 - n);
         }
         long r = 0;
         while (n > 0) {

@@ -216,8 +216,8 @@ public final class Db implements Storage {
         try {
             snap = HeadSnapshotFile.open(io, file);
             problem = o.headSnapshot() ? walMismatch(io, walDir, snap.walPosition()) : "head snapshots are disabled";
-        } catch (IOException e) {
-            problem = e.getMessage();
+        } catch (IOException | RuntimeException e) {
+            problem = e.getMessage() == null ? e.toString() : e.getMessage();
             damaged = true;
         }
         if (problem == null) {

@@ -159,6 +159,23 @@ final class HeadIterator implements SampleIterator {
     }
 
     @Override
+    public int nextBatch(long[] ts, double[] vs, int off, int max) {
+        int got = 0;
+        if (merged) {
+            while (got < max && next()) {
+                ts[off + got] = mt[mi];
+                vs[off + got++] = Double.longBitsToDouble(mb[mi]);
+            }
+            return got;
+        }
+        while (got < max && next()) {
+            ts[off + got] = chunk.t();
+            vs[off + got++] = chunk.v();
+        }
+        return got;
+    }
+
+    @Override
     public long t() {
         return merged ? mt[mi] : chunk.t();
     }

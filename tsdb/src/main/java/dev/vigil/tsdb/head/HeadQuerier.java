@@ -79,10 +79,18 @@ final class HeadQuerier implements Querier {
     private boolean hasSample(MemSeries s, HeadIterator probe) {
         HeadSnapshot snap = probe.ownSnapshot();
         synchronized (s) {
+            // The series' first or last sample inside the range settles it without decoding:
+            // the usual case for a range that ends now or starts within the head.
+            if ((s.minT >= mint && s.minT <= maxt) || (s.maxT >= mint && s.maxT <= maxt)) {
+                return true;
+            }
             s.snapshot(mint, maxt, head.files(), snap);
         }
         if (snap.isEmpty()) {
             return false;
+        }
+        if (snap.surelyHasSampleIn(mint, maxt)) {
+            return true;
         }
         return probe.reset(snap, head.files(), mint, maxt).next();
     }

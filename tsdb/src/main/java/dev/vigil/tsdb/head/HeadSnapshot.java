@@ -10,6 +10,8 @@ final class HeadSnapshot {
     int nChunks;
     byte[] openBytes;
     int openLen;
+    long openMinT;
+    long openMaxT;
     boolean hasOpen;
     long[] looseT = new long[0];
     long[] looseBits = new long[0];
@@ -44,6 +46,27 @@ final class HeadSnapshot {
         }
         looseT[nLoose] = t;
         looseBits[nLoose++] = bits;
+    }
+
+    /**
+     * True when a chunk or loose sample is known, from its bounds alone, to hold a sample in
+     * [mint, maxt]: one of its ends lies inside. False means "decode to know".
+     */
+    boolean surelyHasSampleIn(long mint, long maxt) {
+        for (int i = 0; i < nChunks; i++) {
+            if ((mints[i] >= mint && mints[i] <= maxt) || (maxts[i] >= mint && maxts[i] <= maxt)) {
+                return true;
+            }
+        }
+        if (hasOpen && ((openMinT >= mint && openMinT <= maxt) || (openMaxT >= mint && openMaxT <= maxt))) {
+            return true;
+        }
+        for (int i = 0; i < nLoose; i++) {
+            if (looseT[i] >= mint && looseT[i] <= maxt) {
+                return true;
+            }
+        }
+        return false;
     }
 
     boolean isEmpty() {

@@ -258,7 +258,7 @@ public final class HeadSnapshotFile implements AutoCloseable {
                 fs.add(new HeadChunks.FileState((int) d.getUvarint(), (int) d.getUvarint(), getInt(d), d.getVarint()));
             }
             long ns = d.getUvarint();
-            if (ns > Integer.MAX_VALUE - 8) {
+            if (ns < 0 || ns > Integer.MAX_VALUE - 8) { // a uvarint above 2^63 reads as negative
                 throw new IOException("head snapshot claims " + ns + " symbols");
             }
             String[] symbols = new String[(int) ns];
@@ -274,7 +274,8 @@ public final class HeadSnapshotFile implements AutoCloseable {
             return new HeadSnapshotFile(ch, file, wal, lastId, fs, symbols, md, frames, series);
         } catch (IOException | RuntimeException e) {
             ch.close();
-            if (e instanceof DecBuf.CorruptException) {
+            if (e instanceof RuntimeException) {
+                // CRC-checked, so a bug or a crafted file: either way not usable.
                 throw new IOException("head snapshot meta frame is malformed: " + e.getMessage(), e);
             }
             throw e;
@@ -325,13 +326,13 @@ public final class HeadSnapshotFile implements AutoCloseable {
                 throw new DecBuf.CorruptException("series id " + id);
             }
             long nl = d.getUvarint();
-            if (nl > 10_000) {
+            if (nl < 0 || nl > 10_000) {
                 throw new DecBuf.CorruptException("series with " + nl + " labels");
             }
             String[] kv = new String[(int) nl * 2];
             for (int k = 0; k < kv.length; k++) {
                 long si = d.getUvarint();
-                if (si >= symbols.length) {
+                if (si < 0 || si >= symbols.length) {
                     throw new DecBuf.CorruptException("label symbol " + si + " of " + symbols.length);
                 }
                 kv[k] = symbols[(int) si];

@@ -186,6 +186,8 @@ final class MemSeries {
         if (open != null && open.count() > 0 && open.maxT() >= mint && open.minT() <= maxt) {
             out.openBytes = open.snapshot(out.openBytes);
             out.openLen = open.byteLength();
+            out.openMinT = open.minT();
+            out.openMaxT = open.maxT();
             out.hasOpen = true;
         }
         if (ooo != null) {
@@ -348,7 +350,7 @@ final class MemSeries {
 
     private static int count(dev.vigil.tsdb.io.DecBuf d) {
         long n = d.getUvarint();
-        if (n > 1 << 24) {
+        if (n < 0 || n > 1 << 24) {
             throw new dev.vigil.tsdb.io.DecBuf.CorruptException("implausible count " + n);
         }
         return (int) n;

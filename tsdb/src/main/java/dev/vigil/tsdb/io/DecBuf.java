@@ -28,7 +28,7 @@ public final class DecBuf {
     }
 
     private void need(int n) {
-        if (pos + n > end || n < 0) {
+        if (n < 0 || n > end - pos) { // not pos + n > end: that overflows for n near 2^31
             throw new CorruptException("record ends early at " + pos);
         }
     }
@@ -71,7 +71,7 @@ public final class DecBuf {
 
     public String getString() {
         long n = getUvarint();
-        if (n > Integer.MAX_VALUE) {
+        if (n < 0 || n > Integer.MAX_VALUE) {
             throw new CorruptException("string too long at " + pos);
         }
         need((int) n);

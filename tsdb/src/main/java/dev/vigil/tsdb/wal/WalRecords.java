@@ -89,7 +89,7 @@ public final class WalRecords {
                     while (d.hasMore()) {
                         long ref = d.getUvarint();
                         long n = d.getUvarint();
-                        if (n > 10_000) {
+                        if (n < 0 || n > 10_000) { // a uvarint above 2^63 reads as negative
                             throw new DecBuf.CorruptException("series record with " + n + " labels");
                         }
                         String[] kv = new String[(int) n * 2];
@@ -101,7 +101,7 @@ public final class WalRecords {
                 }
                 case SAMPLES -> {
                     long n = d.getUvarint();
-                    if (n > (to - from)) {
+                    if (n < 0 || n > (to - from)) {
                         throw new DecBuf.CorruptException("samples record claims " + n + " samples");
                     }
                     int cnt = (int) n;

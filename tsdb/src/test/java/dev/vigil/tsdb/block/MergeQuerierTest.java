@@ -75,6 +75,67 @@ class MergeQuerierTest {
         }
     }
 
+    /**
+     * Blocks side by side in time (the usual case, where bulk reads copy a block's samples up to
+     * the next block's first) and overlapping (where they interleave), merged, read sample by
+     * sample and in batches, equal the whole.
+     */
+    @Test
+    void blocksSideBySideAndOverlappingMergeLikeTheWhole(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        SplittableRandom r = new SplittableRandom(5);
+        for (int round = 0; round < 6; round++) {
+            MemoryStorage whole = new MemoryStorage();
+            int nParts = 2 + r.nextInt(3);
+            MemoryStorage[] parts = new MemoryStorage[nParts];
+            Appender[] pa = new Appender[nParts];
+            for (int p = 0; p < nParts; p++) {
+                parts[p] = new MemoryStorage();
+                pa[p] = parts[p].appender();
+            }
+            Appender w = whole.appender();
+            boolean overlap = round % 2 == 1;
+            for (int s = 0; s < 12; s++) {
+                Labels l = Labels.of("__name__", "m", "i", "" + s);
+                for (long t = r.nextLong(0, 5000); t < 40_000; t += 1 + r.nextInt(120)) {
+                    double v = r.nextInt(4) == 0 ? Double.NaN : t * 0.5;
+                    w.append(0, l, t, v);
+                    int p = overlap ? r.nextInt(nParts) : (int) (t * nParts / 40_000);
+                    pa[p].append(0, l, t, v);
+                }
+            }
+            w.commit();
+            List<Querier> blocks = new java.util.ArrayList<>();
+            for (int p = 0; p < nParts; p++) {
+                pa[p].commit();
+                java.nio.file.Path d = dir.resolve("r" + round + "p" + p);
+                java.nio.file.Files.createDirectories(d);
+                BlockMeta meta;
+                try (Querier src = parts[p].querier(0, 40_000)) {
+                    meta = new BlockWriter(new dev.vigil.tsdb.block.fs.NoSyncFs()).writeBlock(d, src.select(true, null), 0, 40_001, 1,
+                            List.of());
+                }
+                blocks.add(Block.open(d.resolve(meta.ulid())).querier(0, 40_000));
+            }
+            Matcher m = Matcher.of(Matcher.Type.EQ, "__name__", "m");
+            long mint = r.nextLong(0, 10_000);
+            long maxt = mint + r.nextLong(1000, 40_000);
+            List<Querier> ranged = new java.util.ArrayList<>();
+            for (Querier b : blocks) {
+                b.close();
+            }
+            for (int p = 0; p < nParts; p++) {
+                java.nio.file.Path d = dir.resolve("r" + round + "p" + p);
+                try (var listing = java.nio.file.Files.list(d)) {
+                    ranged.add(Block.open(listing.filter(java.nio.file.Files::isDirectory).findFirst().orElseThrow()).querier(mint, maxt));
+                }
+            }
+            try (Querier e = whole.querier(mint, maxt); Querier q = new MergeQuerier(ranged)) {
+                QueryAssert.assertSame(e, q, m);
+            }
+        }
+    }
+
     @Test
     void firstQuerierWinsOnEqualTimestamps() throws Exception {
         MemoryStorage a = new MemoryStorage();

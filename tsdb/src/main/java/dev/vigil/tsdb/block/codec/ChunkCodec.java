@@ -17,6 +17,13 @@ public final class ChunkCodec {
     public static final int ENC_COLUMNAR_DEFLATE = 2;
     /** Most samples one chunk holds; bounds the work of decoding a chunk to reach one sample. */
     public static final int MAX_SAMPLES = 8192;
+    /**
+     * Bound on a chunk's uncompressed payload, so a damaged length cannot make the decode buffer
+     * (kept per codec) huge: a sample costs at most 10 bytes of timestamp and 10.4 of value
+     * (a 10-byte varint, plus an 11-byte exception for at most one sample in 32), so 32 per
+     * sample plus the headers is far above anything {@link #encode} writes.
+     */
+    static final int MAX_RAW_BYTES = 32 * MAX_SAMPLES + 64;
 
     static final int TS_DOD = 0;
     static final int TS_GRID = 1;
@@ -402,7 +409,7 @@ public final class ChunkCodec {
         if (encoding != ENC_COLUMNAR_DEFLATE) {
             throw new MalformedException("unknown chunk encoding " + encoding);
         }
-        int rawLen = data.getUvarintInt(1 << 24, "uncompressed length");
+        int rawLen = data.getUvarintInt(MAX_RAW_BYTES, "uncompressed length");
         if (inflated.length < rawLen) {
             inflated = new byte[Math.max(rawLen, inflated.length * 2)];
         }

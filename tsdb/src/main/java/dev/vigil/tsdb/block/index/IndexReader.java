@@ -24,6 +24,7 @@ public final class IndexReader {
     private final String[] symbols;
     private final int seriesCount;
     private final int seriesAt;
+    private final int seriesLen;
     private final int offsetsAt;
     private final int postingsAt;
     /** Label name → its values (sorted) and where their postings are. */
@@ -34,11 +35,14 @@ public final class IndexReader {
         final String[] values;
         final int[] offsets;
         final int[] lengths;
+        /** Postings already validated (a benign race: validating twice is harmless). */
+        final boolean[] checked;
 
         Values(int n) {
             values = new String[n];
             offsets = new int[n];
             lengths = new int[n];
+            checked = new boolean[n];
         }
 
         public int size() {
@@ -87,6 +91,7 @@ public final class IndexReader {
         seriesCount = map.getInt(toc + 8 * IndexWriter.SECTIONS);
         int symbolCount = map.getInt(toc + 8 * IndexWriter.SECTIONS + 4);
         seriesAt = body[1];
+        seriesLen = len[1];
         offsetsAt = body[2];
         postingsAt = body[3];
         if (seriesCount < 0 || (long) seriesCount * 4 != len[2]) {
@@ -98,6 +103,9 @@ public final class IndexReader {
         if (n != symbolCount) {
             throw new MalformedException("index: symbol count " + n + " disagrees with TOC " + symbolCount);
         }
+        if (n > len[0]) { // every symbol takes at least its length byte: no array beyond the bytes
+            throw new MalformedException("index: " + n + " symbols in a " + len[0] + "-byte section");
+        }
         symbols = new String[n];
         for (int i = 0; i < n; i++) {
             int l = c.uint("symbol length");
@@ -106,6 +114,9 @@ public final class IndexReader {
         // Postings offset table.
         c = new Cursor(body[4], len[4]);
         int entries = c.uint("postings count");
+        if (entries > len[4] / 4) { // an entry is four uvarints
+            throw new MalformedException("index: " + entries + " postings entries in a " + len[4] + "-byte table");
+        }
         int[] nameIds = new int[entries];
         int[] valueIds = new int[entries];
         int[] offs = new int[entries];
@@ -140,6 +151,11 @@ public final class IndexReader {
         return new IndexReader(fs.mapReadOnly(file));
     }
 
+    /** Reads an index held in {@code bytes} (for tests: no file needed). */
+    static IndexReader read(ByteBuffer bytes) {
+        return new IndexReader(bytes);
+    }
+
     private int crc(int at, int len) {
         CRC32C crc = new CRC32C();
         ByteBuffer b = map.duplicate();
@@ -171,11 +187,24 @@ public final class IndexReader {
         ByteBuffer b = map.duplicate();
         int at = postingsAt + v.offsets[i];
         b.position(at).limit(at + v.lengths[i]);
+        ImmutableRoaringBitmap bm;
         try {
-            return new ImmutableRoaringBitmap(b.slice());
+            bm = new ImmutableRoaringBitmap(b.slice());
+            if (!v.checked[i]) {
+                // The CRC only says the bytes are as written. A bitmap whose containers reach past
+                // its bytes, or are unsorted, would otherwise fail deep inside a query; checked once.
+                if (bm.serializedSizeInBytes() != v.lengths[i] || !bm.validate()
+                        || !bm.isEmpty() && Integer.toUnsignedLong(bm.last()) >= seriesCount) {
+                    throw new MalformedException("index: postings of " + v.values[i] + " malformed");
+                }
+                v.checked[i] = true;
+            }
+        } catch (MalformedException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new MalformedException("index: postings of " + v.values[i] + " undecodable", e);
         }
+        return bm;
     }
 
     /** The series having {@code name=value}, or null when none. */
@@ -194,8 +223,9 @@ public final class IndexReader {
             throw new MalformedException("series id " + id + " out of range");
         }
         int off = map.getInt(offsetsAt + 4 * id);
-        int end = id + 1 < seriesCount ? map.getInt(offsetsAt + 4 * (id + 1)) : offsetsAt - 8 - seriesAt;
-        if (off < 0 || off > end) {
+        int end = id + 1 < seriesCount ? map.getInt(offsetsAt + 4 * (id + 1)) : seriesLen;
+        // Bounded by the series section itself, not by where the next section happens to start.
+        if (off < 0 || off > end || end > seriesLen) {
             throw new MalformedException("index: series " + id + " offset out of range");
         }
         Cursor c = new Cursor(seriesAt + off, end - off);

@@ -1,0 +1,212 @@
+package dev.vigil.bench;
+
+import dev.vigil.bench.load.Http;
+import dev.vigil.bench.load.Loopback;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Times the four Flink dashboard range queries over HTTP (form POST to /api/v1/query_range, as
+ * Grafana sends them) against several Prometheus-API targets holding the same data, runs
+ * interleaved so every target sees the same machine load, and prints median, p95 and the
+ * target's CPU time per query.
+ */
+@Command(name = "query-latency", mixinStandardHelpOptions = true,
+        description = "Times the four Flink dashboard range queries against several targets (name=url[@pid]), 1 h at 15 s and 24 h at 60 s.")
+final class QueryLatencyCommand implements Callable<Integer> {
+    static final String[][] QUERIES = {
+        {"sum-rate", "sum by (job_name) (rate(flink_taskmanager_job_task_operator_numRecordsIn[1m]))"},
+        {"topk-max", "topk(10, max by (job_name, task_name, subtask_index) (flink_taskmanager_job_task_backPressuredTimeMsPerSecond))"},
+        {"quantile", "max by (job_name) (quantile_over_time(0.95, flink_taskmanager_job_task_mailboxLatencyMs{quantile=\"0.99\"}[5m]))"},
+        {"watermark", "max by (job_name) (timestamp(flink_taskmanager_job_task_operator_currentOutputWatermark) * 1000"
+                + " - flink_taskmanager_job_task_operator_currentOutputWatermark)"},
+    };
+
+    @Option(names = "--target", required = true, description = "name=http://127.0.0.1:port[@pid]; repeatable. The first is compared with the others.")
+    List<String> targets;
+
+    @Option(names = "--end", required = true, description = "End of every range, Unix seconds.")
+    long end;
+
+    @Option(names = "--ranges", defaultValue = "PT1H/PT15S,PT24H/PT60S", split = ",", description = "range/step pairs. Default: ${DEFAULT-VALUE}")
+    List<String> ranges;
+
+    @Option(names = "--runs", defaultValue = "10", description = "Timed runs per cell after one warm-up. Default: ${DEFAULT-VALUE}")
+    int runs;
+
+    @Option(names = "--slow", defaultValue = "PT10S", description = "A target whose warm-up takes longer is timed once only. Default: ${DEFAULT-VALUE}")
+    Duration slow;
+
+    @Option(names = "--timeout", defaultValue = "PT60S", description = "Per-request timeout. Default: ${DEFAULT-VALUE}")
+    Duration timeout;
+
+    @Option(names = "--only", description = "Run only the queries with these names (sum-rate, topk-max, quantile, watermark).", split = ",")
+    List<String> only;
+
+    record Target(String name, URI base, long pid) {
+    }
+
+    record Cell(String query, String range, String target, double[] ms, double cpuMsPerQuery, int series, String error) {
+        double pct(double p) {
+            if (ms.length == 0) {
+                return Double.NaN;
+            }
+            double[] s = ms.clone();
+            Arrays.sort(s);
+            // Nearest rank.
+            int k = (int) Math.ceil(p / 100.0 * s.length) - 1;
+            return s[Math.max(0, Math.min(s.length - 1, k))];
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        List<Target> ts = new ArrayList<>();
+        for (String t : targets) {
+            int eq = t.indexOf('=');
+            String rest = t.substring(eq + 1);
+            int at = rest.lastIndexOf('@');
+            long pid = at > 0 ? Long.parseLong(rest.substring(at + 1)) : 0;
+            ts.add(new Target(t.substring(0, eq), Loopback.check(at > 0 ? rest.substring(0, at) : rest), pid));
+        }
+        Http http = new Http(timeout);
+        List<Cell> cells = new ArrayList<>();
+        for (String rs : ranges) {
+            String[] p = rs.split("/");
+            Duration range = Duration.parse(p[0]);
+            Duration step = Duration.parse(p[1]);
+            String rangeName = range.toHours() + "h@" + step.toSeconds() + "s";
+            for (String[] q : QUERIES) {
+                if (only != null && !only.contains(q[0])) {
+                    continue;
+                }
+                String form = "query=" + URLEncoder.encode(q[1], StandardCharsets.UTF_8) + "&start=" + (end - range.toSeconds())
+                        + "&end=" + end + "&step=" + step.toSeconds();
+                int n = ts.size();
+                List<List<Double>> times = new ArrayList<>();
+                long[] cpu = new long[n];
+                int[] series = new int[n];
+                String[] errors = new String[n];
+                boolean[] once = new boolean[n];
+                for (int i = 0; i < n; i++) {
+                    times.add(new ArrayList<>());
+                    long t0 = System.nanoTime();
+                    Http.Answer a = post(http, ts.get(i), form);
+                    double ms = (System.nanoTime() - t0) / 1e6;
+                    series[i] = countSeries(a);
+                    errors[i] = error(a);
+                    once[i] = ms > slow.toMillis() || errors[i] != null;
+                }
+                for (int r = 0; r < runs; r++) {
+                    for (int i = 0; i < n; i++) {
+                        if (errors[i] != null || (once[i] && r > 0)) {
+                            continue;
+                        }
+                        long c0 = cpuTicks(ts.get(i).pid());
+                        long t0 = System.nanoTime();
+                        Http.Answer a = post(http, ts.get(i), form);
+                        times.get(i).add((System.nanoTime() - t0) / 1e6);
+                        cpu[i] += cpuTicks(ts.get(i).pid()) - c0;
+                        if (error(a) != null) {
+                            errors[i] = error(a);
+                        }
+                    }
+                }
+                for (int i = 0; i < n; i++) {
+                    double[] ms = times.get(i).stream().mapToDouble(Double::doubleValue).toArray();
+                    double cpuMs = ms.length == 0 || ts.get(i).pid() == 0 ? Double.NaN : cpu[i] * 10.0 / ms.length;
+                    Cell c = new Cell(q[0], rangeName, ts.get(i).name(), ms, cpuMs, series[i], errors[i]);
+                    cells.add(c);
+                    System.out.printf(Locale.ROOT, "%-8s %-10s %-11s median %9.1f ms  p95 %9.1f ms  cpu %8.1f ms/q  runs %2d  series %4d%s%n",
+                            rangeName, q[0], c.target(), c.pct(50), c.pct(95), c.cpuMsPerQuery(), ms.length, c.series(),
+                            c.error() == null ? "" : "  ERROR " + c.error());
+                }
+            }
+        }
+        printTable(ts, cells);
+        return 0;
+    }
+
+    private static void printTable(List<Target> ts, List<Cell> cells) {
+        System.out.println();
+        StringBuilder h = new StringBuilder("| range | query |");
+        StringBuilder sep = new StringBuilder("|---|---|");
+        for (Target t : ts) {
+            h.append(' ').append(t.name()).append(" median / p95 (cpu) ms |");
+            sep.append("---|");
+        }
+        for (int i = 1; i < ts.size(); i++) {
+            h.append(' ').append(ts.get(0).name()).append(" / ").append(ts.get(i).name()).append(" |");
+            sep.append("---|");
+        }
+        System.out.println(h);
+        System.out.println(sep);
+        for (int k = 0; k < cells.size(); k += ts.size()) {
+            Cell first = cells.get(k);
+            StringBuilder row = new StringBuilder("| " + first.range() + " | " + first.query() + " |");
+            for (int i = 0; i < ts.size(); i++) {
+                Cell c = cells.get(k + i);
+                if (c.error() != null && c.ms().length == 0) {
+                    row.append(" error: ").append(c.error().replace('|', '/')).append(" |");
+                } else {
+                    row.append(String.format(Locale.ROOT, " %.1f / %.1f (%.0f)%s |", c.pct(50), c.pct(95), c.cpuMsPerQuery(),
+                            c.ms().length == 1 ? " 1 run" : ""));
+                }
+            }
+            for (int i = 1; i < ts.size(); i++) {
+                Cell c = cells.get(k + i);
+                row.append(String.format(Locale.ROOT, " %.2f |", first.pct(50) / c.pct(50)));
+            }
+            System.out.println(row);
+        }
+    }
+
+    private static Http.Answer post(Http http, Target t, String form) {
+        return http.send("POST", URI.create(t.base() + "/api/v1/query_range"), form.getBytes(StandardCharsets.UTF_8),
+                "application/x-www-form-urlencoded");
+    }
+
+    private static String error(Http.Answer a) {
+        if (a.status() == 200 && a.body() != null && a.body().contains("\"success\"")) {
+            return null;
+        }
+        String b = a.body() == null ? "" : a.body();
+        return a.status() + " " + b.substring(0, Math.min(160, b.length()));
+    }
+
+    private static int countSeries(Http.Answer a) {
+        if (a.body() == null) {
+            return -1;
+        }
+        int n = 0;
+        for (int i = a.body().indexOf("\"metric\""); i >= 0; i = a.body().indexOf("\"metric\"", i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** utime + stime of a process in clock ticks (100 per second), 0 without a pid. */
+    private static long cpuTicks(long pid) {
+        if (pid <= 0) {
+            return 0;
+        }
+        try {
+            String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+}
