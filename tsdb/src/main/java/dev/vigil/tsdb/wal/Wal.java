@@ -57,11 +57,39 @@ public final class Wal implements AutoCloseable {
 
     /** Opens the WAL in {@code dir}, replays it into {@code handler}, and starts a new segment. */
     public static Wal open(Path dir, FileIo io, long segmentBytes, WalRecords.Handler handler) throws IOException {
+        return open(dir, io, segmentBytes, handler, 0);
+    }
+
+    /**
+     * As {@link #open(Path, FileIo, long, WalRecords.Handler)}, replaying only the segments
+     * numbered {@code replayFrom} or above (the older ones are covered by a head snapshot and
+     * are left as they are); the new segment still follows the highest one present.
+     */
+    public static Wal open(Path dir, FileIo io, long segmentBytes, WalRecords.Handler handler, int replayFrom)
+            throws IOException {
         io.createDirectories(dir);
         Wal w = new Wal(dir, io, segmentBytes);
-        int last = w.replay(handler);
+        int last = w.replay(handler, replayFrom);
         w.newSegment(last + 1);
         return w;
+    }
+
+    /** Segment numbers present in {@code dir}, ascending (the store reads this before opening). */
+    public static List<Integer> segments(FileIo io, Path dir) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        for (Path p : io.list(dir)) {
+            String n = p.getFileName().toString();
+            if (n.length() == 8 && n.chars().allMatch(Character::isDigit)) {
+                out.add(Integer.parseInt(n));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** The file of segment {@code segment} in {@code dir}. */
+    public static Path segmentPath(Path dir, int segment) {
+        return dir.resolve(name(segment));
     }
 
     public ReplayStats replayStats() {
@@ -86,8 +114,15 @@ public final class Wal implements AutoCloseable {
 
     // ---------------------------------------------------------------- replay
 
-    private int replay(WalRecords.Handler handler) throws IOException {
-        List<Integer> segs = segments();
+    private int replay(WalRecords.Handler handler, int replayFrom) throws IOException {
+        List<Integer> present = segments();
+        int lastPresent = present.isEmpty() ? 0 : present.get(present.size() - 1);
+        List<Integer> segs = new ArrayList<>();
+        for (int seg : present) {
+            if (seg >= replayFrom) {
+                segs.add(seg);
+            }
+        }
         long started = System.nanoTime();
         long lastLog = started;
         WalRecords.Decoder decoder = new WalRecords.Decoder();
@@ -103,8 +138,9 @@ public final class Wal implements AutoCloseable {
                 lastLog = now;
             }
         }
+        handler.finish();
         replayStats.millis = (System.nanoTime() - started) / 1_000_000;
-        return segs.isEmpty() ? 0 : segs.get(segs.size() - 1);
+        return Math.max(lastPresent, segs.isEmpty() ? 0 : segs.get(segs.size() - 1));
     }
 
     private void replaySegment(int seg, boolean isLast, WalRecords.Decoder decoder, WalRecords.Handler handler)
