@@ -443,12 +443,19 @@ public final class Db implements Storage {
         var lock = head.commitLock().writeLock();
         lock.lock();
         try {
-            seg = wal.cut();
+            seg = wal.cutForCheckpoint();
         } finally {
             lock.unlock();
         }
         long t0 = System.nanoTime();
-        long samples = head.writeCheckpoint(wal);
+        // Into its own segment below the live one, not the live one: commits keep going while it
+        // is written, and a replay must see the head's older samples before theirs, or every
+        // checkpointed sample would come back as an out-of-order duplicate.
+        long samples;
+        try (Wal.Checkpoint cp = wal.checkpoint(seg)) {
+            samples = head.writeCheckpoint(cp);
+            cp.commit();
+        }
         wal.truncateBefore(seg);
         checkpoints.incrementAndGet();
         LOG.info(String.format("WAL checkpoint at segment %d: %d series, %d samples in %d ms; older segments deleted", seg,

@@ -381,7 +381,7 @@ public final class Head implements AutoCloseable {
      *
      * @return samples written
      */
-    public long writeCheckpoint(Wal wal) throws IOException {
+    public long writeCheckpoint(dev.vigil.tsdb.wal.FrameSink wal) throws IOException {
         final int frameBytes = 1 << 20;
         dev.vigil.tsdb.io.EncBuf buf = new dev.vigil.tsdb.io.EncBuf(frameBytes + 4096);
         List<MemSeries> live = new ArrayList<>(byLabels.values());
