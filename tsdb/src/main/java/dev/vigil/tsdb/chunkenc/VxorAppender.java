@@ -196,6 +196,38 @@ public final class VxorAppender {
         return Arrays.copyOf(buf, byteLength());
     }
 
+    /** The encoder's position and reference values, so an open chunk can be saved and resumed. */
+    public record State(int bitPos, int count, long minT, long prevT, long prevDelta, long refBits, int leading,
+            int trailing) {
+    }
+
+    public State state() {
+        return new State(bitPos, count, minT, prevT, prevDelta, refBits, leading, trailing);
+    }
+
+    /**
+     * Resumes an open chunk from its bytes and {@link #state()}; appends continue exactly as if
+     * the encoder had never stopped. {@code bytes} must hold the chunk's {@link #byteLength()} bytes.
+     */
+    public static VxorAppender resume(byte[] bytes, State st) {
+        int len = (st.bitPos() + 7) >>> 3;
+        if (st.bitPos() < 16 || bytes.length < len || st.count() < 0 || st.leading() < -1 || st.leading() > 64
+                || st.trailing() < 0 || st.trailing() > 64) {
+            throw new IllegalArgumentException("inconsistent chunk state " + st);
+        }
+        VxorAppender a = new VxorAppender(Math.max(len + 24, 32));
+        System.arraycopy(bytes, 0, a.buf, 0, len);
+        a.bitPos = st.bitPos();
+        a.count = st.count();
+        a.minT = st.minT();
+        a.prevT = st.prevT();
+        a.prevDelta = st.prevDelta();
+        a.refBits = st.refBits();
+        a.leading = st.leading();
+        a.trailing = st.trailing();
+        return a;
+    }
+
     /** Copies the chunk into {@code dst} (grown if too small) and returns it. */
     public byte[] snapshot(byte[] dst) {
         int n = byteLength();

@@ -11,6 +11,8 @@ import dev.vigil.tsdb.block.BlockSet;
 import dev.vigil.tsdb.block.MergeQuerier;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesRegistry;
+import dev.vigil.tsdb.head.HeadSnapshotFile;
+import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -90,18 +92,31 @@ public final class Db implements Storage {
         BlockSet blockSet = null;
         try {
             long t0 = System.nanoTime();
-            head = new Head(o.dir().resolve("chunks_head"), o.io(),
-                    new Head.Options(o.blockRangeMs(), o.effectiveOutOfOrderWindowMs(), o.maxSeries(), o.clock()));
-            Wal wal = Wal.open(o.dir().resolve("wal"), o.io(), o.walSegmentBytes(), head.replayHandler());
+            Head.Options ho = new Head.Options(o.blockRangeMs(), o.effectiveOutOfOrderWindowMs(), o.maxSeries(), o.clock());
+            Path walDir = o.dir().resolve("wal");
+            SnapshotLoad sl = loadSnapshot(o, ho, walDir);
+            head = sl.head;
+            if (head == null) {
+                head = new Head(o.dir().resolve("chunks_head"), o.io(), ho, false);
+            }
+            Wal wal = Wal.open(walDir, o.io(), o.walSegmentBytes(), head.replayHandler(), sl.replayFrom);
             opened = wal;
             Wal.ReplayStats rs = wal.replayStats();
             SeriesRegistry registry = null;
+            boolean deferCheck = false;
             if (o.seriesRegistry()) {
                 // Sized for 100 k series (about 40 MB of file) unless told more; the map grows past its
                 // size by adding tiers, so this bounds disk use for small installations only.
                 long entries = Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, head.seriesCount() * 2L));
                 registry = SeriesRegistry.open(o.dir().resolve("series"), entries);
-                head.attachRegistry(registry);
+                // After a snapshot load the check of every entry (a few µs a series) runs in the
+                // background: it would otherwise be the largest part of a clean restart. A size
+                // mismatch means a rebuild (a put per series): before serving for a small head,
+                // in the background for a large one (30 s with 1 M series). It locks per entry, so
+                // new series are not held up; ids stay unique (the id counter came with the snapshot).
+                deferCheck = sl.head != null
+                        && (registry.size() == head.seriesCount() || head.seriesCount() >= DEFER_REBUILD_SERIES);
+                head.attachRegistry(registry, !deferCheck);
                 LOG.info(String.format("series registry: %d entries, opened in %d ms, %d mismatches%s", registry.size(),
                         registry.openMillis(), registry.mismatches(), registry.rebuilt() ? " (rebuilt)" : ""));
             }
@@ -119,7 +134,19 @@ public final class Db implements Storage {
                 head.truncate(persistedUpTo);
             }
             Db db = new Db(o, lc, fl, head, wal, registry, blockSet);
-            db.runMaintenance();
+            db.startup = new Startup(sl.head != null, sl.problem, sl.series, sl.millis, rs.records, rs.millis,
+                    (System.nanoTime() - t0) / 1_000_000);
+            if (deferCheck) {
+                SeriesRegistry reg = registry;
+                Head h = head;
+                db.background.execute(() -> {
+                    long v0 = System.nanoTime();
+                    reg.validate(h);
+                    LOG.info(String.format("series registry checked against the head in %d ms: %d mismatches%s",
+                            (System.nanoTime() - v0) / 1_000_000, reg.mismatches(), reg.rebuilt() ? " (rebuilt)" : ""));
+                });
+            }
+            db.runMaintenance(true);
             db.background.scheduleWithFixedDelay(db::runMaintenance, 1, 1, TimeUnit.MINUTES);
             db.ready = true;
             return db;
@@ -143,6 +170,121 @@ public final class Db implements Storage {
         }
     }
 
+    /** From this many series on, a registry rebuild after a snapshot load runs in the background. */
+    static final int DEFER_REBUILD_SERIES = 100_000;
+
+    /** Name of the shutdown snapshot in the data folder (docs/format/head-snapshot.md). */
+    public static final String SNAPSHOT = "head.snapshot";
+
+    /**
+     * How the last open went.
+     *
+     * @param snapshotLoaded the head came from a shutdown snapshot (plus the WAL after it)
+     * @param snapshotProblem why a snapshot present was not used, or null
+     * @param snapshotSeries series loaded from it
+     * @param walRecords WAL records replayed (after the snapshot, if one was loaded)
+     */
+    public record Startup(boolean snapshotLoaded, String snapshotProblem, long snapshotSeries, long snapshotMillis,
+            long walRecords, long walMillis, long totalMillis) {
+    }
+
+    private volatile Startup startup;
+
+    public Startup startup() {
+        return startup;
+    }
+
+    private record SnapshotLoad(Head head, int replayFrom, String problem, long series, long millis) {
+    }
+
+    /**
+     * Loads the shutdown snapshot if there is one and it matches the WAL: segment it ends at
+     * still present with the same length and checksum, and every head chunk file it refers to
+     * intact. Anything else sets it aside (stale: deleted; damaged: kept as *.damaged) and the
+     * head is rebuilt from the whole WAL. Returns a null head then.
+     */
+    private static SnapshotLoad loadSnapshot(DbOptions o, Head.Options ho, Path walDir) throws IOException {
+        FileIo io = o.io();
+        Path file = o.dir().resolve(SNAPSHOT);
+        if (!io.list(o.dir()).contains(file)) {
+            return new SnapshotLoad(null, 0, null, 0, 0);
+        }
+        long t0 = System.nanoTime();
+        String problem;
+        boolean damaged = false;
+        HeadSnapshotFile snap = null;
+        try {
+            snap = HeadSnapshotFile.open(io, file);
+            problem = o.headSnapshot() ? walMismatch(io, walDir, snap.walPosition()) : "head snapshots are disabled";
+        } catch (IOException | RuntimeException e) {
+            problem = e.getMessage() == null ? e.toString() : e.getMessage();
+            damaged = true;
+        }
+        if (problem == null) {
+            Head head = new Head(o.dir().resolve("chunks_head"), io, ho, true);
+            try {
+                head.loadSnapshot(snap, Runtime.getRuntime().availableProcessors());
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                LOG.info(String.format("loaded head snapshot: %d series in %d ms; replaying the WAL after segment %d",
+                        snap.seriesCount(), ms, snap.walPosition().segment()));
+                return new SnapshotLoad(head, snap.walPosition().segment() + 1, null, snap.seriesCount(), ms);
+            } catch (IOException | RuntimeException e) {
+                head.close();
+                problem = e.getMessage() == null ? e.toString() : e.getMessage();
+                damaged = true;
+            } finally {
+                snap.close();
+            }
+        } else if (snap != null) {
+            snap.close();
+        }
+        // The head is rebuilt from the WAL, which deletes the head chunk files the snapshot
+        // refers to: it can never be used again.
+        try {
+            if (damaged) {
+                LOG.warning("head snapshot " + file + " not used (" + problem + "); set aside as " + SNAPSHOT
+                        + ".damaged, rebuilding the head from the WAL");
+                io.rename(file, o.dir().resolve(SNAPSHOT + ".damaged"));
+            } else {
+                LOG.info("head snapshot not used (" + problem + "); rebuilding the head from the WAL");
+                io.deleteIfExists(file);
+            }
+            io.fsyncDir(o.dir());
+        } catch (IOException e) {
+            // It stays unusable (its chunk files are about to be rebuilt), so the next open
+            // will refuse it again: a failure here must not stop this one.
+            LOG.log(Level.WARNING, "could not set the head snapshot aside", e);
+        }
+        return new SnapshotLoad(null, 0, problem, 0, 0);
+    }
+
+    /** Why the WAL does not continue from {@code pos}, or null if it does. */
+    private static String walMismatch(FileIo io, Path walDir, HeadSnapshotFile.WalPosition pos) throws IOException {
+        List<Integer> segs = Wal.segments(io, walDir);
+        if (!segs.contains(pos.segment())) {
+            return "stale: WAL segment " + pos.segment() + " it ends at is gone";
+        }
+        Path p = Wal.segmentPath(walDir, pos.segment());
+        long size = io.size(p);
+        if (size != pos.size()) {
+            return "stale: WAL segment " + pos.segment() + " has " + size + " bytes, the snapshot ends at " + pos.size();
+        }
+        if (crcOf(io, p, size) != pos.crc()) {
+            return "stale: WAL segment " + pos.segment() + " changed since the snapshot";
+        }
+        return null;
+    }
+
+    private static int crcOf(FileIo io, Path p, long size) throws IOException {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        try (FileChannel ch = io.openRead(p)) {
+            for (long at = 0; at < size; at += Integer.MAX_VALUE) {
+                c.update(ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(Integer.MAX_VALUE, size - at)));
+            }
+        }
+        return (int) c.getValue();
+    }
+
     /** True once open and until closed. */
     public boolean ready() {
         return ready && !closed && !wal.broken();
@@ -163,13 +305,20 @@ public final class Db implements Storage {
      * retention to blocks and head. Public so tests and tools can force it.
      */
     public synchronized void runMaintenance() {
+        runMaintenance(false);
+    }
+
+    private synchronized void runMaintenance(boolean atOpen) {
         if (closed) {
             return;
         }
         try {
+            boolean checkpointed = false;
             if (cutHead()) {
                 checkpointWal();
+                checkpointed = true;
             }
+
             List<BlockMeta> merged = blocks.compact();
             compactions.addAndGet(merged.size());
             long now = opts.clock().getAsLong();
@@ -177,13 +326,24 @@ public final class Db implements Storage {
             retentionDeletions.addAndGet(deleted.size());
             long cutoff = now - opts.retentionMs();
             head.setMinValidT(cutoff);
-            long before = head.minT();
-            int removed = head.truncate(cutoff);
-            if (before < cutoff) {
-                retentionDeletions.incrementAndGet();
+            int removed = 0;
+            // At open nothing is older than the bound: skip the two walks over every series
+            // (a second or so with a million), the first round a minute later does them.
+            if (!atOpen || head.minTBound() < cutoff) {
+                long before = head.minT();
+                removed = head.truncate(cutoff);
+                if (before < cutoff) {
+                    retentionDeletions.incrementAndGet();
+                }
             }
             if (removed > 0) {
                 LOG.fine("removed " + removed + " series with no data left in the head");
+            }
+            // Last, so no truncation this round removes a chunk file the snapshot refers to.
+            long interval = opts.snapshotIntervalMs();
+            if (opts.headSnapshot() && interval > 0
+                    && (checkpointed || System.nanoTime() - lastSnapshotNanos >= interval * 1_000_000L)) {
+                writeSnapshot();
             }
         } catch (IOException | RuntimeException e) {
             LOG.log(Level.WARNING, "maintenance failed", e);
@@ -201,8 +361,12 @@ public final class Db implements Storage {
         boolean cut = false;
         long lastEnd = Long.MIN_VALUE;
         while (true) {
-            long minT = head.minT();
             long maxT = head.maxT();
+            long bound = head.minTBound();
+            if (bound == Long.MAX_VALUE || maxT == Long.MIN_VALUE || maxT - bound <= range + range / 2) {
+                return cut; // the true span is no larger: no need to walk every series
+            }
+            long minT = head.minT();
             if (minT == Long.MAX_VALUE || maxT == Long.MIN_VALUE || maxT - minT <= range + range / 2) {
                 return cut;
             }
@@ -232,8 +396,21 @@ public final class Db implements Storage {
         }
     }
 
-    /** Starts a new WAL segment, logs the head's series and samples into it, deletes older segments. */
-    private void checkpointWal() throws IOException {
+    private volatile long lastSnapshotNanos = System.nanoTime();
+
+    /**
+     * Writes a head snapshot while the store runs: cuts the WAL (commit lock held for the cut
+     * only), then captures series one at a time while commits go on. The snapshot is fuzzy:
+     * it holds everything logged up to the cut and perhaps some samples logged after it. Those
+     * are in the WAL after the cut too, and replaying a sample the head already holds changes
+     * nothing, so "snapshot + WAL after the cut" is the head as of the crash. Public so tests
+     * and tools can force it.
+     */
+    public synchronized void writeSnapshot() throws IOException {
+        if (closed) {
+            return;
+        }
+        long t0 = System.nanoTime();
         int seg;
         var lock = head.commitLock().writeLock();
         lock.lock();
@@ -242,8 +419,43 @@ public final class Db implements Storage {
         } finally {
             lock.unlock();
         }
+        FileIo io = opts.io();
+        Path p = Wal.segmentPath(opts.dir().resolve("wal"), seg - 1);
+        long size = io.size(p);
+        long n = head.writeSnapshot(io, opts.dir().resolve(SNAPSHOT), new HeadSnapshotFile.WalPosition(seg - 1, size,
+                crcOf(io, p, size)));
+        lastSnapshotNanos = System.nanoTime();
+        snapshots.incrementAndGet();
+        LOG.info(String.format("wrote head snapshot: %d series up to WAL segment %d in %d ms", n, seg - 1,
+                (System.nanoTime() - t0) / 1_000_000));
+    }
+
+    private final AtomicLong snapshots = new AtomicLong();
+
+    /** Head snapshots written while running since open (not counting the one at close). */
+    public long snapshotsWritten() {
+        return snapshots.get();
+    }
+
+    /** Starts a new WAL segment, logs the head's series and samples into it, deletes older segments. */
+    private void checkpointWal() throws IOException {
+        int seg;
+        var lock = head.commitLock().writeLock();
+        lock.lock();
+        try {
+            seg = wal.cutForCheckpoint();
+        } finally {
+            lock.unlock();
+        }
         long t0 = System.nanoTime();
-        long samples = head.writeCheckpoint(wal);
+        // Into its own segment below the live one, not the live one: commits keep going while it
+        // is written, and a replay must see the head's older samples before theirs, or every
+        // checkpointed sample would come back as an out-of-order duplicate.
+        long samples;
+        try (Wal.Checkpoint cp = wal.checkpoint(seg)) {
+            samples = head.writeCheckpoint(cp);
+            cp.commit();
+        }
         wal.truncateBefore(seg);
         checkpoints.incrementAndGet();
         LOG.info(String.format("WAL checkpoint at segment %d: %d series, %d samples in %d ms; older segments deleted", seg,
@@ -326,6 +538,43 @@ public final class Db implements Storage {
         }
     }
 
+    /**
+     * Closes the WAL with no commit in flight and, if it was healthy, writes the head snapshot
+     * that the next open loads instead of replaying. A failed snapshot only costs that replay.
+     */
+    private void closeWalAndSnapshot() throws IOException {
+        var lock = head.commitLock().writeLock();
+        lock.lock();
+        try {
+            boolean healthy = !wal.broken();
+            wal.close();
+            if (!healthy || !opts.headSnapshot()) {
+                return;
+            }
+            FileIo io = opts.io();
+            Path file = opts.dir().resolve(SNAPSHOT);
+            long t0 = System.nanoTime();
+            try {
+                Path walDir = opts.dir().resolve("wal");
+                int seg = wal.currentSegment();
+                Path p = Wal.segmentPath(walDir, seg);
+                long size = io.size(p);
+                long n = head.writeSnapshot(io, file, new HeadSnapshotFile.WalPosition(seg, size, crcOf(io, p, size)));
+                LOG.info(String.format("wrote head snapshot: %d series at WAL segment %d in %d ms", n, seg,
+                        (System.nanoTime() - t0) / 1_000_000));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "could not write the head snapshot; the next start replays the WAL", e);
+                try {
+                    io.deleteIfExists(file.resolveSibling(SNAPSHOT + ".tmp"));
+                } catch (IOException e2) {
+                    e.addSuppressed(e2);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     @Override
     public void close() throws IOException {
         synchronized (this) {
@@ -345,7 +594,7 @@ public final class Db implements Storage {
             Thread.currentThread().interrupt();
         }
         try {
-            wal.close();
+            closeWalAndSnapshot();
         } finally {
             head.close();
             blocks.close();

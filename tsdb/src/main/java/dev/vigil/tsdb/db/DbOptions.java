@@ -22,12 +22,19 @@ import java.util.function.LongSupplier;
  * @param walSegmentBytes WAL segment size, default 128 MiB
  * @param io file system facade (tests inject failures)
  * @param seriesRegistry keep the label set → id registry in a Chronicle Map file (default true)
+ * @param headSnapshot write a head snapshot at close and load it at the next open instead of
+ *     replaying the WAL (default true; docs/format/head-snapshot.md)
+ * @param snapshotIntervalMs also write one this often while running (and after each WAL
+ *     checkpoint), so that recovery after a crash replays only the WAL since; 0 = only at close.
+ *     Default 5 minutes
  */
 public record DbOptions(Path dir, long retentionMs, long retentionBytes, long blockRangeMs, long outOfOrderWindowMs,
-        int maxSeries, LongSupplier clock, long walSegmentBytes, FileIo io, boolean seriesRegistry) {
+        int maxSeries, LongSupplier clock, long walSegmentBytes, FileIo io, boolean seriesRegistry,
+        boolean headSnapshot, long snapshotIntervalMs) {
 
     public static final long DEFAULT_RETENTION_MS = 180L * 24 * 3600 * 1000;
     public static final long DEFAULT_BLOCK_RANGE_MS = 2L * 3600 * 1000;
+    public static final long DEFAULT_SNAPSHOT_INTERVAL_MS = 5L * 60 * 1000;
 
     public DbOptions {
         Objects.requireNonNull(dir, "dir");
@@ -69,6 +76,8 @@ public record DbOptions(Path dir, long retentionMs, long retentionBytes, long bl
         private long walSegmentBytes = Wal.DEFAULT_SEGMENT_BYTES;
         private FileIo io = FileIo.DEFAULT;
         private boolean seriesRegistry = true;
+        private boolean headSnapshot = true;
+        private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
 
         Builder(Path dir) {
             this.dir = dir;
@@ -119,9 +128,19 @@ public record DbOptions(Path dir, long retentionMs, long retentionBytes, long bl
             return this;
         }
 
+        public Builder headSnapshot(boolean v) {
+            headSnapshot = v;
+            return this;
+        }
+
+        public Builder snapshotIntervalMs(long v) {
+            snapshotIntervalMs = v;
+            return this;
+        }
+
         public DbOptions build() {
             return new DbOptions(dir, retentionMs, retentionBytes, blockRangeMs, outOfOrderWindowMs, maxSeries, clock,
-                    walSegmentBytes, io, seriesRegistry);
+                    walSegmentBytes, io, seriesRegistry, headSnapshot, snapshotIntervalMs);
         }
     }
 }

@@ -40,7 +40,8 @@ public final class Head implements AutoCloseable {
 
     private final Options opts;
     private final HeadChunks files;
-    private final ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
+    /** Replaced once, presized, by {@link #loadSnapshot} before the head is shared. */
+    private ConcurrentHashMap<Labels, MemSeries> byLabels = new ConcurrentHashMap<>();
     private final SeriesTable byId = new SeriesTable();
     private final ConcurrentHashMap<String, String> symbols = new ConcurrentHashMap<>();
     private final Postings postings = new Postings();
@@ -62,8 +63,16 @@ public final class Head implements AutoCloseable {
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     public Head(Path chunkDir, FileIo io, Options opts) throws IOException {
+        this(chunkDir, io, opts, false);
+    }
+
+    /**
+     * @param keepChunkFiles leave the head chunk files for {@link #loadSnapshot}; otherwise they
+     *     are deleted and rebuilt by WAL replay
+     */
+    public Head(Path chunkDir, FileIo io, Options opts, boolean keepChunkFiles) throws IOException {
         this.opts = opts;
-        this.files = new HeadChunks(chunkDir, io, HeadChunks.DEFAULT_FILE_BYTES);
+        this.files = new HeadChunks(chunkDir, io, HeadChunks.DEFAULT_FILE_BYTES, keepChunkFiles);
     }
 
     /** Counters for /metrics and the status page. */
@@ -163,7 +172,19 @@ public final class Head implements AutoCloseable {
      * replayed series, and moves the id counter above every id it may have handed out.
      */
     public void attachRegistry(SeriesRegistry r) {
-        r.validate(this);
+        attachRegistry(r, true);
+    }
+
+    /**
+     * As {@link #attachRegistry(SeriesRegistry)}; with {@code validate} false the caller checks
+     * it later ({@link SeriesRegistry#validate}, e.g. in the background after a snapshot load:
+     * until then a series created anew may get an id the registry remembers wrongly, which only
+     * costs id continuity for that series, never data).
+     */
+    public void attachRegistry(SeriesRegistry r, boolean validate) {
+        if (validate) {
+            r.validate(this);
+        }
         long reserved = r.reserved();
         if (reserved > lastId.get() && reserved < Refs.MAX_SERIES_ID) {
             lastId.set((int) reserved);
@@ -217,7 +238,7 @@ public final class Head implements AutoCloseable {
     }
 
     /** A lower bound of the oldest sample time in the head, without walking the series. */
-    long minTBound() {
+    public long minTBound() {
         return minTBound.get();
     }
 
@@ -360,7 +381,7 @@ public final class Head implements AutoCloseable {
      *
      * @return samples written
      */
-    public long writeCheckpoint(Wal wal) throws IOException {
+    public long writeCheckpoint(dev.vigil.tsdb.wal.FrameSink wal) throws IOException {
         final int frameBytes = 1 << 20;
         dev.vigil.tsdb.io.EncBuf buf = new dev.vigil.tsdb.io.EncBuf(frameBytes + 4096);
         List<MemSeries> live = new ArrayList<>(byLabels.values());
@@ -421,69 +442,319 @@ public final class Head implements AutoCloseable {
         return total;
     }
 
+    // ------------------------------------------------------------- shutdown snapshot
+
+    /**
+     * Writes the head to {@code file} (docs/format/head-snapshot.md) as standing for the WAL up
+     * to {@code wal}. The caller holds the commit lock's write side and has closed the WAL, so
+     * the head is exactly the WAL's records applied. Returns the series written.
+     */
+    public long writeSnapshot(FileIo io, Path file, HeadSnapshotFile.WalPosition wal) throws IOException {
+        return HeadSnapshotFile.write(this, files, io, file, wal);
+    }
+
+    /**
+     * Loads a shutdown snapshot into this empty head (made with {@code keepChunkFiles}): attaches
+     * and checks the head chunk files, decodes series frames on {@code threads} threads and
+     * indexes them in frame order. Throws if anything is missing or damaged; the head must then
+     * be discarded and rebuilt from the WAL. Not thread-safe; used before the head is shared.
+     */
+    public void loadSnapshot(HeadSnapshotFile snap, int threads) throws IOException {
+        if (!byLabels.isEmpty()) {
+            throw new IllegalStateException("head not empty");
+        }
+        // Growing to a million entries would move every entry about twice.
+        byLabels = new ConcurrentHashMap<>((int) Math.min(Integer.MAX_VALUE / 2, snap.seriesCount * 4 / 3 + 16));
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(
+                Math.max(1, threads), r -> {
+                    Thread t = new Thread(r, "vigil-snapshot-load");
+                    t.setDaemon(true);
+                    return t;
+                });
+        try {
+            files.attach(snap.files, pool);
+            for (String x : snap.symbols) {
+                symbols.putIfAbsent(x, x);
+            }
+            List<java.util.concurrent.Future<MemSeries[]>> parts = new ArrayList<>();
+            for (int i = 0; i < snap.frames.size(); i++) {
+                int fi = i;
+                parts.add(pool.submit(() -> {
+                    // Decoding and the label → series map (concurrent) run on the pool; the
+                    // postings are built by the caller, frame by frame, meanwhile.
+                    MemSeries[] ss = snap.decode(snap.frame(fi), files);
+                    for (MemSeries s : ss) {
+                        if (byLabels.putIfAbsent(s.labels, s) != null) {
+                            throw new IOException("head snapshot lists " + s.labels + " twice");
+                        }
+                        byId.put(s.id, s);
+                    }
+                    return ss;
+                }));
+            }
+            List<MemSeries[]> all = new ArrayList<>();
+            long hi = Long.MIN_VALUE;
+            long lo = Long.MAX_VALUE;
+            int maxId = 0;
+            long loaded = 0;
+            for (var part : parts) {
+                MemSeries[] ss;
+                try {
+                    ss = part.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while loading the head snapshot");
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IOException("head snapshot: " + e.getCause().getMessage(), e.getCause());
+                }
+                all.add(ss);
+                for (MemSeries s : ss) {
+                    maxId = Math.max(maxId, s.id);
+                    if (s.maxT > hi) {
+                        hi = s.maxT;
+                    }
+                    if (s.minT < lo) {
+                        lo = s.minT;
+                    }
+                }
+                postings.addAll(ss);
+                loaded += ss.length;
+            }
+            for (MemSeries[] ss : all) {
+                for (MemSeries s : ss) {
+                    if (byId.get(s.id) != s) {
+                        throw new IOException("head snapshot lists series id " + s.id + " twice");
+                    }
+                }
+            }
+            if (loaded != snap.seriesCount) {
+                throw new IOException("head snapshot holds " + loaded + " series, its end frame says " + snap.seriesCount);
+            }
+            stats.seriesCreated.add(loaded);
+            lastId.set(Math.max(maxId, snap.lastId));
+            if (hi != Long.MIN_VALUE) {
+                observeT(hi);
+            }
+            if (lo != Long.MAX_VALUE) {
+                observeMinT(lo);
+            }
+            metadata.putAll(snap.metadata);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     // ------------------------------------------------------------- replay
 
     /** Applies WAL records at start. Not thread-safe; used before the head is shared. */
     public WalRecords.Handler replayHandler() {
-        return new WalRecords.Handler() {
-            private final Map<Integer, MemSeries> alias = new HashMap<>();
+        return new Replay(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+    }
 
-            @Override
-            public void series(long ref, Labels labels) {
-                int id = Refs.seriesId(ref);
-                if (id < 0) {
-                    return;
-                }
-                MemSeries existing = byLabels.get(labels);
-                if (existing != null) {
-                    if (existing.id != id) {
-                        alias.put(id, existing);
-                    }
-                    existing.logged = true;
-                    return;
-                }
-                if (byId.get(id) != null) {
-                    return; // the first mapping of an id wins
-                }
-                Labels l = intern(labels);
-                MemSeries s = register(id, l);
-                s.logged = true;
-                byLabels.put(l, s);
-                if (id > lastId.get()) {
-                    lastId.set(id);
-                }
+    /**
+     * Replays WAL records in windows: series records are applied at once, samples are collected,
+     * grouped by series (stable, so each series sees its samples in WAL order, exactly as a
+     * sample-by-sample replay would) and applied one series after the other on {@code threads}
+     * threads. A sample-by-sample replay of the WAL's time-ordered batches touches a different
+     * series for nearly every sample, so it waits on memory rather than computing; grouping
+     * makes each series' state hot for all of its samples in the window. In a valid WAL a
+     * series record precedes every sample of that series (a commit logs it before its samples
+     * until the record is durable), so applying series records first changes nothing.
+     */
+    private final class Replay implements WalRecords.Handler {
+        private final Map<Integer, MemSeries> alias = new HashMap<>();
+        private final int threads;
+        private int[] ids = new int[1 << 16];
+        private long[] ts = new long[1 << 16];
+        private long[] bits = new long[1 << 16];
+        private int n;
+        private long[] sortedT = new long[0];
+        private long[] sortedBits = new long[0];
+
+        Replay(int threads) {
+            this.threads = threads;
+        }
+
+        /** Samples per window: a few per series, bounded so the buffers stay near 300 MB at most. */
+        private int window() {
+            long w = Math.max(1L << 21, 8L * byLabels.size());
+            return (int) Math.min(w, 8L << 20);
+        }
+
+        @Override
+        public void series(long ref, Labels labels) {
+            int id = Refs.seriesId(ref);
+            if (id < 0) {
+                return;
             }
+            MemSeries existing = byLabels.get(labels);
+            if (existing != null) {
+                if (existing.id != id) {
+                    alias.put(id, existing);
+                }
+                existing.logged = true;
+                return;
+            }
+            if (byId.get(id) != null) {
+                return; // the first mapping of an id wins
+            }
+            Labels l = intern(labels);
+            MemSeries s = register(id, l);
+            s.logged = true;
+            byLabels.put(l, s);
+            if (id > lastId.get()) {
+                lastId.set(id);
+            }
+        }
 
-            @Override
-            public void samples(long[] refs, long[] ts, long[] bits, int n) {
-                MemSeries.Scratch sc = scratch.get();
-                for (int i = 0; i < n; i++) {
-                    int id = Refs.seriesId(refs[i]);
-                    MemSeries s = byId.get(id);
-                    if (s == null) {
-                        s = alias.get(id);
-                    }
-                    if (s == null) {
+        @Override
+        public void samples(long[] refs, long[] t, long[] b, int cnt) {
+            if (n + cnt > ids.length) {
+                int cap = Math.max(n + cnt, Math.min(ids.length * 2, Math.max(window(), n + cnt)));
+                ids = java.util.Arrays.copyOf(ids, cap);
+                ts = java.util.Arrays.copyOf(ts, cap);
+                bits = java.util.Arrays.copyOf(bits, cap);
+            }
+            for (int i = 0; i < cnt; i++) {
+                int id = Refs.seriesId(refs[i]);
+                if (byId.get(id) == null) {
+                    // An id whose labels came back under another id: its samples join that
+                    // series' group, in WAL order with the others.
+                    MemSeries a = alias.get(id);
+                    if (a == null) {
                         stats.replayUnknownSeriesSamples.increment();
                         continue;
                     }
-                    try {
-                        int c = s.append(ts[i], bits[i], Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, opts.chunkRangeMs(), files, sc, true);
-                        if (c == MemSeries.OK || c == MemSeries.OK_OOO) {
-                            observeT(ts[i]);
-                            observeMinT(ts[i]);
+                    id = a.id;
+                }
+                ids[n] = id;
+                ts[n] = t[i];
+                bits[n] = b[i];
+                n++;
+            }
+            if (n >= window()) {
+                flush();
+            }
+        }
+
+        @Override
+        public void metadata(String family, Metadata m) {
+            metadata.put(family, m);
+        }
+
+        @Override
+        public void finish() {
+            flush();
+        }
+
+        private void flush() {
+            if (n == 0) {
+                return;
+            }
+            // Counting sort by series id: stable, two sequential passes.
+            int maxId = 0;
+            for (int i = 0; i < n; i++) {
+                maxId = Math.max(maxId, ids[i]);
+            }
+            int[] start = new int[maxId + 2];
+            for (int i = 0; i < n; i++) {
+                start[ids[i] + 1]++;
+            }
+            for (int i = 1; i < start.length; i++) {
+                start[i] += start[i - 1];
+            }
+            int[] pos = start.clone();
+            if (sortedT.length < n) {
+                sortedT = new long[ids.length];
+                sortedBits = new long[ids.length];
+            }
+            long[] st = sortedT;
+            long[] sb = sortedBits;
+            for (int i = 0; i < n; i++) {
+                int at = pos[ids[i]]++;
+                st[at] = ts[i];
+                sb[at] = bits[i];
+            }
+            // Split the id range into parts with about equal sample counts.
+            int parts = n < 100_000 ? 1 : threads;
+            int[] cut = new int[parts + 1];
+            cut[parts] = maxId + 1;
+            for (int p = 1, id = 0; p < parts; p++) {
+                long want = (long) n * p / parts;
+                while (id <= maxId && start[id] < want) {
+                    id++;
+                }
+                cut[p] = id;
+            }
+            if (parts == 1) {
+                applyRange(0, maxId + 1, start, st, sb);
+            } else {
+                List<Thread> ws = new ArrayList<>();
+                Throwable[] failure = new Throwable[1];
+                for (int p = 0; p < parts; p++) {
+                    int from = cut[p];
+                    int to = cut[p + 1];
+                    Thread w = new Thread(() -> applyRange(from, to, start, st, sb), "vigil-wal-replay-" + p);
+                    w.setUncaughtExceptionHandler((th, e) -> {
+                        synchronized (failure) {
+                            failure[0] = e;
                         }
-                    } catch (IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+                    });
+                    w.start();
+                    ws.add(w);
+                }
+                for (Thread w : ws) {
+                    try {
+                        w.join();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted during WAL replay", e);
+                    }
+                }
+                synchronized (failure) {
+                    if (failure[0] instanceof RuntimeException re) {
+                        throw re;
+                    }
+                    if (failure[0] != null) {
+                        throw new IllegalStateException(failure[0]);
                     }
                 }
             }
+            n = 0;
+        }
 
-            @Override
-            public void metadata(String family, Metadata m) {
-                metadata.put(family, m);
+        /** Applies the samples of series ids [from, to); each series is touched by one thread only. */
+        private void applyRange(int from, int to, int[] start, long[] st, long[] sb) {
+            MemSeries.Scratch sc = scratch.get();
+            long hi = Long.MIN_VALUE;
+            long lo = Long.MAX_VALUE;
+            for (int id = from; id < to; id++) {
+                int a = start[id];
+                int b = start[id + 1];
+                if (a == b) {
+                    continue;
+                }
+                MemSeries s = byId.get(id);
+                synchronized (s) {
+                    for (int i = a; i < b; i++) {
+                        try {
+                            int c = s.append(st[i], sb[i], Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE,
+                                    opts.chunkRangeMs(), files, sc, true);
+                            if (c == MemSeries.OK || c == MemSeries.OK_OOO) {
+                                hi = Math.max(hi, st[i]);
+                                lo = Math.min(lo, st[i]);
+                            }
+                        } catch (IOException e) {
+                            throw new java.io.UncheckedIOException(e);
+                        }
+                    }
+                }
             }
-        };
+            if (hi != Long.MIN_VALUE) {
+                observeT(hi);
+                observeMinT(lo);
+            }
+        }
     }
 
     @Override

@@ -7,12 +7,14 @@ import java.nio.MappedByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Logger;
 import java.util.zip.CRC32C;
 
 /**
  * Memory-mapped head chunk files (docs/format/head-chunks.md): full chunks leave the heap and
- * live here until the head is truncated. Files are rebuilt from the WAL at each start.
+ * live here until the head is truncated. After a clean shutdown the files a shutdown snapshot
+ * lists are re-attached ({@link #attach}); otherwise they are rebuilt from the WAL.
  * Writes are serialised; reads are lock-free (a chunk ref is published after its bytes).
  */
 public final class HeadChunks implements AutoCloseable {
@@ -31,45 +33,188 @@ public final class HeadChunks implements AutoCloseable {
     private volatile long[] fileMaxT = new long[1];
     private int curFile;
     private int curPos;
+    /** The current file takes no more writes (it was attached from a snapshot). */
+    private boolean sealed;
     private long bytes;
     private final CRC32C crc = new CRC32C();
 
+    /** Running CRC32C of the current file's bytes from offset 0, for {@link #describeFiles}. */
+    private final CRC32C fileCrc = new CRC32C();
+    private volatile int[] fileUsed = new int[1];
+    private volatile int[] fileCrcs = new int[1];
+
+    /** What a shutdown snapshot records of one file: its used length and their CRC32C. */
+    public record FileState(int file, int used, int crc, long maxT) {
+    }
+
     public HeadChunks(Path dir, FileIo io, long fileBytes) throws IOException {
+        this(dir, io, fileBytes, false);
+    }
+
+    /**
+     * @param keep leave the existing files for {@link #attach}; otherwise they are deleted, as
+     *     when the head is rebuilt from the WAL
+     */
+    public HeadChunks(Path dir, FileIo io, long fileBytes, boolean keep) throws IOException {
         this.dir = dir;
         this.io = io;
         this.fileBytes = (int) Math.min(fileBytes, Integer.MAX_VALUE - 1);
         io.createDirectories(dir);
-        // Version 1 rebuilds head chunks from the WAL, so leftovers are only stale copies.
-        for (Path p : io.list(dir)) {
-            io.deleteIfExists(p);
+        if (!keep) {
+            deleteAll();
         }
         curFile = 0;
     }
 
+    private void deleteAll() throws IOException {
+        for (Path p : io.list(dir)) {
+            io.deleteIfExists(p);
+        }
+    }
+
+    private static String fileName(int n) {
+        return String.format("%06d", n);
+    }
+
+    /**
+     * Maps the files a shutdown snapshot lists, checking each one's used bytes against its
+     * CRC32C, and deletes every other file (chunks written after the snapshot are rebuilt from
+     * the WAL). Later writes go to new files. Throws if a file is missing, short or damaged.
+     */
+    public synchronized void attach(List<FileState> states, java.util.concurrent.ExecutorService pool)
+            throws IOException {
+        if (curFile != 0) {
+            throw new IllegalStateException("attach after writes");
+        }
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        int max = 0;
+        for (FileState f : states) {
+            if (f.file() <= 0 || f.used() < HEADER || f.used() > fileBytes) {
+                throw new IOException("head chunk file " + f.file() + " listed with " + f.used() + " bytes");
+            }
+            keep.add(fileName(f.file()));
+            max = Math.max(max, f.file());
+        }
+        for (Path p : io.list(dir)) {
+            if (!keep.contains(p.getFileName().toString())) {
+                io.deleteIfExists(p);
+            }
+        }
+        MappedByteBuffer[] f = new MappedByteBuffer[max + 2];
+        long[] mt = new long[max + 2];
+        int[] used = new int[max + 2];
+        int[] crcs = new int[max + 2];
+        List<java.util.concurrent.Future<?>> checks = new java.util.ArrayList<>();
+        for (FileState st : states) {
+            Path p = dir.resolve(fileName(st.file()));
+            long size = io.size(p);
+            if (size < st.used()) {
+                throw new IOException("head chunk file " + p + " has " + size + " bytes, the snapshot needs " + st.used());
+            }
+            MappedByteBuffer m = io.mapReadWrite(p, fileBytes);
+            f[st.file()] = m;
+            mt[st.file()] = st.maxT();
+            used[st.file()] = st.used();
+            crcs[st.file()] = st.crc();
+            checks.add(pool.submit(() -> {
+                CRC32C c = new CRC32C();
+                c.update(m.slice(0, st.used()));
+                if ((int) c.getValue() != st.crc()) {
+                    throw new java.io.UncheckedIOException(new IOException("head chunk file " + p + " fails its checksum"));
+                }
+            }));
+            bytes += st.used();
+        }
+        for (var c : checks) {
+            try {
+                c.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.io.InterruptedIOException("interrupted while checking head chunk files");
+            } catch (java.util.concurrent.ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof java.io.UncheckedIOException u) {
+                    throw u.getCause();
+                }
+                throw new IOException("checking head chunk files failed", cause);
+            }
+        }
+        fileUsed = used;
+        fileCrcs = crcs;
+        fileMaxT = mt;
+        files = f;
+        curFile = max;
+        curPos = HEADER;
+        sealed = true; // the next write starts a new file: attached files stay as listed
+    }
+
+    /** True if {@code ref} points at a record inside the used part of an attached file. */
+    boolean validRef(long ref) {
+        MappedByteBuffer[] f = files;
+        int file = Refs.chunkFile(ref);
+        int off = Refs.chunkOffset(ref);
+        int[] used = fileUsed;
+        return file > 0 && file < f.length && f[file] != null && off >= HEADER && file < used.length
+                && off <= used[file] - RECORD_HEAD - 4;
+    }
+
+    /**
+     * Forces every file to the device and describes them (used length, CRC32C, newest time),
+     * for a shutdown snapshot. No writes may run concurrently.
+     */
+    public synchronized List<FileState> forceAndDescribe() {
+        List<FileState> out = new java.util.ArrayList<>();
+        MappedByteBuffer[] f = files;
+        for (int i = 1; i < f.length; i++) {
+            if (f[i] == null) {
+                continue;
+            }
+            f[i].force();
+            boolean writing = i == curFile && !sealed;
+            out.add(new FileState(i, writing ? curPos : fileUsed[i], writing ? (int) fileCrc.getValue() : fileCrcs[i],
+                    fileMaxT[i]));
+        }
+        return out;
+    }
+
     private void newFile() throws IOException {
         int n = curFile + 1;
-        Path p = dir.resolve(String.format("%06d", n));
+        Path p = dir.resolve(fileName(n));
         MappedByteBuffer m = io.mapReadWrite(p, fileBytes);
         m.put(0, MAGIC).put(4, (byte) VERSION);
         MappedByteBuffer[] f = files;
         long[] mt = fileMaxT;
+        int[] used = fileUsed;
+        int[] crcs = fileCrcs;
+        if (curFile > 0 && !sealed) {
+            // Seal the file being left: its length and checksum are final now.
+            used[curFile] = curPos;
+            crcs[curFile] = (int) fileCrc.getValue();
+        }
         if (n >= f.length) {
             f = Arrays.copyOf(f, n * 2);
             mt = Arrays.copyOf(mt, n * 2);
+            used = Arrays.copyOf(used, n * 2);
+            crcs = Arrays.copyOf(crcs, n * 2);
         }
         f[n] = m;
         mt[n] = Long.MIN_VALUE;
+        fileUsed = used;
+        fileCrcs = crcs;
         fileMaxT = mt;
         files = f;
         curFile = n;
         curPos = HEADER;
+        sealed = false;
+        fileCrc.reset();
+        fileCrc.update(m.slice(0, HEADER));
     }
 
     /** Stores a chunk and returns its ref (file << 32 | offset). */
     public synchronized long write(long seriesRef, long mint, long maxt, byte encoding, byte[] data, int len)
             throws IOException {
         int need = RECORD_HEAD + len + 4;
-        if (curFile == 0 || curPos + need > fileBytes) {
+        if (curFile == 0 || sealed || curPos + need > fileBytes) {
             if (need + HEADER > fileBytes) {
                 throw new IOException("chunk of " + len + " bytes larger than a head chunk file");
             }
@@ -83,6 +228,7 @@ public final class HeadChunks implements AutoCloseable {
         crc.reset();
         crc.update(m.slice(at, RECORD_HEAD + len));
         m.putInt(at + RECORD_HEAD + len, (int) crc.getValue());
+        fileCrc.update(m.slice(at, need));
         curPos += need;
         bytes += need;
         if (maxt > fileMaxT[curFile]) {
@@ -117,7 +263,7 @@ public final class HeadChunks implements AutoCloseable {
         for (int i = 1; i < curFile; i++) {
             if (f[i] != null && fileMaxT[i] < mint) {
                 f[i] = null;
-                io.deleteIfExists(dir.resolve(String.format("%06d", i)));
+                io.deleteIfExists(dir.resolve(fileName(i)));
                 LOG.fine("deleted head chunk file " + i);
             }
         }

@@ -258,6 +258,123 @@ final class MemSeries {
         return n;
     }
 
+    // ------------------------------------------------------------- shutdown snapshot
+
+    /**
+     * Writes everything but id and labels (docs/format/head-snapshot.md, "Series"): the last
+     * value, the full chunks' refs, the open chunk with its encoder state, the out-of-order
+     * buffer and chunks. Caller holds the monitor.
+     */
+    void writeState(dev.vigil.tsdb.io.EncBuf b) {
+        b.putLong(lastBits);
+        putRefs(b, chunks, nChunks);
+        if (open != null && open.count() > 0) {
+            VxorAppender.State st = open.state();
+            b.putByte(1).putUvarint(st.bitPos()).putUvarint(st.count()).putVarint(st.minT())
+                    .putVarint(st.prevT() - st.minT()).putVarint(st.prevDelta()).putLong(st.refBits())
+                    .putByte(st.leading() + 1).putByte(st.trailing());
+            b.putBytes(open.buffer(), 0, open.byteLength());
+        } else {
+            b.putByte(0);
+        }
+        if (ooo != null) {
+            b.putByte(1).putUvarint(ooo.n);
+            for (int i = 0; i < ooo.n; i++) {
+                b.putVarint(ooo.t[i]).putLong(ooo.bits[i]);
+            }
+            putRefs(b, ooo.chunks, ooo.nChunks);
+        } else {
+            b.putByte(0);
+        }
+    }
+
+    private static void putRefs(dev.vigil.tsdb.io.EncBuf b, long[] c, int n) {
+        b.putUvarint(n);
+        long prev = 0;
+        for (int i = 0; i < n; i++) {
+            b.putUvarint(c[3 * i]).putVarint(c[3 * i + 1] - prev).putUvarint(c[3 * i + 2] - c[3 * i + 1]);
+            prev = c[3 * i + 2];
+        }
+    }
+
+    /** Reads what {@link #writeState} wrote into a new series; chunk refs must point into attached files. */
+    static MemSeries readState(int id, Labels labels, dev.vigil.tsdb.io.DecBuf d, HeadChunks files) {
+        MemSeries s = new MemSeries(id, labels);
+        s.logged = true;
+        s.lastBits = d.getLong();
+        int n = count(d);
+        if (n > 0) {
+            s.chunks = getRefs(d, n, files);
+            s.nChunks = n;
+        }
+        if (d.getByte() == 1) {
+            int bitPos = count(d);
+            int cnt = count(d);
+            long minT = d.getVarint();
+            long prevT = minT + d.getVarint();
+            long prevDelta = d.getVarint();
+            long refBits = d.getLong();
+            int leading = d.getByte() - 1;
+            int trailing = d.getByte();
+            int len = (bitPos + 7) >>> 3;
+            if (len > Encoding.MAX_BYTES + 64) {
+                throw new dev.vigil.tsdb.io.DecBuf.CorruptException("open chunk of " + len + " bytes");
+            }
+            byte[] bytes = new byte[len];
+            d.getBytes(bytes, len);
+            try {
+                s.open = VxorAppender.resume(bytes,
+                        new VxorAppender.State(bitPos, cnt, minT, prevT, prevDelta, refBits, leading, trailing));
+            } catch (IllegalArgumentException e) {
+                throw new dev.vigil.tsdb.io.DecBuf.CorruptException("series " + id + ": " + e.getMessage());
+            }
+        }
+        if (d.getByte() == 1) {
+            Ooo o = new Ooo();
+            int k = count(d);
+            o.t = new long[Math.max(8, k)];
+            o.bits = new long[Math.max(8, k)];
+            for (int i = 0; i < k; i++) {
+                o.t[i] = d.getVarint();
+                o.bits[i] = d.getLong();
+            }
+            o.n = k;
+            int c = count(d);
+            o.chunks = c == 0 ? new long[0] : getRefs(d, c, files);
+            o.nChunks = c;
+            s.ooo = o;
+        }
+        s.recomputeBounds();
+        return s;
+    }
+
+    private static int count(dev.vigil.tsdb.io.DecBuf d) {
+        long n = d.getUvarint();
+        if (n < 0 || n > 1 << 24) {
+            throw new dev.vigil.tsdb.io.DecBuf.CorruptException("implausible count " + n);
+        }
+        return (int) n;
+    }
+
+    private static long[] getRefs(dev.vigil.tsdb.io.DecBuf d, int n, HeadChunks files) {
+        long[] c = new long[3 * Math.max(2, n)];
+        long prev = 0;
+        for (int i = 0; i < n; i++) {
+            long ref = d.getUvarint();
+            if (!files.validRef(ref)) {
+                throw new dev.vigil.tsdb.io.DecBuf.CorruptException("chunk ref " + Refs.chunkFile(ref) + ":"
+                        + Refs.chunkOffset(ref) + " outside the head chunk files the snapshot lists");
+            }
+            long mint = prev + d.getVarint();
+            long maxt = mint + d.getUvarint();
+            c[3 * i] = ref;
+            c[3 * i + 1] = mint;
+            c[3 * i + 2] = maxt;
+            prev = maxt;
+        }
+        return c;
+    }
+
     /** Out-of-order samples: a sorted buffer of up to 120, then chunks of sorted samples. */
     private static final class Ooo {
         long[] t = new long[8];

@@ -40,8 +40,8 @@ public final class SeriesRegistry implements AutoCloseable {
     /** Set when the map failed beyond repair; the registry is a cache, so appends go on without it. */
     private boolean disabled;
     private long reserved;
-    private long mismatches;
-    private boolean rebuilt;
+    private volatile long mismatches;
+    private volatile boolean rebuilt;
     private final long openMillis;
 
     private SeriesRegistry(ChronicleMap<CharSequence, Long> map, Path file, long openMillis) {
@@ -222,24 +222,40 @@ public final class SeriesRegistry implements AutoCloseable {
 
     /**
      * Checks the registry against the series the head holds after WAL replay; on any
-     * disagreement it is rebuilt from them (keeping the reservation).
+     * disagreement it is rebuilt from them (keeping the reservation). The lock is taken per
+     * entry, not for the whole walk, so when this runs in the background (after a snapshot
+     * load) a new series waits for one entry's check, not for a million: an id looked up
+     * during a rebuild may be missing, which only gives that series a new id.
      */
-    public synchronized void validate(Head head) {
+    public void validate(Head head) {
         long[] bad = new long[1];
         head.forEachSeriesLabels((l, ref) -> {
-            Long id = map.get(key(l));
-            if (id == null || id != ref) {
-                bad[0]++;
+            String k = key(l);
+            synchronized (this) {
+                Long id = map.get(k);
+                if (id == null || id != ref) {
+                    bad[0]++;
+                }
             }
         });
         mismatches = bad[0];
         if (mismatches > 0) {
             LOG.warning("series registry disagrees with the WAL for " + mismatches + " series; rebuilding it");
-            long keep = reserved;
-            map.clear();
-            head.forEachSeriesLabels((l, ref) -> store(key(l), ref));
-            reserved = Math.max(keep, head.lastId());
-            store(RESERVED_KEY, reserved);
+            long keep;
+            synchronized (this) {
+                keep = reserved;
+                map.clear();
+            }
+            head.forEachSeriesLabels((l, ref) -> {
+                String k = key(l);
+                synchronized (this) {
+                    store(k, ref);
+                }
+            });
+            synchronized (this) {
+                reserved = Math.max(Math.max(keep, reserved), head.lastId());
+                store(RESERVED_KEY, reserved);
+            }
             rebuilt = true;
         }
     }

@@ -62,6 +62,13 @@ public final class DecBuf {
         return (z >>> 1) ^ -(z & 1);
     }
 
+    /** Copies the next {@code n} bytes into {@code dst} from index 0. */
+    public void getBytes(byte[] dst, int n) {
+        need(n);
+        b.get(pos, dst, 0, n);
+        pos += n;
+    }
+
     public String getString() {
         long n = getUvarint();
         if (n < 0 || n > Integer.MAX_VALUE) {

@@ -25,7 +25,7 @@ import java.util.zip.CRC32C;
  * <p>Thread-safe. {@link #open} replays the existing segments first (truncating a torn tail,
  * setting damaged segments aside) and then starts a new segment for writing.
  */
-public final class Wal implements AutoCloseable {
+public final class Wal implements AutoCloseable, FrameSink {
     private static final Logger LOG = Logger.getLogger(Wal.class.getName());
     static final byte[] MAGIC = "VWAL".getBytes(StandardCharsets.US_ASCII);
     static final int VERSION = 1;
@@ -57,15 +57,55 @@ public final class Wal implements AutoCloseable {
 
     /** Opens the WAL in {@code dir}, replays it into {@code handler}, and starts a new segment. */
     public static Wal open(Path dir, FileIo io, long segmentBytes, WalRecords.Handler handler) throws IOException {
+        return open(dir, io, segmentBytes, handler, 0);
+    }
+
+    /**
+     * As {@link #open(Path, FileIo, long, WalRecords.Handler)}, replaying only the segments
+     * numbered {@code replayFrom} or above (the older ones are covered by a head snapshot and
+     * are left as they are); the new segment still follows the highest one present.
+     */
+    public static Wal open(Path dir, FileIo io, long segmentBytes, WalRecords.Handler handler, int replayFrom)
+            throws IOException {
         io.createDirectories(dir);
         Wal w = new Wal(dir, io, segmentBytes);
-        int last = w.replay(handler);
+        w.deleteUnfinished();
+        int last = w.replay(handler, replayFrom);
         w.newSegment(last + 1);
         return w;
     }
 
+    /** Segment numbers present in {@code dir}, ascending (the store reads this before opening). */
+    public static List<Integer> segments(FileIo io, Path dir) throws IOException {
+        List<Integer> out = new ArrayList<>();
+        for (Path p : io.list(dir)) {
+            String n = p.getFileName().toString();
+            if (n.length() == 8 && n.chars().allMatch(Character::isDigit)) {
+                out.add(Integer.parseInt(n));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /** The file of segment {@code segment} in {@code dir}. */
+    public static Path segmentPath(Path dir, int segment) {
+        return dir.resolve(name(segment));
+    }
+
     public ReplayStats replayStats() {
         return replayStats;
+    }
+
+    /** Removes checkpoints and rewrites a crash interrupted (never renamed into place, so never needed). */
+    private void deleteUnfinished() throws IOException {
+        for (Path p : io.list(dir)) {
+            String n = p.getFileName().toString();
+            if (n.length() == 12 && n.endsWith(".tmp") && n.substring(0, 8).chars().allMatch(Character::isDigit)) {
+                LOG.warning("WAL: removing " + p + ", left unfinished by a crash");
+                io.deleteIfExists(p);
+            }
+        }
     }
 
     /** Segment numbers present, ascending. */
@@ -86,8 +126,15 @@ public final class Wal implements AutoCloseable {
 
     // ---------------------------------------------------------------- replay
 
-    private int replay(WalRecords.Handler handler) throws IOException {
-        List<Integer> segs = segments();
+    private int replay(WalRecords.Handler handler, int replayFrom) throws IOException {
+        List<Integer> present = segments();
+        int lastPresent = present.isEmpty() ? 0 : present.get(present.size() - 1);
+        List<Integer> segs = new ArrayList<>();
+        for (int seg : present) {
+            if (seg >= replayFrom) {
+                segs.add(seg);
+            }
+        }
         long started = System.nanoTime();
         long lastLog = started;
         WalRecords.Decoder decoder = new WalRecords.Decoder();
@@ -103,8 +150,9 @@ public final class Wal implements AutoCloseable {
                 lastLog = now;
             }
         }
+        handler.finish();
         replayStats.millis = (System.nanoTime() - started) / 1_000_000;
-        return segs.isEmpty() ? 0 : segs.get(segs.size() - 1);
+        return Math.max(lastPresent, segs.isEmpty() ? 0 : segs.get(segs.size() - 1));
     }
 
     private void replaySegment(int seg, boolean isLast, WalRecords.Decoder decoder, WalRecords.Handler handler)
@@ -295,6 +343,83 @@ public final class Wal implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts a new segment for writing and leaves the number below it free for a checkpoint
+     * ({@link #checkpoint}); returns that free number. Everything logged before the call is in
+     * segments below it, everything after in segments above it, so a checkpoint written there
+     * replays before every commit that raced with its writing.
+     */
+    public int cutForCheckpoint() throws IOException {
+        syncLock.lock();
+        try {
+            flushOpen();
+            cur.force();
+            cur.close();
+            newSegment(curSegment + 2);
+            return curSegment - 1;
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /**
+     * A checkpoint being written as segment {@code segment} (a number {@link #cutForCheckpoint}
+     * left free): frames go to a temporary file that becomes the segment only once complete and
+     * forced, so a crash while writing leaves the older segments it replaces in place.
+     */
+    public Checkpoint checkpoint(int segment) throws IOException {
+        Path tmp = dir.resolve(name(segment) + ".tmp");
+        io.deleteIfExists(tmp);
+        FileIo.AppendFile f = io.openAppend(tmp);
+        try {
+            f.write(header());
+        } catch (IOException e) {
+            f.close();
+            throw e;
+        }
+        return new Checkpoint(segment, tmp, f);
+    }
+
+    /** See {@link #checkpoint}. */
+    public final class Checkpoint implements FrameSink, AutoCloseable {
+        private final int segment;
+        private final Path tmp;
+        private FileIo.AppendFile file;
+
+        private Checkpoint(int segment, Path tmp, FileIo.AppendFile file) {
+            this.segment = segment;
+            this.tmp = tmp;
+            this.file = file;
+        }
+
+        @Override
+        public void log(EncBuf frames) throws IOException {
+            if (frames.length() > 0) {
+                file.write(frames.asByteBuffer());
+                bytesWritten.addAndGet(frames.length());
+            }
+        }
+
+        /** Forces the checkpoint and puts it in place as its segment. */
+        public void commit() throws IOException {
+            file.force();
+            file.close();
+            file = null;
+            io.rename(tmp, dir.resolve(name(segment)));
+            io.fsyncDir(dir);
+        }
+
+        /** Drops an unfinished checkpoint. */
+        @Override
+        public void close() throws IOException {
+            if (file != null) {
+                file.close();
+                file = null;
+                io.deleteIfExists(tmp);
+            }
+        }
+    }
+
     /** Deletes every segment numbered below {@code segment}. */
     public void truncateBefore(int segment) throws IOException {
         for (int s : segments()) {
@@ -309,6 +434,7 @@ public final class Wal implements AutoCloseable {
      * Appends already framed records (see {@link WalRecords#beginFrame}) and returns when they
      * are on the device. Concurrent callers share one write and one force.
      */
+    @Override
     public void log(EncBuf frames) throws IOException {
         if (frames.length() == 0) {
             return;

@@ -68,6 +68,10 @@ public final class WalRecords {
         void samples(long[] refs, long[] ts, long[] bits, int n);
 
         void metadata(String family, Metadata metadata);
+
+        /** Called once after the last record: a handler that buffers applies what it holds. */
+        default void finish() {
+        }
     }
 
     /** Decodes one frame body (type byte at {@code from}) and calls the handler. */

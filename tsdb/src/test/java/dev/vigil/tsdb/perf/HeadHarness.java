@@ -25,7 +25,53 @@ public final class HeadHarness {
 
     public static void main(String[] args) throws Exception {
         String mode = args[0];
-        Path dir = Files.createTempDirectory("vigil-head-harness");
+        if (mode.equals("reopen")) {
+            // reopen DIR ROUNDS: clean restarts of a folder kept by -Dkeep=DIR
+            DbOptions o = DbOptions.builder(Path.of(args[1])).clock(() -> T0 + 3_600_000L * 24).build();
+            for (int r = 0; r < Integer.parseInt(args[2]); r++) {
+                reopen(o, "open", 0, 0, 0);
+            }
+            return;
+        }
+        if (mode.equals("crash")) {
+            // crash DIR SERIES FROM_STEP STEPS: open (from its snapshot), commit STEPS more steps for
+            // every series, then halt the JVM without closing (what kill -9 leaves behind)
+            Path d = Path.of(args[1]);
+            int nSeries = Integer.parseInt(args[2]);
+            int from = Integer.parseInt(args[3]);
+            int steps = Integer.parseInt(args[4]);
+            dev.vigil.tsdb.wal.FaultyFileIo io = new dev.vigil.tsdb.wal.FaultyFileIo();
+            io.skipForce = Boolean.getBoolean("nofsync");
+            Db db = Db.open(DbOptions.builder(d).io(io).snapshotIntervalMs(0).clock(() -> T0 + 3_600_000L * 24).build());
+            System.out.println("opened: snapshot " + (db.startup().snapshotLoaded() ? "loaded" : "not used"));
+            Labels[] ls = series(nSeries);
+            long[] refs = new long[nSeries];
+            for (int k = from; k < from + steps; k++) {
+                Appender app = db.appender();
+                int inBatch = 0;
+                for (int i = 0; i < nSeries; i++) {
+                    refs[i] = app.append(refs[i], k == from ? ls[i] : null, FlinkShape.time(T0, i, k), FlinkShape.value(i, k));
+                    if (++inBatch == 500) {
+                        app.commit();
+                        app = db.appender();
+                        inBatch = 0;
+                    }
+                }
+                app.commit();
+            }
+            System.out.println("committed " + (long) nSeries * steps + " samples after the snapshot; halting");
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }
+        if (mode.equals("recover")) {
+            // recover DIR: what a kill -9 costs on a folder kept by -Dkeep=DIR (no snapshot: full WAL replay)
+            Path d = Path.of(args[1]);
+            Files.deleteIfExists(d.resolve(Db.SNAPSHOT));
+            reopen(DbOptions.builder(d).clock(() -> T0 + 3_600_000L * 24).build(), "crash recovery (full WAL replay)", 0, 0, 0);
+            return;
+        }
+        String keep = System.getProperty("keep");
+        Path dir = keep != null ? Files.createDirectories(Path.of(keep)) : Files.createTempDirectory("vigil-head-harness");
         try {
             switch (mode) {
                 case "append" -> append(dir, Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
@@ -33,6 +79,9 @@ public final class HeadHarness {
                 default -> throw new IllegalArgumentException(mode);
             }
         } finally {
+            if (keep != null) {
+                return;
+            }
             try (var s = Files.walk(dir)) {
                 s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
@@ -166,19 +215,52 @@ public final class HeadHarness {
                     + "(estimate from structures %.0f); head chunks=%d%n", nSeries, samplesPerSeries, loadNanos / 1e9,
                     loadCpu / 1e9, (double) (used - base) / nSeries,
                     (double) db.head().heapBytesEstimate() / nSeries, st.headChunks());
+            closeAt = System.nanoTime();
+            closeCpu = cpuNanos();
         }
         long walBytes = 0;
         try (var s = Files.walk(dir.resolve("wal"))) {
             walBytes = s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
         }
+        long snapBytes = Files.size(dir.resolve(Db.SNAPSHOT));
+        System.out.printf("close (head snapshot of %.1f MiB written): %.2f s wall, %.2f s CPU; load average %s%n",
+                snapBytes / 1048576.0, (System.nanoTime() - closeAt) / 1e9, (cpuNanos() - closeCpu) / 1e9, loadAverage());
+        int rounds = Integer.getInteger("rounds", 1);
+        for (int r = 0; r < rounds; r++) {
+            reopen(o, "clean restart (snapshot)", nSeries, samplesPerSeries, walBytes);
+        }
+        if (!Boolean.getBoolean("skipReplay")) {
+            // Without the snapshot the open is what a kill -9 costs: the whole WAL is replayed.
+            Files.delete(dir.resolve(Db.SNAPSHOT));
+            reopen(o, "crash recovery (full WAL replay)", nSeries, samplesPerSeries, walBytes);
+        }
+    }
+
+    static void reopen(DbOptions o, String what, int nSeries, int samplesPerSeries, long walBytes) throws Exception {
         long r0 = System.nanoTime();
         long c0 = cpuNanos();
         try (Db db = Db.open(o)) {
             double secs = (System.nanoTime() - r0) / 1e9;
             double cpu = (cpuNanos() - c0) / 1e9;
-            System.out.printf("restart: %d series, %d samples, WAL %.1f MiB: open took %.2f s wall, %.2f s CPU (%.1f M samples per CPU-second)%n",
+            Db.Startup st = db.startup();
+            System.out.printf("%s: %d series, %d samples, WAL %.1f MiB: open took %.2f s wall, %.2f s CPU "
+                    + "(snapshot %s: %d series in %d ms; %d WAL records in %d ms); load average %s%n", what,
                     db.stats().headSeries(), (long) nSeries * samplesPerSeries, walBytes / 1048576.0, secs, cpu,
-                    nSeries * (double) samplesPerSeries / cpu / 1e6);
+                    st.snapshotLoaded() ? "loaded" : "not used", st.snapshotSeries(), st.snapshotMillis(), st.walRecords(),
+                    st.walMillis(), loadAverage());
+            closeAt = System.nanoTime();
+            closeCpu = cpuNanos();
+        }
+    }
+
+    static long closeAt;
+    static long closeCpu;
+
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 }
