@@ -5,6 +5,7 @@ import dev.vigil.ingest.proto.ProtoReader;
 import dev.vigil.ingest.text.DuplicateNames;
 import dev.vigil.ingest.text.Interner;
 import dev.vigil.ingest.text.SeriesCache;
+import dev.vigil.ingest.text.SharedSeriesCache;
 import dev.vigil.ingest.text.Utf8;
 import dev.vigil.tsdb.Labels;
 import java.io.IOException;
@@ -46,6 +47,8 @@ public final class RemoteWriteDecoder {
     private final Interner names = new Interner(8192);
     private final Interner values = new Interner(32768);
     private final SeriesCache cache = new SeriesCache();
+    /** The caller's cache shared by all threads for the current call, or null for this decoder's own. */
+    private SharedSeriesCache shared;
     private final ProtoReader top = new ProtoReader();
     private final ProtoReader ts = new ProtoReader();
     private final ProtoReader sub = new ProtoReader();
@@ -88,6 +91,19 @@ public final class RemoteWriteDecoder {
             return "unsupported X-Prometheus-Remote-Write-Version \"" + version + "\", expected 0.1.0";
         }
         return null;
+    }
+
+    /**
+     * Decodes a snappy-compressed body, looking series up in {@code sharedCache} (one for all of a
+     * server's threads) instead of this decoder's own cache.
+     */
+    public void decode(byte[] body, int off, int len, Sink sink, SharedSeriesCache sharedCache) throws ExpositionException {
+        shared = sharedCache;
+        try {
+            decode(body, off, len, sink);
+        } finally {
+            shared = null;
+        }
     }
 
     /** Decodes a snappy-compressed body. */
@@ -173,12 +189,16 @@ public final class RemoteWriteDecoder {
         int h = 0;
         if (contiguous) {
             h = SeriesCache.hash(b, labelsFrom, labelsTo, 0);
-            labels = (Labels) cache.get(b, labelsFrom, labelsTo, 0, h);
+            labels = (Labels) (shared != null ? shared.get(b, labelsFrom, labelsTo, 0, h) : cache.get(b, labelsFrom, labelsTo, 0, h));
         }
         if (labels == null) {
             labels = labels(b, start, end, where);
             if (contiguous) {
-                cache.put(b, labelsFrom, labelsTo, 0, h, labels);
+                if (shared != null) {
+                    shared.put(b, labelsFrom, labelsTo, 0, h, labels);
+                } else {
+                    cache.put(b, labelsFrom, labelsTo, 0, h, labels);
+                }
             }
         }
         if (count > 0) {
