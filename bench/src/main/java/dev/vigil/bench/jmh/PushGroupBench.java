@@ -13,11 +13,8 @@ import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.db.DbOptions;
-import dev.vigil.tsdb.io.FileIo;
+import dev.vigil.tsdb.wal.FaultyFileIo;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -146,7 +143,9 @@ public class PushGroupBench {
         dir = Files.createTempDirectory("vigil-push-bench");
         DbOptions.Builder o = DbOptions.builder(dir);
         if (!fsync) {
-            o.io(new NoForce(FileIo.DEFAULT));
+            FaultyFileIo io = new FaultyFileIo();
+            io.skipForce = true;
+            o.io(io);
         }
         db = Db.open(o.build());
         pushGroups = new PushGroups(db, PushOptions.defaults(), System::currentTimeMillis);
@@ -179,93 +178,5 @@ public class PushGroupBench {
         }
         c.samples += sampleCounts[g];
         cpu.add(sampleCounts[g]);
-    }
-
-    /** The real file I/O without fsync: measures the CPU of a commit, not the disk. */
-    static final class NoForce implements FileIo {
-        private final FileIo d;
-
-        NoForce(FileIo d) {
-            this.d = d;
-        }
-
-        @Override
-        public AppendFile openAppend(Path path) throws IOException {
-            AppendFile f = d.openAppend(path);
-            return new AppendFile() {
-                @Override
-                public void write(ByteBuffer src) throws IOException {
-                    f.write(src);
-                }
-
-                @Override
-                public void force() {
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return f.size();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    f.truncate(size);
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
-                }
-            };
-        }
-
-        @Override
-        public FileChannel openRead(Path path) throws IOException {
-            return d.openRead(path);
-        }
-
-        @Override
-        public MappedByteBuffer mapReadWrite(Path path, long size) throws IOException {
-            return d.mapReadWrite(path, size);
-        }
-
-        @Override
-        public void rename(Path from, Path to) throws IOException {
-            d.rename(from, to);
-        }
-
-        @Override
-        public void deleteIfExists(Path path) throws IOException {
-            d.deleteIfExists(path);
-        }
-
-        @Override
-        public void deleteTree(Path p) throws IOException {
-            d.deleteTree(p);
-        }
-
-        @Override
-        public void truncate(Path path, long size) throws IOException {
-            d.truncate(path, size);
-        }
-
-        @Override
-        public void fsyncDir(Path p) {
-        }
-
-        @Override
-        public void createDirectories(Path p) throws IOException {
-            d.createDirectories(p);
-        }
-
-        @Override
-        public List<Path> list(Path p) throws IOException {
-            return d.list(p);
-        }
-
-        @Override
-        public long size(Path path) throws IOException {
-            return d.size(path);
-        }
     }
 }

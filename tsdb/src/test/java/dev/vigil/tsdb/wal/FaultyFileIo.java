@@ -17,7 +17,7 @@ public final class FaultyFileIo implements FileIo {
     /** When a write fails, write this many bytes of it first (a torn write). */
     public volatile int tornBytes;
     public volatile boolean failForce;
-    /** Skip fsync entirely (harness only: measures CPU cost without the disk). */
+    /** Skip fsync entirely, of files and folders (harnesses only: measures CPU cost without the disk). */
     public volatile boolean skipForce;
 
     @Override
@@ -100,7 +100,9 @@ public final class FaultyFileIo implements FileIo {
 
     @Override
     public void fsyncDir(Path dir) throws IOException {
-        real.fsyncDir(dir);
+        if (!skipForce) {
+            real.fsyncDir(dir);
+        }
     }
 
     @Override
