@@ -40,8 +40,8 @@ public final class ScrapeTarget {
         d.put("__address__", address);
         d.put("__metrics_path__", job.metricsPath());
         d.put("__scheme__", job.scheme());
-        d.put("__scrape_interval__", Durations.format(job.intervalMs()));
-        d.put("__scrape_timeout__", Durations.format(job.timeoutMs()));
+        d.put("__scrape_interval__", dev.vigil.tsdb.text.GoDuration.format(job.intervalMs()));
+        d.put("__scrape_timeout__", dev.vigil.tsdb.text.GoDuration.format(job.timeoutMs()));
         d.put("job", job.name());
         for (Map.Entry<String, List<String>> p : job.params().entrySet()) {
             if (!p.getValue().isEmpty()) {

@@ -149,33 +149,7 @@ public final class GoText {
 
     /** A duration in ms as PromQL prints it, e.g. {@code 1h30m}, {@code 90d}, {@code 0s}. */
     public static String formatDuration(long ms) {
-        if (ms == 0) {
-            return "0s";
-        }
-        StringBuilder sb = new StringBuilder();
-        long rest = ms;
-        // Years and weeks only when exact: 90d reads better than 12w6d.
-        if (rest % YEAR == 0) {
-            rest = unit(sb, rest, YEAR, "y");
-        }
-        if (rest % WEEK == 0) {
-            rest = unit(sb, rest, WEEK, "w");
-        }
-        rest = unit(sb, rest, DAY, "d");
-        rest = unit(sb, rest, HOUR, "h");
-        rest = unit(sb, rest, MINUTE, "m");
-        rest = unit(sb, rest, SECOND, "s");
-        unit(sb, rest, 1, "ms");
-        return sb.toString();
-    }
-
-    private static long unit(StringBuilder sb, long rest, long mult, String name) {
-        long v = rest / mult;
-        if (v > 0) {
-            sb.append(v).append(name);
-            return rest - v * mult;
-        }
-        return rest;
+        return dev.vigil.tsdb.text.GoDuration.format(ms);
     }
 
     /**

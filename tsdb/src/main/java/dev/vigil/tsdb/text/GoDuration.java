@@ -1,0 +1,45 @@
+package dev.vigil.tsdb.text;
+
+/** Durations written as Prometheus writes them ({@code 1h30m}, {@code 90d}, {@code 0s}): one formatter for every module. */
+public final class GoDuration {
+    private static final long SECOND = 1000;
+    private static final long MINUTE = 60 * SECOND;
+    private static final long HOUR = 60 * MINUTE;
+    private static final long DAY = 24 * HOUR;
+    private static final long WEEK = 7 * DAY;
+    private static final long YEAR = 365 * DAY;
+
+    private GoDuration() {
+    }
+
+    /** A duration in ms, largest units first. */
+    public static String format(long ms) {
+        if (ms == 0) {
+            return "0s";
+        }
+        StringBuilder sb = new StringBuilder();
+        long rest = ms;
+        // Years and weeks only when exact: 90d reads better than 12w6d.
+        if (rest % YEAR == 0) {
+            rest = unit(sb, rest, YEAR, "y");
+        }
+        if (rest % WEEK == 0) {
+            rest = unit(sb, rest, WEEK, "w");
+        }
+        rest = unit(sb, rest, DAY, "d");
+        rest = unit(sb, rest, HOUR, "h");
+        rest = unit(sb, rest, MINUTE, "m");
+        rest = unit(sb, rest, SECOND, "s");
+        unit(sb, rest, 1, "ms");
+        return sb.toString();
+    }
+
+    private static long unit(StringBuilder sb, long rest, long mult, String name) {
+        long v = rest / mult;
+        if (v > 0) {
+            sb.append(v).append(name);
+            return rest - v * mult;
+        }
+        return rest;
+    }
+}
