@@ -46,41 +46,12 @@ wants() { [[ ",$only," == *",$1,"* ]]; }
 [ -f "$BENCH_JAR" ] || { echo "missing $BENCH_JAR: mvn -q -pl bench -am -DskipTests package" >&2; exit 1; }
 
 work="$(mktemp -d /tmp/vigil-compare.XXXXXX)"
-pids=()
+source "$(dirname "$0")/lib.sh"
 cleanup() {
-  for p in "${pids[@]}"; do
-    kill "$p" 2>/dev/null || true
-  done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 50); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
-  done
+  stop_pids 5
   if [ "$keep" = 0 ]; then rm -rf "$work"; else echo "kept $work"; fi
 }
 trap cleanup EXIT INT TERM
-
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_http() { # url, seconds
-  local url="$1" n="${2:-60}"
-  for _ in $(seq 1 $((n * 10))); do
-    if curl -fsS -o /dev/null "$url" 2>/dev/null; then return 0; fi
-    sleep 0.1
-  done
-  echo "no answer from $url" >&2
-  return 1
-}
-
-rss_kb() { # pids... -> summed VmRSS in kB
-  local sum=0 v
-  for p in "$@"; do
-    v=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
-    sum=$((sum + ${v:-0}))
-  done
-  echo "$sum"
-}
 
 disk_kb() { # dirs... -> summed du -sk
   local sum=0 v

@@ -56,21 +56,14 @@ elif [ -n "$keep" ]; then
 else
   work="$(mktemp -d /tmp/vigil-query.XXXXXX)"
 fi
-pids=()
+source "$(dirname "$0")/lib.sh"
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 300); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
-  done
+  stop_pids 30
   if [ -z "$keep" ] && [ -z "$reuse" ]; then rm -rf "$work"; else echo "data kept in $work"; fi
 }
 trap cleanup EXIT INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 1200); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 bench() { java -XX:+UseParallelGC -Xmx2g -jar "$BENCH_JAR" "$@"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 wait_idle() { # pid name: until the process used < 5 % of a core over 5 s (at most 3 min)
   local a b
   for _ in $(seq 1 36); do
@@ -86,7 +79,7 @@ start_vigil() {
   java $VIGIL_JAVA_OPTS -jar "$VIGIL_JAR" --web.listen-address="127.0.0.1:$vport" --push.listen-address="127.0.0.1:$pport" \
     --storage.tsdb.path="$work/vigil" --query.timeout="$QUERY_TIMEOUT" >> "$work/vigil.log" 2>&1 &
   vpid=$!; pids+=("$vpid")
-  wait_http "http://127.0.0.1:$vport/-/ready"
+  wait_http "http://127.0.0.1:$vport/-/ready" 120
 }
 stop_vigil() {
   kill "$vpid"; for _ in $(seq 1 600); do kill -0 "$vpid" 2>/dev/null || break; sleep 0.1; done
@@ -97,7 +90,7 @@ start_victoria() {
   "$VICTORIA" -httpListenAddr="127.0.0.1:$vmport" -storageDataPath="$work/victoria" -retentionPeriod=100y \
     -search.latencyOffset=0s -search.disableCache -search.maxQueryDuration="$QUERY_TIMEOUT" >> "$work/victoria.log" 2>&1 &
   vmpid=$!; pids+=("$vmpid")
-  wait_http "http://127.0.0.1:$vmport/health"
+  wait_http "http://127.0.0.1:$vmport/health" 120
 }
 
 if [ -z "$reuse" ]; then
@@ -157,7 +150,7 @@ if wants prometheus; then
   "$PROMETHEUS" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" --web.listen-address="127.0.0.1:$mport" \
     --storage.tsdb.retention.time=400d --query.timeout="$QUERY_TIMEOUT" >> "$work/prometheus.log" 2>&1 &
   mpid=$!; pids+=("$mpid")
-  wait_http "http://127.0.0.1:$mport/-/ready"
+  wait_http "http://127.0.0.1:$mport/-/ready" 120
   # Its compactor merges the backfilled 2 h blocks a minute after start; measure after that.
   sleep 70
   wait_idle "$mpid" prometheus

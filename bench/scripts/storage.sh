@@ -24,19 +24,13 @@ only="vigil,prometheus,victoria"
 wants() { [[ ",$only," == *",$1,"* ]]; }
 
 work="$(mktemp -d /tmp/vigil-storage.XXXXXX)"
-pids=()
+source "$(dirname "$0")/lib.sh"
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do
-    for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$p" 2>/dev/null || true
-  done
+  stop_pids 10
   rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-wait_http() { for _ in $(seq 1 600); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done; echo "no answer from $1" >&2; return 1; }
 bench() { java -Xmx1g -jar "$BENCH_JAR" "$@"; }
 end_sec=$(( $(date +%s) - 60 ))
 args=(-n "$TMS" --hours "$HOURS" --end "$end_sec" --interval "$INTERVAL" --restart-every "$RESTART_EVERY")
