@@ -2,23 +2,21 @@ package dev.vigil.tsdb.block.fs;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
 import java.nio.file.Path;
-import java.util.List;
 
 /**
  * An {@link Fs} that fails the n-th mutating operation (create, write, sync, fsyncDirectory,
  * move) with an IOException, as a full disk or a dying device would; a failing write first
  * writes half its bytes (a torn write).
  */
-public final class FaultyFs implements Fs {
-    // Durability is not what these tests check; skipping fsync keeps them fast.
-    private final Fs real = new NoSyncFs();
+public final class FaultyFs extends ForwardingFs {
     private int countdown;
     private int ops;
 
     /** Fails operation number {@code failAt} (1-based); 0 never fails. */
     public FaultyFs(int failAt) {
+        // Durability is not what these tests check; skipping fsync keeps them fast.
+        super(new NoSyncFs());
         this.countdown = failAt;
     }
 
@@ -86,45 +84,5 @@ public final class FaultyFs implements Fs {
     public void moveAtomically(Path from, Path to) throws IOException {
         tick("move " + from);
         real.moveAtomically(from, to);
-    }
-
-    @Override
-    public void deleteRecursively(Path path) throws IOException {
-        real.deleteRecursively(path);
-    }
-
-    @Override
-    public List<Path> list(Path dir) throws IOException {
-        return real.list(dir);
-    }
-
-    @Override
-    public boolean exists(Path path) {
-        return real.exists(path);
-    }
-
-    @Override
-    public boolean isDirectory(Path path) {
-        return real.isDirectory(path);
-    }
-
-    @Override
-    public long size(Path file) throws IOException {
-        return real.size(file);
-    }
-
-    @Override
-    public long treeSize(Path dir) throws IOException {
-        return real.treeSize(dir);
-    }
-
-    @Override
-    public byte[] readAllBytes(Path file) throws IOException {
-        return real.readAllBytes(file);
-    }
-
-    @Override
-    public MappedByteBuffer mapReadOnly(Path file) throws IOException {
-        return real.mapReadOnly(file);
     }
 }
