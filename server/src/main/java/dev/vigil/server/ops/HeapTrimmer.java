@@ -51,18 +51,22 @@ public final class HeapTrimmer implements AutoCloseable {
 
     private final ScheduledExecutorService timer;
     private final LongSupplier clockSeconds;
+    /** Null when this JVM cannot trim its C heap. */
+    private final NativeHeap nativeHeap;
+    private long nativeFreed;
     private long lastTrim = Long.MIN_VALUE / 2;
     private int trims;
 
-    private HeapTrimmer(ScheduledExecutorService timer, LongSupplier clockSeconds) {
+    private HeapTrimmer(ScheduledExecutorService timer, LongSupplier clockSeconds, NativeHeap nativeHeap) {
         this.timer = timer;
         this.clockSeconds = clockSeconds;
+        this.nativeHeap = nativeHeap;
     }
 
     /** Applies the flags and starts the periodic check, unless {@code -Dvigil.heap.trim=false}. */
     public static HeapTrimmer start() {
         if ("false".equals(System.getProperty("vigil.heap.trim"))) {
-            return new HeapTrimmer(null, () -> 0);
+            return new HeapTrimmer(null, () -> 0, null);
         }
         setDefault("MinHeapFreeRatio", "10");
         setDefault("MaxHeapFreeRatio", "30");
@@ -73,7 +77,7 @@ public final class HeapTrimmer implements AutoCloseable {
             th.setPriority(Thread.MIN_PRIORITY);
             return th;
         });
-        HeapTrimmer h = new HeapTrimmer(t, () -> System.nanoTime() / 1_000_000_000L);
+        HeapTrimmer h = new HeapTrimmer(t, () -> System.nanoTime() / 1_000_000_000L, NativeHeap.find());
         t.scheduleWithFixedDelay(h::check, CHECK_SECONDS, CHECK_SECONDS, TimeUnit.SECONDS);
         return h;
     }
@@ -115,6 +119,15 @@ public final class HeapTrimmer implements AutoCloseable {
                         "heap trimmed: %d MiB committed, %d MiB in use after the last collection; now %d MiB committed (%d ms)%s",
                         committed >> 20, used >> 20, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() >> 20,
                         (System.nanoTime() - t0) / 1_000_000, trims == 1 ? "; further trims are logged at debug level" : ""));
+            }
+            if (nativeHeap != null) {
+                long t0 = System.nanoTime();
+                long freed = nativeHeap.trim();
+                nativeFreed += freed;
+                if (LOG.isLoggable(Level.FINE)) {
+                    LOG.fine(String.format("native heap trimmed: %d KiB given back in %d µs, %d MiB in all",
+                            freed >> 10, (System.nanoTime() - t0) / 1000, nativeFreed >> 20));
+                }
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heap check failed", e);
