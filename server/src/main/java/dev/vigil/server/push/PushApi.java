@@ -260,7 +260,8 @@ public final class PushApi {
             ex.endExchange();
             return;
         }
-        PushBody body = new PushBody(groups.options());
+        PushBody body = pushBodies.get();
+        body.reset();
         boolean checked = groups.options().consistencyCheck();
         boolean textPush = false;
         try {
@@ -355,6 +356,12 @@ public final class PushApi {
     }
 
     private final ThreadLocal<BodyBuffer> bodyBuffers = ThreadLocal.withInitial(BodyBuffer::new);
+    /** A worker's parsed push, emptied for each request (see {@link PushBody#reset()}). */
+    private final ThreadLocal<PushBody> pushBodies = ThreadLocal.withInitial(this::newBody);
+
+    private PushBody newBody() {
+        return new PushBody(groups.options());
+    }
 
     /**
      * Reads the whole body into the thread's buffer, refused once over {@code limit}. A declared
