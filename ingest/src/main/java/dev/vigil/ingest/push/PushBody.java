@@ -80,10 +80,47 @@ public final class PushBody implements ParseSink {
         if (f != null && f.name.equals(name)) {
             return f;
         }
-        f = families.computeIfAbsent(name, Family::new);
+        f = families.get(name);
+        if (f == null) {
+            f = spare.remove(name);
+            if (f == null) {
+                f = new Family(name);
+            }
+            families.put(name, f);
+        }
         last = f;
         return f;
     }
+
+    /**
+     * Empties this body for the next push, keeping its families' arrays for families of the same
+     * name: a worker thread parses one reporter's shape after another, and a Flink push has over a
+     * hundred families whose arrays otherwise grow from scratch every time. Nothing handed out
+     * before may be used after this.
+     */
+    public void reset() {
+        if (spare.size() > MAX_SPARE) {
+            spare.clear();
+        }
+        for (Family f : families.values()) {
+            if (f.values.length <= MAX_SPARE_SERIES) {
+                f.type = null;
+                f.help = null;
+                java.util.Arrays.fill(f.labels, 0, f.size, null);
+                f.size = 0;
+                spare.put(f.name, f);
+            }
+        }
+        families.clear();
+        last = null;
+        samples = 0;
+        firstTimestampLine = 0;
+    }
+
+    /** Families kept by {@link #reset} for reuse, by name; bounded by {@link #MAX_SPARE}. */
+    private final java.util.HashMap<String, Family> spare = new java.util.HashMap<>();
+    private static final int MAX_SPARE = 4096;
+    private static final int MAX_SPARE_SERIES = 4096;
 
     @Override
     public void help(String family, String help) {

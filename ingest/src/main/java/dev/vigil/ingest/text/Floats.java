@@ -127,9 +127,15 @@ public final class Floats {
         }
         int e10 = exp - fracDigits;
         double d;
+        long product;
         if (dropped == 0 && digits <= 15 && e10 >= -22 && e10 <= 22) {
             // Both operands are exact doubles, so one IEEE operation rounds correctly.
             d = e10 >= 0 ? mantissa * POW10[e10] : mantissa / POW10[-e10];
+        } else if (dropped == 0 && digits <= 18 && e10 >= 0 && e10 <= 18
+                && Math.multiplyHigh(mantissa, POW10L[e10]) == 0 && (product = mantissa * POW10L[e10]) != 0) {
+            // An integer below 2^64 (Java's -9.223372036854776E18, a gauge Flink reports on every
+            // task): exact in 64 bits, so one rounding to double is the correctly rounded value.
+            d = unsignedToDouble(product);
         } else {
             d = Double.parseDouble(new String(b, off, len, StandardCharsets.ISO_8859_1));
             if (Double.isInfinite(d)) {
@@ -138,6 +144,23 @@ public final class Floats {
             return d;
         }
         return neg ? -d : d;
+    }
+
+    private static final long[] POW10L = {
+        1L, 10L, 100L, 1_000L, 10_000L, 100_000L, 1_000_000L, 10_000_000L, 100_000_000L, 1_000_000_000L,
+        10_000_000_000L, 100_000_000_000L, 1_000_000_000_000L, 10_000_000_000_000L, 100_000_000_000_000L,
+        1_000_000_000_000_000L, 10_000_000_000_000_000L, 100_000_000_000_000_000L, 1_000_000_000_000_000_000L,
+    };
+
+    /**
+     * {@code v} read as unsigned, correctly rounded: halving keeps the lowest bit as a sticky bit,
+     * so rounding the 63-bit half and doubling it rounds like the 64-bit value would.
+     */
+    static double unsignedToDouble(long v) {
+        if (v >= 0) {
+            return (double) v;
+        }
+        return (double) ((v >>> 1) | (v & 1)) * 2.0;
     }
 
     /** Parses a decimal long like the timestamp field ({@code [+-]?[0-9]+}, no overflow). */

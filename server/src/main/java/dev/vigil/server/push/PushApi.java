@@ -97,7 +97,7 @@ public final class PushApi {
 
     /** Adds the push routes; call for both the main and the push port. */
     public void register(RoutingHandler r) {
-        HttpHandler paths = pushPaths(blocking(this::push), notAllowed("DELETE, OPTIONS, POST, PUT"));
+        HttpHandler paths = pushPaths(dispatched(this::push), notAllowed("DELETE, OPTIONS, POST, PUT"));
         for (String m : new String[] {"PUT", "POST", "DELETE", "GET", "HEAD", "PATCH", "OPTIONS"}) {
             r.add(m, "/metrics/*", paths);
         }
@@ -202,6 +202,48 @@ public final class PushApi {
         };
     }
 
+    /**
+     * As {@link #blocking} but without blocking mode: the push route reads its body from the
+     * request channel itself and ends a successful exchange on the connection's I/O thread (see
+     * {@link #endOnIoThread}).
+     */
+    private static HttpHandler dispatched(Blocking h) {
+        return new HttpHandler() {
+            @Override
+            public void handleRequest(HttpServerExchange ex) throws Exception {
+                if (ex.isInIoThread()) {
+                    ex.dispatch(this);
+                    return;
+                }
+                try {
+                    h.handle(ex);
+                } catch (IOException e) {
+                    LOG.log(Level.WARNING, "push API request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
+                    if (!ex.isResponseStarted()) {
+                        text(ex, 500, "internal error: " + e.getMessage());
+                    }
+                }
+            }
+        };
+    }
+
+    /**
+     * Ends a body-less answer on the connection's I/O thread. Ending it on a worker makes the
+     * server hand the connection back to its I/O thread from the worker (re-arming reads wakes
+     * the I/O thread, which then spins until the worker finishes the handover: with more busy
+     * workers than cores, often for a whole time slice); from the I/O thread itself there is no
+     * handover. The exchange is not in blocking mode, so ending it there never blocks.
+     */
+    private static void endOnIoThread(HttpServerExchange ex, int status) {
+        ex.setStatusCode(status);
+        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
+        if (ex.isBlocking() || ex.isInIoThread()) {
+            ex.endExchange();
+        } else {
+            ex.dispatch(ex.getIoThread(), ex::endExchange);
+        }
+    }
+
     private void push(HttpServerExchange ex) throws IOException {
         Labels key;
         try {
@@ -218,14 +260,20 @@ public final class PushApi {
             ex.endExchange();
             return;
         }
-        PushBody body = new PushBody(groups.options());
+        PushBody body = pushBodies.get();
+        body.reset();
         boolean checked = groups.options().consistencyCheck();
         boolean textPush = false;
         try {
             try {
-                InputStream in = Bodies.decode(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING));
-                BodyBuffer bb = readLimited(in, groups.options().maxBodyBytes(),
-                        ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING) == null ? ex.getRequestContentLength() : -1);
+                String encoding = ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING);
+                BodyBuffer bb;
+                if (encoding == null || encoding.equals("identity")) {
+                    bb = readChannel(ex, groups.options().maxBodyBytes());
+                } else {
+                    ex.startBlocking();
+                    bb = readLimited(Bodies.decode(ex.getInputStream(), encoding), groups.options().maxBodyBytes(), -1);
+                }
                 try {
                     if (ExpositionFormat.forPush(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE)) == ExpositionFormat.PROTOBUF_DELIMITED) {
                         protoParsers.get().parse(bb.b, 0, bb.len, body);
@@ -266,9 +314,7 @@ public final class PushApi {
                 groups.releaseParseCacheIfNoGroup(key);
             }
         }
-        ex.setStatusCode(checked ? StatusCodes.OK : StatusCodes.ACCEPTED);
-        ex.getResponseHeaders().put(Headers.CONTENT_LENGTH, 0);
-        ex.endExchange();
+        endOnIoThread(ex, checked ? StatusCodes.OK : StatusCodes.ACCEPTED);
     }
 
     /** The raw path after {@code /metrics/}, from the undecoded request URI. */
@@ -310,6 +356,12 @@ public final class PushApi {
     }
 
     private final ThreadLocal<BodyBuffer> bodyBuffers = ThreadLocal.withInitial(BodyBuffer::new);
+    /** A worker's parsed push, emptied for each request (see {@link PushBody#reset()}). */
+    private final ThreadLocal<PushBody> pushBodies = ThreadLocal.withInitial(this::newBody);
+
+    private PushBody newBody() {
+        return new PushBody(groups.options());
+    }
 
     /**
      * Reads the whole body into the thread's buffer, refused once over {@code limit}. A declared
@@ -332,6 +384,50 @@ public final class PushApi {
             int r = in.read(bb.b, n, bb.b.length - n);
             if (r < 0) {
                 break;
+            }
+            n += r;
+            if (limit > 0 && n > limit) {
+                throw new TooLarge("request body exceeds the limit of " + limit + " bytes (--push.max-body-size)");
+            }
+        }
+        bb.len = n;
+        return bb;
+    }
+
+    /**
+     * Reads the whole body straight from the request channel into the thread's buffer (sized by
+     * Content-Length), refused once over {@code limit}: each read takes what the socket holds,
+     * instead of a pooled 16 KB buffer's worth that is then copied again.
+     */
+    private BodyBuffer readChannel(HttpServerExchange ex, long limit) throws IOException {
+        long declared = ex.getRequestContentLength();
+        if (limit > 0 && declared > limit) {
+            throw new TooLarge("request body exceeds the limit of " + limit + " bytes (--push.max-body-size)");
+        }
+        BodyBuffer bb = bodyBuffers.get();
+        bb.len = 0;
+        if (declared > 0) {
+            bb.ensure(declared + 1); // one spare byte: the read that returns end of stream needs room
+        }
+        org.xnio.channels.StreamSourceChannel ch = ex.getRequestChannel();
+        if (ch == null) {
+            return bb; // already read (cannot happen on this route)
+        }
+        int n = 0;
+        while (true) {
+            if (n == bb.b.length) {
+                if (n >= Integer.MAX_VALUE - 16) {
+                    throw new TooLarge("request body exceeds the limit of " + (Integer.MAX_VALUE - 16) + " bytes");
+                }
+                bb.ensure((long) n + 1);
+            }
+            int r = ch.read(ByteBuffer.wrap(bb.b, n, bb.b.length - n));
+            if (r < 0) {
+                break;
+            }
+            if (r == 0) {
+                ch.awaitReadable();
+                continue;
             }
             n += r;
             if (limit > 0 && n > limit) {

@@ -44,6 +44,8 @@ public final class Wal implements AutoCloseable, FrameSink {
 
     private final ReentrantLock syncLock = new ReentrantLock();
     private Batch open = new Batch(4096);
+    /** The buffer of the last batch written, for the next one to fill (under syncLock). */
+    private EncBuf spare;
     private FileIo.AppendFile cur;
     private int curSegment;
     private long curSize;
@@ -465,9 +467,16 @@ public final class Wal implements AutoCloseable, FrameSink {
     /** Writes and forces the open batch. Caller holds syncLock. */
     private void flushOpen() throws IOException {
         Batch b;
+        EncBuf next = spare;
+        spare = null;
         synchronized (this) {
             b = open;
-            open = new Batch(Math.min(b.buf.length() + 1024, 1 << 20));
+            int want = Math.min(b.buf.length() + 1024, 1 << 20);
+            if (next == null || next.array().length < want) {
+                next = new EncBuf(want);
+            }
+            next.reset();
+            open = new Batch(next);
         }
         if (b.buf.length() == 0) {
             b.done = true;
@@ -516,6 +525,9 @@ public final class Wal implements AutoCloseable, FrameSink {
             fsyncLatency.observe(System.nanoTime() - t0);
             syncs.incrementAndGet();
             bytesWritten.addAndGet(b.buf.length());
+            if (b.buf.array().length <= 4 << 20) {
+                spare = b.buf; // written and forced: nobody reads it again (waiters only look at done and error)
+            }
         } finally {
             b.done = true;
         }
@@ -573,7 +585,11 @@ public final class Wal implements AutoCloseable, FrameSink {
         IOException error;
 
         Batch(int capacity) {
-            buf = new EncBuf(capacity);
+            this(new EncBuf(capacity));
+        }
+
+        Batch(EncBuf buf) {
+            this.buf = buf;
         }
     }
 
