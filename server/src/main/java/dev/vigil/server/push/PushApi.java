@@ -260,19 +260,28 @@ public final class PushApi {
             ex.endExchange();
             return;
         }
-        PushBody body = pushBodies.get();
+        BodyBuffer bb = bodyBuffers.take();
+        PushBody body = pushBodies.take();
+        try {
+            push(ex, key, method, bb, body);
+        } finally {
+            bodyBuffers.give(bb);
+            pushBodies.give(body);
+        }
+    }
+
+    private void push(HttpServerExchange ex, Labels key, String method, BodyBuffer bb, PushBody body) throws IOException {
         body.reset();
         boolean checked = groups.options().consistencyCheck();
         boolean textPush = false;
         try {
             try {
                 String encoding = ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING);
-                BodyBuffer bb;
                 if (encoding == null || encoding.equals("identity")) {
-                    bb = readChannel(ex, groups.options().maxBodyBytes());
+                    readChannel(ex, groups.options().maxBodyBytes(), bb);
                 } else {
                     ex.startBlocking();
-                    bb = readLimited(Bodies.decode(ex.getInputStream(), encoding), groups.options().maxBodyBytes(), -1);
+                    readLimited(Bodies.decode(ex.getInputStream(), encoding), groups.options().maxBodyBytes(), -1, bb);
                 }
                 try {
                     if (ExpositionFormat.forPush(ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE)) == ExpositionFormat.PROTOBUF_DELIMITED) {
@@ -332,9 +341,9 @@ public final class PushApi {
     }
 
     /**
-     * A worker thread's buffer for request bodies. A Flink push is about 1 MB: a fresh array per
-     * request would be a humongous allocation for the collector every time; the parsers keep no
-     * reference to it after they return, and a blocking handler serves one request at a time.
+     * A buffer for one request's body at a time (see {@link Lender}). A Flink push is about 1 MB:
+     * a fresh array per request would be a large allocation for the collector every time; the
+     * parsers keep no reference to it after they return.
      */
     private static final class BodyBuffer {
         /** Larger buffers are dropped after the request instead of being kept by the thread. */
@@ -355,20 +364,55 @@ public final class PushApi {
         }
     }
 
-    private final ThreadLocal<BodyBuffer> bodyBuffers = ThreadLocal.withInitial(BodyBuffer::new);
-    /** A worker's parsed push, emptied for each request (see {@link PushBody#reset()}). */
-    private final ThreadLocal<PushBody> pushBodies = ThreadLocal.withInitial(this::newBody);
+    /**
+     * Objects lent to one request at a time and kept for the next, most recently returned first.
+     *
+     * <p>Why not one per worker thread: requests land on any of the 16 workers, so over minutes
+     * every worker would hold its own 1 MB body buffer and parsed push although the reporters of
+     * a cluster, spread over their interval, rarely push two at a time (≈ 16 MiB of heap for 20
+     * TaskManagers); lent most-recent-first, a server keeps as many as pushes ever overlapped,
+     * and a flood of concurrent pushes still reuses one per worker.
+     */
+    private static final class Lender<T> {
+        private final java.util.ArrayDeque<T> idle = new java.util.ArrayDeque<>();
+        private final java.util.function.Supplier<T> make;
+        private final int keep;
+
+        Lender(java.util.function.Supplier<T> make, int keep) {
+            this.make = make;
+            this.keep = keep;
+        }
+
+        T take() {
+            T t;
+            synchronized (this) {
+                t = idle.pollFirst();
+            }
+            return t != null ? t : make.get();
+        }
+
+        synchronized void give(T t) {
+            if (idle.size() < keep) {
+                idle.addFirst(t);
+            }
+        }
+    }
+
+    /** As many as the server has request workers: more can never be in use at once. */
+    private static final int LEND_KEEP = 16;
+    private final Lender<BodyBuffer> bodyBuffers = new Lender<>(BodyBuffer::new, LEND_KEEP);
+    /** Parsed pushes, emptied for each request (see {@link PushBody#reset()}). */
+    private final Lender<PushBody> pushBodies = new Lender<>(this::newBody, LEND_KEEP);
 
     private PushBody newBody() {
         return new PushBody(groups.options());
     }
 
     /**
-     * Reads the whole body into the thread's buffer, refused once over {@code limit}. A declared
+     * Reads the whole body into {@code bb}, refused once over {@code limit}. A declared
      * length (when no content encoding changes the size) sizes the buffer up front.
      */
-    private BodyBuffer readLimited(InputStream in, long limit, long declared) throws IOException {
-        BodyBuffer bb = bodyBuffers.get();
+    private static void readLimited(InputStream in, long limit, long declared, BodyBuffer bb) throws IOException {
         bb.len = 0;
         if (declared > 0 && (limit <= 0 || declared <= limit)) {
             bb.ensure(declared + 1); // one spare byte: the read that returns end of stream needs room
@@ -391,27 +435,25 @@ public final class PushApi {
             }
         }
         bb.len = n;
-        return bb;
     }
 
     /**
-     * Reads the whole body straight from the request channel into the thread's buffer (sized by
+     * Reads the whole body straight from the request channel into {@code bb} (sized by
      * Content-Length), refused once over {@code limit}: each read takes what the socket holds,
      * instead of a pooled 16 KB buffer's worth that is then copied again.
      */
-    private BodyBuffer readChannel(HttpServerExchange ex, long limit) throws IOException {
+    private static void readChannel(HttpServerExchange ex, long limit, BodyBuffer bb) throws IOException {
         long declared = ex.getRequestContentLength();
         if (limit > 0 && declared > limit) {
             throw new TooLarge("request body exceeds the limit of " + limit + " bytes (--push.max-body-size)");
         }
-        BodyBuffer bb = bodyBuffers.get();
         bb.len = 0;
         if (declared > 0) {
             bb.ensure(declared + 1); // one spare byte: the read that returns end of stream needs room
         }
         org.xnio.channels.StreamSourceChannel ch = ex.getRequestChannel();
         if (ch == null) {
-            return bb; // already read (cannot happen on this route)
+            return; // already read (cannot happen on this route)
         }
         int n = 0;
         while (true) {
@@ -435,7 +477,6 @@ public final class PushApi {
             }
         }
         bb.len = n;
-        return bb;
     }
 
     private void wipe(HttpServerExchange ex) throws IOException {
@@ -717,10 +758,11 @@ public final class PushApi {
             text(ex, bad.contains("X-Prometheus-Remote-Write-Version") ? 400 : StatusCodes.UNSUPPORTED_MEDIA_TYPE, bad);
             return;
         }
-        BodyBuffer body;
+        BodyBuffer body = bodyBuffers.take();
         try {
-            body = readLimited(ex.getInputStream(), groups.options().maxBodyBytes(), ex.getRequestContentLength());
+            readLimited(ex.getInputStream(), groups.options().maxBodyBytes(), ex.getRequestContentLength(), body);
         } catch (TooLarge e) {
+            bodyBuffers.give(body);
             text(ex, StatusCodes.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
             return;
         }
@@ -770,6 +812,7 @@ public final class PushApi {
                 a.rollback();
             }
             body.trim();
+            bodyBuffers.give(body);
         }
         ex.setStatusCode(StatusCodes.NO_CONTENT);
         ex.endExchange();

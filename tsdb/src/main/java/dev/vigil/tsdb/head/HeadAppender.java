@@ -26,11 +26,15 @@ final class HeadAppender implements Appender {
     private final Head head;
     private final Wal wal;
     /**
-     * The batch arrays and the WAL encoding buffer of the thread's last finished transaction: a
-     * push of 2,000 series grew fresh arrays through six doublings (about 0.5 MB of garbage per
-     * commit); reused, they are already the right size. Taken by one transaction at a time.
+     * The batch arrays and WAL encoding buffers of finished transactions, most recently returned
+     * first: a push of 2,000 series grew fresh arrays through six doublings (about 0.5 MB of
+     * garbage per commit); reused, they are already the right size. Each is taken by one
+     * transaction at a time. Not one per thread: the 16 request workers would each keep a set
+     * although pushes rarely overlap; this way the store keeps as many as transactions overlapped.
      */
-    private static final ThreadLocal<Scratch> SCRATCH = new ThreadLocal<>();
+    private static final java.util.ArrayDeque<Scratch> SCRATCH = new java.util.ArrayDeque<>();
+    /** More sets than this are left to the collector. */
+    private static final int SCRATCH_KEEP = 16;
     /** Larger batches give their arrays back to the collector instead of the thread. */
     private static final int KEEP_SAMPLES = 1 << 16;
 
@@ -66,10 +70,11 @@ final class HeadAppender implements Appender {
     HeadAppender(Head head, Wal wal) {
         this.head = head;
         this.wal = wal;
-        Scratch sc = SCRATCH.get();
-        if (sc != null) {
-            SCRATCH.set(null);
-        } else {
+        Scratch sc;
+        synchronized (SCRATCH) {
+            sc = SCRATCH.pollFirst();
+        }
+        if (sc == null) {
             sc = new Scratch();
         }
         scratch = sc;
@@ -79,21 +84,25 @@ final class HeadAppender implements Appender {
         bits = sc.bits;
     }
 
-    /** Hands the arrays back to the finishing thread; this transaction no longer uses them. */
+    /** Returns the arrays for a later transaction; this one no longer uses them. */
     private void recycle() {
         Scratch sc = scratch;
         if (sc == null) {
             return;
         }
         scratch = null;
-        Arrays.fill(series, 0, Math.min(n, series.length), null); // no references to series kept by an idle thread
+        Arrays.fill(series, 0, Math.min(n, series.length), null); // an idle set keeps no series alive
         if (series.length <= KEEP_SAMPLES && sc.enc.array().length <= KEEP_SAMPLES * 32) {
             sc.series = series;
             sc.refs = refs;
             sc.ts = ts;
             sc.bits = bits;
             sc.enc.reset();
-            SCRATCH.set(sc);
+            synchronized (SCRATCH) {
+                if (SCRATCH.size() < SCRATCH_KEEP) {
+                    SCRATCH.addFirst(sc);
+                }
+            }
         }
         series = null;
         refs = null;
