@@ -182,30 +182,16 @@ public final class PushApi {
     }
 
     private static HttpHandler blocking(Blocking h) {
-        return new HttpHandler() {
-            @Override
-            public void handleRequest(HttpServerExchange ex) throws Exception {
-                if (ex.isInIoThread()) {
-                    ex.dispatch(this);
-                    return;
-                }
-                ex.startBlocking();
-                try {
-                    h.handle(ex);
-                } catch (IOException e) {
-                    LOG.log(Level.WARNING, "push API request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
-                    if (!ex.isResponseStarted()) {
-                        text(ex, 500, "internal error: " + e.getMessage());
-                    }
-                }
-            }
-        };
+        return dispatched(ex -> {
+            ex.startBlocking();
+            h.handle(ex);
+        });
     }
 
     /**
-     * As {@link #blocking} but without blocking mode: the push route reads its body from the
-     * request channel itself and ends a successful exchange on the connection's I/O thread (see
-     * {@link #endOnIoThread}).
+     * Runs {@code h} on a worker thread, not in blocking mode: the push route reads its body from
+     * the request channel itself and ends a successful exchange on the connection's I/O thread
+     * (see {@link #endOnIoThread}); {@link #blocking} puts the exchange in blocking mode first.
      */
     private static HttpHandler dispatched(Blocking h) {
         return new HttpHandler() {
