@@ -119,22 +119,7 @@ if wants prometheus; then
     rm -f "$work/history.om"
     echo "prometheus backfill seconds_ms=$secs rss_kb=0 disk_kb=$(disk_kb "$work/prometheus") RESULT mode=backfill target=prometheus seconds=$((secs / 1000)) samples_per_s=- p50_ms=- p99_ms=- errors=0" >> "$results"
   fi
-  cat > "$work/prometheus.yml" <<EOF
-global:
-  scrape_interval: 10s
-  evaluation_interval: 10s
-scrape_configs:
-  - job_name: pushgateway
-    honor_labels: true
-    scrape_interval: 10s
-    static_configs:
-      - targets: ['127.0.0.1:$gport']
-EOF
-  "$PUSHGATEWAY" --web.listen-address="127.0.0.1:$gport" --persistence.file= > "$work/pushgateway.log" 2>&1 &
-  gpid=$!; pids+=("$gpid")
-  "$PROMETHEUS" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
-    --web.listen-address="127.0.0.1:$mport" --storage.tsdb.retention.time=400d > "$work/prometheus.log" 2>&1 &
-  mpid=$!; pids+=("$mpid")
+  start_pushgateway_stack "$work" "$gport" "$mport" --storage.tsdb.retention.time=400d
   wait_http "http://127.0.0.1:$gport/-/ready" 30
   wait_http "http://127.0.0.1:$mport/-/ready" 60
   run_phase prometheus push "$gpid,$mpid" "$work/prometheus" -- push "${common[@]}" --url "http://127.0.0.1:$gport" --interval "$INTERVAL" -d "$PUSH_DURATION" --no-delete-on-exit

@@ -39,3 +39,27 @@ rss_kb() {
   done
   echo "$sum"
 }
+
+# The stack Vigil replaces: a Pushgateway on 127.0.0.1:$2 and a Prometheus on 127.0.0.1:$3 scraping
+# it every 10 s with honor_labels, data and logs under $1; further arguments go to Prometheus. Sets
+# gpid and mpid and adds both to pids; does not wait for them to be ready.
+start_pushgateway_stack() {
+  local dir="$1" gport="$2" mport="$3"
+  shift 3
+  cat > "$dir/prometheus.yml" <<CONF
+global:
+  scrape_interval: 10s
+  evaluation_interval: 10s
+scrape_configs:
+  - job_name: pushgateway
+    honor_labels: true
+    scrape_interval: 10s
+    static_configs:
+      - targets: ['127.0.0.1:$gport']
+CONF
+  "$PUSHGATEWAY" --web.listen-address="127.0.0.1:$gport" --persistence.file= > "$dir/pushgateway.log" 2>&1 &
+  gpid=$!; pids+=("$gpid")
+  "$PROMETHEUS" --config.file="$dir/prometheus.yml" --storage.tsdb.path="$dir/prometheus" \
+    --web.listen-address="127.0.0.1:$mport" "$@" > "$dir/prometheus.log" 2>&1 &
+  mpid=$!; pids+=("$mpid")
+}

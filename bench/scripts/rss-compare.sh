@@ -50,22 +50,7 @@ mkdir -p "$work/vigil" "$work/prometheus"
 java $JAVA_OPTS -jar "$VIGIL_JAR" --web.listen-address="127.0.0.1:$vport" --push.listen-address="127.0.0.1:$pport" \
   --storage.tsdb.path="$work/vigil" > "$work/vigil.log" 2>&1 &
 vpid=$!; pids+=("$vpid")
-cat > "$work/prometheus.yml" <<EOF
-global:
-  scrape_interval: 10s
-  evaluation_interval: 10s
-scrape_configs:
-  - job_name: pushgateway
-    honor_labels: true
-    scrape_interval: 10s
-    static_configs:
-      - targets: ['127.0.0.1:$gport']
-EOF
-"$PUSHGATEWAY" --web.listen-address="127.0.0.1:$gport" --persistence.file= > "$work/pushgateway.log" 2>&1 &
-gpid=$!; pids+=("$gpid")
-"$PROMETHEUS" --config.file="$work/prometheus.yml" --storage.tsdb.path="$work/prometheus" \
-  --web.listen-address="127.0.0.1:$mport" > "$work/prometheus.log" 2>&1 &
-mpid=$!; pids+=("$mpid")
+start_pushgateway_stack "$work" "$gport" "$mport"
 wait_http "http://127.0.0.1:$vport/-/ready" || { tail -20 "$work/vigil.log" >&2; exit 1; }
 wait_http "http://127.0.0.1:$gport/-/ready"
 wait_http "http://127.0.0.1:$mport/-/ready"
