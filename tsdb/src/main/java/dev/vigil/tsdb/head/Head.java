@@ -346,15 +346,15 @@ public final class Head implements AutoCloseable {
         for (MemSeries s : byLabels.values()) {
             synchronized (s) {
                 s.truncateBefore(mint);
-                if (s.isEmpty() && s.pending == 0) {
+                if (s.isEmpty() && s.idle()) {
                     gone.add(s);
                 }
             }
         }
         for (MemSeries s : gone) {
             synchronized (s) {
-                if (!s.isEmpty() || s.pending != 0) {
-                    continue;
+                if (!s.isEmpty() || !s.retire()) {
+                    continue; // data arrived, or a transaction holds samples for it
                 }
                 byLabels.remove(s.labels, s);
                 byId.remove(s.id);
@@ -363,7 +363,6 @@ public final class Head implements AutoCloseable {
                 if (reg != null) {
                     reg.remove(s.labels, s.id);
                 }
-                s.removed = true;
                 removed++;
             }
         }

@@ -127,27 +127,22 @@ final class HeadAppender implements Appender {
         long b = Double.doubleToRawLongBits(v);
         long floor = head.minValidT();
         while (true) {
-            synchronized (s) {
-                if (!s.removed) {
-                    // The common case (newer than the series' last sample) decided here, as
-                    // check() would, without fetching the out-of-order path's arguments.
-                    long last = s.lastT();
-                    int c = t >= floor && (last == Long.MIN_VALUE || t > last) ? MemSeries.OK
-                            : s.check(t, b, floor, head.oldestAcceptable(), head.options().oooWindowMs(), head.files(), head.scratch());
-                    switch (c) {
-                        case MemSeries.DUPLICATE -> throw reject(Reason.DUPLICATE, s.labels + " @ " + t);
-                        case MemSeries.OUT_OF_ORDER -> throw reject(Reason.OUT_OF_ORDER, s.labels + " @ " + t);
-                        case MemSeries.TOO_OLD -> throw reject(Reason.TOO_OLD, s.labels + " @ " + t);
-                        case MemSeries.OUT_OF_BOUNDS -> throw reject(Reason.OUT_OF_BOUNDS,
-                                s.labels + " @ " + t + " is older than the retention");
-                        default -> {
-                        }
+            // The common case (newer than the series' last sample) is decided without the
+            // series' monitor: the commit takes it once per sample anyway, and checks again.
+            long last = s.lastTSeen();
+            if (!(t >= floor && (last == Long.MIN_VALUE || t > last))) {
+                synchronized (s) {
+                    if (!s.removed()) {
+                        check(s, t, b, floor);
                     }
-                    if (s.pending++ != 0 && !tracking) {
-                        startTracking();
-                    }
-                    break;
                 }
+            }
+            long before = s.pend();
+            if (before != MemSeries.REMOVED) {
+                if (!tracking && s.hadPending(before)) {
+                    startTracking();
+                }
+                break;
             }
             s = head.getOrCreate(s.labels);
         }
@@ -167,6 +162,19 @@ final class HeadAppender implements Appender {
         bits[n] = b;
         n++;
         return s.ref();
+    }
+
+    /** Throws for a sample the series as committed so far can never take. Caller holds the monitor. */
+    private void check(MemSeries s, long t, long b, long floor) {
+        int c = s.check(t, b, floor, head.oldestAcceptable(), head.options().oooWindowMs(), head.files(), head.scratch());
+        switch (c) {
+            case MemSeries.DUPLICATE -> throw reject(Reason.DUPLICATE, s.labels + " @ " + t);
+            case MemSeries.OUT_OF_ORDER -> throw reject(Reason.OUT_OF_ORDER, s.labels + " @ " + t);
+            case MemSeries.TOO_OLD -> throw reject(Reason.TOO_OLD, s.labels + " @ " + t);
+            case MemSeries.OUT_OF_BOUNDS -> throw reject(Reason.OUT_OF_BOUNDS, s.labels + " @ " + t + " is older than the retention");
+            default -> {
+            }
+        }
     }
 
     /** From now on every sample of the batch is noted, starting with those already in it. */
@@ -333,8 +341,10 @@ final class HeadAppender implements Appender {
         for (int i = 0; i < n; i++) {
             MemSeries s = series[i];
             synchronized (s) {
-                s.logged = true;
-                s.pending--;
+                if (!s.logged) {
+                    s.logged = true; // a volatile store (a fence) only the first time
+                }
+                s.settle();
                 int c = s.append(ts[i], bits[i], floor, oldest, window, range, head.files(), sc, false);
                 if (c == MemSeries.OK || c == MemSeries.OK_OOO) {
                     appended++;
@@ -368,7 +378,7 @@ final class HeadAppender implements Appender {
         for (int i = 0; i < n; i++) {
             MemSeries s = series[i];
             synchronized (s) {
-                s.pending--;
+                s.settle();
             }
         }
         recycle();

@@ -26,10 +26,23 @@ final class MemSeries {
     final Labels labels;
     /** Set once a WAL series record for this id is durable. */
     volatile boolean logged;
-    /** Samples of open transactions; a series with pending samples is never garbage-collected. */
-    int pending;
-    /** Set when the head dropped this series; appenders then look the labels up again. */
-    boolean removed;
+    /**
+     * Samples ever taken into open transactions ({@link #pend}, without the monitor), or
+     * {@link #REMOVED} once the head dropped this series (appenders then look the labels up
+     * again). With {@link #settled} it counts the samples of open transactions: a series with
+     * any is never garbage-collected.
+     */
+    private volatile long pended;
+    /** Pended samples applied or rolled back; written under the monitor only. */
+    private long settled;
+    static final long REMOVED = Long.MIN_VALUE;
+    /**
+     * {@link #lastT()} as of the last change, for the append-time check without the monitor
+     * (release stores under the monitor, acquire loads outside it). A reader may see a value a
+     * moment old: that only moves its check a moment earlier, and the commit checks again under
+     * the monitor, as it does for anything committed in between.
+     */
+    private long lastTSeen = Long.MIN_VALUE;
     /** The transaction that last wrote this series' WAL record (avoids repeats within one batch). */
     long logMark;
 
@@ -47,6 +60,74 @@ final class MemSeries {
     MemSeries(int id, Labels labels) {
         this.id = id;
         this.labels = labels;
+    }
+
+    private static final java.lang.invoke.VarHandle PENDED;
+    private static final java.lang.invoke.VarHandle SETTLED;
+    private static final java.lang.invoke.VarHandle LAST_T_SEEN;
+
+    static {
+        try {
+            java.lang.invoke.MethodHandles.Lookup l = java.lang.invoke.MethodHandles.lookup();
+            PENDED = l.findVarHandle(MemSeries.class, "pended", long.class);
+            SETTLED = l.findVarHandle(MemSeries.class, "settled", long.class);
+            LAST_T_SEEN = l.findVarHandle(MemSeries.class, "lastTSeen", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /**
+     * Takes one sample of a transaction into this series, without the monitor: returns how many
+     * were pended before it (for {@link #hadPending}), or {@link #REMOVED} when the head dropped
+     * the series.
+     */
+    long pend() {
+        while (true) {
+            long p = pended;
+            if (p == REMOVED) {
+                return REMOVED;
+            }
+            if (PENDED.compareAndSet(this, p, p + 1)) {
+                return p;
+            }
+        }
+    }
+
+    /** Whether {@code before}, a count {@link #pend} returned, means open samples were already there. */
+    boolean hadPending(long before) {
+        // settled only grows and never passes the samples pended before ours: a stale read errs
+        // towards "yes", which only costs the caller an order check.
+        return before != (long) SETTLED.getAcquire(this);
+    }
+
+    /** One pended sample applied or rolled back. Caller holds the monitor. */
+    void settle() {
+        SETTLED.setRelease(this, settled + 1);
+    }
+
+    /** Marks the series dropped if no transaction holds samples for it. Caller holds the monitor. */
+    boolean retire() {
+        long p = pended;
+        return p != REMOVED && p == settled && PENDED.compareAndSet(this, p, REMOVED);
+    }
+
+    boolean idle() {
+        long p = pended;
+        return p != REMOVED && p == settled;
+    }
+
+    boolean removed() {
+        return pended == REMOVED;
+    }
+
+    /** {@link #lastT()} as last published, readable without the monitor (see {@code lastTSeen}). */
+    long lastTSeen() {
+        return (long) LAST_T_SEEN.getAcquire(this);
+    }
+
+    private void publishLastT() {
+        LAST_T_SEEN.setRelease(this, lastT());
     }
 
     long ref() {
@@ -158,6 +239,7 @@ final class MemSeries {
         }
         open.append(t, Double.longBitsToDouble(bits));
         lastBits = bits;
+        LAST_T_SEEN.setRelease(this, t);
     }
 
     private void cut(HeadChunks files) throws IOException {
@@ -221,6 +303,7 @@ final class MemSeries {
             }
         }
         recomputeBounds();
+        publishLastT();
         return removed;
     }
 
@@ -345,6 +428,7 @@ final class MemSeries {
             s.ooo = o;
         }
         s.recomputeBounds();
+        s.publishLastT();
         return s;
     }
 
