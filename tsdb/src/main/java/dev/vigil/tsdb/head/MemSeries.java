@@ -47,6 +47,8 @@ final class MemSeries {
     long logMark;
 
     private VxorAppender open;
+    /** End of the block range of the open chunk's first sample; Long.MIN_VALUE when not known yet. */
+    private long openRangeEnd = Long.MIN_VALUE;
     private long lastBits;
     /** Full in-order chunks: refs, min and max time, in time order; null until the first. */
     private long[] chunks;
@@ -228,8 +230,14 @@ final class MemSeries {
 
     private void appendInOrder(long t, long bits, long chunkRange, HeadChunks files) throws IOException {
         if (open != null && open.count() > 0) {
+            if (openRangeEnd == Long.MIN_VALUE) {
+                openRangeEnd = rangeEnd(open.minT(), chunkRange); // resumed from a snapshot
+            }
+            // t is newer than the open chunk's samples, so it is in their block range unless at
+            // or past its end (one compare per sample instead of two long divisions).
             boolean full = open.count() >= Encoding.TARGET_SAMPLES || open.byteLength() >= Encoding.MAX_BYTES - 24
-                    || Math.floorDiv(t, chunkRange) != Math.floorDiv(open.minT(), chunkRange);
+                    || (t >= openRangeEnd && (openRangeEnd != Long.MAX_VALUE
+                            || Math.floorDiv(t, chunkRange) != Math.floorDiv(open.minT(), chunkRange)));
             if (full) {
                 cut(files);
             }
@@ -237,9 +245,34 @@ final class MemSeries {
         if (open == null) {
             open = new VxorAppender(24);
         }
+        if (open.count() == 0) {
+            openRangeEnd = rangeEnd(t, chunkRange);
+        }
         open.append(t, Double.longBitsToDouble(bits));
         lastBits = bits;
         LAST_T_SEEN.setRelease(this, t);
+    }
+
+    /** End (exclusive) of the block range holding t; Long.MAX_VALUE when that would overflow. */
+    private static long rangeEnd(long t, long chunkRange) {
+        long bucket = Math.floorDiv(t, chunkRange);
+        return bucket < Long.MAX_VALUE / chunkRange - 1 ? (bucket + 1) * chunkRange : Long.MAX_VALUE;
+    }
+
+    /**
+     * Reads, without the monitor, the memory the next in-order append will write (the open
+     * chunk's fields and the end of its bytes), so that a commit can fetch those of its whole
+     * batch at once: the apply loop then finds them in the cache instead of waiting for each
+     * series' misses in turn behind its monitor enter. Racy and harmless: only reads.
+     */
+    int touch() {
+        VxorAppender o = open;
+        if (o == null) {
+            return 0;
+        }
+        byte[] b = o.buffer();
+        int i = o.byteLength();
+        return b != null && i > 0 && i <= b.length ? b[i - 1] : i;
     }
 
     private void cut(HeadChunks files) throws IOException {
