@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The append-time check runs without the series' lock: a sample a commit on another thread made
  * a duplicate is still refused at append, and a series an open transaction holds samples for is
- * never dropped by head truncation, while one without is and comes back under a new id.
+ * never dropped by head truncation, while one without is and comes back under a new id. The open
+ * chunk is cut exactly where a block range ends, also after a restart from the head snapshot.
  */
 class AppenderSeriesLifecycleTest {
     static final long T0 = DbTest.T0;
@@ -91,6 +92,38 @@ class AppenderSeriesLifecycleTest {
             app.rollback();
             assertEquals(1, db.head().truncate(T0));
             assertEquals(List.of(), values(db, a));
+        }
+    }
+
+    @Test
+    void theOpenChunkIsCutAtEachBlockRangeEndAlsoAfterARestart() throws Exception {
+        Labels a = Labels.of("__name__", "a");
+        long range = 7_200_000L;
+        long base = Math.floorDiv(T0, range) * range; // a range start at or below T0
+        DbOptions o = DbOptions.builder(dir).seriesRegistry(false).clock(() -> base + 3 * range).blockRangeMs(range)
+                .outOfOrderWindowMs(0).build();
+        try (Db db = Db.open(o)) {
+            Appender app = db.appender();
+            app.append(0, a, base + range - 2, 1);
+            app.append(0, a, base + range - 1, 2); // last millisecond of the first range
+            app.commit();
+            assertEquals(1, db.head().chunkCount());
+            app = db.appender();
+            app.append(0, a, base + range, 3); // first millisecond of the next: a new chunk
+            app.commit();
+            assertEquals(2, db.head().chunkCount());
+        }
+        try (Db db = Db.open(o)) { // the open chunk resumes from the snapshot
+            assertEquals(2, db.head().chunkCount());
+            Appender app = db.appender();
+            app.append(0, a, base + 2 * range - 1, 4);
+            app.commit();
+            assertEquals(2, db.head().chunkCount());
+            app = db.appender();
+            app.append(0, a, base + 2 * range, 5);
+            app.commit();
+            assertEquals(3, db.head().chunkCount());
+            assertEquals(List.of(1.0, 2.0, 3.0, 4.0, 5.0), values(db, a));
         }
     }
 }
