@@ -46,8 +46,10 @@ public final class SeriesCache {
     private int seq;
     /** The head piece of this body's previous lookup (hit or stored), null when unknown. */
     private byte[] lastHead;
-    /** Hash of the last {@link #find} that missed, for the {@link #put} that follows it. */
+    /** Hashes of the last {@link #find} that missed (key, head, block), for the {@link #put} that follows it. */
     private int missHash;
+    private int missHeadHash;
+    private int missBlockHash;
     private long positionalHits;
     private int matchedLength;
     private long hashedLookups;
@@ -92,12 +94,18 @@ public final class SeriesCache {
         return size;
     }
 
-    /**
-     * The stored value for these bytes and kind, or null; on null, {@link #put} with the same
-     * range stores the value at this position of the body. Tries the entry the same position of
-     * the previous body hit before hashing.
-     */
+    /** As {@link #find(byte[], int, int, int, int)}, finding the key's first {@code '{'} itself. */
     public Object find(byte[] b, int off, int end, int kind) {
+        return find(b, off, brace(b, off, end), end, kind);
+    }
+
+    /**
+     * The stored value for the key {@code b[off, end)} of this kind, or null; on null, {@link #store}
+     * with the same range stores the value at this position of the body. Tries the entry the same
+     * position of the previous body hit before hashing. {@code brace} is where the key's first
+     * {@code '{'} is, or {@code end} when it has none.
+     */
+    public Object find(byte[] b, int off, int brace, int end, int kind) {
         int k = seq++;
         if (k < order.length) {
             int i = order[k];
@@ -108,16 +116,28 @@ public final class SeriesCache {
             }
         }
         hashedLookups++;
-        int h = hash(b, off, end, kind);
+        int hh = Interner.hash(b, off, brace - off);
+        int bh = brace == end ? 0 : Interner.hash(b, brace, end - brace);
+        int h = (hh * 31 + bh) * 31 + kind;
         int i = index(b, off, end, kind, h);
         if (i < 0) {
             missHash = h;
+            missHeadHash = hh;
+            missBlockHash = bh;
             lastHead = null;
             return null;
         }
         remember(k, i);
         lastHead = heads[i];
         return values[i];
+    }
+
+    private static int brace(byte[] b, int off, int end) {
+        int i = off;
+        while (i < end && b[i] != '{') {
+            i++;
+        }
+        return i;
     }
 
     /**
@@ -165,18 +185,19 @@ public final class SeriesCache {
 
     /** Stores the value for the range the last {@link #find} missed. */
     public void put(byte[] b, int off, int end, int kind, Object value) {
-        int brace = off;
-        while (brace < end && b[brace] != '{') {
-            brace++;
-        }
+        store(b, off, brace(b, off, end), end, kind, value);
+    }
+
+    /** Stores the value for the range the last {@link #find} missed, its first {@code '{'} at {@code brace}. */
+    public void store(byte[] b, int off, int brace, int end, int kind, Object value) {
         int len = end - off;
         if (size >= MAX_ENTRIES || keyBytes() + len > MAX_KEY_BYTES) {
             clear();
         } else if (size * 2 >= heads.length) {
             grow();
         }
-        byte[] head = pieces.intern(b, off, brace);
-        byte[] block = brace == end ? EMPTY : pieces.intern(b, brace, end);
+        byte[] head = pieces.intern(b, off, brace, missHeadHash);
+        byte[] block = brace == end ? EMPTY : pieces.intern(b, brace, end, missBlockHash);
         int i = insert(head, block, kind, missHash, value);
         lastHead = head;
         remember(seq - 1, i);
@@ -268,6 +289,11 @@ public final class SeriesCache {
         }
     }
 
+    /**
+     * The hash {@link #get} and the hashed {@link #put(byte[], int, int, int, int, Object)} take.
+     * The positional {@link #find} hashes a key's two pieces instead: a cache is used through one
+     * of the two.
+     */
     public static int hash(byte[] b, int off, int end, int kind) {
         return Interner.hash(b, off, end - off) * 31 + kind;
     }
@@ -280,9 +306,9 @@ public final class SeriesCache {
         /** Bytes of the pieces held. */
         long bytes;
 
-        byte[] intern(byte[] b, int off, int end) {
+        /** The piece equal to {@code b[off, end)}, whose {@link Interner#hash} is {@code h}. */
+        byte[] intern(byte[] b, int off, int end, int h) {
             int len = end - off;
-            int h = Interner.hash(b, off, len);
             int mask = table.length - 1;
             int i = h & mask;
             for (byte[] p; (p = table[i]) != null; i = (i + 1) & mask) {

@@ -578,10 +578,11 @@ public final class TextParser implements LineParser {
                 labels = labels(f, role, nameOff, nameLen, pos); // reports the error
                 throw new IllegalStateException("label scan and label parse disagree");
             }
-            labels = cache.find(buf, nameOff, keyEnd, role);
+            int brace = c == '{' ? pos : keyEnd;
+            labels = cache.find(buf, nameOff, brace, keyEnd, role);
             if (labels == null) {
                 labels = labels(f, role, nameOff, nameLen, pos);
-                cache.put(buf, nameOff, keyEnd, role, labels);
+                cache.store(buf, nameOff, brace, keyEnd, role, labels);
             }
         }
         if (c == '{') {
