@@ -55,7 +55,9 @@ public final class SeriesCache {
     private long hashedLookups;
 
     public SeriesCache() {
-        alloc(1024);
+        // Small until used: a server keeps caches that may never see a key (a parser's own one when
+        // push groups lend theirs, the remote-write stripes); a group's first body grows it.
+        alloc(64);
     }
 
     private void alloc(int cap) {
@@ -300,8 +302,8 @@ public final class SeriesCache {
 
     /** The distinct key pieces of one cache: equal bytes are held once, as one array. */
     private static final class Pieces {
-        private byte[][] table = new byte[256][];
-        private int[] hashes = new int[256];
+        private byte[][] table = new byte[64][];
+        private int[] hashes = new int[64];
         private int size;
         /** Bytes of the pieces held. */
         long bytes;
@@ -350,8 +352,8 @@ public final class SeriesCache {
         }
 
         void clear() {
-            table = new byte[256][];
-            hashes = new int[256];
+            table = new byte[64][];
+            hashes = new int[64];
             size = 0;
             bytes = 0;
         }
