@@ -54,8 +54,13 @@ public final class HeapTrimmer implements AutoCloseable {
     static final int MIN_GAP_SECONDS = 60;
     /** Below this much unused committed heap a full collection is not worth its pause... */
     static final long MIN_SLACK = 64L << 20;
-    /** ...unless it would shrink the heap by at least this much. */
+    /** ...unless it would shrink the heap by at least this much... */
     static final long MIN_GAIN = 8L << 20;
+    /**
+     * ...and the pause is short: a full collection's pause grows with what is in use (0.1 s for
+     * 55 MB), its gain does not, so a large store is only trimmed after a burst.
+     */
+    static final long MAX_GAIN_IN_USE = 128L << 20;
 
     private final ScheduledExecutorService timer;
     private final LongSupplier clockSeconds;
@@ -109,14 +114,14 @@ public final class HeapTrimmer implements AutoCloseable {
     /**
      * True when a full collection should give memory back now: the heap is mostly unused and well
      * above its need (a burst grew it), or a collection would shrink it by at least
-     * {@link #MIN_GAIN} (it shrinks a heap to what is in use plus a quarter, {@code MaxHeapFreeRatio}
+     * {@link #MIN_GAIN} while little is in use (it shrinks a heap to what is in use plus a quarter, {@code MaxHeapFreeRatio}
      * 20; what is in use after a young collection still holds the old generation's garbage, so
      * the heap ends smaller still).
      */
     static boolean shouldTrim(long committed, long usedAfterGc, long nowSeconds, long lastTrimSeconds) {
         long slack = committed - usedAfterGc;
         boolean burst = slack > MIN_SLACK && slack > committed / 2;
-        boolean gain = committed - usedAfterGc - usedAfterGc / 4 >= MIN_GAIN;
+        boolean gain = usedAfterGc <= MAX_GAIN_IN_USE && committed - usedAfterGc - usedAfterGc / 4 >= MIN_GAIN;
         return usedAfterGc > 0 && (burst || gain) && nowSeconds - lastTrimSeconds >= MIN_GAP_SECONDS;
     }
 

@@ -22,6 +22,15 @@ class HeapTrimmerTest {
     }
 
     @Test
+    void aLargeStoreIsNotStoppedEveryMinuteForAFewMiB() {
+        // 424,000 series under a flood: 1.4 GiB committed, 1 GiB in use; a full collection would
+        // stop ingestion for seconds to give back 120 MiB.
+        assertFalse(HeapTrimmer.shouldTrim(1400 * MIB, 1024 * MIB, 1000, 0));
+        assertTrue(HeapTrimmer.shouldTrim(160 * MIB, 120 * MIB, 1000, 0));
+        assertFalse(HeapTrimmer.shouldTrim(200 * MIB, 150 * MIB, 1000, 0));
+    }
+
+    @Test
     void atMostOneTrimPerGap() {
         assertFalse(HeapTrimmer.shouldTrim(1508 * MIB, 187 * MIB, 1000, 1000 - HeapTrimmer.MIN_GAP_SECONDS + 1));
         assertTrue(HeapTrimmer.shouldTrim(1508 * MIB, 187 * MIB, 1000, 1000 - HeapTrimmer.MIN_GAP_SECONDS));
