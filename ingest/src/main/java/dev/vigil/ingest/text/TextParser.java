@@ -542,8 +542,9 @@ public final class TextParser implements LineParser {
         }
         Family f;
         int role;
-        if (lastNameOff >= 0 && lastNameLen == nameLen
-                && java.util.Arrays.equals(buf, lastNameOff, lastNameOff + nameLen, buf, nameOff, nameOff + nameLen)) {
+        boolean sameName = lastNameOff >= 0 && lastNameLen == nameLen
+                && java.util.Arrays.equals(buf, lastNameOff, lastNameOff + nameLen, buf, nameOff, nameOff + nameLen);
+        if (sameName) {
             f = lastFamily;
             role = lastRole;
         } else {
@@ -567,7 +568,9 @@ public final class TextParser implements LineParser {
         int keyEnd;
         // The same label set as this position of the group's previous body: its bytes up to the
         // closing brace are the whole key, so neither the scan for the brace nor a hash is needed.
-        if (c == '{' && (labels = cache.matchNext(buf, nameOff, end, role, (byte) '}')) != null) {
+        // The previous line (the last lookup) began with this same name: when the brace follows the
+        // name directly, the cache need not compare the name again, only the label block.
+        if (c == '{' && (labels = cache.matchNext(buf, nameOff, pos, end, role, sameName && pos == nameOff + nameLen)) != null) {
             keyEnd = nameOff + cache.matchedLength();
         } else {
             keyEnd = c == '{' ? labelsEnd(pos) : nameOff + nameLen;
@@ -575,10 +578,11 @@ public final class TextParser implements LineParser {
                 labels = labels(f, role, nameOff, nameLen, pos); // reports the error
                 throw new IllegalStateException("label scan and label parse disagree");
             }
-            labels = cache.find(buf, nameOff, keyEnd, role);
+            int brace = c == '{' ? pos : keyEnd;
+            labels = cache.find(buf, nameOff, brace, keyEnd, role);
             if (labels == null) {
                 labels = labels(f, role, nameOff, nameLen, pos);
-                cache.put(buf, nameOff, keyEnd, role, labels);
+                cache.store(buf, nameOff, brace, keyEnd, role, labels);
             }
         }
         if (c == '{') {

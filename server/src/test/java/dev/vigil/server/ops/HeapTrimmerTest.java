@@ -9,12 +9,25 @@ class HeapTrimmerTest {
     private static final long MIB = 1L << 20;
 
     @Test
-    void trimsOnlyAHeapMostlyUnusedAndWellAboveItsNeed() {
+    void trimsAHeapMostlyUnusedOrOneACollectionWouldShrinkByEightMiB() {
         // Measured shape: 1.5 GiB committed for 187 MiB in use after a young collection.
         assertTrue(HeapTrimmer.shouldTrim(1508 * MIB, 187 * MIB, 1000, 0));
-        assertFalse(HeapTrimmer.shouldTrim(300 * MIB, 187 * MIB, 1000, 0), "less than half unused");
-        assertFalse(HeapTrimmer.shouldTrim(80 * MIB, 20 * MIB, 1000, 0), "under 64 MiB unused is not worth a pause");
+        // Steady state of 42,000 series: 82 MiB committed, 59 in use after a young collection;
+        // a full one leaves 59 * 1.25 = 74 MiB at most.
+        assertTrue(HeapTrimmer.shouldTrim(82 * MIB, 59 * MIB, 1000, 0));
+        assertFalse(HeapTrimmer.shouldTrim(80 * MIB, 59 * MIB, 1000, 0), "would give back under 8 MiB");
+        // Right after a full collection the heap is its live set plus a quarter: nothing to gain.
+        assertFalse(HeapTrimmer.shouldTrim(69 * MIB, 55 * MIB, 1000, 0));
         assertFalse(HeapTrimmer.shouldTrim(1508 * MIB, 0, 1000, 0), "no collection yet: nothing known");
+    }
+
+    @Test
+    void aLargeStoreIsNotStoppedEveryMinuteForAFewMiB() {
+        // 424,000 series under a flood: 1.4 GiB committed, 1 GiB in use; a full collection would
+        // stop ingestion for seconds to give back 120 MiB.
+        assertFalse(HeapTrimmer.shouldTrim(1400 * MIB, 1024 * MIB, 1000, 0));
+        assertTrue(HeapTrimmer.shouldTrim(160 * MIB, 120 * MIB, 1000, 0));
+        assertFalse(HeapTrimmer.shouldTrim(200 * MIB, 150 * MIB, 1000, 0));
     }
 
     @Test
