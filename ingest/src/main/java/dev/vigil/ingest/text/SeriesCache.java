@@ -193,11 +193,7 @@ public final class SeriesCache {
     /** Stores the value for the range the last {@link #find} missed, its first {@code '{'} at {@code brace}. */
     public void store(byte[] b, int off, int brace, int end, int kind, Object value) {
         int len = end - off;
-        if (size >= MAX_ENTRIES || keyBytes() + len > MAX_KEY_BYTES) {
-            clear();
-        } else if (size * 2 >= heads.length) {
-            grow();
-        }
+        makeRoom(len);
         byte[] head = pieces.intern(b, off, brace, missHeadHash);
         byte[] block = brace == end ? EMPTY : pieces.intern(b, brace, end, missBlockHash);
         int i = insert(head, block, kind, missHash, value);
@@ -246,13 +242,18 @@ public final class SeriesCache {
     /** Stores the value for these bytes and kind, their hash being {@code h}; the key is held whole. */
     public void put(byte[] b, int off, int end, int kind, int h, Object value) {
         int len = end - off;
+        makeRoom(len);
+        wholeBytes += len;
+        insert(EMPTY, Arrays.copyOfRange(b, off, end), kind, h, value);
+    }
+
+    /** Clears the cache when it is full, grows its table when half used. */
+    private void makeRoom(int len) {
         if (size >= MAX_ENTRIES || keyBytes() + len > MAX_KEY_BYTES) {
             clear();
         } else if (size * 2 >= heads.length) {
             grow();
         }
-        wholeBytes += len;
-        insert(EMPTY, Arrays.copyOfRange(b, off, end), kind, h, value);
     }
 
     /** Forgets every entry and piece, keeping the table's size. */
