@@ -424,11 +424,6 @@ public final class PushApi {
     }
 
     /**
-     * Reads the whole body straight from the request channel into {@code bb} (sized by
-     * Content-Length), refused once over {@code limit}: each read takes what the socket holds,
-     * instead of a pooled 16 KB buffer's worth that is then copied again.
-     */
-    /**
      * Most bytes one socket read asks for. The JDK reads a socket into a heap array through a
      * native buffer of the size asked for, and each thread keeps that buffer for its next read:
      * asking for the rest of a 1-2 MB body buffer left every request worker holding a native
@@ -437,6 +432,11 @@ public final class PushApi {
      */
     private static final int READ_BYTES = 256 << 10;
 
+    /**
+     * Reads the whole body straight from the request channel into {@code bb} (sized by
+     * Content-Length), refused once over {@code limit}: each read takes what the socket holds,
+     * instead of a pooled 16 KB buffer's worth that is then copied again.
+     */
     private static void readChannel(HttpServerExchange ex, long limit, BodyBuffer bb) throws IOException {
         long declared = ex.getRequestContentLength();
         if (limit > 0 && declared > limit) {
