@@ -21,7 +21,7 @@ class AppenderBatchOrderTest {
     Path dir;
 
     private Db open() throws Exception {
-        return Db.open(DbOptions.builder(dir).seriesRegistry(false).clock(() -> T0).outOfOrderWindowMs(0).build());
+        return DbTest.openAtT0InOrder(dir);
     }
 
     private static List<Long> times(Db db, Labels l) {

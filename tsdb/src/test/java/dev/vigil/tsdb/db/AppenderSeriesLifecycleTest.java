@@ -26,7 +26,7 @@ class AppenderSeriesLifecycleTest {
     Path dir;
 
     private Db open() throws Exception {
-        return Db.open(DbOptions.builder(dir).seriesRegistry(false).clock(() -> T0).outOfOrderWindowMs(0).build());
+        return DbTest.openAtT0InOrder(dir);
     }
 
     private static List<Double> values(Db db, Labels l) {

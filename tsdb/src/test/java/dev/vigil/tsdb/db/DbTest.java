@@ -25,6 +25,11 @@ class DbTest {
 
     static final long T0 = 1_700_000_000_000L;
 
+    /** A store in {@code dir} whose clock stands at {@link #T0}, with no out-of-order window. */
+    static Db openAtT0InOrder(Path dir) throws java.io.IOException {
+        return Db.open(DbOptions.builder(dir).seriesRegistry(false).clock(() -> T0).outOfOrderWindowMs(0).build());
+    }
+
     static List<long[]> read(Db db, Labels l, long mint, long maxt) {
         List<long[]> out = new ArrayList<>();
         try (Querier q = db.querier(mint, maxt)) {
@@ -98,7 +103,7 @@ class DbTest {
             assertEquals(1, s.rejected().get(AppendRejectedException.Reason.TOO_OLD));
             assertEquals(1, s.outOfOrderAppended());
         }
-        try (Db db = Db.open(DbOptions.builder(dir).seriesRegistry(false).clock(() -> T0).outOfOrderWindowMs(0).build())) {
+        try (Db db = openAtT0InOrder(dir)) {
             assertEquals(3, read(db, a, 0, Long.MAX_VALUE).size());
             Appender app = db.appender();
             AppendRejectedException e = assertThrows(AppendRejectedException.class, () -> app.append(0, a, T0 + 99_000, 2));
