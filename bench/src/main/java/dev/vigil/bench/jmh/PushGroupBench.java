@@ -13,7 +13,7 @@ import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.db.DbOptions;
-import dev.vigil.tsdb.wal.FaultyFileIo;
+import dev.vigil.tsdb.io.FaultyFileIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Metadata;
-import dev.vigil.tsdb.io.EncBuf;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.FaultyFileIo;
 import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -45,8 +46,8 @@ class WalTest {
         }
     }
 
-    static EncBuf batch(long ref, long t, int n) {
-        EncBuf b = new EncBuf(256);
+    static ByteOut batch(long ref, long t, int n) {
+        ByteOut b = new ByteOut(256);
         int f = WalRecords.beginFrame(b, WalRecords.SERIES);
         WalRecords.putSeries(b, ref, Labels.of("__name__", "m", "i", Long.toString(ref)));
         WalRecords.endFrame(b, f);
@@ -166,9 +167,9 @@ class WalTest {
         FaultyFileIo io = new FaultyFileIo();
         try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, new Collect())) {
             w.log(batch(1, 0, 10));
-            io.failForce = true;
+            io.failWhen = (op, p) -> op == FaultyFileIo.Op.FORCE;
             assertThrows(IOException.class, () -> w.log(batch(2, 1000, 10)));
-            io.failForce = false;
+            io.failWhen = (op, p) -> false;
             assertTrue(w.broken());
             assertThrows(IOException.class, () -> w.log(batch(3, 2000, 10)));
         } catch (IOException expectedOnClose) {

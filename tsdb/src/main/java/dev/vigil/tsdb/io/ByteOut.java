@@ -1,8 +1,11 @@
-package dev.vigil.tsdb.block.codec;
+package dev.vigil.tsdb.io;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.zip.CRC32C;
 
-/** A growable byte array with the varint and big-endian writers every block format uses. */
+/** A growable byte array with the varint, big-endian and string writers every file format uses. */
 public final class ByteOut {
     private byte[] buf;
     private int len;
@@ -27,34 +30,40 @@ public final class ByteOut {
         return Arrays.copyOf(buf, len);
     }
 
+    /** The bytes written so far, without copying. */
+    public ByteBuffer asByteBuffer() {
+        return ByteBuffer.wrap(buf, 0, len);
+    }
+
     private void ensure(int extra) {
         if (len + extra > buf.length) {
             buf = Arrays.copyOf(buf, Math.max(buf.length * 2, len + extra));
         }
     }
 
-    public void put(int b) {
+    public ByteOut putByte(int b) {
         ensure(1);
         buf[len++] = (byte) b;
+        return this;
     }
 
-    public void put(byte[] b, int off, int n) {
+    public ByteOut putBytes(byte[] b, int off, int n) {
         ensure(n);
         System.arraycopy(b, off, buf, len, n);
         len += n;
+        return this;
     }
 
-    public void putInt(int v) {
+    public ByteOut putInt(int v) {
         ensure(4);
-        buf[len++] = (byte) (v >>> 24);
-        buf[len++] = (byte) (v >>> 16);
-        buf[len++] = (byte) (v >>> 8);
-        buf[len++] = (byte) v;
+        setInt(len, v);
+        len += 4;
+        return this;
     }
 
-    public void putLong(long v) {
+    public ByteOut putLong(long v) {
         putInt((int) (v >>> 32));
-        putInt((int) v);
+        return putInt((int) v);
     }
 
     /** Overwrites 4 bytes at an earlier position. */
@@ -65,17 +74,32 @@ public final class ByteOut {
         buf[pos + 3] = (byte) v;
     }
 
-    public void putUvarint(long v) {
+    public ByteOut putUvarint(long v) {
         ensure(10);
         while ((v & ~0x7FL) != 0) {
             buf[len++] = (byte) ((v & 0x7F) | 0x80);
             v >>>= 7;
         }
         buf[len++] = (byte) v;
+        return this;
     }
 
-    public void putVarint(long v) {
-        putUvarint(zigzag(v));
+    public ByteOut putVarint(long v) {
+        return putUvarint(zigzag(v));
+    }
+
+    /** A uvarint length, then the UTF-8 bytes. */
+    public ByteOut putString(String s) {
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        putUvarint(b.length);
+        return putBytes(b, 0, b.length);
+    }
+
+    /** CRC32C of {@code [from, to)}. */
+    public int crc(int from, int to) {
+        CRC32C c = new CRC32C();
+        c.update(buf, from, to - from);
+        return (int) c.getValue();
     }
 
     public static long zigzag(long v) {

@@ -1,4 +1,4 @@
-package dev.vigil.tsdb.block.codec;
+package dev.vigil.tsdb.io;
 
 /** Encoded data that cannot be decoded: the bytes are damaged or were never valid. */
 public final class MalformedException extends RuntimeException {
