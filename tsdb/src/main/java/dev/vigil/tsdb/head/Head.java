@@ -62,10 +62,6 @@ public final class Head implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantReadWriteLock commitLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
-    public Head(Path chunkDir, FileIo io, Options opts) throws IOException {
-        this(chunkDir, io, opts, false);
-    }
-
     /**
      * @param keepChunkFiles leave the head chunk files for {@link #loadSnapshot}; otherwise they
      *     are deleted and rebuilt by WAL replay

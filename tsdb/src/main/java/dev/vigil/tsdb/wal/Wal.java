@@ -57,15 +57,10 @@ public final class Wal implements AutoCloseable, FrameSink {
         this.segmentBytes = segmentBytes;
     }
 
-    /** Opens the WAL in {@code dir}, replays it into {@code handler}, and starts a new segment. */
-    public static Wal open(Path dir, FileIo io, long segmentBytes, WalRecords.Handler handler) throws IOException {
-        return open(dir, io, segmentBytes, handler, 0);
-    }
-
     /**
-     * As {@link #open(Path, FileIo, long, WalRecords.Handler)}, replaying only the segments
-     * numbered {@code replayFrom} or above (the older ones are covered by a head snapshot and
-     * are left as they are); the new segment still follows the highest one present.
+     * Opens the WAL in {@code dir}, replays the segments numbered {@code replayFrom} or above
+     * into {@code handler} (the older ones are covered by a head snapshot and are left as they
+     * are; 0 replays all), and starts a new segment after the highest one present.
      */
     public static Wal open(Path dir, FileIo io, long segmentBytes, WalRecords.Handler handler, int replayFrom)
             throws IOException {

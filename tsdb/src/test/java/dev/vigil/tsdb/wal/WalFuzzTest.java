@@ -97,13 +97,13 @@ class WalFuzzTest {
             FaultyFileIo io = new FaultyFileIo();
             io.skipForce = true;
             Record first = new Record();
-            try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, first)) {
+            try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, first, 0)) {
                 byte[] f = frame(WalRecords.SERIES, new byte[] {1, 0});
                 ByteOut e = new ByteOut(f.length);
                 w.log(e.putBytes(f, 0, f.length));
             }
             Record second = new Record();
-            try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, second)) {
+            try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, second, 0)) {
                 assertEquals(0, w.replayStats().tornTails, "a repaired WAL has no torn tail");
                 assertEquals(0, w.replayStats().damagedSegments, "a repaired WAL has no damage");
             }
