@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
-import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.io.FaultyFileIo;
 import dev.vigil.tsdb.block.index.ChunkMeta;
 import dev.vigil.tsdb.block.index.IndexReader;
