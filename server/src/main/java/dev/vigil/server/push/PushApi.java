@@ -299,7 +299,7 @@ public final class PushApi {
                 groups.push(key, method.equals("PUT"), body);
             } catch (PushException e) {
                 if (checked || !e.recordedAsFailure()) {
-                    text(ex, e.status(), e.getMessage());
+                    text(ex, 400, e.getMessage());
                     return;
                 }
                 // Unchecked pushes are answered before they are applied there, so a refusal is only seen in push_failure_time_seconds.
