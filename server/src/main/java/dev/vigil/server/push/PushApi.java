@@ -58,8 +58,9 @@ public final class PushApi {
         r.get(Role.READ, "/api/v1/metrics", blocking(json::metricsJson));
         r.get(Role.READ, "/api/v1/status", blocking(json::statusJson));
         r.get(Role.READ, "/api/v1/push/groups", blocking(json::groupSummary));
-        r.add(Role.READ, "OPTIONS", "/api/v1/metrics", Exchanges::cors);
-        r.add(Role.READ, "OPTIONS", "/api/v1/status", Exchanges::cors);
+        // A browser's CORS preflight carries no credentials; it answers headers only, no data.
+        r.add(Role.PUBLIC, "OPTIONS", "/api/v1/metrics", Exchanges::cors);
+        r.add(Role.PUBLIC, "OPTIONS", "/api/v1/status", Exchanges::cors);
         for (String m : new String[] {"HEAD", "POST", "PUT", "DELETE", "PATCH"}) {
             r.add(Role.READ, m, "/api/v1/metrics", notAllowed("GET, OPTIONS"));
             r.add(Role.READ, m, "/api/v1/status", notAllowed("GET, OPTIONS"));
