@@ -61,8 +61,8 @@ final class Group {
 
     Group(Labels key) {
         this.key = key;
-        this.pushTimeLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_TIME).build();
-        this.failureLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_FAILURE_TIME).build();
+        this.pushTimeLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, GroupView.PUSH_TIME).build();
+        this.failureLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, GroupView.PUSH_FAILURE_TIME).build();
     }
 
     boolean pristine() {

@@ -20,8 +20,8 @@ import java.util.Objects;
  * after a commit succeeded.
  */
 final class GroupWriter {
-    private static final Metadata GAUGE_OK = new Metadata("gauge", PushGroups.PUSH_TIME_HELP, "");
-    private static final Metadata GAUGE_FAIL = new Metadata("gauge", PushGroups.PUSH_FAILURE_TIME_HELP, "");
+    private static final Metadata GAUGE_OK = new Metadata("gauge", GroupView.PUSH_TIME_HELP, "");
+    private static final Metadata GAUGE_FAIL = new Metadata("gauge", GroupView.PUSH_FAILURE_TIME_HELP, "");
 
     private final Storage storage;
 
@@ -33,8 +33,8 @@ final class GroupWriter {
     void writeFailure(Group g, long t, boolean pristine) throws IOException {
         Appender a = storage.appender();
         try {
-            a.metadata(PushGroups.PUSH_TIME, GAUGE_OK);
-            a.metadata(PushGroups.PUSH_FAILURE_TIME, GAUGE_FAIL);
+            a.metadata(GroupView.PUSH_TIME, GAUGE_OK);
+            a.metadata(GroupView.PUSH_FAILURE_TIME, GAUGE_FAIL);
             g.pushRef = appendQuietly(a, g.pushRef, g.pushTimeLabels, t, pristine ? 0 : g.pushTime);
             g.failRef = appendQuietly(a, g.failRef, g.failureLabels, t, t / 1000.0);
             a.commit();
@@ -78,8 +78,8 @@ final class GroupWriter {
                 appendQuietly(a, 0, l, t, Values.STALE_NAN);
             }
             if (g.pristine()) {
-                a.metadata(PushGroups.PUSH_TIME, GAUGE_OK);
-                a.metadata(PushGroups.PUSH_FAILURE_TIME, GAUGE_FAIL);
+                a.metadata(GroupView.PUSH_TIME, GAUGE_OK);
+                a.metadata(GroupView.PUSH_FAILURE_TIME, GAUGE_FAIL);
             }
             g.pushRef = appendQuietly(a, g.pushRef, g.pushTimeLabels, t, pushTime);
             g.failRef = appendQuietly(a, g.failRef, g.failureLabels, t, failureTime);

@@ -41,11 +41,6 @@ import java.util.logging.Logger;
 public final class PushGroups implements Closeable {
     private static final Logger LOG = Logger.getLogger(PushGroups.class.getName());
 
-    public static final String PUSH_TIME = "push_time_seconds";
-    public static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
-    public static final String PUSH_TIME_HELP = "Last Unix time when changing this group in the Pushgateway succeeded.";
-    public static final String PUSH_FAILURE_TIME_HELP = "Last Unix time when changing this group in the Pushgateway failed.";
-
     private final PushOptions options;
     private final LongSupplier clock;
     private final ConcurrentHashMap<Labels, Group> groups = new ConcurrentHashMap<>();
@@ -158,7 +153,7 @@ public final class PushGroups implements Closeable {
                 stored = new HashSet<>(Math.max(16, body.samples() * 2));
             }
             for (PushBody.Family f : body.families().values()) {
-                if (f.name.equals(PUSH_TIME) || f.name.equals(PUSH_FAILURE_TIME)) {
+                if (f.name.equals(GroupView.PUSH_TIME) || f.name.equals(GroupView.PUSH_FAILURE_TIME)) {
                     continue; // the group's own gauges win, silently
                 }
                 String type = f.type == null ? "untyped" : f.type;
@@ -261,7 +256,7 @@ public final class PushGroups implements Closeable {
     private static boolean unchangedShape(Group g, PushBody body, boolean replaceAll) {
         int pushed = 0;
         for (PushBody.Family f : body.families().values()) {
-            if (f.name.equals(PUSH_TIME) || f.name.equals(PUSH_FAILURE_TIME)) {
+            if (f.name.equals(GroupView.PUSH_TIME) || f.name.equals(GroupView.PUSH_FAILURE_TIME)) {
                 continue;
             }
             Fam before = g.families.get(f.name);

@@ -2,7 +2,6 @@ package dev.vigil.server.push;
 
 import dev.vigil.ingest.push.GroupKeys;
 import dev.vigil.ingest.push.GroupView;
-import dev.vigil.ingest.push.PushGroups;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.text.GoFloat;
 import java.util.List;
@@ -30,13 +29,13 @@ final class Exposition {
                 }
             }
             Labels stored = GroupKeys.stored(v.key());
-            line(bodies.computeIfAbsent(PushGroups.PUSH_FAILURE_TIME, k -> new StringBuilder()),
-                    stored.toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_FAILURE_TIME).build(), v.failureTimeSeconds());
-            line(bodies.computeIfAbsent(PushGroups.PUSH_TIME, k -> new StringBuilder()),
-                    stored.toBuilder().set(Labels.METRIC_NAME, PushGroups.PUSH_TIME).build(), v.pushTimeSeconds());
+            line(bodies.computeIfAbsent(GroupView.PUSH_FAILURE_TIME, k -> new StringBuilder()),
+                    stored.toBuilder().set(Labels.METRIC_NAME, GroupView.PUSH_FAILURE_TIME).build(), v.failureTimeSeconds());
+            line(bodies.computeIfAbsent(GroupView.PUSH_TIME, k -> new StringBuilder()),
+                    stored.toBuilder().set(Labels.METRIC_NAME, GroupView.PUSH_TIME).build(), v.pushTimeSeconds());
         }
-        meta.put(PushGroups.PUSH_TIME, new String[] {PushGroups.PUSH_TIME_HELP, "gauge"});
-        meta.put(PushGroups.PUSH_FAILURE_TIME, new String[] {PushGroups.PUSH_FAILURE_TIME_HELP, "gauge"});
+        meta.put(GroupView.PUSH_TIME, new String[] {GroupView.PUSH_TIME_HELP, "gauge"});
+        meta.put(GroupView.PUSH_FAILURE_TIME, new String[] {GroupView.PUSH_FAILURE_TIME_HELP, "gauge"});
         StringBuilder out = new StringBuilder(1 << 16);
         for (Map.Entry<String, StringBuilder> e : bodies.entrySet()) {
             String[] m = meta.get(e.getKey());

@@ -6,7 +6,6 @@ import dev.vigil.ingest.Ingest;
 import dev.vigil.ingest.push.GoFormat;
 import dev.vigil.ingest.push.GroupKeys;
 import dev.vigil.ingest.push.GroupView;
-import dev.vigil.ingest.push.PushGroups;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.text.GoFloat;
 import io.undertow.server.HttpServerExchange;
@@ -143,8 +142,8 @@ final class PushJson {
         }
         g.writeBooleanField("last_push_successful", v.lastPushSuccessful());
         Labels stored = GroupKeys.stored(v.key());
-        writeOwn(g, PushGroups.PUSH_TIME, PushGroups.PUSH_TIME_HELP, v.pushStampMs(), stored, empty, v.pushTimeSeconds());
-        writeOwn(g, PushGroups.PUSH_FAILURE_TIME, PushGroups.PUSH_FAILURE_TIME_HELP, v.failureStampMs(), stored, empty, v.failureTimeSeconds());
+        writeOwn(g, GroupView.PUSH_TIME, GroupView.PUSH_TIME_HELP, v.pushStampMs(), stored, empty, v.pushTimeSeconds());
+        writeOwn(g, GroupView.PUSH_FAILURE_TIME, GroupView.PUSH_FAILURE_TIME_HELP, v.failureStampMs(), stored, empty, v.failureTimeSeconds());
         g.writeEndObject();
     }
 
