@@ -25,7 +25,7 @@ public interface Ingest extends Closeable {
 
     /**
      * One push: the body is {@code body[0, length)} (decoded, any content encoding removed), owned
-     * by the caller and not kept after {@link #push} returns; empty for DELETE.
+     * by the caller and not kept after {@link Ingest#push} returns; empty for DELETE.
      */
     record Push(Labels group, Method method, byte[] body, int length, String contentType) {
     }

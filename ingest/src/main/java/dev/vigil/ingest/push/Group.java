@@ -54,7 +54,7 @@ final class Group {
     long failRef;
     boolean removed;
     /**
-     * The {@link GroupIndex#version()} at which every series of every family of this group was seen
+     * The {@link GroupIndex} version at which every series of every family of this group was seen
      * owned by this group under that family, or -1. Guarded by the index.
      */
     long ownedAt = -1;
