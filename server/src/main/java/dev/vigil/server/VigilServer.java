@@ -10,6 +10,7 @@ import dev.vigil.server.cli.Sizes;
 import dev.vigil.server.http.HttpMetrics;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.PlainText;
+import dev.vigil.server.http.Routes;
 import dev.vigil.server.ops.Lifecycle;
 import dev.vigil.server.ops.SelfMetrics;
 import dev.vigil.server.web.WebUi;
@@ -193,8 +194,8 @@ public final class VigilServer implements AutoCloseable {
         portPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         Wiring.Push p = wiring.push().apply(s);
         pushParts = p;
-        p.routes().register(mainPush);
-        p.routes().register(portPush);
+        p.routes().register(new Routes(mainPush, Routes.Guard.OPEN));
+        p.routes().register(new Routes(portPush, Routes.Guard.OPEN));
         if (p.pushPortMetrics() != null) {
             portPush.get("/metrics", httpMetrics.instrument("/metrics (push port)", p.pushPortMetrics()));
         }

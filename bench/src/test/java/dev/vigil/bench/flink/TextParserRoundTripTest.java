@@ -23,16 +23,8 @@ class TextParserRoundTripTest {
         }
 
         @Override
-        public void help(String family, String help) {
-        }
-
-        @Override
         public void type(String family, String type) {
             types.put(family, type);
-        }
-
-        @Override
-        public void unit(String family, String unit) {
         }
 
         @Override
