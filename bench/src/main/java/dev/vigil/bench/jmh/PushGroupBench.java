@@ -13,7 +13,6 @@ import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.db.DbOptions;
-import dev.vigil.tsdb.wal.FaultyFileIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -145,9 +144,7 @@ public class PushGroupBench {
         dir = Files.createTempDirectory("vigil-push-bench");
         DbOptions.Builder o = DbOptions.builder(dir);
         if (!fsync) {
-            FaultyFileIo io = new FaultyFileIo();
-            io.skipForce = true;
-            o.io(io);
+            o.io(new NoSyncFileIo());
         }
         db = Db.open(o.build());
         pushGroups = new PushGroups(db, PushOptions.defaults(), System::currentTimeMillis);
