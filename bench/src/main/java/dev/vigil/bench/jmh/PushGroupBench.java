@@ -16,7 +16,7 @@ import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.db.DbOptions;
-import dev.vigil.tsdb.io.FaultyFileIo;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,9 +150,7 @@ public class PushGroupBench {
         dir = Files.createTempDirectory("vigil-push-bench");
         DbOptions.Builder o = DbOptions.builder(dir);
         if (!fsync) {
-            FaultyFileIo io = new FaultyFileIo();
-            io.skipForce = true;
-            o.io(io);
+            o.io(FileIo.WITHOUT_FSYNC);
         }
         db = Db.open(o.build());
         pushGroups = new PushGroups(db, PushOptions.defaults(), System::currentTimeMillis);

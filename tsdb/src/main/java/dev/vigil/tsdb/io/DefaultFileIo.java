@@ -20,17 +20,24 @@ import java.util.List;
 
 /** {@link FileIo} on the real file system via NIO. */
 final class DefaultFileIo implements FileIo {
+    private final boolean fsync;
+
+    /** @param fsync false only for benchmarks that measure CPU: nothing written is then durable */
+    DefaultFileIo(boolean fsync) {
+        this.fsync = fsync;
+    }
+
     @Override
     public WriteFile openAppend(Path path) throws IOException {
         FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
         ch.position(ch.size());
-        return new ChannelFile(ch);
+        return new ChannelFile(ch, fsync);
     }
 
     @Override
     public WriteFile create(Path path) throws IOException {
         return new ChannelFile(FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                StandardOpenOption.WRITE));
+                StandardOpenOption.WRITE), fsync);
     }
 
     @Override
@@ -107,12 +114,17 @@ final class DefaultFileIo implements FileIo {
     public void truncate(Path path, long size) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.WRITE)) {
             ch.truncate(size);
-            ch.force(true);
+            if (fsync) {
+                ch.force(true);
+            }
         }
     }
 
     @Override
     public void fsyncDir(Path dir) throws IOException {
+        if (!fsync) {
+            return;
+        }
         // Opening a directory for reading and forcing it is how the JDK exposes fsync(dirfd)
         // on Linux; platforms that refuse it have no equivalent to offer.
         try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
@@ -198,9 +210,11 @@ final class DefaultFileIo implements FileIo {
     /** A {@link WriteFile} over a channel positioned where writing goes on. */
     private static final class ChannelFile implements WriteFile {
         private final FileChannel ch;
+        private final boolean fsync;
 
-        ChannelFile(FileChannel ch) {
+        ChannelFile(FileChannel ch, boolean fsync) {
             this.ch = ch;
+            this.fsync = fsync;
         }
 
         @Override
@@ -212,7 +226,9 @@ final class DefaultFileIo implements FileIo {
 
         @Override
         public void force(boolean metaData) throws IOException {
-            ch.force(metaData);
+            if (fsync) {
+                ch.force(metaData);
+            }
         }
 
         @Override
