@@ -17,6 +17,7 @@ import dev.vigil.query.ast.VectorMatching;
 import dev.vigil.query.ast.VectorMatching.Cardinality;
 import dev.vigil.query.ast.VectorSelector;
 import dev.vigil.query.ParseException;
+import dev.vigil.query.text.GoText;
 import dev.vigil.tsdb.Matcher;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

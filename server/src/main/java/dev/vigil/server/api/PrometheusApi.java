@@ -1,6 +1,6 @@
 package dev.vigil.server.api;
 
-import dev.vigil.query.parser.GoText;
+import dev.vigil.query.text.GoText;
 import dev.vigil.query.Engine;
 import dev.vigil.query.QueryException;
 import dev.vigil.query.QueryException.ErrorType;
