@@ -137,11 +137,20 @@ final class Evaluator {
 
     /** The whole vector, series with equal labels at disjoint steps merged (as Prometheus does). */
     List<StepSeries> collect(Expr e, Grid g) {
+        return collect(e, g, false);
+    }
+
+    /**
+     * {@link #collect(Expr, Grid)}, charging the sample budget with every step a kept series
+     * holds when {@code dense}, not only its present ones: a subquery's grid is as long as its
+     * author asks, so its series cost their full length in memory however sparse they are.
+     */
+    List<StepSeries> collect(Expr e, Grid g, boolean dense) {
         Map<Labels, StepSeries> out = new LinkedHashMap<>();
         vector(e, g, s -> {
             StepSeries prev = out.putIfAbsent(s.labels, s);
             if (prev == null) {
-                ctx.hold(s.count());
+                ctx.hold(dense ? s.v.length : s.count());
                 return;
             }
             for (int k = 0; k < s.v.length; k++) {
@@ -150,7 +159,9 @@ final class Evaluator {
                         throw sameLabelset();
                     }
                     prev.v[k] = s.v[k];
-                    ctx.hold(1);
+                    if (!dense) {
+                        ctx.hold(1);
+                    }
                 }
             }
         });

@@ -62,6 +62,7 @@ public final class PromEngine implements Engine {
         return run(opts, timeMs, timeMs, ctx -> {
             Evaluator ev = new Evaluator(ctx);
             Grid g = new Grid(timeMs, timeMs, 1);
+            PointBudget.check(expr, g, ctx, options.maxSamples());
             Expr e = Evaluator.unwrap(expr);
             return switch (expr.type()) {
                 case SCALAR -> new Scalar(timeMs, ev.scalar(e, g)[0]);
@@ -93,8 +94,9 @@ public final class PromEngine implements Engine {
             throw new QueryException(ErrorType.BAD_DATA, "end timestamp must not be before start time");
         }
         return run(opts, startMs, endMs, ctx -> {
-            Evaluator ev = new Evaluator(ctx);
             Grid g = new Grid(startMs, endMs, stepMs);
+            PointBudget.check(expr, g, ctx, options.maxSamples());
+            Evaluator ev = new Evaluator(ctx);
             Expr e = Evaluator.unwrap(expr);
             List<StepSeries> rows;
             if (expr.type() == ValueType.SCALAR) {

@@ -75,7 +75,7 @@ final class RangeVectors {
         }
         if (a instanceof SubqueryExpr sq) {
             Grid inner = subqueryGrid(sq, g);
-            List<StepSeries> rows = inner.steps() > 0 ? ev.collect(sq.expr(), inner) : List.of();
+            List<StepSeries> rows = inner.steps() > 0 ? ev.collect(sq.expr(), inner, true) : List.of();
             RangeSource src = v -> {
                 for (StepSeries s : rows) {
                     v.visit(s.labels, new GridIterator(inner, s.v));
@@ -283,7 +283,7 @@ final class RangeVectors {
             }
         } else if (e instanceof SubqueryExpr sq) {
             Grid inner = subqueryGrid(sq, g);
-            List<StepSeries> rows = inner.steps() > 0 ? ev.collect(sq.expr(), inner) : List.of();
+            List<StepSeries> rows = inner.steps() > 0 ? ev.collect(sq.expr(), inner, true) : List.of();
             for (StepSeries s : rows) {
                 int cnt = s.count();
                 long[] ts = new long[cnt];

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.Engine;
 import dev.vigil.query.QueryException;
+import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.QueryOptions;
 import dev.vigil.query.value.Matrix;
 import dev.vigil.query.value.Vector;
