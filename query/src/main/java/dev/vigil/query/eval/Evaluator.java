@@ -277,6 +277,8 @@ final class Evaluator {
         }, sink::accept);
     }
 
+    // ---------------------------------------------------------------- functions
+
     private void call(Call c, Grid g, Sink sink) {
         RangeFunction rf = RangeFunction.of(c.function());
         if (rf != null) {
