@@ -4,8 +4,8 @@ import static dev.vigil.query.eval.StepSeries.ABSENT;
 import static dev.vigil.query.eval.StepSeries.absent;
 import static dev.vigil.query.eval.StepSeries.present;
 
-import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.QueryException;
+import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.ast.AggregateExpr;
 import dev.vigil.query.ast.At;
 import dev.vigil.query.ast.BinaryExpr;

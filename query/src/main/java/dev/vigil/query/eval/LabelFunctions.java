@@ -3,8 +3,8 @@ package dev.vigil.query.eval;
 import static dev.vigil.query.eval.Evaluator.perStepUnique;
 import static dev.vigil.query.eval.Evaluator.stringArg;
 
-import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.QueryException;
+import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.ast.Call;
 import dev.vigil.query.ast.Expr;
 import dev.vigil.query.eval.Evaluator.Sink;

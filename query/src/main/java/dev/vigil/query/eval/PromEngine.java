@@ -1,8 +1,8 @@
 package dev.vigil.query.eval;
 
 import dev.vigil.query.Engine;
-import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.QueryException;
+import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.QueryOptions;
 import dev.vigil.query.QueryResult;
 import dev.vigil.query.ast.Expr;

@@ -4,8 +4,8 @@ import static dev.vigil.query.eval.Evaluator.unwrap;
 import static dev.vigil.query.eval.StepSeries.absent;
 import static dev.vigil.query.eval.StepSeries.present;
 
-import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.QueryException;
+import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.ast.At;
 import dev.vigil.query.ast.Call;
 import dev.vigil.query.ast.Expr;
