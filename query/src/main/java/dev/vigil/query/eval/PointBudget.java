@@ -19,10 +19,11 @@ import dev.vigil.query.ast.UnaryExpr;
 final class PointBudget {
     /**
      * What one point of one series may cost the evaluator at its peak: a dense step slot (8
-     * bytes), the time and value read into a sliding window (16), and the copy while an array
-     * doubles. Caps points per series at what the heap can hold, even where max-samples is larger.
+     * bytes) and its time and value in a sliding window (16), whose arrays may have doubled past
+     * the count (another 16) while the old pair is still being copied (16), with headroom for the
+     * collector. Caps points per series at what the heap can hold, even where max-samples is larger.
      */
-    static final long BYTES_PER_POINT = 48;
+    static final long BYTES_PER_POINT = 64;
 
     /** Arrays index by int, and the JVM keeps a few header words below Integer.MAX_VALUE. */
     static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
