@@ -223,7 +223,7 @@ public final class VigilServer implements AutoCloseable {
     }
 
     private ServerInfo serverInfo() {
-        String retention = dev.vigil.query.parser.GoText.formatDuration(cfg.retentionMs());
+        String retention = dev.vigil.query.text.GoText.formatDuration(cfg.retentionMs());
         if (cfg.retentionBytes() > 0) {
             retention += " or " + Sizes.format(cfg.retentionBytes());
         }

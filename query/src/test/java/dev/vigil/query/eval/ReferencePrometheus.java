@@ -19,6 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real Prometheus (Debian's 2.42 binary) on a free loopback port, over a temporary data
@@ -41,6 +43,23 @@ final class ReferencePrometheus implements AutoCloseable {
 
     static boolean available() {
         return Files.isExecutable(BINARY) && Files.isExecutable(PROMTOOL);
+    }
+
+    /**
+     * Lets the calling test go on only where the reference is installed. Elsewhere it is skipped
+     * with the reason printed, or, when {@code CI=true} (as {@code .ci/run} sets), failed: a build
+     * that is meant to compare with Prometheus must not pass without it.
+     */
+    static void assumeInstalled() {
+        if (available()) {
+            return;
+        }
+        String why = BINARY + " and " + PROMTOOL + " (Debian's prometheus 2.42 package) are not installed";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            Assertions.fail(why + ", and CI=true requires them");
+        }
+        System.err.println("SKIPPED: " + why);
+        Assumptions.assumeTrue(false, why);
     }
 
     ReferencePrometheus(List<Data> series) throws IOException, InterruptedException {

@@ -1,6 +1,5 @@
 package dev.vigil.server.api;
 
-import dev.vigil.query.parser.GoText;
 import dev.vigil.query.Engine;
 import dev.vigil.query.QueryException;
 import dev.vigil.query.QueryException.ErrorType;
@@ -8,6 +7,7 @@ import dev.vigil.query.QueryOptions;
 import dev.vigil.query.QueryResult;
 import dev.vigil.query.ast.Expr;
 import dev.vigil.query.ast.VectorSelector;
+import dev.vigil.query.text.GoText;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Metadata;
@@ -156,10 +156,10 @@ public final class PrometheusApi {
             throw ApiException.invalidParam("step",
                     "zero or negative query resolution step widths are not accepted. Try a positive integer");
         }
-        // Prometheus divides durations as integers: exactly 11,000 steps (11,001 points) pass.
-        if ((end - start) / step > 11_000) {
-            throw ApiException.badData(
-                    "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        try {
+            Engine.checkResolution(start, end, step);
+        } catch (QueryException e) {
+            throw new ApiException(e.errorType(), e.getMessage());
         }
         QueryOptions opts = queryOptions(p);
         String q = p.get("query");

@@ -1,19 +1,7 @@
-package dev.vigil.query.parser;
+package dev.vigil.query.ast;
 
-import dev.vigil.query.ast.AggregateExpr;
-import dev.vigil.query.ast.At;
-import dev.vigil.query.ast.BinaryExpr;
-import dev.vigil.query.ast.Call;
-import dev.vigil.query.ast.Expr;
-import dev.vigil.query.ast.MatrixSelector;
-import dev.vigil.query.ast.NumberLiteral;
-import dev.vigil.query.ast.ParenExpr;
-import dev.vigil.query.ast.StringLiteral;
-import dev.vigil.query.ast.SubqueryExpr;
-import dev.vigil.query.ast.UnaryExpr;
-import dev.vigil.query.ast.VectorMatching;
 import dev.vigil.query.ast.VectorMatching.Cardinality;
-import dev.vigil.query.ast.VectorSelector;
+import dev.vigil.query.text.GoText;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.text.GoFloat;
 import java.math.BigDecimal;

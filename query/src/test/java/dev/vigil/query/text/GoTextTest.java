@@ -1,4 +1,4 @@
-package dev.vigil.query.parser;
+package dev.vigil.query.text;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package dev.vigil.query.parser;
+package dev.vigil.query.text;
 
 /**
  * Text formatting that PromQL inherits from its reference implementation: quoted strings and
@@ -28,7 +28,7 @@ public final class GoText {
     }
 
     /** A rune in single quotes with Go's escapes, as in {@code 'x'}. */
-    static String quoteRune(int c) {
+    public static String quoteRune(int c) {
         if (c < 0 || c > Character.MAX_CODE_POINT || Character.isSurrogate((char) c) && c <= 0xFFFF) {
             c = 0xFFFD;
         }
@@ -38,7 +38,7 @@ public final class GoText {
     }
 
     /** A rune as {@code U+0063 'c'}, the way Go's {@code %#U} shows it. */
-    static String unicodeRune(int c) {
+    public static String unicodeRune(int c) {
         if (c < 0) {
             c = 0xFFFD;
         }
@@ -80,7 +80,7 @@ public final class GoText {
     }
 
     /** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols and the ASCII space. */
-    static boolean isPrint(int c) {
+    public static boolean isPrint(int c) {
         if (c == ' ') {
             return true;
         }
@@ -102,7 +102,7 @@ public final class GoText {
      * (like Python's surrogateescape), so a string built from {@code \xff} escapes prints back
      * as written and never equals valid text.
      */
-    static String decodeUtf8(byte[] b) {
+    public static String decodeUtf8(byte[] b) {
         StringBuilder sb = new StringBuilder(b.length);
         int i = 0;
         while (i < b.length) {
@@ -158,7 +158,7 @@ public final class GoText {
      *
      * @throws IllegalArgumentException with the message to report
      */
-    static long parseDuration(String s) {
+    public static long parseDuration(String s) {
         if (s.equals("0")) {
             return 0;
         }
@@ -173,7 +173,7 @@ public final class GoText {
         boolean overflow = false;
         while (i < s.length()) {
             int j = i;
-            while (j < s.length() && Lexer.isDigit(s.charAt(j))) {
+            while (j < s.length() && isAsciiDigit(s.charAt(j))) {
                 j++;
             }
             if (j == i || j == s.length()) {
@@ -221,5 +221,9 @@ public final class GoText {
 
     private static IllegalArgumentException invalidDuration(String s) {
         return new IllegalArgumentException("not a valid duration string: " + quote(s));
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }
