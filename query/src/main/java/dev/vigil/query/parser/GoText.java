@@ -158,7 +158,7 @@ public final class GoText {
      *
      * @throws IllegalArgumentException with the message to report
      */
-    static long parseDuration(String s) {
+    public static long parseDuration(String s) {
         if (s.equals("0")) {
             return 0;
         }

@@ -53,8 +53,15 @@ public final class ConfigFile {
      * @param text the file as read
      * @param ignored the top-level sections present that Vigil does not act on
      * @param scrapeJobs the static scrape jobs, global defaults applied
+     * @param ruleFiles the {@code rule_files} patterns as written (relative to the file's folder)
+     * @param evaluationIntervalMs {@code global.evaluation_interval}
+     * @param externalLabels {@code global.external_labels}
      */
-    public record Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs) {
+    public record Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs, List<String> ruleFiles,
+            long evaluationIntervalMs, Map<String, String> externalLabels) {
+        public Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs) {
+            this(text, ignored, scrapeJobs, List.of(), 60_000, Map.of());
+        }
     }
 
     private final String where;
@@ -92,20 +99,33 @@ public final class ConfigFile {
         Map<String, NodeTuple> top = mapping(root, TOP, "config.plain");
         long interval = 60_000;
         long timeout = 10_000;
+        long evaluation = 60_000;
+        Map<String, String> external = new LinkedHashMap<>();
         NodeTuple g = top.get("global");
         if (g != null && !isNull(g.getValueNode())) {
             Map<String, NodeTuple> gm = mapping(g.getValueNode(), GLOBAL, "config.GlobalConfig");
             interval = duration(gm.get("scrape_interval"), interval);
             // An unset timeout is capped by the interval; a set one must fit in it.
             timeout = duration(gm.get("scrape_timeout"), Math.min(timeout, interval));
-            duration(gm.get("evaluation_interval"), 60_000);
+            evaluation = duration(gm.get("evaluation_interval"), 60_000);
+            NodeTuple el = gm.get("external_labels");
+            if (el != null && !isNull(el.getValueNode())) {
+                for (NodeTuple t : mappingNode(el.getValueNode()).getValue()) {
+                    String k = scalar(t.getKeyNode());
+                    if (!LABEL_NAME.matcher(k).matches()) {
+                        throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": \"" + k
+                                + "\" is not a valid label name");
+                    }
+                    external.put(k, isNull(t.getValueNode()) ? "" : scalar(t.getValueNode()));
+                }
+            }
             if (timeout > interval) {
                 throw new IllegalArgumentException(where + ":" + line(g.getKeyNode())
                         + ": global scrape timeout greater than scrape interval");
             }
         }
         for (String section : top.keySet()) {
-            if (!section.equals("global") && !section.equals("scrape_configs")) {
+            if (!section.equals("global") && !section.equals("scrape_configs") && !section.equals("rule_files")) {
                 ignored.add(section);
             }
         }
@@ -121,7 +141,14 @@ public final class ConfigFile {
                 jobs.add(j);
             }
         }
-        return new Loaded(text, ignored, jobs);
+        List<String> ruleFiles = new ArrayList<>();
+        NodeTuple rf = top.get("rule_files");
+        if (rf != null && !isNull(rf.getValueNode())) {
+            for (Node n : sequence(rf.getValueNode())) {
+                ruleFiles.add(scalar(n));
+            }
+        }
+        return new Loaded(text, ignored, jobs, ruleFiles, evaluation, external);
     }
 
     private ScrapeJob job(Node n, long globalInterval, long globalTimeout) {

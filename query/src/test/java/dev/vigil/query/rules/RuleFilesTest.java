@@ -1,0 +1,61 @@
+package dev.vigil.query.rules;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class RuleFilesTest {
+    private static String error(String yaml) {
+        return assertThrows(RuleFileException.class, () -> RuleFiles.parse(yaml, "r.yml", 60_000)).getMessage();
+    }
+
+    @Test
+    void readsGroupsWithDefaults() throws Exception {
+        List<GroupSpec> gs = RuleFiles.parse("""
+                groups:
+                - name: a
+                  interval: 15s
+                  limit: 10
+                  rules:
+                  - record: job:x:sum
+                    expr: sum by (job) (x)
+                  - alert: High
+                    expr: x > 1
+                    for: 5m
+                    keep_firing_for: 1m
+                    labels: {severity: page}
+                    annotations: {summary: "{{ $value | humanize }}"}
+                - name: b
+                  rules: []
+                """, "r.yml", 60_000);
+        assertEquals(2, gs.size());
+        assertEquals(15_000, gs.get(0).intervalMs());
+        assertEquals(10, gs.get(0).limit());
+        assertEquals(60_000, gs.get(1).intervalMs());
+        RuleSpec high = gs.get(0).rules().get(1);
+        assertTrue(high.alert());
+        assertEquals(300_000, high.forMs());
+        assertEquals(60_000, high.keepFiringForMs());
+    }
+
+    @Test
+    void errorsNameFileLineAndProblem() {
+        assertEquals("r.yml: 5:11: group \"a\", rule 1, \"x\": could not parse expression: 1:5: parse error: unclosed left parenthesis",
+                error("groups:\n- name: a\n  rules:\n  - record: x\n    expr: sum(\n"));
+        assertEquals("r.yml: 4:5: field exp not found in type rulefmt.RuleNode",
+                error("groups:\n- name: a\n  rules:\n  - exp: up\n"));
+        assertTrue(error("groups:\n- name: a\n  rules:\n  - record: x\n    alert: y\n    expr: up\n")
+                .endsWith("only one of 'record' and 'alert' must be set"));
+        assertTrue(error("groups:\n- name: a\n  rules:\n  - record: x\n    expr: up\n    for: 1m\n")
+                .endsWith("invalid field 'for' in recording rule"));
+        assertTrue(error("groups:\n- name: a\n  rules:\n  - record: 'bad name'\n    expr: up\n")
+                .endsWith("invalid recording rule name: bad name"));
+        assertTrue(error("groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up\n    annotations: {s: '{{ nope }}'}\n")
+                .contains("function \"nope\" not defined"));
+        assertTrue(error("groups:\n- name: a\n  rules: []\n- name: a\n  rules: []\n")
+                .endsWith("groupname: \"a\" is repeated in the same file"));
+    }
+}
