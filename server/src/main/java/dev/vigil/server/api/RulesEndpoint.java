@@ -58,9 +58,9 @@ final class RulesEndpoint {
                     }
                 }
                 g.writeEndArray();
-                g.writeNumberField("interval", grp.intervalMs() / 1000.0);
+                seconds(g, "interval", grp.intervalMs() / 1000.0);
                 g.writeNumberField("limit", grp.spec().limit());
-                g.writeNumberField("evaluationTime", grp.lastDurationSeconds());
+                seconds(g, "evaluationTime", grp.lastDurationSeconds());
                 g.writeStringField("lastEvaluation", time(grp.lastEvaluationMs()));
                 g.writeEndObject();
             }
@@ -74,8 +74,8 @@ final class RulesEndpoint {
         g.writeStringField("state", r.state().text());
         g.writeStringField("name", r.name());
         g.writeStringField("query", r.query());
-        g.writeNumberField("duration", r.spec().forMs() / 1000.0);
-        g.writeNumberField("keepFiringFor", r.spec().keepFiringForMs() / 1000.0);
+        seconds(g, "duration", r.spec().forMs() / 1000.0);
+        seconds(g, "keepFiringFor", r.spec().keepFiringForMs() / 1000.0);
         g.writeObjectFieldStart("labels");
         map(g, r.spec().labels());
         g.writeEndObject();
@@ -113,7 +113,7 @@ final class RulesEndpoint {
         if (!r.lastError().isEmpty()) {
             g.writeStringField("lastError", r.lastError());
         }
-        g.writeNumberField("evaluationTime", r.evaluationSeconds());
+        seconds(g, "evaluationTime", r.evaluationSeconds());
         g.writeStringField("lastEvaluation", time(r.lastEvaluationMs()));
     }
 
@@ -153,6 +153,16 @@ final class RulesEndpoint {
         }
         g.writeStringField("value", exponent(a.value()));
         g.writeEndObject();
+    }
+
+    /** A float64 as Go's encoding/json writes it: {@code 4}, not {@code 4.0}. */
+    private static void seconds(JsonGenerator g, String field, double v) throws IOException {
+        g.writeFieldName(field);
+        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
+            g.writeNumber((long) v);
+        } else {
+            g.writeRawValue(dev.vigil.tsdb.text.GoFloat.format(v));
+        }
     }
 
     private static void labels(JsonGenerator g, Labels l) throws IOException {

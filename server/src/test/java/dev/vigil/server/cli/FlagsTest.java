@@ -77,8 +77,12 @@ class FlagsTest {
 
     @Test
     void configFileChecksTopLevelKeysAndDurations() {
-        ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: x\nrule_files: []\n", "p.yml");
-        assertEquals(java.util.List.of("rule_files"), ok.ignored());
+        ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\n  evaluation_interval: 5s\n"
+                + "  external_labels: {dc: eu}\nscrape_configs:\n  - job_name: x\nrule_files: [a.yml, 'r/*.yml']\nalerting: {}\n", "p.yml");
+        assertEquals(java.util.List.of("alerting"), ok.ignored());
+        assertEquals(java.util.List.of("a.yml", "r/*.yml"), ok.ruleFiles());
+        assertEquals(5_000, ok.evaluationIntervalMs());
+        assertEquals(java.util.Map.of("dc", "eu"), ok.externalLabels());
         assertEquals("x", ok.scrapeJobs().get(0).name());
         assertEquals(15_000, ok.scrapeJobs().get(0).intervalMs());
         assertEquals("p.yml:2: field globl not found in type config.plain",
