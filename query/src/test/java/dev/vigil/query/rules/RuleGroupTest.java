@@ -190,4 +190,37 @@ class RuleGroupTest {
         assertTrue(slot <= T0 * 1_000_000L && T0 * 1_000_000L - slot < 15_000_000_000L);
         assertEquals(off, Math.floorMod(slot, 15_000_000_000L));
     }
+
+    @Test
+    void forStateIsRestoredAfterARestart() throws Exception {
+        String yaml = """
+                groups:
+                - name: g
+                  rules:
+                  - alert: Long
+                    expr: up == 0
+                    for: 30m
+                """;
+        RuleGroup before = group(yaml, RuleOptions.DEFAULT);
+        for (long t = 0; t <= 60_000; t += 10_000) {
+            write("up", "a", T0 + t, 0);
+            before.evaluate(T0 + t);
+        }
+        AlertingRule r0 = (AlertingRule) before.rules().get(0);
+        assertEquals(AlertState.PENDING, r0.state());
+        // Down from +60 s to +120 s; the new process's alerts start pending at its own first evaluation.
+        GroupSpec spec = RuleFiles.parse(yaml, "/rules/test.yml", 10_000).get(0);
+        RuleGroup after = new RuleGroup(spec, engine, db, RuleOptions.DEFAULT, sent::addAll, false);
+        write("up", "a", T0 + 120_000, 0);
+        after.evaluate(T0 + 120_000);
+        assertEquals(List.of(), query("count_over_time(ALERTS[5s])", T0 + 120_000), "no ALERTS written before the restore");
+        after.evaluate(T0 + 130_000);
+        after.restoreForState(T0 + 130_000);
+        Alert a = ((AlertingRule) after.rules().get(0)).alerts().get(0);
+        // Pending for 60 s before the outage; the 70 s outage (last ALERTS_FOR_STATE at +60 s) is added on top.
+        assertEquals(T0 / 1000 * 1000 + 70_000, a.activeAt());
+        after.evaluate(T0 + 140_000);
+        assertEquals(List.of("ALERTS_FOR_STATE{alertname=\"Long\", instance=\"a\", job=\"j\"}=" + (double) ((T0 + 70_000) / 1000)),
+                query("ALERTS_FOR_STATE", T0 + 140_000));
+    }
 }
