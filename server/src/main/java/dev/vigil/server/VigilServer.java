@@ -56,6 +56,7 @@ public final class VigilServer implements AutoCloseable {
     private volatile java.util.List<dev.vigil.query.rules.GroupSpec> ruleGroups = java.util.List.of();
     private volatile dev.vigil.query.rules.RuleOptions ruleOptions = dev.vigil.query.rules.RuleOptions.DEFAULT;
     private volatile dev.vigil.query.rules.RuleManager rules;
+    private final dev.vigil.server.alerting.Notifier notifier = new dev.vigil.server.alerting.Notifier("Vigil/" + Main.version());
     private HttpServer web;
     private HttpServer push;
 
@@ -118,6 +119,7 @@ public final class VigilServer implements AutoCloseable {
         scrapeJobs = c.scrapeJobs();
         ruleGroups = groups;
         ruleOptions = ruleOptions(c.externalLabels());
+        notifier.apply(c.alertmanagers(), c.externalLabels());
         dev.vigil.query.rules.RuleManager rm = rules;
         if (rm != null) {
             rm.update(groups, ruleOptions);
@@ -198,7 +200,7 @@ public final class VigilServer implements AutoCloseable {
                 }
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
                 dev.vigil.query.rules.RuleManager rm = rules;
-                ex.getResponseSender().send(rm == null ? self.render() : self.render() + rm.metricsText());
+                ex.getResponseSender().send(self.render() + (rm == null ? "" : rm.metricsText()) + notifier.metricsText());
             }
         };
         main.get("/metrics", httpMetrics.instrument("/metrics", metrics));
@@ -250,7 +252,7 @@ public final class VigilServer implements AutoCloseable {
             sc.apply(scrapeJobs);
             scraper = sc;
             dev.vigil.query.rules.RuleManager rm = new dev.vigil.query.rules.RuleManager(b.engine(), s,
-                    dev.vigil.query.rules.AlertSink.NONE, 2);
+                    notifier, 2);
             rm.update(ruleGroups, ruleOptions);
             rules = rm;
         }
@@ -315,6 +317,7 @@ public final class VigilServer implements AutoCloseable {
         if (rm != null) {
             rm.close();
         }
+        notifier.close();
         Wiring.Push p = pushParts;
         if (p != null) {
             try {
