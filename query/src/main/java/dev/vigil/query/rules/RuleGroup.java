@@ -114,6 +114,7 @@ public final class RuleGroup {
     /** Evaluates every rule at {@code tsMs}, in order. */
     public void evaluate(long tsMs) {
         long t0 = System.nanoTime();
+        long startedMs = System.currentTimeMillis();
         long samples = 0;
         metrics.iterations.incrementAndGet();
         if (!staleOnNext.isEmpty()) {
@@ -150,7 +151,7 @@ public final class RuleGroup {
             previous.set(i, write(out, previous.get(i), tsMs));
         }
         lastDurationSeconds = (System.nanoTime() - t0) / 1e9;
-        lastEvaluationMs = System.currentTimeMillis();
+        lastEvaluationMs = startedMs;
         metrics.lastDurationSeconds = lastDurationSeconds;
         metrics.lastEvaluationMs = tsMs;
         metrics.lastSamples = samples;
