@@ -107,7 +107,11 @@ final class Humanize {
         if (Double.isNaN(v) || Double.isInfinite(v)) {
             return g4(v);
         }
-        long nanos = (long) (v * 1e9);
+        double ns = v * 1e9;
+        if (ns > Long.MAX_VALUE || ns < Long.MIN_VALUE) {
+            throw new TemplateException(GoFormat.print(v) + " cannot be represented as a nanoseconds timestamp since it overflows int64");
+        }
+        long nanos = (long) ns;
         // model.TimeFromUnixNano keeps milliseconds only.
         long ms = Math.floorDiv(nanos, 1_000_000L);
         return goTime(ms);

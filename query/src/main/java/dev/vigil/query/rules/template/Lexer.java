@@ -13,7 +13,7 @@ final class Lexer {
     enum Kind { TEXT, OPEN, CLOSE, IDENT, VAR, FIELD, STRING, NUMBER, LPAREN, RPAREN, PIPE, DECLARE, ASSIGN, COMMA, EOF }
 
     /** A token; {@code column} counts from 1 on its line, as Go reports positions. */
-    record Token(Kind kind, String text, int line, int column) {
+    record Token(Kind kind, String text, int line, int column, int pos) {
     }
 
     private final String name;
@@ -24,6 +24,10 @@ final class Lexer {
     private Lexer(String name, String src) {
         this.name = name;
         this.src = src;
+    }
+
+    String src() {
+        return src;
     }
 
     static List<Token> lex(String name, String src) {
@@ -240,7 +244,7 @@ final class Lexer {
     }
 
     private void add(Kind k, String text, int at) {
-        out.add(new Token(k, text, line(at), column(at)));
+        out.add(new Token(k, text, line(at), column(at), at));
     }
 
     private int line(int at) {

@@ -20,8 +20,11 @@ sealed interface Node {
     record Pipeline(int column, List<String> vars, boolean declare, List<Command> commands) {
     }
 
-    /** One stage of a pipeline: a function with arguments, or a single operand. */
-    record Command(List<Arg> args) {
+    /**
+     * One stage of a pipeline: a function with arguments, or a single operand; with where it
+     * starts (line, 0-based column) and its source text, for Go's error context.
+     */
+    record Command(List<Arg> args, int line, int column, String text) {
     }
 
     /** An operand. */

@@ -9,18 +9,20 @@ import java.util.Set;
 /** Builds the {@link Node} tree from tokens, checking function names as Go does at parse time. */
 final class Parser {
     private final String name;
+    private final String text;
     private final List<Token> tokens;
     private final Set<String> functions;
     private int i;
 
-    private Parser(String name, List<Token> tokens, Set<String> functions) {
+    private Parser(String name, String text, List<Token> tokens, Set<String> functions) {
         this.name = name;
+        this.text = text;
         this.tokens = tokens;
         this.functions = functions;
     }
 
     static List<Node> parse(String name, String text, Set<String> functions) {
-        Parser p = new Parser(name, Lexer.lex(name, text), functions);
+        Parser p = new Parser(name, text, Lexer.lex(name, text), functions);
         List<Node> nodes = new ArrayList<>();
         String end = p.list(nodes);
         if (end != null) {
@@ -140,6 +142,7 @@ final class Parser {
     }
 
     private Node.Command command() {
+        Token first = tokens.get(i);
         List<Node.Arg> args = new ArrayList<>();
         while (true) {
             Token t = tokens.get(i);
@@ -151,7 +154,11 @@ final class Parser {
         if (args.isEmpty()) {
             throw error(tokens.get(i), "missing value for command");
         }
-        return new Node.Command(args);
+        Token last = tokens.get(i - 1);
+        int end = last.kind() == Kind.STRING ? text.indexOf(text.charAt(last.pos()), last.pos() + 1) + 1
+                : last.pos() + last.text().length();
+        String source = text.substring(first.pos(), Math.max(first.pos(), Math.min(end, text.length()))).strip();
+        return new Node.Command(args, first.line(), first.column() - 1, source);
     }
 
     private Node.Arg operand() {

@@ -27,6 +27,10 @@ public final class Template {
     public record Sample(Map<String, String> labels, double value) {
     }
 
+    /** Length of Prometheus's {@code {{$labels := .Labels}}…{{$value := .Value}}} prefix. */
+    private static final int DEFS_LENGTH = ("{{$labels := .Labels}}{{$externalLabels := .ExternalLabels}}"
+            + "{{$externalURL := .ExternalURL}}{{$value := .Value}}").length();
+
     private final String name;
     private final List<Node> nodes;
 
@@ -196,10 +200,11 @@ public final class Template {
                 try {
                     return Functions.call(f.name(), args, this);
                 } catch (TemplateException e) {
+                    if (e.located()) {
+                        throw e;
+                    }
                     String m = e.getMessage();
-                    throw new TemplateException(m.startsWith("error calling") || m.startsWith("wrong")
-                            || m.startsWith("incompatible") || m.startsWith("invalid type") || m.startsWith("missing")
-                            ? m : "error calling " + f.name() + ": " + m);
+                    throw located(c, m.startsWith("error calling") || m.startsWith("wrong") ? m : "error calling " + f.name() + ": " + m);
                 }
             }
             if (c.args().size() > 1 || piped != null) {
@@ -249,6 +254,17 @@ public final class Template {
                 }
             }
             return v;
+        }
+
+        /**
+         * Go's message with Prometheus's framing: the position counts the variable definitions
+         * Prometheus puts before every rule template on its first line.
+         */
+        private TemplateException located(Node.Command c, String what) {
+            int col = c.line() == 1 ? DEFS_LENGTH + c.column() : c.column();
+            String ctx = c.text();
+            return new TemplateException("template: " + name + ":" + c.line() + ":" + col + ": executing \"" + name + "\" at <"
+                    + ctx + ">: " + what, true);
         }
 
         private String describe(Node.Arg a) {
