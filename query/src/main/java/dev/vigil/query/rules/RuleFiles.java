@@ -135,7 +135,7 @@ public final class RuleFiles {
             root = new Yaml(new LoaderOptions()).compose(new StringReader(text));
         } catch (MarkedYAMLException e) {
             int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new Bad(line + ": yaml: " + e.getProblem());
+            throw new Bad("yaml: line " + line + ": " + e.getProblem());
         } catch (YAMLException e) {
             throw new Bad("yaml: " + e.getMessage());
         }
@@ -156,7 +156,7 @@ public final class RuleFiles {
                 throw new Bad(pos(gn) + ": Groupname must not be empty");
             }
             if (!names.add(name)) {
-                throw new Bad(pos(g.get("name").getValueNode()) + ": groupname: \"" + name + "\" is repeated in the same file");
+                throw new Bad(pos(gn) + ": groupname: \"" + name + "\" is repeated in the same file");
             }
             long interval = g.containsKey("interval") && !isNull(g.get("interval").getValueNode())
                     ? duration(g.get("interval")) : defaultIntervalMs;
@@ -190,23 +190,26 @@ public final class RuleFiles {
         Map<String, NodeTuple> m = mapping(n, RULE_FIELDS, "rulefmt.RuleNode");
         String record = m.containsKey("record") ? string(m.get("record")) : "";
         String alert = m.containsKey("alert") ? string(m.get("alert")) : "";
-        String name = record.isEmpty() ? alert : record;
-        String where = pos(n) + ": group " + GoText.quote(group) + ", rule " + index + ", " + GoText.quote(name) + ": ";
+        String name = alert.isEmpty() ? record : alert;
+        String what = "group " + GoText.quote(group) + ", rule " + index + ", " + GoText.quote(name) + ": ";
+        // As rulefmt: errors about the rule point at its record (else alert) value, or at 0:0 when unset.
+        String at = !record.isEmpty() ? pos(m.get("record").getValueNode())
+                : !alert.isEmpty() ? pos(m.get("alert").getValueNode()) : "0:0";
+        String where = at + ": " + what;
         if (!record.isEmpty() && !alert.isEmpty()) {
-            throw new Bad(where + "only one of 'record' and 'alert' must be set");
+            throw new Bad(at + ": " + pos(m.get("alert").getValueNode()) + ": " + what + "only one of 'record' and 'alert' must be set");
         }
         if (record.isEmpty() && alert.isEmpty()) {
-            throw new Bad(where + "one of 'record' or 'alert' must be set");
+            throw new Bad("0:0: " + what + "one of 'record' or 'alert' must be set");
         }
         String expr = m.containsKey("expr") ? string(m.get("expr")) : "";
         if (expr.isEmpty()) {
-            throw new Bad(where + "field 'expr' must be set in rule");
+            throw new Bad("0:0: " + what + "field 'expr' must be set in rule");
         }
         try {
             Parser.parse(expr);
         } catch (QueryException e) {
-            throw new Bad(pos(m.get("expr").getValueNode()) + ": group " + GoText.quote(group) + ", rule " + index + ", "
-                    + GoText.quote(name) + ": could not parse expression: " + e.getMessage());
+            throw new Bad(pos(m.get("expr").getValueNode()) + ": " + what + "could not parse expression: " + e.getMessage());
         }
         boolean isAlert = !alert.isEmpty();
         if (!isAlert) {
@@ -226,30 +229,33 @@ public final class RuleFiles {
         Map<String, String> labels = stringMap(m.get("labels"));
         for (String k : labels.keySet()) {
             if (!LABEL_NAME.matcher(k).matches() || k.equals("__name__")) {
-                throw new Bad(where + "invalid label name: " + k);
+                throw new Bad(what + "invalid label name: " + k);
             }
         }
         Map<String, String> annotations = stringMap(m.get("annotations"));
         for (String k : annotations.keySet()) {
             if (!LABEL_NAME.matcher(k).matches()) {
-                throw new Bad(where + "invalid annotation name: " + k);
+                throw new Bad(what + "invalid annotation name: " + k);
             }
         }
         if (isAlert) {
-            for (Map<String, String> texts : List.of(labels, annotations)) {
-                for (String v : texts.values()) {
-                    try {
-                        Template.parse("__alert_" + alert, v);
-                    } catch (TemplateException e) {
-                        throw new Bad(where + "msg=" + e.getMessage());
-                    }
-                }
-            }
+            checkTemplates(what, "label", alert, labels);
+            checkTemplates(what, "annotation", alert, annotations);
         }
         long forMs = m.containsKey("for") && !isNull(m.get("for").getValueNode()) ? duration(m.get("for")) : 0;
         long keep = m.containsKey("keep_firing_for") && !isNull(m.get("keep_firing_for").getValueNode())
                 ? duration(m.get("keep_firing_for")) : 0;
         return new RuleSpec(isAlert, name, expr, forMs, keep, labels, annotations);
+    }
+
+    private void checkTemplates(String what, String kind, String alert, Map<String, String> texts) {
+        for (Map.Entry<String, String> e : texts.entrySet()) {
+            try {
+                Template.parse("__alert_" + alert, e.getValue());
+            } catch (TemplateException ex) {
+                throw new Bad(what + kind + " " + GoText.quote(e.getKey()) + ": " + ex.getMessage());
+            }
+        }
     }
 
     // ---------------------------------------------------------------- node helpers
@@ -273,7 +279,8 @@ public final class RuleFiles {
         for (NodeTuple t : mappingNode(n).getValue()) {
             String k = scalar(t.getKeyNode());
             if (!known.contains(k)) {
-                throw new Bad(pos(t.getKeyNode()) + ": field " + k + " not found in type " + type);
+                throw new Bad("yaml: unmarshal errors:\n  line " + (t.getKeyNode().getStartMark().getLine() + 1) + ": field " + k
+                        + " not found in type " + type);
             }
             if (out.put(k, t) != null) {
                 throw new Bad(pos(t.getKeyNode()) + ": yaml: mapping key \"" + k + "\" already defined");
@@ -312,7 +319,7 @@ public final class RuleFiles {
         try {
             return GoText.parseDuration(v);
         } catch (IllegalArgumentException e) {
-            throw new Bad(pos(t.getValueNode()) + ": " + e.getMessage());
+            throw new Bad(e.getMessage());
         }
     }
 
