@@ -40,9 +40,12 @@ public final class AlertingRule extends Rule {
     List<Sample> eval(long ts, RuleContext ctx) throws RuleEvalException {
         List<Sample> res = ctx.query(query, ts);
         Map<Labels, Alert> current = new HashMap<>();
+        boolean templated = !labelTemplates.isEmpty() || !annotationTemplates.isEmpty();
         for (Sample s : res) {
             Map<String, String> lm = new TreeMap<>();
-            s.metric().forEach(lm::put);
+            if (templated) {
+                s.metric().forEach(lm::put);
+            }
             Template.Data data = new Template.Data(lm, s.v(), ctx.externalLabels(), ctx.externalURL(), q -> {
                 List<Template.Sample> out = new ArrayList<>();
                 for (Sample x : ctx.query(q, ts)) {

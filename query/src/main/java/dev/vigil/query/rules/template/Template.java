@@ -33,10 +33,21 @@ public final class Template {
 
     private final String name;
     private final List<Node> nodes;
+    /** The text when the template has no actions (most label values): expanded without any work. */
+    private final String constant;
 
     private Template(String name, List<Node> nodes) {
         this.name = name;
         this.nodes = nodes;
+        StringBuilder sb = new StringBuilder();
+        for (Node n : nodes) {
+            if (!(n instanceof Node.Text t)) {
+                sb = null;
+                break;
+            }
+            sb.append(t.text());
+        }
+        this.constant = sb == null ? null : sb.toString();
     }
 
     /**
@@ -49,6 +60,9 @@ public final class Template {
 
     /** @throws TemplateException when the template fails while running */
     public String expand(Data data) {
+        if (constant != null) {
+            return constant;
+        }
         Exec e = new Exec(data);
         StringBuilder out = new StringBuilder();
         e.vars.put("$", dot(data));
