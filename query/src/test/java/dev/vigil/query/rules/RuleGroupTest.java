@@ -223,4 +223,39 @@ class RuleGroupTest {
         assertEquals(List.of("ALERTS_FOR_STATE{alertname=\"Long\", instance=\"a\", job=\"j\"}=" + (double) ((T0 + 70_000) / 1000)),
                 query("ALERTS_FOR_STATE", T0 + 140_000));
     }
+
+    @Test
+    void aChangedGroupKeepsItsAlertsAndMarksDroppedRulesStale() throws Exception {
+        RuleGroup old = group("""
+                groups:
+                - name: g
+                  rules:
+                  - record: gone
+                    expr: up
+                  - alert: Zero
+                    expr: up == 0
+                    for: 10s
+                """, RuleOptions.DEFAULT);
+        write("up", "a", T0, 0);
+        old.evaluate(T0);
+        write("up", "a", T0 + 10_000, 0);
+        old.evaluate(T0 + 10_000);
+        assertEquals(AlertState.FIRING, ((AlertingRule) old.rules().get(1)).state());
+        RuleGroup changed = group("""
+                groups:
+                - name: g
+                  interval: 5s
+                  rules:
+                  - alert: Zero
+                    expr: up == 0
+                    for: 10s
+                """, RuleOptions.DEFAULT);
+        changed.copyState(old);
+        write("up", "a", T0 + 15_000, 0);
+        changed.evaluate(T0 + 15_000);
+        Alert a = ((AlertingRule) changed.rules().get(0)).alerts().get(0);
+        assertEquals(AlertState.FIRING, a.state());
+        assertEquals(T0, a.activeAt());
+        assertEquals(List.of(), query("gone", T0 + 16_000), "the dropped recording rule's series is stale");
+    }
 }
