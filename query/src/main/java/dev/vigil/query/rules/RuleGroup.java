@@ -39,6 +39,12 @@ public final class RuleGroup {
     private final AlertSink sink;
     /** Per rule, the series written at the previous successful evaluation. */
     private final List<Set<Labels>> previous = new ArrayList<>();
+    /**
+     * Per rule, whether a later rule of the group may read what it writes (its name appears in a
+     * later expression): only then are its samples committed before the next rule runs; the
+     * others share one commit at the end of the round, which saves a WAL sync per rule.
+     */
+    private final boolean[] commitAfter;
     /** Series of rules dropped by a reload, marked stale at the next evaluation. */
     private List<Labels> staleOnNext = List.of();
     final GroupMetrics metrics = new GroupMetrics();
@@ -60,6 +66,32 @@ public final class RuleGroup {
             rules.add(r.alert() ? new AlertingRule(r, restored) : new RecordingRule(r));
             previous.add(new HashSet<>());
         }
+        List<RuleSpec> rs = spec.rules();
+        commitAfter = new boolean[rs.size()];
+        for (int i = 0; i < rs.size(); i++) {
+            String written = rs.get(i).alert() ? "ALERTS" : rs.get(i).name();
+            for (int j = i + 1; j < rs.size() && !commitAfter[i]; j++) {
+                commitAfter[i] = reads(rs.get(j), written);
+            }
+        }
+    }
+
+    /** Whether {@code r} may read {@code name}: in its expression, or through a template's {@code query}. */
+    private static boolean reads(RuleSpec r, String name) {
+        if (r.expr().contains(name)) {
+            return true;
+        }
+        for (String t : r.labels().values()) {
+            if (t.contains("query")) {
+                return true;
+            }
+        }
+        for (String t : r.annotations().values()) {
+            if (t.contains("query")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public GroupSpec spec() {
@@ -121,7 +153,12 @@ public final class RuleGroup {
             writeStale(staleOnNext, tsMs);
             staleOnNext = List.of();
         }
+        Appender app = storage.appender();
         for (int i = 0; i < rules.size(); i++) {
+            if (i > 0 && commitAfter[i - 1]) {
+                commit(app);
+                app = storage.appender();
+            }
             Rule rule = rules.get(i);
             long r0 = System.nanoTime();
             metrics.evaluations.incrementAndGet();
@@ -148,8 +185,9 @@ public final class RuleGroup {
                     }
                 }
             }
-            previous.set(i, write(out, previous.get(i), tsMs));
+            previous.set(i, write(app, out, previous.get(i), tsMs));
         }
+        commit(app);
         lastDurationSeconds = (System.nanoTime() - t0) / 1e9;
         lastEvaluationMs = startedMs;
         metrics.lastDurationSeconds = lastDurationSeconds;
@@ -157,10 +195,9 @@ public final class RuleGroup {
         metrics.lastSamples = samples;
     }
 
-    /** Appends one rule's samples and stale markers for its series that are gone; commits. */
-    private Set<Labels> write(List<Sample> out, Set<Labels> before, long tsMs) {
+    /** Appends one rule's samples and stale markers for its series that are gone. */
+    private Set<Labels> write(Appender app, List<Sample> out, Set<Labels> before, long tsMs) {
         Set<Labels> now = new HashSet<>(out.size() * 2);
-        Appender app = storage.appender();
         for (Sample s : out) {
             try {
                 app.append(0, s.metric(), tsMs, s.v());
@@ -178,12 +215,15 @@ public final class RuleGroup {
                 }
             }
         }
+        return now;
+    }
+
+    private static void commit(Appender app) {
         try {
             app.commit();
         } catch (IOException e) {
             LOG.log(Level.WARNING, "writing rule results failed", e);
         }
-        return now;
     }
 
     private void writeStale(List<Labels> series, long tsMs) {
