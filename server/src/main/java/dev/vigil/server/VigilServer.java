@@ -53,6 +53,11 @@ public final class VigilServer implements AutoCloseable {
     /** The scrape jobs of the last good configuration; applied once the store is open. */
     private volatile java.util.List<dev.vigil.ingest.scrape.ScrapeJob> scrapeJobs = java.util.List.of();
     private volatile dev.vigil.ingest.scrape.Scraper scraper;
+    /** The rule groups of the last good configuration; applied once the store is open. */
+    private volatile java.util.List<dev.vigil.query.rules.GroupSpec> ruleGroups = java.util.List.of();
+    private volatile dev.vigil.query.rules.RuleOptions ruleOptions = dev.vigil.query.rules.RuleOptions.DEFAULT;
+    private volatile dev.vigil.query.rules.RuleManager rules;
+    private final dev.vigil.server.alerting.Notifier notifier = new dev.vigil.server.alerting.Notifier("Vigil/" + Main.version());
     private HttpServer web;
     private HttpServer push;
 
@@ -100,17 +105,52 @@ public final class VigilServer implements AutoCloseable {
             return;
         }
         ConfigFile.Loaded c = ConfigFile.load(Path.of(cfg.configFile()));
+        java.util.List<dev.vigil.query.rules.GroupSpec> groups;
+        try {
+            Path dir = Path.of(cfg.configFile()).toAbsolutePath().getParent();
+            groups = dev.vigil.query.rules.RuleFiles.load(c.ruleFiles(), dir, c.evaluationIntervalMs());
+        } catch (dev.vigil.query.rules.RuleFileException e) {
+            throw new IllegalArgumentException("loading rule files: " + e.getMessage());
+        }
         configText = c.text();
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
             LOG.warning("config " + cfg.configFile() + ": section '" + s + "' is accepted but not acted on yet");
         }
         scrapeJobs = c.scrapeJobs();
+        ruleGroups = groups;
+        ruleOptions = ruleOptions(c.externalLabels());
+        notifier.apply(c.alertmanagers(), c.externalLabels());
+        dev.vigil.query.rules.RuleManager rm = rules;
+        if (rm != null) {
+            rm.update(groups, ruleOptions);
+        }
         dev.vigil.ingest.scrape.Scraper sc = scraper;
         if (sc != null) {
             sc.apply(c.scrapeJobs());
         }
         LOG.info("loaded configuration file " + cfg.configFile());
+    }
+
+    private dev.vigil.query.rules.RuleOptions ruleOptions(java.util.Map<String, String> externalLabels) {
+        java.util.Map<String, String> f = cfg.flags();
+        String url = f.getOrDefault("web.external-url", "");
+        if (url.isEmpty()) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+            url = "http://" + host + ":" + ListenAddress.parse(cfg.webListen()).port();
+        }
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        return new dev.vigil.query.rules.RuleOptions(externalLabels, url,
+                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.for-outage-tolerance", "1h")),
+                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.for-grace-period", "10m")),
+                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.resend-delay", "1m")));
     }
 
     /**
@@ -149,7 +189,7 @@ public final class VigilServer implements AutoCloseable {
         RoutingHandler main = new RoutingHandler(false);
         main.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         lifecycle.register(main, httpMetrics::instrument);
-        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis);
+        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, () -> rules);
         api.register(main, httpMetrics::instrument);
         SelfMetrics self = new SelfMetrics(this::dbStats, httpMetrics, Main.version(), startMs);
         HttpHandler metrics = new HttpHandler() {
@@ -160,7 +200,8 @@ public final class VigilServer implements AutoCloseable {
                     return;
                 }
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
-                ex.getResponseSender().send(self.render());
+                dev.vigil.query.rules.RuleManager rm = rules;
+                ex.getResponseSender().send(self.render() + (rm == null ? "" : rm.metricsText()) + notifier.metricsText());
             }
         };
         main.get("/metrics", httpMetrics.instrument("/metrics", metrics));
@@ -211,6 +252,10 @@ public final class VigilServer implements AutoCloseable {
                     "Vigil/" + Main.version());
             sc.apply(scrapeJobs);
             scraper = sc;
+            dev.vigil.query.rules.RuleManager rm = new dev.vigil.query.rules.RuleManager(b.engine(), s,
+                    notifier, 2);
+            rm.update(ruleGroups, ruleOptions);
+            rules = rm;
         }
         mainLate = mainPush;
         pushLate = portPush;
@@ -269,6 +314,11 @@ public final class VigilServer implements AutoCloseable {
         if (sc != null) {
             sc.close();
         }
+        dev.vigil.query.rules.RuleManager rm = rules;
+        if (rm != null) {
+            rm.close();
+        }
+        notifier.close();
         Wiring.Push p = pushParts;
         if (p != null) {
             try {

@@ -40,12 +40,19 @@ public final class PrometheusApi {
     private final Supplier<Backend> backend;
     private final ServerInfo info;
     private final LongSupplier clock;
+    private final Supplier<dev.vigil.query.rules.RuleManager> rules;
+
+    public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock) {
+        this(backend, info, clock, () -> null);
+    }
 
     /**
      * @param backend the open store and engine, or null while the store is still recovering
      *     (the API answers 503 then, as Prometheus does before it is ready)
      */
-    public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock) {
+    public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock,
+            Supplier<dev.vigil.query.rules.RuleManager> rules) {
+        this.rules = rules;
         this.backend = backend;
         this.info = info;
         this.clock = clock;
@@ -68,13 +75,8 @@ public final class PrometheusApi {
         get(r, wrap, "/api/v1/metadata", this::metadata);
         TargetsEndpoint targets = new TargetsEndpoint();
         get(r, wrap, "/api/v1/targets", (b, q) -> targets.answer(info.targets().get(), q));
-        get(r, wrap, "/api/v1/rules", this::rules);
-        get(r, wrap, "/api/v1/alerts", (b, q) -> ApiResult.of(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("alerts");
-            g.writeEndArray();
-            g.writeEndObject();
-        }));
+        get(r, wrap, "/api/v1/rules", (b, q) -> RulesEndpoint.rules(rules.get(), q));
+        get(r, wrap, "/api/v1/alerts", (b, q) -> RulesEndpoint.alerts(rules.get()));
         get(r, wrap, "/api/v1/status/buildinfo", this::buildInfo);
         get(r, wrap, "/api/v1/status/runtimeinfo", this::runtimeInfo);
         get(r, wrap, "/api/v1/status/flags", (b, q) -> ApiResult.of(g -> {
@@ -387,19 +389,6 @@ public final class PrometheusApi {
                 g.writeEndArray();
                 n++;
             }
-            g.writeEndObject();
-        });
-    }
-
-    ApiResult rules(Backend b, ApiRequest req) {
-        String type = req.params().get("type").toLowerCase(java.util.Locale.ROOT);
-        if (!type.isEmpty() && !type.equals("alert") && !type.equals("record")) {
-            throw ApiException.badData("not supported value " + GoText.quote(type));
-        }
-        return ApiResult.of(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("groups");
-            g.writeEndArray();
             g.writeEndObject();
         });
     }
