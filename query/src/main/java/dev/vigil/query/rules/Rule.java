@@ -1,7 +1,7 @@
 package dev.vigil.query.rules;
 
 import dev.vigil.query.parser.Parser;
-import dev.vigil.query.parser.Printer;
+import dev.vigil.query.ast.Printer;
 import dev.vigil.query.value.Sample;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package dev.vigil.query.rules;
 
 import dev.vigil.query.QueryException;
-import dev.vigil.query.parser.GoText;
+import dev.vigil.query.text.GoText;
 import dev.vigil.query.parser.Parser;
 import dev.vigil.query.rules.template.Template;
 import dev.vigil.query.rules.template.TemplateException;

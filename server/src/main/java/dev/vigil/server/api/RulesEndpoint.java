@@ -1,7 +1,7 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.vigil.query.parser.GoText;
+import dev.vigil.query.text.GoText;
 import dev.vigil.query.rules.Alert;
 import dev.vigil.query.rules.AlertState;
 import dev.vigil.query.rules.AlertingRule;

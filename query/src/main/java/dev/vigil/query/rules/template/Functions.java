@@ -158,7 +158,7 @@ final class Functions {
             }
             case "parseDuration" -> {
                 try {
-                    return dev.vigil.query.parser.GoText.parseDuration(str(name, a, 0, 1)) / 1000.0;
+                    return dev.vigil.query.text.GoText.parseDuration(str(name, a, 0, 1)) / 1000.0;
                 } catch (IllegalArgumentException e) {
                     throw new TemplateException(e.getMessage());
                 }

@@ -115,7 +115,7 @@ final class GoFormat {
                 }
                 return print(arg);
             case 'q':
-                return arg instanceof String s ? dev.vigil.query.parser.GoText.quote(s) : bad(verb, arg);
+                return arg instanceof String s ? dev.vigil.query.text.GoText.quote(s) : bad(verb, arg);
             case 'd':
                 return arg instanceof Long l ? sign(Long.toString(l), arg, plus) : bad(verb, arg);
             case 'x', 'X': {

@@ -50,7 +50,7 @@ final class Values {
             try {
                 return parseGoFloat(s);
             } catch (NumberFormatException e) {
-                throw new TemplateException("strconv.ParseFloat: parsing " + dev.vigil.query.parser.GoText.quote(s)
+                throw new TemplateException("strconv.ParseFloat: parsing " + dev.vigil.query.text.GoText.quote(s)
                         + ": invalid syntax");
             }
         }
