@@ -15,13 +15,13 @@ import dev.vigil.query.value.Value;
 import dev.vigil.query.value.Vector;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.testing.MemoryStorage;
+import dev.vigil.tsdb.testing.References;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -49,7 +49,8 @@ class PrometheusDifferentialTest {
 
     @BeforeAll
     static void start() throws Exception {
-        Assumptions.assumeTrue(ReferencePrometheus.available(), "/usr/bin/prometheus is not installed");
+        References.require("prometheus");
+        References.require("promtool");
         List<ReferencePrometheus.Data> data = FlinkData.small(T0, SPAN, 42);
         MemoryStorage storage = new MemoryStorage();
         FlinkData.load(storage, data);

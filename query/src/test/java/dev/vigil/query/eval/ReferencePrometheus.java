@@ -39,10 +39,6 @@ final class ReferencePrometheus implements AutoCloseable {
     record Data(Labels labels, long[] t, double[] v) {
     }
 
-    static boolean available() {
-        return Files.isExecutable(BINARY) && Files.isExecutable(PROMTOOL);
-    }
-
     ReferencePrometheus(List<Data> series) throws IOException, InterruptedException {
         dir = Files.createTempDirectory("vigil-reference-prometheus");
         Path om = dir.resolve("input.om");
