@@ -48,12 +48,17 @@ public final class References {
         throw new AssertionError("unreachable");
     }
 
-    /** The test class and method that asked, as {@code Class.method}. */
+    /** The test class and method that asked, as {@code Class.method}: the outermost frame of test code, below the runner's. */
     private static String caller() {
         return StackWalker.getInstance().walk(frames -> frames
-                .filter(f -> !f.getClassName().equals(References.class.getName()))
-                .findFirst()
+                .filter(f -> isTestCode(f.getClassName()) && !f.getMethodName().startsWith("lambda$"))
+                .reduce((inner, outer) -> outer)
                 .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "." + f.getMethodName())
                 .orElse("?"));
+    }
+
+    private static boolean isTestCode(String className) {
+        return !className.equals(References.class.getName()) && !className.startsWith("org.junit.") && !className.startsWith("java.")
+                && !className.startsWith("jdk.") && !className.startsWith("sun.") && !className.startsWith("org.apache.maven.");
     }
 }
