@@ -15,6 +15,7 @@ import dev.vigil.query.value.Value;
 import dev.vigil.query.value.Vector;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.testing.MemoryStorage;
+import dev.vigil.tsdb.testing.References;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -50,7 +51,8 @@ class PrometheusDifferentialTest {
 
     @BeforeAll
     static void start() throws Exception {
-        ReferencePrometheus.assumeInstalled();
+        References.require("prometheus");
+        References.require("promtool");
         List<ReferencePrometheus.Data> data = FlinkData.small(T0, SPAN, 42);
         MemoryStorage storage = new MemoryStorage();
         FlinkData.load(storage, data);

@@ -41,27 +41,6 @@ final class ReferencePrometheus implements AutoCloseable {
     record Data(Labels labels, long[] t, double[] v) {
     }
 
-    static boolean available() {
-        return Files.isExecutable(BINARY) && Files.isExecutable(PROMTOOL);
-    }
-
-    /**
-     * Lets the calling test go on only where the reference is installed. Elsewhere it is skipped
-     * with the reason printed, or, when {@code CI=true} (as {@code .ci/run} sets), failed: a build
-     * that is meant to compare with Prometheus must not pass without it.
-     */
-    static void assumeInstalled() {
-        if (available()) {
-            return;
-        }
-        String why = BINARY + " and " + PROMTOOL + " (Debian's prometheus 2.42 package) are not installed";
-        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            Assertions.fail(why + ", and CI=true requires them");
-        }
-        System.err.println("SKIPPED: " + why);
-        Assumptions.assumeTrue(false, why);
-    }
-
     ReferencePrometheus(List<Data> series) throws IOException, InterruptedException {
         dir = Files.createTempDirectory("vigil-reference-prometheus");
         Path om = dir.resolve("input.om");

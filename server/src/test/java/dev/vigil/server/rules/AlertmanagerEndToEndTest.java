@@ -1,8 +1,8 @@
 package dev.vigil.server.rules;
 
+import dev.vigil.tsdb.testing.References;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -37,7 +37,7 @@ class AlertmanagerEndToEndTest {
 
     @Test
     void firesAndResolvesInTheRealAlertmanager() throws Exception {
-        assumeTrue(Files.isExecutable(ALERTMANAGER), "prometheus-alertmanager must be installed");
+        References.require("prometheus-alertmanager");
         int amPort = Processes.freePort();
         Files.writeString(dir.resolve("am.yml"), "route:\n  receiver: none\nreceivers:\n  - name: none\n");
         Files.writeString(dir.resolve("rules.yml"), """

@@ -1,9 +1,9 @@
 package dev.vigil.server.rules;
 
+import dev.vigil.tsdb.testing.References;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -74,7 +74,7 @@ class RulesAgainstPrometheusTest {
 
     @Test
     void sameRecordingOutputsAlertsAndApiAsPrometheus() throws Exception {
-        assumeTrue(Files.isExecutable(PROMETHEUS), "prometheus must be installed");
+        References.require("prometheus");
         Path rules = dir.resolve("rules.yml");
         // A rule that does not parse is refused by both at start; the rest of the test uses a valid file.
         Files.writeString(rules, RULES);

@@ -1,7 +1,7 @@
 package dev.vigil.query.rules.template;
 
+import dev.vigil.tsdb.testing.References;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Files;
@@ -44,7 +44,7 @@ class TemplateAgainstPromtoolTest {
 
     @Test
     void promtoolAgreesWithVigilsExpansions() throws Exception {
-        assumeTrue(Files.isExecutable(PROMTOOL), "promtool must be installed");
+        References.require("promtool");
         List<Template.Sample> all = new ArrayList<>();
         for (int i = 0; i < VALUES.length; i++) {
             all.add(new Template.Sample(Map.of("__name__", "x", "i", Integer.toString(i)), VALUES[i]));
