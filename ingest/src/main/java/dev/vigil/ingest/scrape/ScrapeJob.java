@@ -1,5 +1,6 @@
 package dev.vigil.ingest.scrape;
 
+import dev.vigil.ingest.relabel.Relabeling;
 import java.util.List;
 import java.util.Map;
 
@@ -14,10 +15,21 @@ import java.util.Map;
  * @param bodySizeLimit a larger (uncompressed) body fails the scrape (0: no limit)
  * @param headers sent with every scrape (Authorization from basic_auth or authorization)
  * @param groups the {@code static_configs}
+ * @param relabelConfigs applied to each target's discovered labels
+ * @param metricRelabelConfigs applied to each scraped series, after the target's labels are attached
  */
 public record ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
         Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
-        long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups) {
+        long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups, Relabeling relabelConfigs,
+        Relabeling metricRelabelConfigs) {
+
+    /** A job without relabelling. */
+    public ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
+            Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
+            long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups) {
+        this(name, intervalMs, timeoutMs, scheme, metricsPath, params, honorLabels, honorTimestamps, sampleLimit,
+                bodySizeLimit, headers, groups, Relabeling.NONE, Relabeling.NONE);
+    }
 
     /** One {@code static_configs} entry: addresses and the labels they all get. */
     public record StaticGroup(List<String> targets, Map<String, String> labels) {
@@ -27,5 +39,7 @@ public record ScrapeJob(String name, long intervalMs, long timeoutMs, String sch
         params = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(params));
         headers = Map.copyOf(headers);
         groups = List.copyOf(groups);
+        relabelConfigs = relabelConfigs == null ? Relabeling.NONE : relabelConfigs;
+        metricRelabelConfigs = metricRelabelConfigs == null ? Relabeling.NONE : metricRelabelConfigs;
     }
 }

@@ -33,6 +33,7 @@ public final class Scraper implements AutoCloseable {
     private HttpClient http;
     private final ScheduledThreadPoolExecutor pool;
     private final LinkedHashMap<String, Running> running = new LinkedHashMap<>();
+    private List<DroppedTarget> dropped = List.of();
     private boolean closed;
 
     private record Running(ScrapeLoop loop, ScheduledFuture<?> future) {
@@ -68,14 +69,25 @@ public final class Scraper implements AutoCloseable {
             return;
         }
         LinkedHashMap<String, ScrapeTarget> wanted = new LinkedHashMap<>();
+        List<DroppedTarget> droppedNow = new ArrayList<>();
         for (ScrapeJob job : jobs) {
+            dev.vigil.ingest.relabel.Relabeler relabeler = job.relabelConfigs().relabeler();
             for (ScrapeJob.StaticGroup g : job.groups()) {
                 for (String address : g.targets()) {
-                    ScrapeTarget t = new ScrapeTarget(job, address, g.labels());
-                    wanted.putIfAbsent(t.identity(), t);
+                    TargetLabels.Result r = TargetLabels.populate(job, relabeler, address, g.labels());
+                    if (r.dropped()) {
+                        droppedNow.add(new DroppedTarget(job.name(), r.discovered()));
+                    } else if (r.error() != null) {
+                        // Prometheus logs such a target and neither scrapes nor lists it.
+                        LOG.warning("job " + job.name() + ": target " + address + " refused after relabelling: " + r.error());
+                    } else {
+                        ScrapeTarget t = new ScrapeTarget(job, r);
+                        wanted.putIfAbsent(t.identity(), t);
+                    }
                 }
             }
         }
+        dropped = List.copyOf(droppedNow);
         LinkedHashMap<String, Running> next = new LinkedHashMap<>();
         for (Map.Entry<String, Running> e : running.entrySet()) {
             if (wanted.containsKey(e.getKey())) {
@@ -93,12 +105,13 @@ public final class Scraper implements AutoCloseable {
         running.clear();
         running.putAll(next);
         pool.setCorePoolSize(Math.max(2, Math.min(16, running.size())));
-        LOG.info("scraping " + running.size() + " target(s) in " + jobs.size() + " job(s)");
+        LOG.info("scraping " + running.size() + " target(s) in " + jobs.size() + " job(s)"
+                + (dropped.isEmpty() ? "" : ", " + dropped.size() + " dropped by relabelling"));
     }
 
     private Running start(ScrapeTarget t) {
         ScrapeLoop loop = new ScrapeLoop(t, storage, http(), clock, userAgent);
-        long interval = t.job().intervalMs();
+        long interval = t.intervalMs();
         long offset = Math.floorMod(t.identity().hashCode() * 0x9E3779B97F4A7C15L, interval);
         long delay = Math.floorMod(offset - clock.getAsLong(), interval);
         return new Running(loop, pool.scheduleAtFixedRate(loop, delay, interval, TimeUnit.MILLISECONDS));
@@ -118,6 +131,11 @@ public final class Scraper implements AutoCloseable {
             out.add(r.loop().target());
         }
         return out;
+    }
+
+    /** The active targets and those relabelling dropped, as of the last {@link #apply}. */
+    public synchronized TargetsView view() {
+        return new TargetsView(targets(), dropped);
     }
 
     /** Stops every loop without staleness markers: the series are not gone, the process is. */
