@@ -229,7 +229,7 @@ public final class VigilServer implements AutoCloseable {
         return new ServerInfo(Main.version(), startMs, cfg.flags(), retention, () -> configText, () -> configTime,
                 () -> reloadOk, () -> {
                     dev.vigil.ingest.scrape.Scraper sc = scraper;
-                    return sc == null ? java.util.List.of() : sc.targets();
+                    return sc == null ? dev.vigil.ingest.scrape.TargetsView.EMPTY : sc.view();
                 });
     }
 

@@ -102,19 +102,26 @@ public final class Relabeler {
         }
     }
 
+    /**
+     * Prometheus 2.42's replace: when the expanded target is not a label name, or the expanded
+     * replacement is empty, it deletes the label named by {@code target_label} as written, not the
+     * expanded one.
+     */
     private void replace(Rule r, Matcher m, CharSequence val) {
-        if (val.length() == 0 && r.defaultRegex && r.noDollar) {
-            scratch.set(r.targetLabel, r.replacementText);
-            return;
-        }
         if (!m.reset(val).find()) {
             return;
         }
-        String target = r.target.isLiteral() ? r.targetLabel : r.target.expand(m);
+        String target = r.target.expand(m);
         if (!LabelNames.isValid(target)) {
+            scratch.delete(r.targetLabel);
             return;
         }
-        scratch.set(target, r.replacement.expand(m));
+        String res = r.replacement.expand(m);
+        if (res.isEmpty()) {
+            scratch.delete(r.targetLabel);
+            return;
+        }
+        scratch.set(target, res);
     }
 
     /** Reads the labels as they were before the rule: a name it writes is not mapped again. */

@@ -16,8 +16,6 @@ final class Rule {
     final Template target;
     final String replacementText;
     final Template replacement;
-    /** Prometheus's fast path for replace: no {@code $} anywhere, so an empty input just sets the literal. */
-    final boolean noDollar;
 
     private Rule(RelabelConfig c, Action action) {
         this.action = action;
@@ -35,10 +33,9 @@ final class Rule {
         this.replacementText = c.replacement() == null ? RelabelConfig.DEFAULT_REPLACEMENT : c.replacement();
         this.target = Template.parse(targetLabel, regex);
         this.replacement = Template.parse(replacementText, regex);
-        this.noDollar = targetLabel.indexOf('$') < 0 && replacementText.indexOf('$') < 0;
     }
 
-    /** Checks as Prometheus 2.42's {@code relabel.Config.Validate} does, with its messages. */
+    /** Checks as Prometheus 2.42's {@code relabel.Config.UnmarshalYAML} does, with its messages. */
     static Rule compile(RelabelConfig c) {
         Action a = c.action() == null ? Action.REPLACE : Action.parse(c.action());
         if (c.sourceLabels() != null) {
@@ -58,10 +55,10 @@ final class Rule {
         if (needsTarget && target.isEmpty()) {
             throw new IllegalArgumentException("relabel configuration for " + a.text() + " action requires 'target_label' value");
         }
-        boolean plainTarget = a == Action.LOWERCASE || a == Action.UPPERCASE || a == Action.KEEPEQUAL || a == Action.DROPEQUAL
-                || a == Action.HASHMOD;
-        if (a == Action.REPLACE && (target.contains("$") ? !LabelNames.isValidTemplate(target) : !LabelNames.isValid(target))
-                || plainTarget && !LabelNames.isValid(target)) {
+        // 2.42 checks these five against the template pattern (so lowercase may write to "a$1" literally), hashmod strictly.
+        boolean templateTarget = a == Action.REPLACE || a == Action.LOWERCASE || a == Action.UPPERCASE
+                || a == Action.KEEPEQUAL || a == Action.DROPEQUAL;
+        if (templateTarget && !LabelNames.isValidTemplate(target) || a == Action.HASHMOD && !LabelNames.isValid(target)) {
             throw new IllegalArgumentException("\"" + target + "\" is invalid 'target_label' for " + a.text() + " action");
         }
         if ((a == Action.LOWERCASE || a == Action.UPPERCASE || a == Action.KEEPEQUAL || a == Action.DROPEQUAL)

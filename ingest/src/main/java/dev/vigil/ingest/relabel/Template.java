@@ -108,11 +108,6 @@ final class Template {
         return num;
     }
 
-    /** Whether the template has no group reference, so it expands to itself with {@code $$} undone. */
-    boolean isLiteral() {
-        return !hasRefs;
-    }
-
     /** The expansion against the last match of {@code m}. */
     String expand(Matcher m) {
         if (!hasRefs) {

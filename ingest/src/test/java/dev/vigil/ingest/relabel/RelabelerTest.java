@@ -84,6 +84,11 @@ class RelabelerTest {
         // Prometheus: "t_host-10" is not a label name, so nothing is set.
         Labels in = Labels.of("__address__", "host-10.example:80");
         assertSame(in, run(in, r));
+        // Prometheus 2.42 then deletes the label named as written, and does the same for an empty result.
+        Labels literal = Labels.of("__address__", "host-10.example:80", "t_${1}", "old", "t_x", "kept");
+        assertEquals(Labels.of("__address__", "host-10.example:80", "t_x", "kept"), run(literal, r));
+        assertEquals(Labels.of("__address__", "host-10.example:80", "t_x", "kept"), run(literal,
+                r.withRegex("(x)?.*").withReplacement("$1")));
     }
 
     @Test
@@ -191,6 +196,11 @@ class RelabelerTest {
         assertRefused("\"a-$1\" is invalid 'target_label' for replace action", RelabelConfig.of("replace").withTargetLabel("a-$1"));
         assertRefused("\"a-b\" is invalid 'target_label' for lowercase action",
                 RelabelConfig.of("lowercase").withTargetLabel("a-b"));
+        assertRefused("\"a$1\" is invalid 'target_label' for hashmod action",
+                RelabelConfig.of("hashmod").withModulus(2).withTargetLabel("a$1"));
+        // 2.42 lets lowercase write to a name with a reference, literally.
+        assertEquals("x", run(Labels.of("a", "X"), RelabelConfig.of("lowercase").withSourceLabels("a")
+                .withTargetLabel("b$1")).get("b$1"));
         assertRefused("'replacement' can not be set for uppercase action",
                 RelabelConfig.of("uppercase").withTargetLabel("a").withReplacement("x"));
         assertRefused("\"a-$1\" is invalid 'replacement' for labelmap action",

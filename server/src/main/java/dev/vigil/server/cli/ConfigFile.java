@@ -1,5 +1,8 @@
 package dev.vigil.server.cli;
 
+import dev.vigil.ingest.relabel.InvalidRuleException;
+import dev.vigil.ingest.relabel.RelabelConfig;
+import dev.vigil.ingest.relabel.Relabeling;
 import dev.vigil.ingest.scrape.ScrapeJob;
 import dev.vigil.server.api.ApiTime;
 import java.io.IOException;
@@ -29,8 +32,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@code --config.file}: a Prometheus configuration file. {@code global} and the static scrape
  * jobs of {@code scrape_configs} take effect; the other sections Prometheus knows are accepted
  * and reported as not acted on. Field names, defaults and checks are Prometheus 2.42's, and an
- * error names the file, the line and what is wrong. Settings that would change what is scraped
- * or how (relabelling, service discovery, TLS) are refused rather than silently ignored.
+ * error names the file, the line and what is wrong. {@code relabel_configs} and
+ * {@code metric_relabel_configs} are checked as Prometheus checks them. Settings that would change
+ * what is scraped or how (service discovery, TLS) are refused rather than silently ignored.
  */
 public final class ConfigFile {
     private static final Set<String> TOP = Set.of("global", "scrape_configs", "rule_files", "alerting",
@@ -41,12 +45,13 @@ public final class ConfigFile {
     private static final Set<String> JOB = Set.of("job_name", "scrape_interval", "scrape_timeout", "metrics_path",
             "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "body_size_limit",
             "static_configs", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
-            "follow_redirects", "enable_http2");
+            "follow_redirects", "enable_http2", "relabel_configs", "metric_relabel_configs");
     /** ScrapeConfig fields Prometheus has and Vigil refuses: they would change what gets stored. */
-    private static final Set<String> JOB_REFUSED = Set.of("relabel_configs", "metric_relabel_configs",
-            "tls_config", "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
+    private static final Set<String> JOB_REFUSED = Set.of("tls_config", "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
             "label_value_length_limit", "target_limit", "no_proxy", "proxy_from_environment",
             "proxy_connect_header", "scrape_classic_histograms");
+    private static final Set<String> RELABEL = Set.of("source_labels", "separator", "regex", "modulus", "target_label",
+            "replacement", "action");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     /**
@@ -173,7 +178,52 @@ public final class ConfigFile {
         }
         return new ScrapeJob(name, interval, timeout, scheme, path, params, bool(m.get("honor_labels"), false),
                 bool(m.get("honor_timestamps"), true), (long) number(m.get("sample_limit")),
-                size(m.get("body_size_limit")), headers, groups);
+                size(m.get("body_size_limit")), headers, groups, relabeling(m.get("relabel_configs"), "target"),
+                relabeling(m.get("metric_relabel_configs"), "metric"));
+    }
+
+    /** A relabelling list; a bad rule is reported at its line with Prometheus's message. */
+    private Relabeling relabeling(NodeTuple t, String kind) {
+        if (t == null || isNull(t.getValueNode())) {
+            return Relabeling.NONE;
+        }
+        List<Node> nodes = sequence(t.getValueNode());
+        List<RelabelConfig> rules = new ArrayList<>();
+        for (Node rn : nodes) {
+            if (isNull(rn)) {
+                throw new IllegalArgumentException(where + ":" + line(rn) + ": empty or null " + kind
+                        + " relabeling rule in scrape config");
+            }
+            Map<String, NodeTuple> r = mapping(rn, RELABEL, "relabel.Config");
+            List<String> sources = null;
+            if (r.containsKey("source_labels")) {
+                sources = new ArrayList<>();
+                if (!isNull(r.get("source_labels").getValueNode())) {
+                    for (Node sn : sequence(r.get("source_labels").getValueNode())) {
+                        sources.add(scalar(sn));
+                    }
+                }
+            }
+            long modulus = 0;
+            String mod = string(r.get("modulus"), null);
+            if (mod != null) {
+                try {
+                    modulus = Long.parseUnsignedLong(mod);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(where + ":" + line(r.get("modulus").getValueNode())
+                            + ": cannot unmarshal \"" + mod + "\" into uint64");
+                }
+            }
+            // A regex written as null is the empty regex in Prometheus; one not written at all is the default.
+            String regex = r.containsKey("regex") ? string(r.get("regex"), "") : null;
+            rules.add(new RelabelConfig(sources, string(r.get("separator"), null), regex, modulus,
+                    string(r.get("target_label"), null), string(r.get("replacement"), null), string(r.get("action"), null)));
+        }
+        try {
+            return Relabeling.of(rules);
+        } catch (InvalidRuleException e) {
+            throw new IllegalArgumentException(where + ":" + line(nodes.get(e.index())) + ": " + e.getMessage());
+        }
     }
 
     private void auth(Map<String, NodeTuple> m, Map<String, String> headers) {

@@ -28,6 +28,28 @@ class ConfigFileTest {
     }
 
     @Test
+    void relabelConfigsAreRead() {
+        ScrapeJob j = ConfigFile.parse("""
+                scrape_configs:
+                  - job_name: a
+                    relabel_configs:
+                      - source_labels: [__address__, job]
+                        separator: '|'
+                        regex: '(.*)'
+                        modulus: 18446744073709551615
+                        target_label: shard
+                        action: HashMod
+                    metric_relabel_configs:
+                      - action: labeldrop
+                        regex: tmp_.*
+                """, "p.yml").scrapeJobs().get(0);
+        assertEquals(List.of(new dev.vigil.ingest.relabel.RelabelConfig(List.of("__address__", "job"), "|", "(.*)", -1L,
+                "shard", null, "HashMod")), j.relabelConfigs().configs());
+        assertEquals(List.of(dev.vigil.ingest.relabel.RelabelConfig.of("labeldrop").withRegex("tmp_.*")),
+                j.metricRelabelConfigs().configs());
+    }
+
+    @Test
     void everySupportedSettingIsRead() {
         ScrapeJob j = ConfigFile.parse("""
                 global:
@@ -75,8 +97,16 @@ class ConfigFileTest {
                 error("scrape_configs:\n  - job_name: a\n    scrape_timeout: 2m\n"));
         assertEquals("p.yml:4: found multiple scrape configs with job name \"a\"",
                 error("scrape_configs:\n  - job_name: a\n\n  - job_name: a\n"));
-        assertEquals("p.yml:3: relabel_configs is not supported by Vigil's scraping (static targets only)",
-                error("scrape_configs:\n  - job_name: a\n    relabel_configs: []\n"));
+        assertEquals("p.yml:3: tls_config is not supported by Vigil's scraping (static targets only)",
+                error("scrape_configs:\n  - job_name: a\n    tls_config: {}\n"));
+        assertEquals("p.yml:5: relabel configuration for replace action requires 'target_label' value",
+                error("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: keep\n      - source_labels: [a]\n"));
+        assertEquals("p.yml:4: \"a-b\" is invalid 'target_label' for hashmod action",
+                error("scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      - {action: hashmod, modulus: 2, target_label: a-b}\n"));
+        assertEquals("p.yml:4: empty or null metric relabeling rule in scrape config",
+                error("scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      -\n"));
+        assertEquals("p.yml:4: field regexp not found in type relabel.Config",
+                error("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regexp: x\n"));
         assertEquals("p.yml:3: field file_sd_configs not found in type config.ScrapeConfig",
                 error("scrape_configs:\n  - job_name: a\n    file_sd_configs: []\n"));
         assertEquals("p.yml:4: \"http://a:1/metrics\" is not a valid target address (host:port)",
