@@ -166,8 +166,10 @@ public final class VigilServer implements AutoCloseable {
         new WebUi().register(main);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
-        web = HttpServer.start("web", wa.host(), wa.port(), main);
-        LOG.info("listening on " + hostPort(web.address()) + " (API, UI, push, /metrics)");
+        String prefix = dev.vigil.server.cli.Flags.routePrefix(cfg);
+        web = HttpServer.start("web", wa.host(), wa.port(), dev.vigil.server.http.RoutePrefix.wrap(prefix, main));
+        LOG.info("listening on " + hostPort(web.address()) + (prefix.equals("/") ? "" : " under " + prefix)
+                + " (API, UI, push, /metrics)");
 
         if (!cfg.pushListen().isEmpty()) {
             RoutingHandler pr = new RoutingHandler(false);
