@@ -17,11 +17,20 @@ public final class Relabeler {
     private final LabelScratch scratch = new LabelScratch();
     private final StringBuilder joined = new StringBuilder();
     private final String[][] snapshot = new String[2][];
+    /**
+     * Per rule, whether a value matched before: label names and metric names repeat across a
+     * target's series, so most tests are a lookup. Bounded, as values need not repeat.
+     */
+    private final java.util.HashMap<String, Boolean>[] seen;
+    private static final int SEEN_MAX = 4096;
     private MessageDigest md5;
 
     Relabeler(Relabeling r) {
         this.rules = r.rules;
         this.matchers = new Matcher[rules.length];
+        @SuppressWarnings("unchecked")
+        java.util.HashMap<String, Boolean>[] maps = new java.util.HashMap[rules.length];
+        this.seen = maps;
         for (int i = 0; i < rules.length; i++) {
             matchers[i] = rules[i].regex.matcher("");
         }
@@ -37,7 +46,7 @@ public final class Relabeler {
         }
         scratch.load(in);
         for (int i = 0; i < rules.length; i++) {
-            if (!apply(rules[i], matchers[i])) {
+            if (!apply(rules[i], i)) {
                 return null;
             }
         }
@@ -62,19 +71,48 @@ public final class Relabeler {
         return joined;
     }
 
-    private boolean apply(Rule r, Matcher m) {
+    /** Whether rule i's regex matches all of {@code s}. */
+    private boolean matches(int i, CharSequence s) {
+        Rule r = rules[i];
+        if (r.literals != null) {
+            return Literals.matches(r.literals, s);
+        }
+        if (!Literals.startsWith(s, r.prefix)) {
+            return false;
+        }
+        if (!(s instanceof String key)) {
+            return matchers[i].reset(s).find();
+        }
+        java.util.HashMap<String, Boolean> cache = seen[i];
+        if (cache == null) {
+            cache = seen[i] = new java.util.HashMap<>();
+        }
+        Boolean b = cache.get(key);
+        if (b == null) {
+            b = matchers[i].reset(key).find();
+            if (cache.size() < SEEN_MAX) {
+                cache.put(key, b);
+            }
+        }
+        return b;
+    }
+
+    private boolean apply(Rule r, int i) {
+        Matcher m = matchers[i];
         CharSequence val = sourceValue(r);
         switch (r.action) {
             case DROP:
-                return !m.reset(val).find();
+                return !matches(i, val);
             case KEEP:
-                return m.reset(val).find();
+                return matches(i, val);
             case DROPEQUAL:
                 return !scratch.get(r.targetLabel).contentEquals(val);
             case KEEPEQUAL:
                 return scratch.get(r.targetLabel).contentEquals(val);
             case REPLACE:
-                replace(r, m, val);
+                if (matches(i, val)) {
+                    replace(r, m, val);
+                }
                 return true;
             case LOWERCASE:
                 scratch.set(r.targetLabel, mapCase(val.toString(), false));
@@ -86,14 +124,15 @@ public final class Relabeler {
                 scratch.set(r.targetLabel, Long.toUnsignedString(Long.remainderUnsigned(hash(val), r.modulus)));
                 return true;
             case LABELMAP:
-                labelMap(r, m);
+                labelMap(r, i, m);
                 return true;
             case LABELDROP:
             case LABELKEEP:
                 boolean drop = r.action == Action.LABELDROP;
-                for (int i = scratch.size - 1; i >= 0; i--) {
-                    if (m.reset(scratch.names[i]).find() == drop) {
-                        scratch.deleteAt(i);
+                int ruleIndex = i;
+                for (int k = scratch.size - 1; k >= 0; k--) {
+                    if (matches(ruleIndex, scratch.names[k]) == drop) {
+                        scratch.deleteAt(k);
                     }
                 }
                 return true;
@@ -125,12 +164,12 @@ public final class Relabeler {
     }
 
     /** Reads the labels as they were before the rule: a name it writes is not mapped again. */
-    private void labelMap(Rule r, Matcher m) {
+    private void labelMap(Rule r, int rule, Matcher m) {
         int n = scratch.snapshot(snapshot);
         String[] names = snapshot[0];
         String[] values = snapshot[1];
         for (int i = 0; i < n; i++) {
-            if (m.reset(names[i]).find()) {
+            if (matches(rule, names[i]) && m.reset(names[i]).find()) {
                 scratch.set(r.replacement.expand(m), values[i]);
             }
         }

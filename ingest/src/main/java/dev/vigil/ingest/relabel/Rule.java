@@ -11,6 +11,10 @@ final class Rule {
     final String separator;
     final Pattern regex;
     final boolean defaultRegex;
+    /** The regex as literal alternatives, or null: then the regex engine decides. */
+    final String[] literals;
+    /** What every match starts with ("" when unknown): a value without it cannot match. */
+    final String prefix;
     final long modulus;
     final String targetLabel;
     final Template target;
@@ -28,6 +32,8 @@ final class Rule {
         } catch (PatternSyntaxException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
+        this.literals = Literals.of(c.regex());
+        this.prefix = Literals.prefix(c.regex());
         this.modulus = c.modulus();
         this.targetLabel = c.targetLabel() == null ? "" : c.targetLabel();
         this.replacementText = c.replacement() == null ? RelabelConfig.DEFAULT_REPLACEMENT : c.replacement();

@@ -220,6 +220,27 @@ class RelabelerTest {
         assertEquals(1, e.index());
     }
 
+    @Test
+    void literalShortcutsAgreeWithTheRegex() {
+        assertEquals("node_filesystem_", Literals.prefix("node_filesystem_.*;tmpfs"));
+        assertEquals("node_filesystem", Literals.prefix("node_filesystems?"));
+        assertEquals("", Literals.prefix("a.*|b"));
+        assertEquals("", Literals.prefix("(?i)abc"));
+        assertEquals("", Literals.prefix("[a]bc"));
+        assertEquals("ab", Literals.prefix("ab(c|d)"));
+        String[][] cases = {{"id|uid", "uid"}, {"id|uid", "uidx"}, {"", ""}, {"a|", ""}, {"node_.*;(x|y)", "node_a;y"},
+                {"node_.*;(x|y)", "nod"}, {"ab+", "abbb"}, {"ab+", "a"}, {"a-b c", "a-b c"}};
+        for (String[] c : cases) {
+            boolean expected = com.google.re2j.Pattern.compile("^(?:" + c[0] + ")$").matcher(c[1]).find();
+            Labels in = Labels.of("v", c[1].isEmpty() ? "" : c[1], "w", "1");
+            boolean kept = run(in, RelabelConfig.of("keep").withSourceLabels("v").withRegex(c[0])) != null;
+            boolean keptJoined = run(in, RelabelConfig.of("keep").withSourceLabels("v", "w").withSeparator("")
+                    .withRegex("(?:" + c[0] + ")1")) != null;
+            assertEquals(expected, kept, c[0] + " on " + c[1]);
+            assertEquals(expected, keptJoined, c[0] + " on " + c[1] + " joined");
+        }
+    }
+
     private static void assertRefused(String message, RelabelConfig c) {
         assertEquals(message, assertThrows(IllegalArgumentException.class, () -> Relabeling.of(List.of(c))).getMessage());
     }
