@@ -17,11 +17,28 @@ import java.util.Map;
  * @param groups the {@code static_configs}
  * @param relabelConfigs applied to each target's discovered labels
  * @param metricRelabelConfigs applied to each scraped series, after the target's labels are attached
+ * @param fileSdConfigs files of target groups, read again when they change
  */
 public record ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
         Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
         long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups, Relabeling relabelConfigs,
-        Relabeling metricRelabelConfigs) {
+        Relabeling metricRelabelConfigs, List<FileSdConfig> fileSdConfigs) {
+
+    /** One {@code file_sd_configs} entry: file patterns (a {@code *} in the last element) and the re-read interval. */
+    public record FileSdConfig(List<String> files, long refreshIntervalMs) {
+        public FileSdConfig {
+            files = List.copyOf(files);
+        }
+    }
+
+    /** A job with relabelling and without file discovery. */
+    public ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
+            Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
+            long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups, Relabeling relabelConfigs,
+            Relabeling metricRelabelConfigs) {
+        this(name, intervalMs, timeoutMs, scheme, metricsPath, params, honorLabels, honorTimestamps, sampleLimit,
+                bodySizeLimit, headers, groups, relabelConfigs, metricRelabelConfigs, List.of());
+    }
 
     /** A job without relabelling. */
     public ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
@@ -41,5 +58,6 @@ public record ScrapeJob(String name, long intervalMs, long timeoutMs, String sch
         groups = List.copyOf(groups);
         relabelConfigs = relabelConfigs == null ? Relabeling.NONE : relabelConfigs;
         metricRelabelConfigs = metricRelabelConfigs == null ? Relabeling.NONE : metricRelabelConfigs;
+        fileSdConfigs = fileSdConfigs == null ? List.of() : List.copyOf(fileSdConfigs);
     }
 }

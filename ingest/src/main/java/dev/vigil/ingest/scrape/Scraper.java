@@ -34,6 +34,10 @@ public final class Scraper implements AutoCloseable {
     private final ScheduledThreadPoolExecutor pool;
     private final LinkedHashMap<String, Running> running = new LinkedHashMap<>();
     private List<DroppedTarget> dropped = List.of();
+    private List<ScrapeJob> jobs = List.of();
+    private final FileTargets files = new FileTargets();
+    private String fileSignature = "";
+    private ScheduledFuture<?> discovery;
     private boolean closed;
 
     private record Running(ScrapeLoop loop, ScheduledFuture<?> future) {
@@ -68,11 +72,38 @@ public final class Scraper implements AutoCloseable {
         if (closed) {
             return;
         }
+        this.jobs = List.copyOf(jobs);
+        sync();
+        if (discovery == null && jobs.stream().anyMatch(j -> !j.fileSdConfigs().isEmpty())) {
+            // Files are checked every second (a stat each), so an edit applies about as fast as
+            // Prometheus's file watch applies it.
+            discovery = pool.scheduleWithFixedDelay(this::checkFiles, 1, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private synchronized void checkFiles() {
+        if (closed || files.signature(jobs).equals(fileSignature)) {
+            return;
+        }
+        try {
+            sync();
+        } catch (RuntimeException e) {
+            LOG.log(java.util.logging.Level.WARNING, "applying changed target files failed", e);
+        }
+    }
+
+    /** Starts and stops loops so they are those of {@link #jobs}, with the file targets as they are now. */
+    private void sync() {
+        fileSignature = files.signature(jobs);
         LinkedHashMap<String, ScrapeTarget> wanted = new LinkedHashMap<>();
         List<DroppedTarget> droppedNow = new ArrayList<>();
         for (ScrapeJob job : jobs) {
             dev.vigil.ingest.relabel.Relabeler relabeler = job.relabelConfigs().relabeler();
-            for (ScrapeJob.StaticGroup g : job.groups()) {
+            List<ScrapeJob.StaticGroup> groups = new ArrayList<>(job.groups());
+            for (ScrapeJob.FileSdConfig f : job.fileSdConfigs()) {
+                groups.addAll(files.groups(f));
+            }
+            for (ScrapeJob.StaticGroup g : groups) {
                 for (String address : g.targets()) {
                     TargetLabels.Result r = TargetLabels.populate(job, relabeler, address, g.labels());
                     if (r.dropped()) {
@@ -142,6 +173,9 @@ public final class Scraper implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
+        if (discovery != null) {
+            discovery.cancel(false);
+        }
         for (Running r : running.values()) {
             r.future().cancel(false);
             r.loop().stop(false);

@@ -45,13 +45,14 @@ public final class ConfigFile {
     private static final Set<String> JOB = Set.of("job_name", "scrape_interval", "scrape_timeout", "metrics_path",
             "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "body_size_limit",
             "static_configs", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
-            "follow_redirects", "enable_http2", "relabel_configs", "metric_relabel_configs");
+            "follow_redirects", "enable_http2", "relabel_configs", "metric_relabel_configs", "file_sd_configs");
     /** ScrapeConfig fields Prometheus has and Vigil refuses: they would change what gets stored. */
     private static final Set<String> JOB_REFUSED = Set.of("tls_config", "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
             "label_value_length_limit", "target_limit", "no_proxy", "proxy_from_environment",
             "proxy_connect_header", "scrape_classic_histograms");
     private static final Set<String> RELABEL = Set.of("source_labels", "separator", "regex", "modulus", "target_label",
             "replacement", "action");
+    private static final Pattern FILE_SD_NAME = Pattern.compile("^[^*]*(\\*[^/]*)?\\.(json|yml|yaml|JSON|YML|YAML)$");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     /**
@@ -179,7 +180,36 @@ public final class ConfigFile {
         return new ScrapeJob(name, interval, timeout, scheme, path, params, bool(m.get("honor_labels"), false),
                 bool(m.get("honor_timestamps"), true), (long) number(m.get("sample_limit")),
                 size(m.get("body_size_limit")), headers, groups, relabeling(m.get("relabel_configs"), "target"),
-                relabeling(m.get("metric_relabel_configs"), "metric"));
+                relabeling(m.get("metric_relabel_configs"), "metric"), fileSd(m.get("file_sd_configs")));
+    }
+
+    /** {@code file_sd_configs}; a relative pattern is relative to the configuration file's folder, as in Prometheus. */
+    private List<ScrapeJob.FileSdConfig> fileSd(NodeTuple t) {
+        List<ScrapeJob.FileSdConfig> out = new ArrayList<>();
+        if (t == null || isNull(t.getValueNode())) {
+            return out;
+        }
+        Path base = Path.of(where).toAbsolutePath().getParent();
+        for (Node n : sequence(t.getValueNode())) {
+            Map<String, NodeTuple> f = mapping(n, Set.of("files", "refresh_interval"), "file.SDConfig");
+            List<String> files = new ArrayList<>();
+            if (f.containsKey("files") && !isNull(f.get("files").getValueNode())) {
+                for (Node fn : sequence(f.get("files").getValueNode())) {
+                    String name = scalar(fn);
+                    if (!FILE_SD_NAME.matcher(name).matches()) {
+                        throw new IllegalArgumentException(where + ":" + line(fn) + ": path name \"" + name
+                                + "\" is not valid for file discovery");
+                    }
+                    files.add(base == null || Path.of(name).isAbsolute() || !Files.exists(Path.of(where))
+                            ? name : base.resolve(name).toString());
+                }
+            }
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException(where + ":" + line(n) + ": file service discovery config must contain at least one path name");
+            }
+            out.add(new ScrapeJob.FileSdConfig(files, duration(f.get("refresh_interval"), 300_000)));
+        }
+        return out;
     }
 
     /** A relabelling list; a bad rule is reported at its line with Prometheus's message. */

@@ -107,8 +107,10 @@ class ConfigFileTest {
                 error("scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      -\n"));
         assertEquals("p.yml:4: field regexp not found in type relabel.Config",
                 error("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regexp: x\n"));
-        assertEquals("p.yml:3: field file_sd_configs not found in type config.ScrapeConfig",
-                error("scrape_configs:\n  - job_name: a\n    file_sd_configs: []\n"));
+        assertEquals("p.yml:3: field consul_sd_configs not found in type config.ScrapeConfig",
+                error("scrape_configs:\n  - job_name: a\n    consul_sd_configs: []\n"));
+        assertEquals("p.yml:4: path name \"targets.txt\" is not valid for file discovery",
+                error("scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - files: [targets.txt]\n"));
         assertEquals("p.yml:4: \"http://a:1/metrics\" is not a valid target address (host:port)",
                 error("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['http://a:1/metrics']\n"));
         assertEquals("p.yml:3: unsupported scheme \"ftp\" for scrape config with job name \"a\"",
