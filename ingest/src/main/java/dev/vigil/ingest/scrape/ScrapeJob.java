@@ -18,11 +18,25 @@ import java.util.Map;
  * @param relabelConfigs applied to each target's discovered labels
  * @param metricRelabelConfigs applied to each scraped series, after the target's labels are attached
  * @param fileSdConfigs files of target groups, read again when they change
+ * @param httpSdConfigs URLs answering target groups, fetched every refresh interval
  */
 public record ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
         Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
         long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups, Relabeling relabelConfigs,
-        Relabeling metricRelabelConfigs, List<FileSdConfig> fileSdConfigs) {
+        Relabeling metricRelabelConfigs, List<FileSdConfig> fileSdConfigs, List<HttpSdConfig> httpSdConfigs) {
+
+    /** One {@code http_sd_configs} entry: the URL and how often to fetch it. */
+    public record HttpSdConfig(String url, long refreshIntervalMs) {
+    }
+
+    /** A job without HTTP discovery. */
+    public ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
+            Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
+            long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups, Relabeling relabelConfigs,
+            Relabeling metricRelabelConfigs, List<FileSdConfig> fileSdConfigs) {
+        this(name, intervalMs, timeoutMs, scheme, metricsPath, params, honorLabels, honorTimestamps, sampleLimit,
+                bodySizeLimit, headers, groups, relabelConfigs, metricRelabelConfigs, fileSdConfigs, List.of());
+    }
 
     /** One {@code file_sd_configs} entry: file patterns (a {@code *} in the last element) and the re-read interval. */
     public record FileSdConfig(List<String> files, long refreshIntervalMs) {
@@ -59,5 +73,6 @@ public record ScrapeJob(String name, long intervalMs, long timeoutMs, String sch
         relabelConfigs = relabelConfigs == null ? Relabeling.NONE : relabelConfigs;
         metricRelabelConfigs = metricRelabelConfigs == null ? Relabeling.NONE : metricRelabelConfigs;
         fileSdConfigs = fileSdConfigs == null ? List.of() : List.copyOf(fileSdConfigs);
+        httpSdConfigs = httpSdConfigs == null ? List.of() : List.copyOf(httpSdConfigs);
     }
 }

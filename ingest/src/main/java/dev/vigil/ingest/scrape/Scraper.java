@@ -36,6 +36,7 @@ public final class Scraper implements AutoCloseable {
     private List<DroppedTarget> dropped = List.of();
     private List<ScrapeJob> jobs = List.of();
     private final FileTargets files = new FileTargets();
+    private final HttpTargets web;
     private String fileSignature = "";
     private ScheduledFuture<?> discovery;
     private boolean closed;
@@ -47,6 +48,7 @@ public final class Scraper implements AutoCloseable {
         this.storage = storage;
         this.clock = clock;
         this.userAgent = userAgent;
+        this.web = new HttpTargets(userAgent);
         AtomicInteger n = new AtomicInteger();
         this.pool = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "scrape-" + n.incrementAndGet());
@@ -74,21 +76,29 @@ public final class Scraper implements AutoCloseable {
         }
         this.jobs = List.copyOf(jobs);
         sync();
-        if (discovery == null && jobs.stream().anyMatch(j -> !j.fileSdConfigs().isEmpty())) {
+        if (discovery == null && jobs.stream().anyMatch(j -> !j.fileSdConfigs().isEmpty() || !j.httpSdConfigs().isEmpty())) {
             // Files are checked every second (a stat each), so an edit applies about as fast as
-            // Prometheus's file watch applies it.
-            discovery = pool.scheduleWithFixedDelay(this::checkFiles, 1, 1, TimeUnit.SECONDS);
+            // Prometheus's file watch applies it; URLs are fetched when their interval is up.
+            discovery = pool.scheduleWithFixedDelay(this::checkDiscovery, 0, 1, TimeUnit.SECONDS);
         }
     }
 
-    private synchronized void checkFiles() {
-        if (closed || files.signature(jobs).equals(fileSignature)) {
-            return;
+    /** Not synchronized while fetching: a slow discovery URL must not hold up apply or the targets API. */
+    private void checkDiscovery() {
+        List<ScrapeJob> current;
+        synchronized (this) {
+            current = jobs;
         }
-        try {
-            sync();
-        } catch (RuntimeException e) {
-            LOG.log(java.util.logging.Level.WARNING, "applying changed target files failed", e);
+        boolean urls = web.refresh(current, clock.getAsLong());
+        synchronized (this) {
+            if (closed || (!urls && files.signature(jobs).equals(fileSignature))) {
+                return;
+            }
+            try {
+                sync();
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "applying changed discovered targets failed", e);
+            }
         }
     }
 
@@ -102,6 +112,9 @@ public final class Scraper implements AutoCloseable {
             List<ScrapeJob.StaticGroup> groups = new ArrayList<>(job.groups());
             for (ScrapeJob.FileSdConfig f : job.fileSdConfigs()) {
                 groups.addAll(files.groups(f));
+            }
+            for (ScrapeJob.HttpSdConfig h : job.httpSdConfigs()) {
+                groups.addAll(web.groups(h));
             }
             for (ScrapeJob.StaticGroup g : groups) {
                 for (String address : g.targets()) {

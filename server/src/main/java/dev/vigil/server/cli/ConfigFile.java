@@ -45,7 +45,8 @@ public final class ConfigFile {
     private static final Set<String> JOB = Set.of("job_name", "scrape_interval", "scrape_timeout", "metrics_path",
             "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "body_size_limit",
             "static_configs", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
-            "follow_redirects", "enable_http2", "relabel_configs", "metric_relabel_configs", "file_sd_configs");
+            "follow_redirects", "enable_http2", "relabel_configs", "metric_relabel_configs", "file_sd_configs",
+            "http_sd_configs");
     /** ScrapeConfig fields Prometheus has and Vigil refuses: they would change what gets stored. */
     private static final Set<String> JOB_REFUSED = Set.of("tls_config", "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
             "label_value_length_limit", "target_limit", "no_proxy", "proxy_from_environment",
@@ -180,7 +181,8 @@ public final class ConfigFile {
         return new ScrapeJob(name, interval, timeout, scheme, path, params, bool(m.get("honor_labels"), false),
                 bool(m.get("honor_timestamps"), true), (long) number(m.get("sample_limit")),
                 size(m.get("body_size_limit")), headers, groups, relabeling(m.get("relabel_configs"), "target"),
-                relabeling(m.get("metric_relabel_configs"), "metric"), fileSd(m.get("file_sd_configs")));
+                relabeling(m.get("metric_relabel_configs"), "metric"), fileSd(m.get("file_sd_configs")),
+                httpSd(m.get("http_sd_configs")));
     }
 
     /** {@code file_sd_configs}; a relative pattern is relative to the configuration file's folder, as in Prometheus. */
@@ -208,6 +210,32 @@ public final class ConfigFile {
                 throw new IllegalArgumentException(where + ":" + line(n) + ": file service discovery config must contain at least one path name");
             }
             out.add(new ScrapeJob.FileSdConfig(files, duration(f.get("refresh_interval"), 300_000)));
+        }
+        return out;
+    }
+
+    /** {@code http_sd_configs}: a URL and a refresh interval (the HTTP client settings of Prometheus are refused). */
+    private List<ScrapeJob.HttpSdConfig> httpSd(NodeTuple t) {
+        List<ScrapeJob.HttpSdConfig> out = new ArrayList<>();
+        if (t == null || isNull(t.getValueNode())) {
+            return out;
+        }
+        for (Node n : sequence(t.getValueNode())) {
+            Map<String, NodeTuple> h = mapping(n, Set.of("url", "refresh_interval"), "http.SDConfig");
+            String url = string(h.get("url"), "");
+            if (url.isEmpty()) {
+                throw new IllegalArgumentException(where + ":" + line(n) + ": URL is missing");
+            }
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new IllegalArgumentException(where + ":" + line(h.get("url").getValueNode())
+                        + ": URL scheme must be 'http' or 'https'");
+            }
+            try {
+                java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ":" + line(h.get("url").getValueNode()) + ": " + e.getMessage());
+            }
+            out.add(new ScrapeJob.HttpSdConfig(url, duration(h.get("refresh_interval"), 60_000)));
         }
         return out;
     }
