@@ -107,7 +107,7 @@ final class FileTargets {
             return old;
         }
         try {
-            Read r = new Read(modified, size, parse(p, Files.readString(p, StandardCharsets.UTF_8)));
+            Read r = new Read(modified, size, parse(Files.readString(p, StandardCharsets.UTF_8), "__meta_filepath", p.toString()));
             cache.put(p, r);
             return r;
         } catch (IOException | IllegalArgumentException e) {
@@ -116,8 +116,11 @@ final class FileTargets {
         }
     }
 
-    /** One file's target groups; the whole file is refused on any error, as Prometheus does. */
-    static List<ScrapeJob.StaticGroup> parse(Path p, String text) {
+    /**
+     * Target groups in Prometheus's JSON (or YAML) form, each given the label {@code meta} = {@code source};
+     * the whole text is refused on any error, as Prometheus does.
+     */
+    static List<ScrapeJob.StaticGroup> parse(String text, String meta, String source) {
         Object doc;
         try {
             doc = new Yaml(new SafeConstructor(new LoaderOptions())).load(text);
@@ -155,7 +158,7 @@ final class FileTargets {
             } else if (m.get("labels") != null) {
                 throw new IllegalArgumentException("labels must be a mapping");
             }
-            labels.put("__meta_filepath", p.toString());
+            labels.put(meta, source);
             out.add(new ScrapeJob.StaticGroup(targets, labels));
         }
         return out;

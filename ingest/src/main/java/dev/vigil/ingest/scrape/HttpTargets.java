@@ -4,9 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -73,14 +71,7 @@ final class HttpTargets {
             if (!JSON_TYPE.matcher(type).matches()) {
                 throw new IllegalArgumentException("unsupported content type \"" + type + "\"");
             }
-            List<ScrapeJob.StaticGroup> out = new ArrayList<>();
-            for (ScrapeJob.StaticGroup g : FileTargets.parse(Path.of("unused"), r.body())) {
-                Map<String, String> labels = new java.util.LinkedHashMap<>(g.labels());
-                labels.remove("__meta_filepath");
-                labels.put("__meta_url", url);
-                out.add(new ScrapeJob.StaticGroup(g.targets(), labels));
-            }
-            return out;
+            return FileTargets.parse(r.body(), "__meta_url", url);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return null;

@@ -42,11 +42,10 @@ class FileTargetsTest {
 
     @Test
     void aFileWithAnErrorIsRefusedWhole() {
-        Path p = dir.resolve("x.json");
         assertEquals("\"bad-name\" is not a valid label name", assertThrows(IllegalArgumentException.class,
-                () -> FileTargets.parse(p, "[{\"targets\": [\"a:1\"]}, {\"targets\": [\"b:1\"], \"labels\": {\"bad-name\": \"x\"}}]"))
+                () -> FileTargets.parse("[{\"targets\": [\"a:1\"]}, {\"targets\": [\"b:1\"], \"labels\": {\"bad-name\": \"x\"}}]", "__meta_filepath", "x.json"))
                 .getMessage());
-        assertThrows(IllegalArgumentException.class, () -> FileTargets.parse(p, "{\"targets\": [\"a:1\"]}"));
-        assertEquals(List.of(), FileTargets.parse(p, ""));
+        assertThrows(IllegalArgumentException.class, () -> FileTargets.parse("{\"targets\": [\"a:1\"]}", "__meta_filepath", "x.json"));
+        assertEquals(List.of(), FileTargets.parse("", "__meta_filepath", "x.json"));
     }
 }
