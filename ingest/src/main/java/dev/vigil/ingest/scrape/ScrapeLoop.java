@@ -52,7 +52,10 @@ final class ScrapeLoop implements Runnable {
     private final String userAgent;
     private final TextParser text = new TextParser(false);
     private final OpenMetricsParser openMetrics = new OpenMetricsParser();
-    /** Scraped label set → what it is stored as; only series that take part in staleness. */
+    /**
+     * Scraped label set → what it is stored as (or that metric relabelling drops it), for every
+     * series of the last scrape: relabelling runs once per new series, not per sample.
+     */
     private final HashMap<Labels, Entry> series = new HashMap<>();
     private final dev.vigil.ingest.relabel.Relabeler metricRelabeler;
     /** Per sample of the scrape in hand: its series, or null for a repeat within the scrape. */
