@@ -19,11 +19,31 @@ import java.util.Map;
  * @param metricRelabelConfigs applied to each scraped series, after the target's labels are attached
  * @param fileSdConfigs files of target groups, read again when they change
  * @param httpSdConfigs URLs answering target groups, fetched every refresh interval
+ * @param tlsConfig how scrapes over https check the target and present a client certificate
  */
 public record ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
         Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
         long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups, Relabeling relabelConfigs,
-        Relabeling metricRelabelConfigs, List<FileSdConfig> fileSdConfigs, List<HttpSdConfig> httpSdConfigs) {
+        Relabeling metricRelabelConfigs, List<FileSdConfig> fileSdConfigs, List<HttpSdConfig> httpSdConfigs,
+        TlsConfig tlsConfig) {
+
+    /**
+     * {@code tls_config}: file paths (empty: not set), the name to verify instead of the target's
+     * host, and whether to check the target's certificate at all.
+     */
+    public record TlsConfig(String caFile, String certFile, String keyFile, String serverName, boolean insecureSkipVerify) {
+        public static final TlsConfig DEFAULT = new TlsConfig("", "", "", "", false);
+    }
+
+    /** A job with the default TLS settings. */
+    public ScrapeJob(String name, long intervalMs, long timeoutMs, String scheme, String metricsPath,
+            Map<String, List<String>> params, boolean honorLabels, boolean honorTimestamps, long sampleLimit,
+            long bodySizeLimit, Map<String, String> headers, List<StaticGroup> groups, Relabeling relabelConfigs,
+            Relabeling metricRelabelConfigs, List<FileSdConfig> fileSdConfigs, List<HttpSdConfig> httpSdConfigs) {
+        this(name, intervalMs, timeoutMs, scheme, metricsPath, params, honorLabels, honorTimestamps, sampleLimit,
+                bodySizeLimit, headers, groups, relabelConfigs, metricRelabelConfigs, fileSdConfigs, httpSdConfigs,
+                TlsConfig.DEFAULT);
+    }
 
     /** One {@code http_sd_configs} entry: the URL and how often to fetch it. */
     public record HttpSdConfig(String url, long refreshIntervalMs) {
@@ -74,5 +94,6 @@ public record ScrapeJob(String name, long intervalMs, long timeoutMs, String sch
         metricRelabelConfigs = metricRelabelConfigs == null ? Relabeling.NONE : metricRelabelConfigs;
         fileSdConfigs = fileSdConfigs == null ? List.of() : List.copyOf(fileSdConfigs);
         httpSdConfigs = httpSdConfigs == null ? List.of() : List.copyOf(httpSdConfigs);
+        tlsConfig = tlsConfig == null ? TlsConfig.DEFAULT : tlsConfig;
     }
 }

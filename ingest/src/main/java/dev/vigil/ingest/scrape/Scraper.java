@@ -37,6 +37,7 @@ public final class Scraper implements AutoCloseable {
     private List<ScrapeJob> jobs = List.of();
     private final FileTargets files = new FileTargets();
     private final HttpTargets web;
+    private final Map<ScrapeJob.TlsConfig, HttpClient> tlsClients = new java.util.HashMap<>();
     private String fileSignature = "";
     private ScheduledFuture<?> discovery;
     private boolean closed;
@@ -75,6 +76,7 @@ public final class Scraper implements AutoCloseable {
             return;
         }
         this.jobs = List.copyOf(jobs);
+        tlsClients.clear(); // a reload reads the certificate files again for the loops it starts
         sync();
         if (discovery == null && jobs.stream().anyMatch(j -> !j.fileSdConfigs().isEmpty() || !j.httpSdConfigs().isEmpty())) {
             // Files are checked every second (a stat each), so an edit applies about as fast as
@@ -153,8 +155,22 @@ public final class Scraper implements AutoCloseable {
                 + (dropped.isEmpty() ? "" : ", " + dropped.size() + " dropped by relabelling"));
     }
 
+    /** The shared client, or one per distinct {@code tls_config} (its certificates are read when the job starts). */
+    private HttpClient client(ScrapeJob job) {
+        ScrapeJob.TlsConfig tls = job.tlsConfig();
+        if (tls.equals(ScrapeJob.TlsConfig.DEFAULT)) {
+            return http();
+        }
+        return tlsClients.computeIfAbsent(tls, c -> HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(TlsContexts.of(c))
+                .build());
+    }
+
     private Running start(ScrapeTarget t) {
-        ScrapeLoop loop = new ScrapeLoop(t, storage, http(), clock, userAgent);
+        ScrapeLoop loop = new ScrapeLoop(t, storage, client(t.job()), clock, userAgent);
         long interval = t.intervalMs();
         long offset = Math.floorMod(t.identity().hashCode() * 0x9E3779B97F4A7C15L, interval);
         long delay = Math.floorMod(offset - clock.getAsLong(), interval);

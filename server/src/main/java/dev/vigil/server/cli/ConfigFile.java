@@ -46,9 +46,9 @@ public final class ConfigFile {
             "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "body_size_limit",
             "static_configs", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
             "follow_redirects", "enable_http2", "relabel_configs", "metric_relabel_configs", "file_sd_configs",
-            "http_sd_configs");
+            "http_sd_configs", "tls_config");
     /** ScrapeConfig fields Prometheus has and Vigil refuses: they would change what gets stored. */
-    private static final Set<String> JOB_REFUSED = Set.of("tls_config", "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
+    private static final Set<String> JOB_REFUSED = Set.of( "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
             "label_value_length_limit", "target_limit", "no_proxy", "proxy_from_environment",
             "proxy_connect_header", "scrape_classic_histograms");
     private static final Set<String> RELABEL = Set.of("source_labels", "separator", "regex", "modulus", "target_label",
@@ -182,7 +182,7 @@ public final class ConfigFile {
                 bool(m.get("honor_timestamps"), true), (long) number(m.get("sample_limit")),
                 size(m.get("body_size_limit")), headers, groups, relabeling(m.get("relabel_configs"), "target"),
                 relabeling(m.get("metric_relabel_configs"), "metric"), fileSd(m.get("file_sd_configs")),
-                httpSd(m.get("http_sd_configs")));
+                httpSd(m.get("http_sd_configs")), tls(m.get("tls_config")));
     }
 
     /** {@code file_sd_configs}; a relative pattern is relative to the configuration file's folder, as in Prometheus. */
@@ -212,6 +212,30 @@ public final class ConfigFile {
             out.add(new ScrapeJob.FileSdConfig(files, duration(f.get("refresh_interval"), 300_000)));
         }
         return out;
+    }
+
+    /** {@code tls_config}, its files relative to the configuration file and read now, so a bad one is refused at its line. */
+    private ScrapeJob.TlsConfig tls(NodeTuple t) {
+        if (t == null || isNull(t.getValueNode())) {
+            return ScrapeJob.TlsConfig.DEFAULT;
+        }
+        Map<String, NodeTuple> m = mapping(t.getValueNode(), Set.of("ca_file", "cert_file", "key_file", "server_name",
+                "insecure_skip_verify"), "config.TLSConfig");
+        ScrapeJob.TlsConfig c = new ScrapeJob.TlsConfig(relative(string(m.get("ca_file"), "")),
+                relative(string(m.get("cert_file"), "")), relative(string(m.get("key_file"), "")),
+                string(m.get("server_name"), ""), bool(m.get("insecure_skip_verify"), false));
+        try {
+            dev.vigil.ingest.scrape.TlsContexts.of(c);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": tls_config: " + e.getMessage());
+        }
+        return c;
+    }
+
+    private String relative(String file) {
+        Path base = Path.of(where).toAbsolutePath().getParent();
+        return file.isEmpty() || base == null || Path.of(file).isAbsolute() || !Files.exists(Path.of(where))
+                ? file : base.resolve(file).toString();
     }
 
     /** {@code http_sd_configs}: a URL and a refresh interval (the HTTP client settings of Prometheus are refused). */
@@ -359,7 +383,7 @@ public final class ConfigFile {
             String k = scalar(t.getKeyNode());
             if (refused.contains(k)) {
                 throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": " + k
-                        + " is not supported by Vigil's scraping (static targets only)");
+                        + " is not supported by Vigil's scraping");
             }
             if (!known.contains(k)) {
                 throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": field " + k + " not found in type " + type);

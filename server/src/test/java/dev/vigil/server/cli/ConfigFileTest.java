@@ -2,6 +2,7 @@ package dev.vigil.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.ingest.scrape.ScrapeJob;
 import java.util.List;
@@ -97,8 +98,10 @@ class ConfigFileTest {
                 error("scrape_configs:\n  - job_name: a\n    scrape_timeout: 2m\n"));
         assertEquals("p.yml:4: found multiple scrape configs with job name \"a\"",
                 error("scrape_configs:\n  - job_name: a\n\n  - job_name: a\n"));
-        assertEquals("p.yml:3: tls_config is not supported by Vigil's scraping (static targets only)",
-                error("scrape_configs:\n  - job_name: a\n    tls_config: {}\n"));
+        assertEquals("p.yml:3: proxy_url is not supported by Vigil's scraping",
+                error("scrape_configs:\n  - job_name: a\n    proxy_url: http://p:3128\n"));
+        assertTrue(error("scrape_configs:\n  - job_name: a\n    tls_config: {ca_file: /nonexistent/ca.pem}\n")
+                .startsWith("p.yml:3: tls_config: "));
         assertEquals("p.yml:5: relabel configuration for replace action requires 'target_label' value",
                 error("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: keep\n      - source_labels: [a]\n"));
         assertEquals("p.yml:4: \"a-b\" is invalid 'target_label' for hashmod action",
