@@ -208,8 +208,10 @@ public final class VigilServer implements AutoCloseable {
         new WebUi().register(main);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
-        web = HttpServer.start("web", wa.host(), wa.port(), main);
-        LOG.info("listening on " + hostPort(web.address()) + " (API, UI, push, /metrics)");
+        String prefix = dev.vigil.server.cli.Flags.routePrefix(cfg);
+        web = HttpServer.start("web", wa.host(), wa.port(), dev.vigil.server.http.RoutePrefix.wrap(prefix, main));
+        LOG.info("listening on " + hostPort(web.address()) + (prefix.equals("/") ? "" : " under " + prefix)
+                + " (API, UI, push, /metrics)");
 
         if (!cfg.pushListen().isEmpty()) {
             RoutingHandler pr = new RoutingHandler(false);
@@ -275,7 +277,7 @@ public final class VigilServer implements AutoCloseable {
         return new ServerInfo(Main.version(), startMs, cfg.flags(), retention, () -> configText, () -> configTime,
                 () -> reloadOk, () -> {
                     dev.vigil.ingest.scrape.Scraper sc = scraper;
-                    return sc == null ? java.util.List.of() : sc.targets();
+                    return sc == null ? dev.vigil.ingest.scrape.TargetsView.EMPTY : sc.view();
                 });
     }
 
