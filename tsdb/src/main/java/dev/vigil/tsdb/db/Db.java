@@ -13,6 +13,11 @@ import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesRegistry;
 import dev.vigil.tsdb.head.HeadSnapshotFile;
 import dev.vigil.tsdb.io.FileIo;
+import dev.vigil.tsdb.Matcher;
+import dev.vigil.tsdb.block.BlockWriter;
+import dev.vigil.tsdb.tombstones.Tombstone;
+import dev.vigil.tsdb.tombstones.TombstoneFile;
+import dev.vigil.tsdb.tombstones.Tombstones;
 import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -49,6 +54,8 @@ public final class Db implements Storage {
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong retentionDeletions = new AtomicLong();
     private volatile boolean ready;
+    /** The deletions in force; replaced whole (after its file) under this object's monitor. */
+    private volatile Tombstones tombstones = Tombstones.NONE;
     private volatile boolean closed;
 
     private Db(DbOptions opts, FileChannel lockChannel, FileLock lock, Head head, Wal wal, SeriesRegistry registry,
@@ -121,6 +128,13 @@ public final class Db implements Storage {
                     o.dir(), head.seriesCount(), rs.records, rs.millis, rs.tornTails, rs.damagedSegments,
                     (System.nanoTime() - t0) / 1_000_000));
             blockSet = BlockSet.open(o.io(), o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
+            Tombstones stones;
+            try {
+                stones = TombstoneFile.read(o.io(), o.dir());
+            } catch (dev.vigil.tsdb.io.MalformedException e) {
+                // Starting without it would bring deleted data back: the operator decides.
+                throw new IOException(e.getMessage() + " (remove the file to start; deleted series would reappear)", e);
+            }
             long persistedUpTo = Long.MIN_VALUE;
             for (Block b : blockSet.blocks()) {
                 persistedUpTo = Math.max(persistedUpTo, b.meta().maxTime());
@@ -131,6 +145,8 @@ public final class Db implements Storage {
                 head.truncate(persistedUpTo);
             }
             Db db = new Db(o, lc, fl, head, wal, registry, blockSet);
+            db.tombstones = stones;
+            blockSet.readFilter(q -> db.tombstones.filter(q));
             db.startup = new Startup(sl.head != null, sl.problem, sl.series, sl.millis, rs.records, rs.millis,
                     (System.nanoTime() - t0) / 1_000_000);
             if (deferCheck) {
@@ -322,6 +338,9 @@ public final class Db implements Storage {
             List<BlockMeta> deleted = blocks.applyRetention(now, opts.retentionMs(), opts.retentionBytes());
             retentionDeletions.addAndGet(deleted.size());
             long cutoff = now - opts.retentionMs();
+            if (opts.retentionMs() > 0) {
+                dropTombstones(t -> t.maxt() >= cutoff);
+            }
             head.setMinValidT(cutoff);
             int removed = 0;
             // At open nothing is older than the bound: skip the two walks over every series
@@ -384,7 +403,7 @@ public final class Db implements Storage {
             lock.lock();
             try {
                 long t0 = System.nanoTime();
-                try (Querier q = head.querier(start, end - 1)) {
+                try (Querier q = tombstones.filter(head.querier(start, end - 1))) {
                     Block b = blocks.write(q.select(true, null), start, end);
                     LOG.info(String.format("cut head [%d, %d) into block %s: %d series, %d samples in %d ms", start, end,
                             b.meta().ulid(), b.meta().stats().numSeries(), b.meta().stats().numSamples(),
@@ -397,6 +416,97 @@ public final class Db implements Storage {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * Deletes the samples in [mint, maxt] of the series all matchers select, durably before it
+     * returns: queries stop seeing them at once, compaction leaves them out, and
+     * {@link #cleanTombstones} rewrites the blocks that hold them. As in Prometheus, the range is
+     * cut to the data present now, so samples appended later are not deleted.
+     */
+    public synchronized void deleteSeries(long mint, long maxt, Matcher... matchers) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("store closed");
+        }
+        long lo = head.minT();
+        long hi = head.maxT();
+        for (Block b : blocks.blocks()) {
+            lo = Math.min(lo, b.meta().minTime());
+            hi = Math.max(hi, b.meta().maxTime() - 1);
+        }
+        long from = Math.max(mint, lo);
+        long to = Math.min(maxt, hi);
+        if (hi == Long.MIN_VALUE || from > to) {
+            return; // nothing stored in the range
+        }
+        Tombstones next = tombstones.with(new Tombstone(List.of(matchers), from, to));
+        TombstoneFile.write(opts.io(), opts.dir(), next);
+        tombstones = next;
+        LOG.info("deleted series " + java.util.Arrays.toString(matchers) + " in [" + from + ", " + to + "]");
+    }
+
+    /** The deletions in force (until compaction and {@link #cleanTombstones} have applied them). */
+    public Tombstones tombstones() {
+        return tombstones;
+    }
+
+    /**
+     * Rewrites every block that a tombstone overlaps without the deleted data, then forgets the
+     * tombstones that no longer cover anything: those ending before the head's oldest sample.
+     *
+     * @return how many blocks were rewritten
+     */
+    public synchronized int cleanTombstones() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("store closed");
+        }
+        Tombstones stones = tombstones;
+        if (stones.isEmpty()) {
+            return 0;
+        }
+        int n = blocks.rewrite(b -> stones.overlaps(b.meta().minTime(), b.meta().maxTime() - 1));
+        long headMin = head.minT();
+        dropTombstones(t -> t.maxt() >= headMin);
+        LOG.info("clean_tombstones rewrote " + n + " blocks; " + tombstones.all().size() + " tombstones still cover the head");
+        return n;
+    }
+
+    private synchronized void dropTombstones(java.util.function.Predicate<Tombstone> keep) throws IOException {
+        Tombstones next = tombstones.retain(keep);
+        if (next != tombstones) {
+            TombstoneFile.write(opts.io(), opts.dir(), next);
+            tombstones = next;
+        }
+    }
+
+    /**
+     * Makes {@code dir} a data folder that a store can open: every block hard-linked, the head
+     * written as one more block unless {@code withHead} is false, and the tombstones in force.
+     * Holds off maintenance meanwhile, so the set of blocks is one moment's; appends go on, and
+     * the head block holds what was committed when it was read.
+     */
+    public synchronized void snapshot(Path dir, boolean withHead) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("store closed");
+        }
+        FileIo io = opts.io();
+        io.createDirectories(dir);
+        blocks.linkInto(dir);
+        Tombstones stones = tombstones;
+        if (withHead) {
+            long mint = head.minT();
+            long maxt = head.maxT();
+            if (mint != Long.MAX_VALUE && maxt != Long.MIN_VALUE && mint <= maxt) {
+                try (Querier q = stones.filter(head.querier(mint, maxt))) {
+                    new BlockWriter(io).writeBlock(dir, q.select(true, null), mint, maxt + 1, 1, List.of());
+                }
+            }
+        }
+        if (!stones.isEmpty()) {
+            TombstoneFile.write(io, dir, stones);
+        }
+        io.fsyncDir(dir);
+        LOG.info("snapshot written to " + dir + (withHead ? " (with the head)" : " (blocks only)"));
     }
 
     private volatile long lastSnapshotNanos = System.nanoTime();
@@ -484,10 +594,11 @@ public final class Db implements Storage {
                 overlapping.add(b);
             }
         }
+        Tombstones stones = tombstones;
         if (overlapping.isEmpty()) {
-            return head.querier(mint, maxt);
+            return stones.filter(head.querier(mint, maxt));
         }
-        return new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt)));
+        return stones.filter(new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt))));
     }
 
     @Override
