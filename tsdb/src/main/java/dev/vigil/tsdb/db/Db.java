@@ -483,7 +483,7 @@ public final class Db implements Storage {
      * Makes {@code dir} a data folder that a store can open: every block hard-linked, the head
      * written as one more block unless {@code withHead} is false, and the tombstones in force.
      * Holds off maintenance meanwhile, so the set of blocks is one moment's; appends go on, and
-     * the head block holds what was committed when it was read.
+     * the head block holds the samples up to the newest one committed when the snapshot began.
      */
     public synchronized void snapshot(Path dir, boolean withHead) throws IOException {
         if (closed) {
@@ -495,7 +495,17 @@ public final class Db implements Storage {
         Tombstones stones = tombstones;
         if (withHead) {
             long mint = head.minT();
-            long maxt = head.maxT();
+            long maxt;
+            // The newest sample committed now bounds the head block: a commit still running
+            // writes later samples (pushes stamp the receive time), so they are all left out
+            // rather than some series getting them and others not.
+            var lock = head.commitLock().writeLock();
+            lock.lock();
+            try {
+                maxt = head.maxT();
+            } finally {
+                lock.unlock();
+            }
             if (mint != Long.MAX_VALUE && maxt != Long.MIN_VALUE && mint <= maxt) {
                 try (Querier q = stones.filter(head.querier(mint, maxt))) {
                     new BlockWriter(io).writeBlock(dir, q.select(true, null), mint, maxt + 1, 1, List.of());
