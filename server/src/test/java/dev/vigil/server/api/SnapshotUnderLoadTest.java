@@ -96,6 +96,16 @@ class SnapshotUnderLoadTest {
             if (failed.get() != null) {
                 throw new AssertionError("load failed", failed.get());
             }
+            JsonNode du = JSON.readTree(v.send("GET", "/api/v1/status/tsdb", null).body()).get("data").get("diskUsage");
+            long parts = 0;
+            for (String f : List.of("walBytes", "walCheckpointBytes", "headChunksBytes", "headSnapshotBytes",
+                    "seriesRegistryBytes", "blocksBytes", "otherBytes")) {
+                parts += du.get(f).asLong();
+            }
+            assertEquals(du.get("totalBytes").asLong(), parts, du.toString());
+            assertTrue(du.get("walBytes").asLong() > 0 && du.get("blocksBytes").asLong() > 0
+                    && du.get("snapshotsBytes").asLong() > du.get("blocksBytes").asLong(), du.toString());
+            assertTrue(du.get("nextBlockToGo").asText().matches("[0-9A-Z]{26}"), du.toString());
             Path snap = data.resolve("snapshots").resolve(name);
             try (LiveVigil restored = new LiveVigil(snap)) {
                 long m = lastTimestamp(restored.base, now);

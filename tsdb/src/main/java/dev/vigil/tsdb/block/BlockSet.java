@@ -432,16 +432,26 @@ public final class BlockSet implements AutoCloseable {
      * @return the metas of the deleted blocks
      */
     public List<BlockMeta> applyRetention(long nowMs, long retentionMs, long retentionBytes) throws IOException {
+        return applyRetention(nowMs, retentionMs, retentionBytes, 0);
+    }
+
+    /**
+     * As {@link #applyRetention(long, long, long)}, with {@code otherBytes} of the folder that are
+     * not blocks (WAL, head) counted against {@code retentionBytes} too.
+     */
+    public List<BlockMeta> applyRetention(long nowMs, long retentionMs, long retentionBytes, long otherBytes)
+            throws IOException {
         maintenance.lock();
         try {
             setAsideDamaged();
-            return retention(nowMs, retentionMs, retentionBytes);
+            return retention(nowMs, retentionMs, retentionBytes, otherBytes);
         } finally {
             maintenance.unlock();
         }
     }
 
-    private List<BlockMeta> retention(long nowMs, long retentionMs, long retentionBytes) throws IOException {
+    private List<BlockMeta> retention(long nowMs, long retentionMs, long retentionBytes, long otherBytes)
+            throws IOException {
         List<Block> keep = new ArrayList<>(blocks);
         keep.sort(Comparator.comparingLong(b -> b.meta().maxTime()));
         List<Block> drop = new ArrayList<>();
@@ -454,7 +464,7 @@ public final class BlockSet implements AutoCloseable {
             keep.removeAll(drop);
         }
         if (retentionBytes > 0) {
-            long total = 0;
+            long total = otherBytes;
             for (Block b : keep) {
                 total += b.sizeBytes();
             }

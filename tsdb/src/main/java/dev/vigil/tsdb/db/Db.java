@@ -335,7 +335,14 @@ public final class Db implements Storage {
             List<BlockMeta> merged = blocks.compact();
             compactions.addAndGet(merged.size());
             long now = opts.clock().getAsLong();
-            List<BlockMeta> deleted = blocks.applyRetention(now, opts.retentionMs(), opts.retentionBytes());
+            // The size limit covers the whole folder: what is not blocks counts too, and only
+            // blocks can go, oldest first.
+            long notBlocks = 0;
+            if (opts.retentionBytes() > 0) {
+                DiskUsage u = diskUsage();
+                notBlocks = u.total() - u.blocks();
+            }
+            List<BlockMeta> deleted = blocks.applyRetention(now, opts.retentionMs(), opts.retentionBytes(), notBlocks);
             retentionDeletions.addAndGet(deleted.size());
             long cutoff = now - opts.retentionMs();
             if (opts.retentionMs() > 0) {
@@ -580,6 +587,7 @@ public final class Db implements Storage {
             cp.commit();
         }
         wal.truncateBefore(seg);
+        lastCheckpointSegment = seg;
         checkpoints.incrementAndGet();
         LOG.info(String.format("WAL checkpoint at segment %d: %d series, %d samples in %d ms; older segments deleted", seg,
                 head.seriesCount(), samples, (System.nanoTime() - t0) / 1_000_000));
@@ -647,20 +655,63 @@ public final class Db implements Storage {
     }
 
     private long diskBytes() {
-        Path chunks = opts.dir().resolve("chunks_head");
+        return diskUsage().total();
+    }
+
+    /** Bytes of each part of the data folder; a part that cannot be read counts 0. */
+    public DiskUsage diskUsage() {
+        FileIo io = opts.io();
+        Path dir = opts.dir();
+        long wal = 0;
+        long checkpoint = 0;
+        long snapshotFile = 0;
+        long registryBytes = 0;
+        long other = 0;
+        long snapshots = 0;
+        java.util.Set<Path> blockDirs = new java.util.HashSet<>();
+        List<Block> bs = blocks.blocks();
+        long blockBytes = 0;
+        String oldest = null;
+        long oldestMax = Long.MAX_VALUE;
+        for (Block b : bs) {
+            blockDirs.add(b.dir());
+            blockBytes += b.sizeBytes();
+            if (b.meta().maxTime() < oldestMax) {
+                oldestMax = b.meta().maxTime();
+                oldest = b.meta().ulid();
+            }
+        }
         try {
-            // Head chunk files are sparse mappings: count the bytes written, not their length.
-            long n = head.chunkBytes();
-            for (Path p : opts.io().list(opts.dir())) {
-                if (!p.equals(chunks)) {
-                    n += opts.io().treeSize(p);
+            for (Path p : io.list(dir)) {
+                String name = p.getFileName().toString();
+                if (blockDirs.contains(p) || name.equals("chunks_head") || name.equals("lock")) {
+                    continue;
+                }
+                long size = io.isDirectory(p) ? io.treeSize(p) : io.size(p);
+                switch (name) {
+                    case "wal" -> {
+                        int cp = lastCheckpointSegment;
+                        Path cpFile = Wal.segmentPath(p, cp);
+                        if (cp >= 0 && io.exists(cpFile)) {
+                            checkpoint = io.size(cpFile);
+                        }
+                        wal = size - checkpoint;
+                    }
+                    case SNAPSHOT -> snapshotFile = size;
+                    case "series" -> registryBytes = size;
+                    case "snapshots" -> snapshots = size;
+                    default -> other += size;
                 }
             }
-            return n;
         } catch (IOException e) {
-            return 0;
+            LOG.log(Level.FINE, "could not size the data folder", e);
         }
+        return new DiskUsage(wal, checkpoint, head.chunkBytes(), snapshotFile, registryBytes, blockBytes, other, snapshots,
+                oldest);
     }
+
+    /** Segment number of the last WAL checkpoint written since open, or -1. */
+    private volatile int lastCheckpointSegment = -1;
 
     /**
      * Closes the WAL with no commit in flight and, if it was healthy, writes the head snapshot
