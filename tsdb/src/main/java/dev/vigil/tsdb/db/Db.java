@@ -14,7 +14,6 @@ import dev.vigil.tsdb.head.SeriesRegistry;
 import dev.vigil.tsdb.head.HeadSnapshotFile;
 import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.Matcher;
-import dev.vigil.tsdb.block.BlockWriter;
 import dev.vigil.tsdb.tombstones.Tombstone;
 import dev.vigil.tsdb.tombstones.TombstoneFile;
 import dev.vigil.tsdb.tombstones.Tombstones;
@@ -496,33 +495,7 @@ public final class Db implements Storage {
         if (closed) {
             throw new IllegalStateException("store closed");
         }
-        FileIo io = opts.io();
-        io.createDirectories(dir);
-        blocks.linkInto(dir);
-        Tombstones stones = tombstones;
-        if (withHead) {
-            long mint = head.minT();
-            long maxt;
-            // The newest sample committed now bounds the head block: a commit still running
-            // writes later samples (pushes stamp the receive time), so they are all left out
-            // rather than some series getting them and others not.
-            var lock = head.commitLock().writeLock();
-            lock.lock();
-            try {
-                maxt = head.maxT();
-            } finally {
-                lock.unlock();
-            }
-            if (mint != Long.MAX_VALUE && maxt != Long.MIN_VALUE && mint <= maxt) {
-                try (Querier q = stones.filter(head.querier(mint, maxt))) {
-                    new BlockWriter(io).writeBlock(dir, q.select(true, null), mint, maxt + 1, 1, List.of());
-                }
-            }
-        }
-        if (!stones.isEmpty()) {
-            TombstoneFile.write(io, dir, stones);
-        }
-        io.fsyncDir(dir);
+        SnapshotWriter.write(opts.io(), dir, blocks, head, tombstones, withHead);
         LOG.info("snapshot written to " + dir + (withHead ? " (with the head)" : " (blocks only)"));
     }
 
@@ -660,54 +633,12 @@ public final class Db implements Storage {
 
     /** Bytes of each part of the data folder; a part that cannot be read counts 0. */
     public DiskUsage diskUsage() {
-        FileIo io = opts.io();
-        Path dir = opts.dir();
-        long wal = 0;
-        long checkpoint = 0;
-        long snapshotFile = 0;
-        long registryBytes = 0;
-        long other = 0;
-        long snapshots = 0;
-        java.util.Set<Path> blockDirs = new java.util.HashSet<>();
-        List<Block> bs = blocks.blocks();
-        long blockBytes = 0;
-        String oldest = null;
-        long oldestMax = Long.MAX_VALUE;
-        for (Block b : bs) {
-            blockDirs.add(b.dir());
-            blockBytes += b.sizeBytes();
-            if (b.meta().maxTime() < oldestMax) {
-                oldestMax = b.meta().maxTime();
-                oldest = b.meta().ulid();
-            }
-        }
         try {
-            for (Path p : io.list(dir)) {
-                String name = p.getFileName().toString();
-                if (blockDirs.contains(p) || name.equals("chunks_head") || name.equals("lock")) {
-                    continue;
-                }
-                long size = io.isDirectory(p) ? io.treeSize(p) : io.size(p);
-                switch (name) {
-                    case "wal" -> {
-                        int cp = lastCheckpointSegment;
-                        Path cpFile = Wal.segmentPath(p, cp);
-                        if (cp >= 0 && io.exists(cpFile)) {
-                            checkpoint = io.size(cpFile);
-                        }
-                        wal = size - checkpoint;
-                    }
-                    case SNAPSHOT -> snapshotFile = size;
-                    case "series" -> registryBytes = size;
-                    case "snapshots" -> snapshots = size;
-                    default -> other += size;
-                }
-            }
+            return DiskUsage.scan(opts.io(), opts.dir(), blocks.blocks(), head.chunkBytes(), lastCheckpointSegment);
         } catch (IOException e) {
             LOG.log(Level.FINE, "could not size the data folder", e);
+            return new DiskUsage(0, 0, head.chunkBytes(), 0, 0, blocks.sizeBytes(), 0, 0, null);
         }
-        return new DiskUsage(wal, checkpoint, head.chunkBytes(), snapshotFile, registryBytes, blockBytes, other, snapshots,
-                oldest);
     }
 
     /** Segment number of the last WAL checkpoint written since open, or -1. */
