@@ -117,9 +117,9 @@ class AdminTsdbDifferentialTest {
                 // (it drops whole chunks only); Vigil's chunk bounds differ, so that one query is
                 // compared after the cleaning only.
                 Map<String, JsonNode> promDeleted = answers(promBase, queries);
-                promDeleted.remove(INNER_SERIES);
+                promDeleted.remove(innerSeries(t0));
                 Map<String, JsonNode> mineDeleted = new LinkedHashMap<>(deleted);
-                mineDeleted.remove(INNER_SERIES);
+                mineDeleted.remove(innerSeries(t0));
                 same(promDeleted, mineDeleted, "after delete_series");
 
                 for (String base : List.of(v.base, promBase)) {
@@ -147,10 +147,12 @@ class AdminTsdbDifferentialTest {
         }
     }
 
-    private static String INNER_SERIES;
+    /** The series API over an hour inside the deletion. */
+    private static String innerSeries(long t0) {
+        return "/api/v1/series?match[]=m&start=" + (t0 + 3 * H) / 1000 + "&end=" + (t0 + 4 * H) / 1000;
+    }
 
     private static List<String> queries(long t0, long end) {
-        INNER_SERIES = "/api/v1/series?match[]=m&start=" + (t0 + 3 * H) / 1000 + "&end=" + (t0 + 4 * H) / 1000;
         List<String> out = new ArrayList<>();
         String range = "&start=" + t0 / 1000 + "&end=" + (end + 10 * 60_000) / 1000 + "&step=300";
         for (String q : List.of("m", "sum by (job) (m)", "count_over_time(m[30m])", "rate(c_total[10m])",
@@ -162,7 +164,7 @@ class AdminTsdbDifferentialTest {
             out.add("/api/v1/query?query=" + enc("last_over_time(c_total[2h])") + "&time=" + t / 1000);
         }
         out.add("/api/v1/series?match[]=m&start=" + t0 / 1000 + "&end=" + end / 1000);
-        out.add(INNER_SERIES);
+        out.add(innerSeries(t0));
         return out;
     }
 
