@@ -13,6 +13,7 @@ import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Storage;
 import dev.vigil.tsdb.block.Block;
+import dev.vigil.tsdb.io.FaultyFileIo;
 import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.tombstones.TombstoneFile;
 import java.io.IOException;
@@ -100,6 +101,31 @@ class DeleteSeriesTest {
         }
         try (Db s = Db.open(DbOptions.builder(snap).seriesRegistry(false).clock(now::get).build())) {
             assertSame(at, dump(s));
+        }
+    }
+
+    @Test
+    void aDeletionThatCannotBeMadeDurableDeletesNothing() throws Exception {
+        AtomicLong now = new AtomicLong(T0);
+        FaultyFileIo io = new FaultyFileIo();
+        DbOptions o = DbOptions.builder(dir.resolve("data")).seriesRegistry(false).clock(now::get).io(io).build();
+        Map<String, List<long[]>> before;
+        try (Db db = Db.open(o)) {
+            fill(db, now);
+            before = dump(db);
+            io.failWhen = (op, p) -> op == FaultyFileIo.Op.RENAME && p.getFileName().toString().equals("tombstones.tmp");
+            assertThrows(IOException.class, () -> db.deleteSeries(T0, T0 + H, Matcher.eq("job", "a")));
+            assertSame(before, dump(db));
+            io.failWhen = (op, p) -> false;
+            io.bytesUntilFull = 0; // disk full
+            assertThrows(IOException.class, () -> db.deleteSeries(T0, T0 + H, Matcher.eq("job", "a")));
+            assertSame(before, dump(db));
+            assertTrue(db.tombstones().isEmpty());
+            io.bytesUntilFull = Long.MAX_VALUE;
+        }
+        assertFalse(Files.exists(o.dir().resolve(TombstoneFile.NAME)));
+        try (Db db = Db.open(o)) {
+            assertSame(before, dump(db));
         }
     }
 
