@@ -91,7 +91,7 @@ class AdminTsdbDifferentialTest {
 
                 // Bad requests: the same statuses and bodies.
                 for (String bad : List.of("", "match[]=foo{", "match[]=rate(x[5m])", "match[]=up[5m]", "match[]=up%20offset%205m",
-                        "match[]=1", "match[]=m&start=abc", "match[]=m&end=x")) {
+                        "match[]=1", "match[]=m&start=abc", "match[]=m&end=x", "match[]=" + enc("{a=~\"(\"}"), "match[]=up&match[]=" + enc("x{"))) {
                     HttpResponse<String> mine = v.send("POST", "/api/v1/admin/tsdb/delete_series", bad);
                     HttpResponse<String> theirs = LiveVigil.send(promBase, "POST", "/api/v1/admin/tsdb/delete_series", bad);
                     assertEquals(theirs.statusCode(), mine.statusCode(), bad);
