@@ -14,6 +14,7 @@ import dev.vigil.tsdb.Metadata;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.server.http.Routes;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.RoutingHandler;
 import java.lang.management.ManagementFactory;
@@ -100,16 +101,8 @@ public final class PrometheusApi {
         }));
         get(r, wrap, "/api/v1/status/tsdb", (b, q) -> TsdbStatus.compute(b, q));
         get(r, wrap, "/api/v1/status/storage", (b, q) -> StorageStatus.of(b));
-        String admin = "true".equals(info.flags().get("web.enable-admin-api")) ? "admin API not supported by this store yet"
-                : "admin APIs disabled";
-        HttpHandler adminH = wrap.apply("/api/v1/admin", new ApiHandler(backend, (b, q) -> {
-            throw new ApiException(ErrorType.UNAVAILABLE, admin);
-        }, false));
-        for (String p : new String[] {"/api/v1/admin/tsdb/delete_series", "/api/v1/admin/tsdb/clean_tombstones",
-                "/api/v1/admin/tsdb/snapshot"}) {
-            r.post(p, adminH);
-            r.put(p, adminH);
-        }
+        new AdminTsdbApi(backend, "true".equals(info.flags().get("web.enable-admin-api")), clock)
+                .register(new Routes(r, Routes.Guard.OPEN), wrap);
     }
 
     private void getPost(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
