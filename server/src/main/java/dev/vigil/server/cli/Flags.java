@@ -43,6 +43,11 @@ public final class Flags {
             new Def("query.timeout", "2m", false, "Longest a query may run."),
             new Def("query.max-samples", "50000000", false, "Most samples a query may hold in memory."),
             new Def("query.max-concurrency", "20", false, "Queries evaluated at once."),
+            new Def("storage.remote.read-sample-limit", "5e7", false,
+                    "Most samples one query of a remote read may return (sampled responses only); 0 = no limit."),
+            new Def("storage.remote.read-concurrent-limit", "10", false, "Remote reads answered at once; 0 = no limit."),
+            new Def("storage.remote.read-max-bytes-in-frame", "1048576", false,
+                    "About the most bytes in one frame of a streamed remote-read response."),
             new Def("log.level", "info", false, "Log level: debug, info, warn, error."),
             new Def("help", "false", true, "Show this help and exit."),
             new Def("version", "false", true, "Show the version and exit."));
@@ -143,6 +148,7 @@ public final class Flags {
         if (timeout <= 0) {
             throw new UsageException("invalid value '" + v.get("query.timeout") + "' for flag '--query.timeout': must be greater than 0");
         }
+        RemoteReadFlags.parse(v);
         String level = v.get("log.level");
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("invalid value '" + level + "' for flag '--log.level': expected debug, info, warn or error");
