@@ -10,7 +10,8 @@ import dev.vigil.server.push.Processes;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Values;
-import dev.vigil.tsdb.testing.MemoryStorage;
+import dev.vigil.tsdb.db.Db;
+import dev.vigil.tsdb.db.DbOptions;
 import dev.vigil.tsdb.text.GoFloat;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,8 +38,14 @@ class FederateTest {
     @TempDir
     Path dir;
 
-    private final MemoryStorage store = new MemoryStorage();
+    /** The real store, as in production. */
+    private Db store;
     private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void open() throws Exception {
+        store = Db.open(DbOptions.builder(dir.resolve("data")).build());
+    }
 
     private void add(long t, double v, String... labels) throws Exception {
         Appender a = store.appender();

@@ -12,7 +12,8 @@ import dev.vigil.server.push.Processes;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Values;
-import dev.vigil.tsdb.testing.MemoryStorage;
+import dev.vigil.tsdb.db.Db;
+import dev.vigil.tsdb.db.DbOptions;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -34,7 +36,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.xerial.snappy.Snappy;
 
 /**
- * {@code /api/v1/read}: the real Prometheus 2.42 reading through it answers PromQL exactly as
+ * {@code /api/v1/read} over the on-disk store: the real Prometheus 2.42 reading through it answers PromQL exactly as
  * Vigil does, and the streamed response carries every sample in Prometheus's XOR chunks.
  */
 class RemoteReadTest {
@@ -45,11 +47,17 @@ class RemoteReadTest {
     @TempDir
     Path dir;
 
-    private final MemoryStorage store = new MemoryStorage();
+    /** The real store, as in production: its querier, sorting and hints are what clients read through. */
+    private Db store;
     private final HttpClient http = HttpClient.newHttpClient();
     /** Two hours of data ending at a whole minute before now. */
     private final long base = System.currentTimeMillis() / 60_000 * 60_000 - 3 * 3600_000L;
     private final long end = base + 2 * 3600_000L;
+
+    @BeforeEach
+    void open() throws Exception {
+        store = Db.open(DbOptions.builder(dir.resolve("data")).build());
+    }
 
     private void fill() throws Exception {
         Random r = new Random(3);
@@ -191,7 +199,7 @@ class RemoteReadTest {
                     List<Long> ts = new ArrayList<>();
                     List<Long> vs = new ArrayList<>();
                     var q = store.querier(from, to);
-                    var ss = q.select(true, null, dev.vigil.tsdb.Matcher.eq("__name__", l.metricName()));
+                    var ss = q.select(true, new dev.vigil.tsdb.SelectHints(from, to, 0, 0, null), dev.vigil.tsdb.Matcher.eq("__name__", l.metricName()));
                     while (ss.next()) {
                         if (ss.at().labels().equals(l)) {
                             var it = ss.at().iterator(null);
