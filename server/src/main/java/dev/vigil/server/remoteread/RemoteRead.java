@@ -1,6 +1,7 @@
 package dev.vigil.server.remoteread;
 
 import com.google.protobuf.CodedOutputStream;
+import com.google.protobuf.WireFormat;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
@@ -95,7 +96,7 @@ public final class RemoteRead {
                     CodedOutputStream series = CodedOutputStream.newInstance(tsBuf);
                     writeLabels(series, merge(s.labels()));
                     for (int i = 0; i < n; i++) {
-                        series.writeTag(2, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+                        series.writeTag(2, WireFormat.WIRETYPE_LENGTH_DELIMITED);
                         series.writeUInt32NoTag(CodedOutputStream.computeDoubleSize(1, vs[i])
                                 + CodedOutputStream.computeInt64Size(2, ts[i]));
                         series.writeDouble(1, vs[i]);
@@ -187,7 +188,7 @@ public final class RemoteRead {
 
     private static void writeLabels(CodedOutputStream o, Labels l) throws IOException {
         for (int i = 0; i < l.size(); i++) {
-            o.writeTag(1, com.google.protobuf.WireFormat.WIRETYPE_LENGTH_DELIMITED);
+            o.writeTag(1, WireFormat.WIRETYPE_LENGTH_DELIMITED);
             o.writeUInt32NoTag(labelSize(l, i));
             o.writeString(1, l.name(i));
             o.writeString(2, l.value(i));

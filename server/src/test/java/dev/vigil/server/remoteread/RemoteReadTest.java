@@ -239,4 +239,45 @@ class RemoteReadTest {
             assertEquals(400, unknownType.statusCode());
         }
     }
+
+    @Test
+    void smallFramesSplitASeriesAndTheConcurrencyGateLetsEveryRequestThrough() throws Exception {
+        fill();
+        try (ApiServerFixture s = server("--storage.remote.read-max-bytes-in-frame=300", "--storage.remote.read-concurrent-limit=1")) {
+            ReadClient c = new ReadClient(s.base);
+            byte[] req = ReadClient.request(List.of(new ReadClient.Q(base, end,
+                    List.of(new ReadClient.M(0, "__name__", "rr_requests_total")))), 1);
+            HttpResponse<byte[]> r = c.post(req);
+            assertEquals(200, r.statusCode());
+            List<ReadClient.S> frames = ReadClient.streamed(r.body()).get(0);
+            // Each frame holds a part of one series; the parts of a series follow each other.
+            Map<String, List<Long>> joined = new java.util.LinkedHashMap<>();
+            for (ReadClient.S f : frames) {
+                joined.computeIfAbsent(f.labels().toString(), k -> new ArrayList<>()).addAll(f.t());
+            }
+            assertEquals(2, joined.size(), joined.keySet().toString());
+            assertTrue(frames.size() > 4, "frames: " + frames.size());
+            for (List<Long> ts : joined.values()) {
+                assertEquals((end - base) / STEP + 1, ts.size());
+                for (int i = 1; i < ts.size(); i++) {
+                    assertEquals(STEP, ts.get(i) - ts.get(i - 1));
+                }
+            }
+            // One request at a time: bad ones must give their turn back too.
+            List<java.util.concurrent.CompletableFuture<Integer>> all = new ArrayList<>();
+            for (int i = 0; i < 12; i++) {
+                byte[] body = i % 3 == 0 ? "junk".getBytes(StandardCharsets.UTF_8) : req;
+                all.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return c.post(body).statusCode();
+                    } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                    }
+                }));
+            }
+            for (int i = 0; i < all.size(); i++) {
+                assertEquals(i % 3 == 0 ? 400 : 200, all.get(i).get(30, java.util.concurrent.TimeUnit.SECONDS));
+            }
+        }
+    }
 }
