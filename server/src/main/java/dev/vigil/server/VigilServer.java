@@ -1,10 +1,13 @@
 package dev.vigil.server;
 
 import dev.vigil.server.api.Backend;
+import dev.vigil.server.api.FederateApi;
+import dev.vigil.server.api.RemoteReadApi;
 import dev.vigil.server.api.PrometheusApi;
 import dev.vigil.server.api.ServerInfo;
 import dev.vigil.server.cli.ConfigFile;
 import dev.vigil.server.cli.ListenAddress;
+import dev.vigil.server.cli.RemoteReadFlags;
 import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.cli.Sizes;
 import dev.vigil.server.http.HttpMetrics;
@@ -48,6 +51,7 @@ public final class VigilServer implements AutoCloseable {
     private volatile HttpHandler mainLate;
     private volatile HttpHandler pushLate;
     private volatile String configText = "";
+    private volatile dev.vigil.tsdb.Labels externalLabels = dev.vigil.tsdb.Labels.EMPTY;
     private volatile long configTime = startMs;
     private volatile boolean reloadOk = true;
     /** The scrape jobs of the last good configuration; applied once the store is open. */
@@ -112,6 +116,7 @@ public final class VigilServer implements AutoCloseable {
         } catch (dev.vigil.query.rules.RuleFileException e) {
             throw new IllegalArgumentException("loading rule files: " + e.getMessage());
         }
+        externalLabels = dev.vigil.tsdb.Labels.of(c.externalLabels());
         configText = c.text();
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
@@ -191,6 +196,10 @@ public final class VigilServer implements AutoCloseable {
         lifecycle.register(main, httpMetrics::instrument);
         PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, () -> rules);
         api.register(main, httpMetrics::instrument);
+        Routes read = new Routes(main, Routes.Guard.OPEN);
+        new FederateApi(() -> backend, () -> externalLabels, cfg.lookbackDeltaMs(), System::currentTimeMillis)
+                .register(read, httpMetrics::instrument);
+        new RemoteReadApi(() -> backend, () -> externalLabels, RemoteReadFlags.of(cfg)).register(read, httpMetrics::instrument);
         SelfMetrics self = new SelfMetrics(this::dbStats, httpMetrics, Main.version(), startMs);
         HttpHandler metrics = new HttpHandler() {
             @Override

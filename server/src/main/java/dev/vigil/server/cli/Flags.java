@@ -53,6 +53,11 @@ public final class Flags {
             new Def("rules.alert.for-grace-period", "10m", false,
                     "Minimum time between an alert's restore and its firing, for alerts whose 'for' is at least this."),
             new Def("rules.alert.resend-delay", "1m", false, "Minimum time to wait before resending an alert."),
+            new Def("storage.remote.read-sample-limit", "5e7", false,
+                    "Most samples one query of a remote read may return (sampled responses only); 0 = no limit."),
+            new Def("storage.remote.read-concurrent-limit", "10", false, "Remote reads answered at once; 0 = no limit."),
+            new Def("storage.remote.read-max-bytes-in-frame", "1048576", false,
+                    "About the most bytes in one frame of a streamed remote-read response."),
             new Def("log.level", "info", false, "Log level: debug, info, warn, error."),
             new Def("help", "false", true, "Show this help and exit."),
             new Def("help-long", "false", true, "Same as --help."),
@@ -184,6 +189,7 @@ public final class Flags {
             duration(v, f);
         }
         PrometheusFlags.routePrefix(v.get("web.route-prefix"), v.get("web.external-url"));
+        RemoteReadFlags.parse(v);
         String level = v.get("log.level");
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("invalid value '" + level + "' for flag '--log.level': expected debug, info, warn or error");
