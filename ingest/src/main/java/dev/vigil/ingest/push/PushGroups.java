@@ -58,8 +58,14 @@ public final class PushGroups implements Closeable {
         this.writer = new GroupWriter(storage);
         this.state = new GroupState(options.stateFile(), clock);
         try {
+            int dropped = 0;
             for (GroupView v : state.load()) {
-                restore(v);
+                if (!restore(v, storage)) {
+                    dropped++;
+                }
+            }
+            if (dropped > 0) {
+                LOG.info(dropped + " push groups were removed in the store after their last logged change; not restored");
             }
         } catch (IOException | RuntimeException e) {
             stateWarning = "push group state " + options.stateFile() + " is damaged (" + e.getMessage() + "); set aside as "
@@ -239,7 +245,7 @@ public final class PushGroups implements Closeable {
             g.lastPushMs = now;
             g.lastWriteMs = t;
             if (structural || !leaving.isEmpty() || (replaceAll && fams.size() != fresh.size())) {
-                state.changed();
+                state.changed(view(g)); // on disk before the caller answers
             } else {
                 state.timesChanged();
             }
@@ -296,7 +302,7 @@ public final class PushGroups implements Closeable {
         g.lastPushMs = now;
         g.lastWriteMs = t;
         if (pristine) {
-            state.changed();
+            state.changed(view(g));
         } else {
             state.timesChanged();
         }
@@ -355,7 +361,7 @@ public final class PushGroups implements Closeable {
         writer.writeRemoval(g, Math.max(now, g.lastWriteMs + 1));
         index.remove(g);
         forget(g);
-        state.changed();
+        state.removed(g.key);
     }
 
     /** Removes every group ({@code PUT /api/v1/admin/wipe}); returns how many. */
@@ -431,8 +437,12 @@ public final class PushGroups implements Closeable {
             g.lock.unlock();
         }
     }
-    /** Rebuilds a group from the state file (no store writes: its samples are already stored). */
-    private void restore(GroupView v) {
+    /**
+     * Rebuilds a group from the state file and journal (no store writes: its samples are already
+     * stored), then catches its push times up from the store; false when the store says the
+     * group was removed after (a DELETE or expiry whose answer a crash cut short).
+     */
+    private boolean restore(GroupView v, Storage storage) {
         Group g = new Group(v.key());
         for (GroupView.FamilyView f : v.families()) {
             Slot[] slots = new Slot[f.bodyLabels().length];
@@ -450,7 +460,12 @@ public final class PushGroups implements Closeable {
         g.failureStampMs = v.failureStampMs();
         g.lastPushMs = v.lastPushMs();
         g.lastWriteMs = Math.max(v.lastPushMs(), (long) (Math.max(v.pushTimeSeconds(), v.failureTimeSeconds()) * 1000));
+        if (!PushTimes.catchUp(storage, g)) {
+            index.remove(g);
+            return false;
+        }
         groups.put(g.key, g);
+        return true;
     }
 
     /** Writes the state file now if anything changed since the last write. */
