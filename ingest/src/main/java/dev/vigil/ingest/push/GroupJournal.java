@@ -36,8 +36,11 @@ final class GroupJournal implements Closeable {
     private static final int HEADER = 8;
     private static final int MAX_FRAME = 1 << 30;
 
-    /** A change read back at start: a group's state, or (group null) the removal of {@code key}. */
-    record Change(Labels key, GroupView group) {
+    /**
+     * A change read back at start: a group's state with the stored series the change made leave
+     * it, or (group null) the removal of {@code key}.
+     */
+    record Change(Labels key, GroupView group, List<Labels> leaving) {
     }
 
     private final Path stateFile;
@@ -124,9 +127,14 @@ final class GroupJournal implements Closeable {
             List<String> strings = new ArrayList<>();
             if (type == GROUP) {
                 GroupView g = GroupCodec.readGroup(in, strings);
-                out.add(new Change(g.key(), g));
+                int n = GroupCodec.readVarint(in);
+                List<Labels> leaving = new ArrayList<>(Math.min(n, 1 << 16));
+                for (int i = 0; i < n; i++) {
+                    leaving.add(GroupCodec.readLabels(in, strings));
+                }
+                out.add(new Change(g.key(), g, leaving));
             } else if (type == DELETE) {
-                out.add(new Change(GroupCodec.readLabels(in, strings), null));
+                out.add(new Change(GroupCodec.readLabels(in, strings), null, List.of()));
             } else {
                 throw new IOException("push group journal " + p + ": unknown record type " + type + " at offset " + pos);
             }
@@ -157,10 +165,17 @@ final class GroupJournal implements Closeable {
         forced = HEADER;
     }
 
-    /** Logs a group's whole state and returns once it is on disk. */
-    void logGroup(GroupView g) throws IOException {
+    /** Logs a group's whole state and the stored series leaving it; returns once it is on disk. */
+    void logGroup(GroupView g, List<Labels> leaving) throws IOException {
         ByteArrayOutputStream bo = frameBuffer(GROUP);
-        GroupCodec.writeGroup(new DataOutputStream(bo), g, new HashMap<>());
+        DataOutputStream out = new DataOutputStream(bo);
+        HashMap<String, Integer> strings = new HashMap<>();
+        GroupCodec.writeGroup(out, g, strings);
+        GroupCodec.writeVarint(out, leaving.size());
+        for (Labels l : leaving) {
+            GroupCodec.writeLabels(out, l, strings);
+        }
+        out.flush();
         append(bo.toByteArray());
     }
 

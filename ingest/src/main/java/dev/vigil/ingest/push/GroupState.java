@@ -66,9 +66,17 @@ final class GroupState implements Closeable {
      * a state file. Opens the journal for writing even when the state file is damaged (then
      * throws, and start goes on with no groups).
      */
-    List<GroupView> load() throws IOException {
+    /**
+     * What start restores: the groups, and for each group whose last logged change was a push,
+     * the series that push made leave it (see {@link PushGroups} on redoing a push whose store
+     * commit a crash cut short).
+     */
+    record Loaded(List<GroupView> groups, java.util.Map<Labels, List<Labels>> lastPushLeaving) {
+    }
+
+    Loaded load() throws IOException {
         if (file == null) {
-            return List.of();
+            return new Loaded(List.of(), java.util.Map.of());
         }
         List<GroupView> base;
         try {
@@ -79,8 +87,9 @@ final class GroupState implements Closeable {
             throw e;
         }
         List<GroupJournal.Change> changes = journal.open();
+        java.util.HashMap<Labels, List<Labels>> leaving = new java.util.HashMap<>();
         if (changes.isEmpty()) {
-            return base;
+            return new Loaded(base, leaving);
         }
         LinkedHashMap<Labels, GroupView> byKey = new LinkedHashMap<>();
         for (GroupView g : base) {
@@ -89,13 +98,15 @@ final class GroupState implements Closeable {
         for (GroupJournal.Change c : changes) {
             if (c.group() == null) {
                 byKey.remove(c.key());
+                leaving.remove(c.key());
             } else {
                 byKey.put(c.key(), c.group());
+                leaving.put(c.key(), c.leaving());
             }
         }
         dirty = true;
         LOG.info("push groups: " + changes.size() + " changes replayed from the journal over " + base.size() + " checkpointed groups");
-        return new ArrayList<>(byKey.values());
+        return new Loaded(new ArrayList<>(byKey.values()), leaving);
     }
 
     /** Moves a state file that could not be loaded out of the way; returns where it went. */
@@ -129,10 +140,13 @@ final class GroupState implements Closeable {
         int expire() throws IOException;
     }
 
-    /** Group membership changed: logs the group's new state; returns once it is on disk. */
-    void changed(GroupView group) throws IOException {
+    /**
+     * Group membership changes: logs the group's new state and the stored series leaving it;
+     * returns once it is on disk.
+     */
+    void changed(GroupView group, List<Labels> leaving) throws IOException {
         if (journal != null && group != null) {
-            journal.logGroup(group);
+            journal.logGroup(group, leaving);
         }
         dirty = true;
     }

@@ -51,7 +51,7 @@ final class PushTimes {
     }
 
     /** {t, raw value bits} of the newest sample of exactly {@code series} at or after {@code mint}, or null. */
-    private static long[] newest(Storage storage, Labels series, long mint) {
+    static long[] newest(Storage storage, Labels series, long mint) {
         Matcher[] ms = new Matcher[series.size()];
         for (int i = 0; i < ms.length; i++) {
             ms[i] = Matcher.eq(series.name(i), series.value(i));
