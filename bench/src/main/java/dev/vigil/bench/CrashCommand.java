@@ -31,14 +31,25 @@ final class CrashCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Random seed (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--server-jvm-arg", description = "An extra JVM argument for the server (repeatable), e.g. "
+            + "-Dvigil.test.series-registry=false.")
+    List<String> serverJvmArgs = new java.util.ArrayList<>();
+
     @Option(names = "--data-dir", description = "Data folder (default: a new temporary folder).")
     Path dataDir;
+
+    private List<String> launch() {
+        List<String> l = new java.util.ArrayList<>(serverJvmArgs);
+        l.add("-jar");
+        l.add(serverJar.toString());
+        return l;
+    }
 
     @Override
     public Integer call() throws Exception {
         Path dir = dataDir != null ? dataDir : Files.createTempDirectory("vigil-crash").resolve("data");
         System.out.println("data folder " + dir + ", server log " + dir.resolveSibling(dir.getFileName() + ".server.log"));
-        CrashRun.Result r = CrashRun.run(new CrashRun.Config(List.of("-jar", serverJar.toString()), dir, kills, clients, minUp, maxUp, seed,
+        CrashRun.Result r = CrashRun.run(new CrashRun.Config(launch(), dir, kills, clients, minUp, maxUp, seed,
                 System.out));
         System.out.println(r);
         r.problems().forEach(p -> System.out.println("  " + p));
