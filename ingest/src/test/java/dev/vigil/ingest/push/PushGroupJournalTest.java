@@ -116,4 +116,78 @@ class PushGroupJournalTest {
             g2.close();
         }
     }
+
+    /** A store whose commits fail while {@code failing} is set. */
+    static final class FailingStore implements dev.vigil.tsdb.Storage {
+        final MemoryStorage inner;
+        volatile boolean failing;
+
+        FailingStore(MemoryStorage inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public Appender appender() {
+            Appender a = inner.appender();
+            return new Appender() {
+                @Override
+                public long append(long ref, Labels labels, long t, double v) {
+                    return a.append(ref, labels, t, v);
+                }
+
+                @Override
+                public void metadata(String family, dev.vigil.tsdb.Metadata m) {
+                    a.metadata(family, m);
+                }
+
+                @Override
+                public void commit() throws java.io.IOException {
+                    if (failing) {
+                        a.rollback();
+                        throw new java.io.IOException("disk full");
+                    }
+                    a.commit();
+                }
+
+                @Override
+                public void rollback() {
+                    a.rollback();
+                }
+            };
+        }
+
+        @Override
+        public dev.vigil.tsdb.Querier querier(long mint, long maxt) {
+            return inner.querier(mint, maxt);
+        }
+
+        @Override
+        public java.util.Map<String, dev.vigil.tsdb.Metadata> metadata() {
+            return inner.metadata();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    @Test
+    void aLoggedPushWhoseCommitFailedIsNotRedoneAtStart() throws Exception {
+        FailingStore failing = new FailingStore(store);
+        PushGroups g = new PushGroups(failing, PushOptions.defaults().withStateFile(dir.resolve("push-groups.state")), now::get);
+        g.push(job("a"), true, body("m{x=\"1\"} 1\n"));
+        now.addAndGet(1000);
+        failing.failing = true;
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> g.push(job("a"), true, body("m{x=\"2\"} 2\n")));
+        org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> g.push(job("new"), true, body("n 1\n")));
+        failing.failing = false;
+        // crash: the refused pushes were logged before their commits; what was logged after them wins
+        PushGroups g2 = open();
+        try {
+            assertEquals(List.of("{job=\"a\"}"), keys(g2));
+            assertEquals(List.of("m{job=\"a\", x=\"1\"}"), series(g2, job("a")));
+        } finally {
+            g2.close();
+        }
+    }
 }
