@@ -74,11 +74,11 @@ public final class VigilServer implements AutoCloseable {
     /** The production parts: the on-disk store and the PromQL engine with the flags' limits. */
     public static Wiring defaultWiring(ServerConfig cfg) {
         return new Wiring(
-                () -> Db.open(dev.vigil.tsdb.db.DbOptions.builder(Path.of(cfg.dataDir()))
+                () -> Db.open(StorageChurn.apply(dev.vigil.tsdb.db.DbOptions.builder(Path.of(cfg.dataDir()))
                         .retentionMs(cfg.retentionMs())
                         .retentionBytes(cfg.retentionBytes())
                         .outOfOrderWindowMs(cfg.outOfOrderWindowMs())
-                        .maxSeries(cfg.maxSeries())
+                        .maxSeries(cfg.maxSeries()))
                         .build()),
                 s -> new dev.vigil.query.eval.PromEngine(s, new dev.vigil.query.eval.EngineOptions(cfg.lookbackDeltaMs(),
                         cfg.queryTimeoutMs(), cfg.queryMaxSamples(), cfg.queryMaxConcurrency())),

@@ -153,7 +153,8 @@ public class PushGroupBench {
             o.io(FileIo.WITHOUT_FSYNC);
         }
         db = Db.open(o.build());
-        pushGroups = new PushGroups(db, PushOptions.defaults(), System::currentTimeMillis);
+        // A state file as the server keeps one, so its checkpoints and journal are part of the figure.
+        pushGroups = new PushGroups(db, PushOptions.defaults().withStateFile(dir.resolve("push-groups.state")), System::currentTimeMillis);
         ingest = new StoreIngest(db, pushGroups);
         parser = new TextParser();
         reused = new PushBody(pushGroups.options());

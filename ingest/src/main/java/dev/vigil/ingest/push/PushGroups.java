@@ -58,8 +58,15 @@ public final class PushGroups implements Closeable {
         this.writer = new GroupWriter(storage);
         this.state = new GroupState(options.stateFile(), clock);
         try {
-            for (GroupView v : state.load()) {
-                restore(v);
+            int dropped = 0;
+            GroupState.Loaded loaded = state.load();
+            for (GroupView v : loaded.groups()) {
+                if (!restore(v, storage, loaded.lastPushLeaving().get(v.key()))) {
+                    dropped++;
+                }
+            }
+            if (dropped > 0) {
+                LOG.info(dropped + " push groups were removed in the store after their last logged change; not restored");
             }
         } catch (IOException | RuntimeException e) {
             stateWarning = "push group state " + options.stateFile() + " is damaged (" + e.getMessage() + "); set aside as "
@@ -199,24 +206,35 @@ public final class PushGroups implements Closeable {
             if (err != null) {
                 throw fail(g, now, t, err); // outside the index lock: it commits to the store
             }
-            boolean ok = false;
-            try {
-                writer.write(g, t, fresh, leaving, t / 1000.0, g.pristine() ? 0 : g.failureTime);
-                ok = true;
-            } finally {
-                if (!ok) {
-                    index.undo(undo);
-                    if (g.pristine()) {
-                        forget(g);
-                    }
-                }
-            }
             LinkedHashMap<String, Fam> fams = replaceAll ? new LinkedHashMap<>() : new LinkedHashMap<>(g.families);
             for (Fam f : fresh.values()) {
                 if (f.slots.length == 0) {
                     fams.remove(f.name);
                 } else {
                     fams.put(f.name, f);
+                }
+            }
+            boolean logged = structural || !leaving.isEmpty() || (replaceAll && fams.size() != fresh.size());
+            boolean ok = false;
+            try {
+                if (logged) {
+                    // Logged before the store commit: a crash between the two leaves a logged push
+                    // whose samples are missing, which start redoes (see restore), never samples of
+                    // series the group does not know it holds.
+                    state.changed(view(g.key, fams, t / 1000.0, g.pristine() ? 0 : g.failureTime, now,
+                            g.pristine() ? now : g.failureStampMs, now), leaving);
+                }
+                writer.write(g, t, fresh, leaving, t / 1000.0, g.pristine() ? 0 : g.failureTime);
+                ok = true;
+            } finally {
+                if (!ok) {
+                    index.undo(undo);
+                    if (logged) {
+                        unlog(g);
+                    }
+                    if (g.pristine()) {
+                        forget(g);
+                    }
                 }
             }
             if (g.pristine()) {
@@ -238,9 +256,7 @@ public final class PushGroups implements Closeable {
             g.pushStampMs = now;
             g.lastPushMs = now;
             g.lastWriteMs = t;
-            if (structural || !leaving.isEmpty() || (replaceAll && fams.size() != fresh.size())) {
-                state.changed();
-            } else {
+            if (!logged) {
                 state.timesChanged();
             }
         } finally {
@@ -296,7 +312,7 @@ public final class PushGroups implements Closeable {
         g.lastPushMs = now;
         g.lastWriteMs = t;
         if (pristine) {
-            state.changed();
+            state.changed(view(g), List.of());
         } else {
             state.timesChanged();
         }
@@ -355,7 +371,7 @@ public final class PushGroups implements Closeable {
         writer.writeRemoval(g, Math.max(now, g.lastWriteMs + 1));
         index.remove(g);
         forget(g);
-        state.changed();
+        state.removed(g.key);
     }
 
     /** Removes every group ({@code PUT /api/v1/admin/wipe}); returns how many. */
@@ -410,14 +426,36 @@ public final class PushGroups implements Closeable {
         return groups.size();
     }
 
+    /** Logs the group as it still is after a logged push failed to commit (best effort: start would redo the push). */
+    private void unlog(Group g) {
+        try {
+            if (g.pristine()) {
+                state.removed(g.key);
+            } else {
+                state.changed(view(g), List.of());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "could not log that a push to " + g.key + " was not committed", e);
+        }
+    }
+
     private static GroupView view(Group g) {
         g.lock.lock();
         try {
             if (g.removed) {
                 return null;
             }
-            List<GroupView.FamilyView> fams = new ArrayList<>(g.families.size());
-            for (Fam f : g.families.values()) {
+            return view(g.key, g.families, g.pushTime, g.failureTime, g.pushStampMs, g.failureStampMs, g.lastPushMs);
+        } finally {
+            g.lock.unlock();
+        }
+    }
+
+    private static GroupView view(Labels key, java.util.Map<String, Fam> families, double pushTime, double failureTime, long pushStampMs,
+            long failureStampMs, long lastPushMs) {
+        {
+            List<GroupView.FamilyView> fams = new ArrayList<>(families.size());
+            for (Fam f : families.values()) {
                 Labels[] body = new Labels[f.slots.length];
                 Labels[] stored = new Labels[f.slots.length];
                 for (int i = 0; i < body.length; i++) {
@@ -426,13 +464,15 @@ public final class PushGroups implements Closeable {
                 }
                 fams.add(new GroupView.FamilyView(f.name, f.type, f.help, f.timestampMs, body, stored, f.values));
             }
-            return new GroupView(g.key, fams, g.pushTime, g.failureTime, g.pushStampMs, g.failureStampMs, g.lastPushMs);
-        } finally {
-            g.lock.unlock();
+            return new GroupView(key, fams, pushTime, failureTime, pushStampMs, failureStampMs, lastPushMs);
         }
     }
-    /** Rebuilds a group from the state file (no store writes: its samples are already stored). */
-    private void restore(GroupView v) {
+    /**
+     * Rebuilds a group from the state file and journal (no store writes: its samples are already
+     * stored), then catches its push times up from the store; false when the store says the
+     * group was removed after (a DELETE or expiry whose answer a crash cut short).
+     */
+    private boolean restore(GroupView v, Storage storage, List<Labels> lastPushLeaving) {
         Group g = new Group(v.key());
         for (GroupView.FamilyView f : v.families()) {
             Slot[] slots = new Slot[f.bodyLabels().length];
@@ -449,8 +489,33 @@ public final class PushGroups implements Closeable {
         g.pushStampMs = v.pushStampMs();
         g.failureStampMs = v.failureStampMs();
         g.lastPushMs = v.lastPushMs();
-        g.lastWriteMs = Math.max(v.lastPushMs(), (long) (Math.max(v.pushTimeSeconds(), v.failureTimeSeconds()) * 1000));
+        g.lastWriteMs = Math.max(v.lastPushMs(), Math.round(Math.max(v.pushTimeSeconds(), v.failureTimeSeconds()) * 1000));
+        if (lastPushLeaving != null && v.pushTimeSeconds() > 0) {
+            redoIfLost(g, Math.round(v.pushTimeSeconds() * 1000), lastPushLeaving, storage);
+        }
+        if (!PushTimes.catchUp(storage, g)) {
+            index.remove(g);
+            return false;
+        }
         groups.put(g.key, g);
+        return true;
+    }
+
+    /**
+     * A logged push whose store commit a crash cut short (no {@code push_time_seconds} sample at
+     * its time): writes it now, at the time it was meant to have, so the group and the store
+     * agree (the push was never answered, so either outcome is allowed; half of it is not).
+     */
+    private void redoIfLost(Group g, long t, List<Labels> leaving, Storage storage) {
+        if (PushTimes.newest(storage, g.pushTimeLabels, t) != null) {
+            return;
+        }
+        try {
+            writer.write(g, t, g.families, leaving, g.pushTime, g.failureTime);
+            LOG.info("push group " + g.key + ": the last logged push was not in the store; written again at " + t);
+        } catch (IOException | PushException | RuntimeException e) {
+            LOG.log(Level.WARNING, "push group " + g.key + ": could not write the last logged push again", e);
+        }
     }
 
     /** Writes the state file now if anything changed since the last write. */

@@ -159,7 +159,8 @@ public final class Db implements Storage {
                 });
             }
             db.runMaintenance(true);
-            db.background.scheduleWithFixedDelay(db::runMaintenance, 1, 1, TimeUnit.MINUTES);
+            long every = Long.getLong(MAINTENANCE_INTERVAL_PROPERTY, 60_000L);
+            db.background.scheduleWithFixedDelay(db::runMaintenance, every, every, TimeUnit.MILLISECONDS);
             db.ready = true;
             return db;
         } catch (IOException | RuntimeException e) {
@@ -181,6 +182,12 @@ public final class Db implements Storage {
             throw e;
         }
     }
+
+    /**
+     * For testing only (crash tests): system property overriding how often maintenance runs, in
+     * ms (default one minute), so that head cuts, WAL checkpoints and snapshots happen often.
+     */
+    public static final String MAINTENANCE_INTERVAL_PROPERTY = "vigil.test.maintenance-interval-ms";
 
     /** From this many series on, a registry rebuild after a snapshot load runs in the background. */
     static final int DEFER_REBUILD_SERIES = 100_000;
