@@ -1,6 +1,7 @@
 package dev.vigil.ingest.importer;
 
 import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Storage;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -105,8 +106,13 @@ final class AppendPipeline implements PrometheusImporter.BatchSink {
         Appender a = storage.appender();
         boolean ok = false;
         try {
+            // A run of one series (a dump laid out series after series) resolves its labels once.
+            Labels prev = null;
+            long ref = 0;
             for (int i = 0; i < b.size(); i++) {
-                a.append(0, b.labels(i), b.timestamp(i), b.value(i));
+                Labels l = b.labels(i);
+                ref = a.append(l == prev ? ref : 0, l, b.timestamp(i), b.value(i));
+                prev = l;
             }
             a.commit();
             ok = true;
