@@ -204,6 +204,20 @@ class StreamedImportTest {
         }
     }
 
+    @Test
+    void storeRefusalMidStreamKeepsTheCommittedBatches() throws Exception {
+        try (PushServer s = new PushServer(dir, PushOptions.defaults(), 50)) {
+            long t0 = System.currentTimeMillis() - 20 * 3_600_000L;
+            // 50 series fill the store; the 51st arrives in the second batch of 50,000 samples.
+            String body = lines("imp_ref", 0, 60_000, t0) + "imp_ref_other 1 " + t0 + "\n";
+            var r = s.send("POST", "/api/v1/import/prometheus", body);
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(r.body().contains("limit 50") && r.body().contains("(50000 samples imported before it)"), r.body());
+            // The first batch stays; the batch holding the refused sample is rolled back whole.
+            assertEquals(50_000, Stored.count(s.store, Matcher.eq("__name__", "imp_ref")));
+        }
+    }
+
     private static byte[] gzip(String s) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try (GZIPOutputStream z = new GZIPOutputStream(out)) {
