@@ -15,10 +15,12 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import org.xnio.channels.StreamSourceChannel;
 
 /**
  * The push API over HTTP: {@code PUT|POST|DELETE /metrics/job/...}, {@code GET /api/v1/metrics},
@@ -74,7 +76,7 @@ public final class PushApi {
             r.post(Role.ADMIN, "/api/v1/admin/wipe", notAllowed("OPTIONS, PUT"));
         }
         r.post(Role.PUSH, "/api/v1/write", blocking(this::remoteWrite));
-        r.post(Role.PUSH, "/api/v1/import/prometheus", blocking(this::importText));
+        r.post(Role.PUSH, "/api/v1/import/prometheus", dispatched(this::importText));
     }
 
     /**
@@ -203,8 +205,9 @@ public final class PushApi {
                         + " bytes exceeds the limit of " + importMaxBodyBytes + " bytes (--import.max-body-size); nothing was imported");
             }
             ex.setMaxEntitySize(0);
-            ingest.importText(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE), encoding, extra,
-                    importMaxBodyBytes);
+            StreamSourceChannel ch = ex.getRequestChannel();
+            InputStream body = ch == null ? InputStream.nullInputStream() : new ChannelInput(ch);
+            ingest.importText(body, ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE), encoding, extra, importMaxBodyBytes);
         } catch (IngestException e) {
             IngestErrors.answer(ex, e);
             return;
