@@ -24,9 +24,11 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Writes hours of simulated history with explicit timestamps: to an import URL or an OpenMetrics file. */
+/** Writes hours of simulated history with explicit timestamps: to an import URL, an import body file or an OpenMetrics file. */
 @Command(name = "backfill", mixinStandardHelpOptions = true,
-        description = "Writes N hours of the cluster's history with timestamps: POSTed to <url>/api/v1/import/prometheus (text format, ms timestamps), or as an OpenMetrics file for 'promtool tsdb create-blocks-from openmetrics'.")
+        description = "Writes N hours of the cluster's history with timestamps: POSTed to <url>/api/v1/import/prometheus (text format, ms timestamps), "
+                + "as one such body in a file (--text, time-ordered; for a single-request import with curl), "
+                + "or as an OpenMetrics file for 'promtool tsdb create-blocks-from openmetrics'.")
 final class BackfillCommand implements Callable<Integer> {
     @Mixin
     ClusterOptions cluster = new ClusterOptions();
@@ -43,6 +45,9 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--openmetrics", description = "Write an OpenMetrics file here instead of POSTing.")
     Path openMetrics;
 
+    @Option(names = "--text", description = "Write the whole import body (text format, ms timestamps, time-ordered) here instead of POSTing.")
+    Path text;
+
     @Option(names = "--hours", defaultValue = "2", description = "Hours of history, ending at --end. Default: ${DEFAULT-VALUE}")
     double hours;
 
@@ -57,8 +62,8 @@ final class BackfillCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if ((url == null) == (openMetrics == null)) {
-            throw new IllegalArgumentException("give exactly one of --url and --openmetrics");
+        if ((url == null ? 0 : 1) + (openMetrics == null ? 0 : 1) + (text == null ? 0 : 1) != 1) {
+            throw new IllegalArgumentException("give exactly one of --url, --text and --openmetrics");
         }
         if (hours <= 0 || hours > 24 * 400) {
             throw new IllegalArgumentException("hours must be in (0, 9600]");
@@ -74,7 +79,34 @@ final class BackfillCommand implements Callable<Integer> {
         }
         System.out.printf("backfill: %d processes, %d series, %d steps of %s (%.1f h) = %d samples%n",
                 c.reporters().size(), series, steps, interval, hours, steps * series);
+        if (text != null) {
+            return toText(c, startMs, stepMs, steps);
+        }
         return openMetrics != null ? toOpenMetrics(c, startMs, stepMs, steps) : toImport(c, startMs, stepMs, steps);
+    }
+
+    private int toText(Cluster c, long startMs, long stepMs, long steps) throws IOException {
+        long t0 = System.nanoTime();
+        ByteSink buf = new ByteSink(4 << 20);
+        long samples = 0;
+        try (OutputStream out = Files.newOutputStream(text)) {
+            for (long i = 0; i < steps; i++) {
+                long t = startMs + i * stepMs;
+                c.advanceAll(t);
+                for (Reporter r : c.reporters()) {
+                    r.renderTimestamped(buf, t);
+                    samples += r.sampleCount();
+                    if (buf.length() >= 2 << 20) {
+                        out.write(buf.array(), 0, buf.length());
+                        buf.reset();
+                    }
+                }
+            }
+            out.write(buf.array(), 0, buf.length());
+        }
+        System.out.printf("wrote %s: %d samples, %.1f MiB in %.1f s%n", text, samples, Files.size(text) / 1048576.0,
+                (System.nanoTime() - t0) / 1e9);
+        return 0;
     }
 
     private int toImport(Cluster c, long startMs, long stepMs, long steps) throws InterruptedException {

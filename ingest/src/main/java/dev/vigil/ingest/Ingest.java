@@ -51,12 +51,14 @@ public interface Ingest extends Closeable {
     Stored remoteWrite(byte[] body, int length) throws IngestException, IOException;
 
     /**
-     * Stores text with timestamps as it streams in, batch by batch: a refusal leaves the batches
-     * before it stored.
+     * Stores text with timestamps as it streams in (any size, bounded memory), batch by batch: a
+     * refusal, a malformed line or a body over the limit leaves the batches before it stored, and
+     * its message says how many samples those were.
      *
      * @param extraLabels {@code name=value} pairs added to every sample
+     * @param maxBodyBytes most bytes of the body, both as sent and decoded (a gzip bomb); 0 for no limit
      */
-    Stored importText(InputStream in, String contentType, String contentEncoding, List<String> extraLabels)
+    Stored importText(InputStream in, String contentType, String contentEncoding, List<String> extraLabels, long maxBodyBytes)
             throws IngestException, IOException;
 
     /** Every push group, in key order. */

@@ -94,9 +94,9 @@ public final class StoreIngest implements Ingest {
     }
 
     @Override
-    public Stored importText(InputStream in, String contentType, String contentEncoding, List<String> extraLabels)
+    public Stored importText(InputStream in, String contentType, String contentEncoding, List<String> extraLabels, long maxBodyBytes)
             throws IngestException, IOException {
-        return new Stored(importer.importBody(in, contentType, contentEncoding, extraLabels));
+        return new Stored(importer.importBody(in, contentType, contentEncoding, extraLabels, maxBodyBytes));
     }
 
     @Override

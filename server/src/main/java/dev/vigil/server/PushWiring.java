@@ -24,7 +24,7 @@ final class PushWiring {
             if (ingest.stateWarning() != null) {
                 java.util.logging.Logger.getLogger(PushWiring.class.getName()).warning(ingest.stateWarning());
             }
-            PushApi api = new PushApi(ingest, cfg.flags(), Main.version(), startMs);
+            PushApi api = new PushApi(ingest, cfg.flags(), Main.version(), startMs, cfg.push().importMaxBodyBytes());
             return new Wiring.Push(api::register, api.exposition(), ingest);
         };
     }

@@ -29,6 +29,22 @@ public final class Batch {
         size++;
     }
 
+    /** Exchanges contents with {@code other}, so a full batch changes hands without a copy. */
+    void swap(Batch other) {
+        Labels[] l = labels;
+        long[] t = timestamps;
+        double[] v = values;
+        int n = size;
+        labels = other.labels;
+        timestamps = other.timestamps;
+        values = other.values;
+        size = other.size;
+        other.labels = l;
+        other.timestamps = t;
+        other.values = v;
+        other.size = n;
+    }
+
     void clear() {
         Arrays.fill(labels, 0, size, null);
         size = 0;

@@ -5,7 +5,6 @@ import dev.vigil.ingest.text.Bodies;
 import dev.vigil.ingest.text.ExpositionFormat;
 import dev.vigil.ingest.text.MalformedBodyException;
 import dev.vigil.tsdb.AppendRejectedException;
-import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Storage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -24,11 +23,15 @@ public final class ImportAppender {
     }
 
     /**
-     * Imports a body; returns the samples stored.
+     * Imports a body; returns the samples stored. Every error after the first batch leaves the
+     * batches before it stored, and its message says how many samples that was.
      *
-     * @throws IngestException.Refused when the store refuses a sample: the batches before it stay stored
+     * @param maxBodyBytes most bytes of the body, as sent and once decoded; 0 for no limit
+     * @throws IngestException.BadInput a malformed line (named by line and column) or damaged gzip data
+     * @throws IngestException.TooLarge over {@code maxBodyBytes}
+     * @throws IngestException.Refused when the store refuses a sample
      */
-    public long importBody(InputStream raw, String contentType, String contentEncoding, List<String> extraLabels)
+    public long importBody(InputStream raw, String contentType, String contentEncoding, List<String> extraLabels, long maxBodyBytes)
             throws IngestException, IOException {
         Map<String, String> extra;
         try {
@@ -36,31 +39,30 @@ public final class ImportAppender {
         } catch (IllegalArgumentException e) {
             throw new IngestException.BadInput("extra_label", e.getMessage());
         }
-        long[] stored = {0};
+        AppendPipeline pipeline = new AppendPipeline(storage, PrometheusImporter.BATCH_SAMPLES);
         try {
-            InputStream in = Bodies.decode(raw, contentEncoding);
-            ExpositionFormat format = ExpositionFormat.forImport(contentType);
-            new PrometheusImporter().importBody(in, format, extra, clock.getAsLong(), (Batch b) -> {
-                Appender a = storage.appender();
-                boolean ok = false;
-                try {
-                    for (int i = 0; i < b.size(); i++) {
-                        a.append(0, b.labels(i), b.timestamp(i), b.value(i));
-                    }
-                    a.commit();
-                    ok = true;
-                    stored[0] += b.size();
-                } finally {
-                    if (!ok) {
-                        a.rollback();
-                    }
-                }
-            });
-        } catch (ImportException | MalformedBodyException e) {
+            try {
+                InputStream in = SizeCap.of(Bodies.decode(SizeCap.of(raw, maxBodyBytes, "request body"), contentEncoding),
+                        maxBodyBytes, "decoded request body");
+                ExpositionFormat format = ExpositionFormat.forImport(contentType);
+                new PrometheusImporter().importBody(in, format, extra, clock.getAsLong(), pipeline);
+            } finally {
+                // Whatever stopped the read, what was parsed before it is committed before the answer.
+                pipeline.finish();
+            }
+        } catch (ImportException e) {
             throw new IngestException.BadInput("body", e.getMessage());
+        } catch (MalformedBodyException e) {
+            throw new IngestException.BadInput("body", e.getMessage() + imported(pipeline.stored()));
+        } catch (SizeCap.Exceeded e) {
+            throw new IngestException.TooLarge(e.limit, e.getMessage() + imported(pipeline.stored()));
         } catch (AppendRejectedException e) {
-            throw new IngestException.Refused(e.getMessage() + " (" + stored[0] + " samples imported before it)");
+            throw new IngestException.Refused(e.getMessage() + " (" + pipeline.stored() + " samples imported before it)");
         }
-        return stored[0];
+        return pipeline.stored();
+    }
+
+    private static String imported(long samples) {
+        return " (" + samples + " samples before it were imported)";
     }
 }

@@ -30,6 +30,8 @@ public final class Flags {
                     "How far behind the newest sample a sample is still accepted; default the retention, 0 = strict."),
             new Def("push.group-ttl", "0s", false, "Push groups not pushed for this long are deleted; 0 = never."),
             new Def("push.max-body-size", "64MB", false, "Largest push body after decompression (base 2: 512KB, 64MB); 0 = no limit."),
+            new Def("import.max-body-size", "0", false,
+                    "Largest body of one POST /api/v1/import/prometheus, as sent and after decompression (base 2: 512MB, 10GB); 0 = no limit."),
             new Def("push.max-series-per-push", "1000000", false, "Most samples in one push; 0 = no limit."),
             new Def("push.max-label-name-length", "1024", false, "Longest label name in a push; 0 = no limit."),
             new Def("push.max-label-value-length", "16384", false, "Longest label value (metric name included) in a push; 0 = no limit."),
@@ -170,11 +172,16 @@ public final class Flags {
             throw new UsageException("invalid value '" + v.get("push.max-body-size")
                     + "' for flag '--push.max-body-size': expected a size such as 512KB or 64MB");
         }
+        long importMaxBody = Sizes.parse(v.get("import.max-body-size"));
+        if (importMaxBody < 0) {
+            throw new UsageException("invalid value '" + v.get("import.max-body-size")
+                    + "' for flag '--import.max-body-size': expected a size such as 512MB or 10GB");
+        }
         PushFlags pushFlags = new PushFlags(maxBody, (int) number(v, "push.max-series-per-push", 0, Integer.MAX_VALUE),
                 (int) number(v, "push.max-label-name-length", 0, Integer.MAX_VALUE),
                 (int) number(v, "push.max-label-value-length", 0, Integer.MAX_VALUE),
                 (int) number(v, "push.max-labels-per-series", 0, Integer.MAX_VALUE),
-                !Boolean.parseBoolean(v.get("push.disable-consistency-check")));
+                !Boolean.parseBoolean(v.get("push.disable-consistency-check")), importMaxBody);
         long lookback = duration(v, "query.lookback-delta");
         long timeout = duration(v, "query.timeout");
         long maxSamples = number(v, "query.max-samples", 1, Long.MAX_VALUE);

@@ -15,10 +15,12 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import org.xnio.channels.StreamSourceChannel;
 
 /**
  * The push API over HTTP: {@code PUT|POST|DELETE /metrics/job/...}, {@code GET /api/v1/metrics},
@@ -33,19 +35,22 @@ public final class PushApi {
     private final Ingest ingest;
     private final PushJson json;
     private final BodyReader bodies = new BodyReader();
+    private final long importMaxBodyBytes;
 
     public PushApi(Ingest ingest) {
-        this(ingest, Map.of(), "dev", System.currentTimeMillis());
+        this(ingest, Map.of(), "dev", System.currentTimeMillis(), 0);
     }
 
     /**
      * @param flags every flag as a string, for {@code /api/v1/status}
      * @param version the build version
      * @param startMs process start, for {@code /api/v1/status}
+     * @param importMaxBodyBytes {@code --import.max-body-size}: most bytes of an import body, sent and decoded; 0 = no limit
      */
-    public PushApi(Ingest ingest, Map<String, String> flags, String version, long startMs) {
+    public PushApi(Ingest ingest, Map<String, String> flags, String version, long startMs, long importMaxBodyBytes) {
         this.ingest = ingest;
         this.json = new PushJson(ingest, flags, version, startMs);
+        this.importMaxBodyBytes = importMaxBodyBytes;
     }
 
     /** Adds the push routes; call for both the main and the push port. */
@@ -71,7 +76,7 @@ public final class PushApi {
             r.post(Role.ADMIN, "/api/v1/admin/wipe", notAllowed("OPTIONS, PUT"));
         }
         r.post(Role.PUSH, "/api/v1/write", blocking(this::remoteWrite));
-        r.post(Role.PUSH, "/api/v1/import/prometheus", blocking(this::importText));
+        r.post(Role.PUSH, "/api/v1/import/prometheus", dispatched(this::importText));
     }
 
     /**
@@ -185,12 +190,24 @@ public final class PushApi {
         ex.endExchange();
     }
 
+    /**
+     * Streams the body into the store as it arrives, so its size is bounded only by
+     * {@code --import.max-body-size}: the server's entity cap for bodies with a Content-Length
+     * (there for every other route) is lifted for this exchange.
+     */
     private void importText(HttpServerExchange ex) throws IOException {
         Deque<String> args = ex.getQueryParameters().get("extra_label");
         List<String> extra = args == null ? List.of() : new ArrayList<>(args);
+        String encoding = ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING);
         try {
-            ingest.importText(ex.getInputStream(), ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE),
-                    ex.getRequestHeaders().getFirst(Headers.CONTENT_ENCODING), extra);
+            if (importMaxBodyBytes > 0 && ex.getRequestContentLength() > importMaxBodyBytes) {
+                throw new IngestException.TooLarge(importMaxBodyBytes, "request body of " + ex.getRequestContentLength()
+                        + " bytes exceeds the limit of " + importMaxBodyBytes + " bytes (--import.max-body-size); nothing was imported");
+            }
+            ex.setMaxEntitySize(0);
+            StreamSourceChannel ch = ex.getRequestChannel();
+            InputStream body = ch == null ? InputStream.nullInputStream() : new ChannelInput(ch);
+            ingest.importText(body, ex.getRequestHeaders().getFirst(Headers.CONTENT_TYPE), encoding, extra, importMaxBodyBytes);
         } catch (IngestException e) {
             IngestErrors.answer(ex, e);
             return;

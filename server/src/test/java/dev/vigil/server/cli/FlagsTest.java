@@ -23,17 +23,20 @@ class FlagsTest {
         assertEquals(20, c.queryMaxConcurrency());
         assertFalse(c.enableLifecycle());
         assertEquals("180d", c.flags().get("storage.tsdb.retention.time"));
-        assertEquals(new PushFlags(64L << 20, 1_000_000, 1024, 16_384, 64, true), c.push());
+        assertEquals(new PushFlags(64L << 20, 1_000_000, 1024, 16_384, 64, true, 0), c.push());
     }
 
     @Test
     void pushLimits() throws Exception {
         ServerConfig c = Flags.parse("--push.max-body-size=512KB", "--push.max-series-per-push=0", "--push.max-label-name-length=100",
-                "--push.max-label-value-length", "200", "--push.max-labels-per-series=30", "--push.disable-consistency-check");
-        assertEquals(new PushFlags(512L << 10, 0, 100, 200, 30, false), c.push());
+                "--push.max-label-value-length", "200", "--push.max-labels-per-series=30", "--push.disable-consistency-check",
+                "--import.max-body-size=10GB");
+        assertEquals(new PushFlags(512L << 10, 0, 100, 200, 30, false, 10L << 30), c.push());
         assertEquals("true", c.flags().get("push.disable-consistency-check"));
         assertTrue(assertThrows(UsageException.class, () -> Flags.parse("--push.max-body-size=lots")).getMessage()
                 .contains("--push.max-body-size"));
+        assertTrue(assertThrows(UsageException.class, () -> Flags.parse("--import.max-body-size=lots")).getMessage()
+                .contains("--import.max-body-size"));
         assertTrue(assertThrows(UsageException.class, () -> Flags.parse("--push.max-labels-per-series=-1")).getMessage()
                 .contains("--push.max-labels-per-series"));
     }
