@@ -95,6 +95,9 @@ public final class Main {
                 return 1;
             }
         }
+        // promtool prints only the results: the scratch stores' and failing rules' logs would repeat them.
+        Logger.getLogger("dev.vigil.tsdb").setLevel(Level.WARNING);
+        Logger.getLogger("dev.vigil.query.rules").setLevel(Level.SEVERE);
         return RuleUnitTests.run(files, out, err);
     }
 

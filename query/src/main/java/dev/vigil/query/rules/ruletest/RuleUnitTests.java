@@ -13,23 +13,17 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 
 /**
  * {@code test rules FILE...}: runs rule unit-test files in promtool's format and prints what
  * promtool prints ("Unit Testing:  FILE", then SUCCESS, or FAILED: and each failure).
  */
 public final class RuleUnitTests {
-    private static final Logger QUIET = Logger.getLogger("dev.vigil.tsdb");
-
     private RuleUnitTests() {
     }
 
     /** Runs every file; returns the exit code: 0 when all passed, 1 otherwise. */
     public static int run(List<String> files, PrintStream out, PrintStream err) {
-        // The scratch store of each test group would log its opening and closing on every run.
-        QUIET.setLevel(Level.WARNING);
         boolean failed = false;
         for (String f : files) {
             out.println("Unit Testing:  " + f);

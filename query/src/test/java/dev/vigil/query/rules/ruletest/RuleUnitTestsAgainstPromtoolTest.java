@@ -23,13 +23,15 @@ import org.junit.jupiter.params.provider.ValueSource;
  * texts (which cases fail, with what was expected and what came out).
  */
 class RuleUnitTestsAgainstPromtoolTest {
-    private static final String[] RESOURCES = {"flink_failing_test.yml", "order.yml", "order_failing_test.yml", "passing_test.yml"};
+    private static final String[] RESOURCES = {"flink_failing_test.yml", "order.yml", "order_failing_test.yml", "passing_test.yml",
+        "err.yml", "rule_error_test.yml"};
 
     @TempDir
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"flink_test.yml", "flink_failing_test.yml", "order_failing_test.yml", "passing_test.yml"})
+    @ValueSource(strings = {"flink_test.yml", "flink_failing_test.yml", "order_failing_test.yml", "passing_test.yml",
+        "rule_error_test.yml"})
     void agreesWithPromtool(String file) throws Exception {
         assumeTrue(Files.isExecutable(FlinkRulePackTest.PROMTOOL), "promtool must be installed");
         Files.copy(FlinkRulePackTest.PACK.resolve("flink.yml"), dir.resolve("flink.yml"));
