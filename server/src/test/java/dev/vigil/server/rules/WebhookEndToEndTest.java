@@ -29,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The built-in notifier end to end: a rule fires on pushed data while the webhook receiver is
- * down (503); the failures are counted in /metrics, and once the receiver is back it gets the
+ * down (first not listening, then answering 503); the failures are counted in /metrics, and once
+ * the receiver is back it gets the
  * firing notification in Alertmanager's webhook payload; when the condition ends it gets the
  * resolved one.
  */
@@ -45,7 +46,12 @@ class WebhookEndToEndTest {
 
     @Test
     void firingAfterTheReceiverIsBackThenResolved() throws Exception {
-        HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        // Not listening at first: connections are refused.
+        HttpServer receiver = HttpServer.create();
         receiver.createContext("/hook", ex -> {
             byte[] body = ex.getRequestBody().readAllBytes();
             if (down) {
@@ -58,7 +64,6 @@ class WebhookEndToEndTest {
             }
             ex.close();
         });
-        receiver.start();
         Files.writeString(dir.resolve("rules.yml"), """
                 groups:
                 - name: push
@@ -89,7 +94,7 @@ class WebhookEndToEndTest {
                           - url: http://127.0.0.1:%d/hook
                             http_config:
                               authorization: {credentials: s3cret}
-                """.formatted(receiver.getAddress().getPort()));
+                """.formatted(port));
         VigilServer vigil = null;
         try {
             ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
@@ -99,8 +104,14 @@ class WebhookEndToEndTest {
             String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
             push(v, "cond 1\n");
 
-            // Down: requests are retried and fail, whole notifications give up and are counted.
+            // Down, no listener: requests are retried and fail, notifications give up and are counted.
             await(() -> counter(v, "vigil_notifications_failed_total") >= 2, "failed notifications counted");
+            assertTrue(counter(v, "vigil_notification_requests_failed_total") >= 4, "retried");
+            // Up but failing (503): still retried, still counted.
+            receiver.bind(new InetSocketAddress("127.0.0.1", port), 0);
+            receiver.start();
+            long failed = counter(v, "vigil_notifications_failed_total");
+            await(() -> counter(v, "vigil_notifications_failed_total") >= failed + 2, "503s counted");
             assertTrue(refused.get() >= 3, "retried: " + refused.get());
             assertTrue(received.isEmpty());
 
