@@ -163,13 +163,18 @@ public final class WebhookNotifier implements AlertSink, AutoCloseable {
                         continue;
                     }
                     List<WebhookMessage.Item> body = w.sendResolved() ? items : items.stream().filter(i -> !i.resolved()).toList();
+                    Sent next = new Sent(Set.copyOf(firing), Set.copyOf(resolved), now);
+                    if (body.isEmpty()) {
+                        // As Alertmanager: without send_resolved, only resolved alerts is no message, and counts as sent.
+                        sent.put(w, next);
+                        continue;
+                    }
                     int truncated = 0;
                     if (w.maxAlerts() > 0 && body.size() > w.maxAlerts()) {
                         truncated = body.size() - w.maxAlerts();
                         body = body.subList(0, w.maxAlerts());
                     }
                     byte[] payload = WebhookMessage.encode(receiver, WebhookMessage.groupKey(labels), labels, body, truncated, externalURL);
-                    Sent next = new Sent(Set.copyOf(firing), Set.copyOf(resolved), now);
                     long deadline = now + c.route().groupIntervalMs();
                     deliveries.add(() -> {
                         boolean ok = deliver(receiver, w, payload, deadline);
