@@ -29,9 +29,22 @@ class FlinkRulePackTest {
     record Result(int code, String output) {
     }
 
+    /** Skips without promtool, printing why; with {@code CI=true} (as .ci/run sets) fails instead. */
+    static void requirePromtool() {
+        if (Files.isExecutable(PROMTOOL)) {
+            return;
+        }
+        String why = PROMTOOL + " (Debian's prometheus 2.42 package) is not installed";
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            org.junit.jupiter.api.Assertions.fail(why + ", and CI=true requires it");
+        }
+        System.err.println("SKIPPED: " + why);
+        assumeTrue(false, why);
+    }
+
     @Test
     void promtoolChecksThePack() throws Exception {
-        assumeTrue(Files.isExecutable(PROMTOOL), "promtool must be installed");
+        requirePromtool();
         Result r = promtool(PACK, "check", "rules", "flink.yml");
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("SUCCESS: 8 rules found"), r.output());
@@ -39,7 +52,7 @@ class FlinkRulePackTest {
 
     @Test
     void promtoolPassesThePacksUnitTests() throws Exception {
-        assumeTrue(Files.isExecutable(PROMTOOL), "promtool must be installed");
+        requirePromtool();
         Result r = promtool(PACK, "test", "rules", "flink_test.yml");
         assertEquals(0, r.code(), r.output());
         assertTrue(r.output().contains("SUCCESS"), r.output());

@@ -1,7 +1,6 @@
 package dev.vigil.query.rules.ruletest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
@@ -33,7 +32,7 @@ class RuleUnitTestsAgainstPromtoolTest {
     @ValueSource(strings = {"flink_test.yml", "flink_failing_test.yml", "order_failing_test.yml", "passing_test.yml",
         "rule_error_test.yml"})
     void agreesWithPromtool(String file) throws Exception {
-        assumeTrue(Files.isExecutable(FlinkRulePackTest.PROMTOOL), "promtool must be installed");
+        FlinkRulePackTest.requirePromtool();
         Files.copy(FlinkRulePackTest.PACK.resolve("flink.yml"), dir.resolve("flink.yml"));
         Files.copy(FlinkRulePackTest.PACK.resolve("flink_test.yml"), dir.resolve("flink_test.yml"));
         for (String r : RESOURCES) {
