@@ -5,7 +5,12 @@ import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.cli.UsageException;
 import dev.vigil.server.ops.HeapTrimmer;
 import dev.vigil.server.ops.LogSetup;
+import dev.vigil.query.rules.ruletest.RuleUnitTests;
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -35,6 +40,9 @@ public final class Main {
      * now (help, version, errors), or −1 when the server is running (a shutdown hook stops it).
      */
     static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length > 0 && args[0].equals("test")) {
+            return test(args, out, err);
+        }
         ServerConfig cfg;
         try {
             cfg = Flags.parse(args);
@@ -71,6 +79,33 @@ public final class Main {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         reloadOnHangup(server, log);
         return -1;
+    }
+
+    /**
+     * {@code test rules FILE...}: promtool's rule unit tests, with its output and exit codes
+     * (0 all passed, 1 a failure or a bad command line).
+     */
+    static int test(String[] args, PrintStream out, PrintStream err) {
+        if (args.length < 2 || !args[1].equals("rules")) {
+            err.println("vigil: error: expected command \"rules\" after \"test\" but got "
+                    + (args.length < 2 ? "nothing" : "\"" + args[1] + "\"") + ", usage: vigil test rules FILE...");
+            return 1;
+        }
+        List<String> files = Arrays.asList(args).subList(2, args.length);
+        if (files.isEmpty()) {
+            err.println("vigil: error: required argument 'test-rule-file' not provided, usage: vigil test rules FILE...");
+            return 1;
+        }
+        for (String f : files) {
+            if (!Files.exists(Path.of(f))) {
+                err.println("vigil: error: path '" + f + "' does not exist");
+                return 1;
+            }
+        }
+        // promtool prints only the results: the scratch stores' and failing rules' logs would repeat them.
+        Logger.getLogger("dev.vigil.tsdb").setLevel(Level.WARNING);
+        Logger.getLogger("dev.vigil.query.rules").setLevel(Level.SEVERE);
+        return RuleUnitTests.run(files, out, err);
     }
 
     /** SIGHUP re-reads the configuration file, as it does for Prometheus. */

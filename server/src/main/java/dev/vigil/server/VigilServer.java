@@ -62,6 +62,8 @@ public final class VigilServer implements AutoCloseable {
     private volatile dev.vigil.query.rules.RuleOptions ruleOptions = dev.vigil.query.rules.RuleOptions.DEFAULT;
     private volatile dev.vigil.query.rules.RuleManager rules;
     private final dev.vigil.server.alerting.Notifier notifier = new dev.vigil.server.alerting.Notifier("Vigil/" + Main.version());
+    private final dev.vigil.server.alerting.WebhookNotifier webhooks =
+            new dev.vigil.server.alerting.WebhookNotifier("Vigil/" + Main.version());
     private HttpServer web;
     private HttpServer push;
 
@@ -117,6 +119,7 @@ public final class VigilServer implements AutoCloseable {
             throw new IllegalArgumentException("loading rule files: " + e.getMessage());
         }
         externalLabels = dev.vigil.tsdb.Labels.of(c.externalLabels());
+        dev.vigil.server.alerting.NotifyConfig notify = dev.vigil.server.alerting.NotifyConfig.parse(c.text(), cfg.configFile());
         configText = c.text();
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
@@ -126,6 +129,7 @@ public final class VigilServer implements AutoCloseable {
         ruleGroups = groups;
         ruleOptions = ruleOptions(c.externalLabels());
         notifier.apply(c.alertmanagers(), c.externalLabels());
+        webhooks.apply(notify, c.externalLabels(), ruleOptions.externalURL());
         dev.vigil.query.rules.RuleManager rm = rules;
         if (rm != null) {
             rm.update(groups, ruleOptions);
@@ -210,7 +214,8 @@ public final class VigilServer implements AutoCloseable {
                 }
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
                 dev.vigil.query.rules.RuleManager rm = rules;
-                ex.getResponseSender().send(self.render() + (rm == null ? "" : rm.metricsText()) + notifier.metricsText());
+                ex.getResponseSender().send(self.render() + (rm == null ? "" : rm.metricsText()) + notifier.metricsText()
+                        + webhooks.metricsText());
             }
         };
         main.get("/metrics", httpMetrics.instrument("/metrics", metrics));
@@ -264,7 +269,10 @@ public final class VigilServer implements AutoCloseable {
             sc.apply(scrapeJobs);
             scraper = sc;
             dev.vigil.query.rules.RuleManager rm = new dev.vigil.query.rules.RuleManager(b.engine(), s,
-                    notifier, 2);
+                    alerts -> {
+                        notifier.send(alerts);
+                        webhooks.send(alerts);
+                    }, 2);
             rm.update(ruleGroups, ruleOptions);
             rules = rm;
         }
@@ -330,6 +338,7 @@ public final class VigilServer implements AutoCloseable {
             rm.close();
         }
         notifier.close();
+        webhooks.close();
         Wiring.Push p = pushParts;
         if (p != null) {
             try {

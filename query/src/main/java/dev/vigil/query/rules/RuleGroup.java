@@ -94,6 +94,14 @@ public final class RuleGroup {
         return false;
     }
 
+    /**
+     * A group evaluated by hand at chosen times, as {@code promtool test rules} does: its alerts
+     * count as restored (so {@code ALERTS} are written from the first evaluation) and nothing is sent.
+     */
+    public static RuleGroup standalone(GroupSpec spec, Engine engine, Storage storage, RuleOptions options) {
+        return new RuleGroup(spec, engine, storage, options, AlertSink.NONE, true);
+    }
+
     public GroupSpec spec() {
         return spec;
     }

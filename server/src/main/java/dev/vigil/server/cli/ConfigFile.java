@@ -38,7 +38,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class ConfigFile {
     private static final Set<String> TOP = Set.of("global", "scrape_configs", "rule_files", "alerting",
-            "remote_write", "remote_read", "storage", "tracing", "scrape_config_files");
+            "remote_write", "remote_read", "storage", "tracing", "scrape_config_files", "vigil");
     private static final Set<String> GLOBAL = Set.of("scrape_interval", "scrape_timeout", "evaluation_interval",
             "external_labels", "query_log_file", "body_size_limit", "sample_limit", "label_limit",
             "label_name_length_limit", "label_value_length_limit", "target_limit");
@@ -142,7 +142,7 @@ public final class ConfigFile {
         }
         for (String section : top.keySet()) {
             if (!section.equals("global") && !section.equals("scrape_configs") && !section.equals("rule_files")
-                    && !section.equals("alerting")) {
+                    && !section.equals("alerting") && !section.equals("vigil")) {
                 ignored.add(section);
             }
         }
