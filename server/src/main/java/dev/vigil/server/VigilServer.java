@@ -10,6 +10,9 @@ import dev.vigil.server.cli.Sizes;
 import dev.vigil.server.http.HttpMetrics;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.PlainText;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Routes;
+import dev.vigil.server.http.WebSecurity;
 import dev.vigil.server.ops.Lifecycle;
 import dev.vigil.server.ops.SelfMetrics;
 import dev.vigil.server.web.WebUi;
@@ -23,6 +26,12 @@ import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -34,6 +43,8 @@ import java.util.logging.Logger;
 public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VigilServer.class.getName());
     private static final long DRAIN_MS = 30_000;
+    /** How often the web config, roles and certificate files are checked for changes. */
+    static final long WEB_CONFIG_POLL_MS = 3_000;
 
     private final ServerConfig cfg;
     private final Wiring wiring;
@@ -54,6 +65,9 @@ public final class VigilServer implements AutoCloseable {
     private volatile dev.vigil.ingest.scrape.Scraper scraper;
     private HttpServer web;
     private HttpServer push;
+    private WebSecurity security = WebSecurity.open();
+    /** Every route registered on each port ("web", "push"), for the route-by-role table and its test. */
+    private final Map<String, List<Routes>> routeTables = new ConcurrentHashMap<>();
 
     private VigilServer(ServerConfig cfg, Wiring wiring, Runnable quit) {
         this.cfg = cfg;
@@ -85,6 +99,7 @@ public final class VigilServer implements AutoCloseable {
         VigilServer s = new VigilServer(cfg, wiring, quit);
         try {
             s.loadConfig();
+            s.loadWebSecurity();
             s.bind();
             s.openStore();
         } catch (Exception | Error e) {
@@ -129,6 +144,35 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
+    private void loadWebSecurity() throws IOException {
+        String wf = cfg.web().configFile();
+        String rf = cfg.web().rolesFile();
+        if (wf.isEmpty() && rf.isEmpty()) {
+            return;
+        }
+        security = WebSecurity.load(wf.isEmpty() ? null : Path.of(wf), rf.isEmpty() ? null : Path.of(rf));
+        security.watch(WEB_CONFIG_POLL_MS);
+        LOG.info("loaded " + security + (security.sslContext() != null ? "; TLS on both ports" : ""));
+    }
+
+    /** A port's router behind the web config's guard; what it registers is listed by {@link #registeredRoutes}. */
+    private Routes routes(String port, RoutingHandler handler) {
+        Routes r = new Routes(handler, security.guard());
+        routeTables.computeIfAbsent(port, k -> new CopyOnWriteArrayList<>()).add(r);
+        return r;
+    }
+
+    /** Every route registered so far, by port ("web", "push"); the push routes appear once the store is open. */
+    public Map<String, List<Routes.Route>> registeredRoutes() {
+        Map<String, List<Routes.Route>> out = new TreeMap<>();
+        routeTables.forEach((port, tables) -> {
+            List<Routes.Route> all = new ArrayList<>();
+            tables.forEach(t -> all.addAll(t.registered()));
+            out.put(port, all);
+        });
+        return out;
+    }
+
     private void bind() {
         // Until the store is open, what is not the query API or a probe is a push: 503.
         mainLate = PlainText.UNAVAILABLE;
@@ -147,9 +191,10 @@ public final class VigilServer implements AutoCloseable {
 
         RoutingHandler main = new RoutingHandler(false);
         main.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
-        lifecycle.register(main, httpMetrics::instrument);
+        Routes mainRoutes = routes("web", main);
+        lifecycle.register(mainRoutes, httpMetrics::instrument);
         PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis);
-        api.register(main, httpMetrics::instrument);
+        api.register(mainRoutes, httpMetrics::instrument);
         SelfMetrics self = new SelfMetrics(this::dbStats, httpMetrics, Main.version(), startMs);
         HttpHandler metrics = new HttpHandler() {
             @Override
@@ -162,20 +207,20 @@ public final class VigilServer implements AutoCloseable {
                 ex.getResponseSender().send(self.render());
             }
         };
-        main.get("/metrics", httpMetrics.instrument("/metrics", metrics));
-        new WebUi().register(main);
+        mainRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics", metrics));
+        new WebUi().register(mainRoutes);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
-        web = HttpServer.start("web", wa.host(), wa.port(), main);
+        web = HttpServer.start("web", wa.host(), wa.port(), security.headers(main), security.sslContext());
         LOG.info("listening on " + hostPort(web.address()) + " (API, UI, push, /metrics)");
 
         if (!cfg.pushListen().isEmpty()) {
             RoutingHandler pr = new RoutingHandler(false);
             pr.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
-            lifecycle.registerProbes(pr, httpMetrics::instrument);
+            lifecycle.registerProbes(routes("push", pr), httpMetrics::instrument);
             pr.setFallbackHandler(httpMetrics.instrument("other-push-port", ex -> pushLate.handleRequest(ex)));
             ListenAddress pa = ListenAddress.parse(cfg.pushListen());
-            push = HttpServer.start("push", pa.host(), pa.port(), pr);
+            push = HttpServer.start("push", pa.host(), pa.port(), security.headers(pr), security.sslContext());
             LOG.info("listening on " + hostPort(push.address()) + " (push only)");
         }
     }
@@ -193,10 +238,11 @@ public final class VigilServer implements AutoCloseable {
         portPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         Wiring.Push p = wiring.push().apply(s);
         pushParts = p;
-        p.routes().register(mainPush);
-        p.routes().register(portPush);
+        PushRoles.register(p.routes(), routes("web", mainPush));
+        Routes portRoutes = routes("push", portPush);
+        PushRoles.register(p.routes(), portRoutes);
         if (p.pushPortMetrics() != null) {
-            portPush.get("/metrics", httpMetrics.instrument("/metrics (push port)", p.pushPortMetrics()));
+            portRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics (push port)", p.pushPortMetrics()));
         }
         mainPush.setFallbackHandler(PlainText.NOT_FOUND);
         portPush.setFallbackHandler(PlainText.NOT_FOUND);
@@ -268,6 +314,7 @@ public final class VigilServer implements AutoCloseable {
         if (sc != null) {
             sc.close();
         }
+        security.close();
         Wiring.Push p = pushParts;
         if (p != null) {
             try {

@@ -15,7 +15,8 @@ import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RoutingHandler;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Routes;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -57,7 +58,7 @@ public final class PrometheusApi {
     }
 
     /** Adds every route; {@code wrap} instruments a handler under a name (for /metrics). */
-    public void register(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
+    public void register(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
         getPost(r, wrap, "/api/v1/query", this::query);
         getPost(r, wrap, "/api/v1/query_range", this::queryRange);
         getPost(r, wrap, "/api/v1/query_exemplars", this::queryExemplars);
@@ -105,21 +106,22 @@ public final class PrometheusApi {
         }, false));
         for (String p : new String[] {"/api/v1/admin/tsdb/delete_series", "/api/v1/admin/tsdb/clean_tombstones",
                 "/api/v1/admin/tsdb/snapshot"}) {
-            r.post(p, adminH);
-            r.put(p, adminH);
+            r.post(Role.ADMIN, p, adminH);
+            r.put(Role.ADMIN, p, adminH);
         }
     }
 
-    private void getPost(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
+    /** A read-only endpoint that also takes its parameters as a POST form (long queries), as Prometheus's. */
+    private void getPost(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
         HttpHandler h = wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path)));
-        r.get(path, h);
-        r.post(path, h);
-        r.add("OPTIONS", path, ApiHandler.PREFLIGHT);
+        r.get(Role.READ, path, h);
+        r.post(Role.READ, path, h);
+        r.add(Role.READ, "OPTIONS", path, ApiHandler.PREFLIGHT);
     }
 
-    private void get(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
-        r.get(path, wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path))));
-        r.add("OPTIONS", path, ApiHandler.PREFLIGHT);
+    private void get(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
+        r.get(Role.READ, path, wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path))));
+        r.add(Role.READ, "OPTIONS", path, ApiHandler.PREFLIGHT);
     }
 
     /** Endpoints that only describe the server work before the store is open. */

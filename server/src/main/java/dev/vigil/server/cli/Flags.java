@@ -37,6 +37,10 @@ public final class Flags {
             new Def("push.disable-consistency-check", "false", true,
                     "Do not check pushes against each other and the other groups; pushes answer 202 (as the Pushgateway flag)."),
             new Def("config.file", "", false, "Configuration file (YAML)."),
+            new Def("web.config.file", "", false,
+                    "Web config file (TLS, basic auth users) in the format Prometheus and the Pushgateway read; re-read on change."),
+            new Def("web.roles.file", "", false,
+                    "Vigil's roles file: which users, certificate subjects and networks may push, read or administer."),
             new Def("web.enable-lifecycle", "false", true, "Enable shutdown and reload via HTTP (/-/quit, /-/reload)."),
             new Def("web.enable-admin-api", "false", true, "Enable the admin endpoints (/api/v1/admin/...)."),
             new Def("query.lookback-delta", "5m", false, "How far back an instant selector looks for a sample."),
@@ -133,6 +137,7 @@ public final class Flags {
                 (int) number(v, "push.max-label-value-length", 0, Integer.MAX_VALUE),
                 (int) number(v, "push.max-labels-per-series", 0, Integer.MAX_VALUE),
                 !Boolean.parseBoolean(v.get("push.disable-consistency-check")));
+        WebFlags webFlags = new WebFlags(v.get("web.config.file"), v.get("web.roles.file"));
         long lookback = duration(v, "query.lookback-delta");
         long timeout = duration(v, "query.timeout");
         long maxSamples = number(v, "query.max-samples", 1, Long.MAX_VALUE);
@@ -150,7 +155,7 @@ public final class Flags {
         return new ServerConfig(web, push, v.get("storage.tsdb.path"), retention, size, (int) maxSeries, ooo, ttl,
                 v.get("config.file"), Boolean.parseBoolean(v.get("web.enable-lifecycle")),
                 Boolean.parseBoolean(v.get("web.enable-admin-api")), lookback, timeout, maxSamples, (int) conc, level,
-                Boolean.parseBoolean(v.get("help")), Boolean.parseBoolean(v.get("version")), Map.copyOf(v), pushFlags);
+                Boolean.parseBoolean(v.get("help")), Boolean.parseBoolean(v.get("version")), Map.copyOf(v), pushFlags, webFlags);
     }
 
     private static void checkAddress(String flag, String a, boolean emptyOk) throws UsageException {

@@ -8,6 +8,7 @@ import io.undertow.server.handlers.encoding.ContentEncodingRepository;
 import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLContext;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.logging.Logger;
@@ -28,16 +29,26 @@ public final class HttpServer {
         this.graceful = graceful;
     }
 
-    /** Binds and starts; throws when the address is taken. */
+    /** Binds and starts plain HTTP; throws when the address is taken. */
     public static HttpServer start(String name, String host, int port, HttpHandler root) {
+        return start(name, host, port, root, null);
+    }
+
+    /** Binds and starts, with TLS when {@code tls} is not null; throws when the address is taken. */
+    public static HttpServer start(String name, String host, int port, HttpHandler root, SSLContext tls) {
         // Responses are gzipped for clients that ask (Grafana's backend does): query results
         // are long runs of similar numbers and shrink several-fold. The fastest level: the
         // default one costs more time than it saves on a LAN.
         HttpHandler gzip = new EncodingHandler(new ContentEncodingRepository()
                 .addEncodingHandler("gzip", new GzipEncodingProvider(Deflater.BEST_SPEED), 50)).setNext(root);
         GracefulShutdownHandler g = new GracefulShutdownHandler(gzip);
-        Undertow u = Undertow.builder()
-                .addHttpListener(port, host)
+        Undertow.Builder b = Undertow.builder();
+        if (tls == null) {
+            b.addHttpListener(port, host);
+        } else {
+            b.addHttpsListener(port, host, tls);
+        }
+        Undertow u = b
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, MAX_ENTITY_BYTES)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 1 << 20)
                 .setServerOption(UndertowOptions.MAX_PARAMETERS, 10_000)

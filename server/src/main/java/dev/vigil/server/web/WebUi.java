@@ -1,8 +1,9 @@
 package dev.vigil.server.web;
 
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Routes;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
@@ -40,12 +41,12 @@ public final class WebUi {
     private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
 
     /** Adds the page and asset routes (GET only). */
-    public void register(RoutingHandler routes) {
-        for (Map.Entry<String, String> page : PAGES.entrySet()) {
+    public void register(Routes routes) {
+        for (Map.Entry<String, String> page : new java.util.TreeMap<>(PAGES).entrySet()) {
             String resource = UI_DIR + page.getValue();
-            routes.get(page.getKey(), exchange -> serve(exchange, resource, false));
+            routes.get(Role.READ, page.getKey(), exchange -> serve(exchange, resource, false));
         }
-        routes.get("/static/*", this::serveStatic);
+        routes.get(Role.READ, "/static/*", this::serveStatic);
     }
 
     /** The handler for {@code /static/*}, usable outside a RoutingHandler too. */

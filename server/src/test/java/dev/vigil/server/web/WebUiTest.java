@@ -22,7 +22,7 @@ class WebUiTest {
     @BeforeAll
     static void start() {
         RoutingHandler routes = new RoutingHandler();
-        new WebUi().register(routes);
+        new WebUi().register(new dev.vigil.server.http.Routes(routes, dev.vigil.server.http.Routes.Guard.OPEN));
         server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(routes).build();
         server.start();
         int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
