@@ -114,7 +114,7 @@ public final class VigilServer implements AutoCloseable {
             return;
         }
         ConfigFile.Loaded c = ConfigFile.load(Path.of(cfg.configFile()));
-        configText = c.text();
+        configText = dev.vigil.server.cli.ConfigRedaction.redact(c.text());
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
             LOG.warning("config " + cfg.configFile() + ": section '" + s + "' is accepted but not acted on yet");
@@ -173,6 +173,10 @@ public final class VigilServer implements AutoCloseable {
         return out;
     }
 
+    private HttpServer.Options listenerOptions() {
+        return new HttpServer.Options(security.sslContext(), cfg.web().readTimeoutMs(), cfg.web().maxConnections());
+    }
+
     private void bind() {
         // Until the store is open, what is not the query API or a probe is a push: 503.
         mainLate = PlainText.UNAVAILABLE;
@@ -211,7 +215,7 @@ public final class VigilServer implements AutoCloseable {
         new WebUi().register(mainRoutes);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
-        web = HttpServer.start("web", wa.host(), wa.port(), security.headers(main), security.sslContext());
+        web = HttpServer.start("web", wa.host(), wa.port(), security.headers(main), listenerOptions());
         LOG.info("listening on " + hostPort(web.address()) + " (API, UI, push, /metrics)");
 
         if (!cfg.pushListen().isEmpty()) {
@@ -220,7 +224,7 @@ public final class VigilServer implements AutoCloseable {
             lifecycle.registerProbes(routes("push", pr), httpMetrics::instrument);
             pr.setFallbackHandler(httpMetrics.instrument("other-push-port", ex -> pushLate.handleRequest(ex)));
             ListenAddress pa = ListenAddress.parse(cfg.pushListen());
-            push = HttpServer.start("push", pa.host(), pa.port(), security.headers(pr), security.sslContext());
+            push = HttpServer.start("push", pa.host(), pa.port(), security.headers(pr), listenerOptions());
             LOG.info("listening on " + hostPort(push.address()) + " (push only)");
         }
     }

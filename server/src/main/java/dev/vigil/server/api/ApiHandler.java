@@ -1,10 +1,10 @@
 package dev.vigil.server.api;
 
 import dev.vigil.query.QueryException.ErrorType;
+import dev.vigil.server.http.Cors;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
@@ -26,8 +26,10 @@ final class ApiHandler implements HttpHandler {
     private final Supplier<Backend> backend;
     private final PrometheusApi.Endpoint endpoint;
     private final boolean requiresBackend;
+    private final Cors cors;
 
-    ApiHandler(Supplier<Backend> backend, PrometheusApi.Endpoint endpoint, boolean requiresBackend) {
+    ApiHandler(Supplier<Backend> backend, PrometheusApi.Endpoint endpoint, boolean requiresBackend, Cors cors) {
+        this.cors = cors;
         this.backend = backend;
         this.endpoint = endpoint;
         this.requiresBackend = requiresBackend;
@@ -40,7 +42,7 @@ final class ApiHandler implements HttpHandler {
             return;
         }
         ex.startBlocking();
-        cors(ex);
+        cors.apply(ex);
         Backend b = backend.get();
         if (b == null && requiresBackend) {
             ex.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
@@ -88,28 +90,14 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
-    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
-    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
-    private static final HttpString EXPOSE_HEADERS = new HttpString("Access-Control-Expose-Headers");
-
-    /** Prometheus's CORS headers with its default {@code --web.cors.origin='.*'}: any origin may read. */
-    static void cors(HttpServerExchange ex) {
-        ex.getResponseHeaders().put(ALLOW_HEADERS, "Accept, Authorization, Content-Type, Origin");
-        ex.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
-        ex.getResponseHeaders().put(EXPOSE_HEADERS, "Date");
-        String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
-        if (origin != null) {
-            ex.getResponseHeaders().put(ALLOW_ORIGIN, origin);
-        }
-    }
-
     /** A CORS preflight: headers only. */
-    static final HttpHandler PREFLIGHT = ex -> {
-        cors(ex);
-        ex.setStatusCode(StatusCodes.OK);
-        ex.endExchange();
-    };
+    static HttpHandler preflight(Cors cors) {
+        return ex -> {
+            cors.apply(ex);
+            ex.setStatusCode(StatusCodes.OK);
+            ex.endExchange();
+        };
+    }
 
     static void sendError(HttpServerExchange ex, ErrorType type, String message) throws IOException {
         ex.setStatusCode(type.httpStatus);

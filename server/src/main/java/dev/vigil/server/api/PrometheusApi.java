@@ -15,6 +15,7 @@ import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
 import io.undertow.server.HttpHandler;
+import dev.vigil.server.http.Cors;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Routes;
 import java.lang.management.ManagementFactory;
@@ -41,6 +42,8 @@ public final class PrometheusApi {
     private final Supplier<Backend> backend;
     private final ServerInfo info;
     private final LongSupplier clock;
+    /** {@code --web.cors.origin}, set when the routes are registered. */
+    private Cors cors = Cors.of(Cors.ANY);
 
     /**
      * @param backend the open store and engine, or null while the store is still recovering
@@ -59,6 +62,7 @@ public final class PrometheusApi {
 
     /** Adds every route; {@code wrap} instruments a handler under a name (for /metrics). */
     public void register(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
+        cors = Cors.of(info.flags().getOrDefault("web.cors.origin", Cors.ANY));
         getPost(r, wrap, "/api/v1/query", this::query);
         getPost(r, wrap, "/api/v1/query_range", this::queryRange);
         getPost(r, wrap, "/api/v1/query_exemplars", this::queryExemplars);
@@ -103,7 +107,7 @@ public final class PrometheusApi {
                 : "admin APIs disabled";
         HttpHandler adminH = wrap.apply("/api/v1/admin", new ApiHandler(backend, (b, q) -> {
             throw new ApiException(ErrorType.UNAVAILABLE, admin);
-        }, false));
+        }, false, cors));
         for (String p : new String[] {"/api/v1/admin/tsdb/delete_series", "/api/v1/admin/tsdb/clean_tombstones",
                 "/api/v1/admin/tsdb/snapshot"}) {
             r.post(Role.ADMIN, p, adminH);
@@ -113,15 +117,15 @@ public final class PrometheusApi {
 
     /** A read-only endpoint that also takes its parameters as a POST form (long queries), as Prometheus's. */
     private void getPost(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
-        HttpHandler h = wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path)));
+        HttpHandler h = wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path), cors));
         r.get(Role.READ, path, h);
         r.post(Role.READ, path, h);
-        r.add(Role.READ, "OPTIONS", path, ApiHandler.PREFLIGHT);
+        r.add(Role.READ, "OPTIONS", path, ApiHandler.preflight(cors));
     }
 
     private void get(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
-        r.get(Role.READ, path, wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path))));
-        r.add(Role.READ, "OPTIONS", path, ApiHandler.PREFLIGHT);
+        r.get(Role.READ, path, wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path), cors)));
+        r.add(Role.READ, "OPTIONS", path, ApiHandler.preflight(cors));
     }
 
     /** Endpoints that only describe the server work before the store is open. */

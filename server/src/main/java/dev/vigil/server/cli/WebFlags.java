@@ -5,6 +5,8 @@ package dev.vigil.server.cli;
  *
  * @param configFile {@code --web.config.file}, empty when not set
  * @param rolesFile {@code --web.roles.file}, empty when not set
+ * @param readTimeoutMs {@code --web.read-timeout}: a connection idle this long is closed
+ * @param maxConnections {@code --web.max-connections}: per port
  */
-public record WebFlags(String configFile, String rolesFile) {
+public record WebFlags(String configFile, String rolesFile, long readTimeoutMs, int maxConnections) {
 }

@@ -53,7 +53,7 @@ public final class WebSecurity implements AutoCloseable {
     private final PasswordCheck passwords = new PasswordCheck();
     private volatile State state;
     private final SwitchingSslContext ssl;
-    private final AccessGuard guard;
+    private final Routes.Guard guard;
     private ScheduledExecutorService watcher;
 
     private WebSecurity(Path webFile, Path rolesFile, State first) {
@@ -61,7 +61,7 @@ public final class WebSecurity implements AutoCloseable {
         this.rolesFile = rolesFile;
         this.state = first;
         this.ssl = first.tls() == null ? null : new SwitchingSslContext(() -> state.tls());
-        this.guard = new AccessGuard(() -> state.policy(), passwords);
+        this.guard = new SameOriginWrites(new AccessGuard(() -> state.policy(), passwords));
     }
 
     /** No files: everything open over plain HTTP. */
@@ -154,7 +154,7 @@ public final class WebSecurity implements AutoCloseable {
         return out;
     }
 
-    /** The guard every route is registered behind. */
+    /** The guard every route is registered behind: roles, then no cross-site writes (also with no files). */
     public Routes.Guard guard() {
         return guard;
     }
