@@ -26,7 +26,6 @@ public final class PasswordCheck {
 
     private final ConcurrentHashMap<Key, Boolean> cache = new ConcurrentHashMap<>();
     private final Object bcryptLock = new Object();
-    private final byte[] fakeHash = BCrypt.withDefaults().hash(10, "fakepassword".getBytes(StandardCharsets.UTF_8));
 
     /**
      * The cached answer for this user, hash and password, or null when bcrypt must run
@@ -46,7 +45,7 @@ public final class PasswordCheck {
         byte[] pw = password.getBytes(StandardCharsets.UTF_8);
         if (hash == null) {
             synchronized (bcryptLock) {
-                check(pw, fakeHash);
+                check(pw, FakeHash.HASH);
             }
             return false;
         }
@@ -87,6 +86,11 @@ public final class PasswordCheck {
                 return;
             }
         }
+    }
+
+    /** Made on first use: a server without users never pays for it. */
+    private static final class FakeHash {
+        static final byte[] HASH = BCrypt.withDefaults().hash(10, "fakepassword".getBytes(StandardCharsets.UTF_8));
     }
 
     int cacheSize() {
