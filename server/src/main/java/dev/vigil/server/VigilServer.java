@@ -13,6 +13,7 @@ import dev.vigil.server.http.PlainText;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.WebSecurity;
+import dev.vigil.server.http.WorkerPool;
 import dev.vigil.server.ops.Lifecycle;
 import dev.vigil.server.ops.SelfMetrics;
 import dev.vigil.server.web.WebUi;
@@ -66,10 +67,16 @@ public final class VigilServer implements AutoCloseable {
     private HttpServer web;
     private HttpServer push;
     private WebSecurity security = WebSecurity.open();
+    /**
+     * The query API's and /metrics' threads, apart from the listeners' workers that push bodies
+     * are read on: as many as queries may run, plus room for metadata calls and scrapes.
+     */
+    private final WorkerPool apiPool;
     /** Every route registered on each port ("web", "push"), for the route-by-role table and its test. */
     private final Map<String, List<Routes>> routeTables = new ConcurrentHashMap<>();
 
     private VigilServer(ServerConfig cfg, Wiring wiring, Runnable quit) {
+        this.apiPool = new WorkerPool("api", cfg.queryMaxConcurrency() + 8);
         this.cfg = cfg;
         this.wiring = wiring;
         this.quit = quit;
@@ -197,14 +204,14 @@ public final class VigilServer implements AutoCloseable {
         main.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         Routes mainRoutes = routes("web", main);
         lifecycle.register(mainRoutes, httpMetrics::instrument);
-        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis);
+        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, apiPool);
         api.register(mainRoutes, httpMetrics::instrument);
         SelfMetrics self = new SelfMetrics(this::dbStats, httpMetrics, Main.version(), startMs);
         HttpHandler metrics = new HttpHandler() {
             @Override
             public void handleRequest(HttpServerExchange ex) {
-                if (ex.isInIoThread()) {
-                    ex.dispatch(this); // the store's statistics read the data folder
+                if (ex.isInIoThread() || !apiPool.isCurrent()) {
+                    ex.dispatch(apiPool.executor(), this); // the store's statistics read the data folder
                     return;
                 }
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
@@ -319,6 +326,7 @@ public final class VigilServer implements AutoCloseable {
             sc.close();
         }
         security.close();
+        apiPool.close();
         Wiring.Push p = pushParts;
         if (p != null) {
             try {

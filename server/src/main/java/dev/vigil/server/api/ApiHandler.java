@@ -2,6 +2,7 @@ package dev.vigil.server.api;
 
 import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.server.http.Cors;
+import dev.vigil.server.http.WorkerPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -16,7 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs one API endpoint on a worker thread: merges parameters, answers 503 until the store is
+ * Runs one API endpoint on a thread of the API's own pool (pushes cannot take them): merges parameters, answers 503 until the store is
  * open, and turns errors into Prometheus's envelope; an unexpected exception is a bug, logged
  * with its stack and answered 500 {@code internal}.
  */
@@ -27,9 +28,11 @@ final class ApiHandler implements HttpHandler {
     private final PrometheusApi.Endpoint endpoint;
     private final boolean requiresBackend;
     private final Cors cors;
+    private final WorkerPool pool;
 
-    ApiHandler(Supplier<Backend> backend, PrometheusApi.Endpoint endpoint, boolean requiresBackend, Cors cors) {
+    ApiHandler(Supplier<Backend> backend, PrometheusApi.Endpoint endpoint, boolean requiresBackend, Cors cors, WorkerPool pool) {
         this.cors = cors;
+        this.pool = pool;
         this.backend = backend;
         this.endpoint = endpoint;
         this.requiresBackend = requiresBackend;
@@ -37,8 +40,8 @@ final class ApiHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
-        if (ex.isInIoThread()) {
-            ex.dispatch(this);
+        if (ex.isInIoThread() || !pool.isCurrent()) {
+            ex.dispatch(pool.executor(), this);
             return;
         }
         ex.startBlocking();

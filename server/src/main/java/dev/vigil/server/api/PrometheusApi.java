@@ -16,6 +16,7 @@ import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
 import io.undertow.server.HttpHandler;
 import dev.vigil.server.http.Cors;
+import dev.vigil.server.http.WorkerPool;
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Routes;
 import java.lang.management.ManagementFactory;
@@ -44,12 +45,15 @@ public final class PrometheusApi {
     private final LongSupplier clock;
     /** {@code --web.cors.origin}, set when the routes are registered. */
     private Cors cors = Cors.of(Cors.ANY);
+    private final WorkerPool pool;
 
     /**
      * @param backend the open store and engine, or null while the store is still recovering
      *     (the API answers 503 then, as Prometheus does before it is ready)
+     * @param pool the threads the endpoints run on
      */
-    public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock) {
+    public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock, WorkerPool pool) {
+        this.pool = pool;
         this.backend = backend;
         this.info = info;
         this.clock = clock;
@@ -107,7 +111,7 @@ public final class PrometheusApi {
                 : "admin APIs disabled";
         HttpHandler adminH = wrap.apply("/api/v1/admin", new ApiHandler(backend, (b, q) -> {
             throw new ApiException(ErrorType.UNAVAILABLE, admin);
-        }, false, cors));
+        }, false, cors, pool));
         for (String p : new String[] {"/api/v1/admin/tsdb/delete_series", "/api/v1/admin/tsdb/clean_tombstones",
                 "/api/v1/admin/tsdb/snapshot"}) {
             r.post(Role.ADMIN, p, adminH);
@@ -117,14 +121,14 @@ public final class PrometheusApi {
 
     /** A read-only endpoint that also takes its parameters as a POST form (long queries), as Prometheus's. */
     private void getPost(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
-        HttpHandler h = wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path), cors));
+        HttpHandler h = wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path), cors, pool));
         r.get(Role.READ, path, h);
         r.post(Role.READ, path, h);
         r.add(Role.READ, "OPTIONS", path, ApiHandler.preflight(cors));
     }
 
     private void get(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
-        r.get(Role.READ, path, wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path), cors)));
+        r.get(Role.READ, path, wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path), cors, pool)));
         r.add(Role.READ, "OPTIONS", path, ApiHandler.preflight(cors));
     }
 
