@@ -126,6 +126,14 @@ class TlsEndToEndTest {
             int pushPort = s.server.pushAddress().getPort();
             assertEquals("CN=vigil-2", peer(pki.trustingCa(), pushPort).getSubjectX500Principal().getName(),
                     "the push port too");
+            // A key that is not the certificate's (a rotation caught half-way): the pair in force stays.
+            pki.server("server3", "vigil-3");
+            Files.move(dir.resolve("server3.key"), dir.resolve("server.key"), StandardCopyOption.REPLACE_EXISTING);
+            Thread.sleep(3 * dev.vigil.server.VigilServerAccess.pollMs());
+            assertEquals("CN=vigil-2", peer(pki.trustingCa(), port).getSubjectX500Principal().getName());
+            Files.move(dir.resolve("server3.crt"), dir.resolve("server.crt"), StandardCopyOption.REPLACE_EXISTING);
+            WebSecurityServerTest.waitFor(() -> peer(pki.trustingCa(), port).getSubjectX500Principal().getName()
+                    .equals("CN=vigil-3"));
         }
     }
 

@@ -6,6 +6,7 @@ import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
@@ -25,6 +26,7 @@ public final class TlsContexts {
         List<X509Certificate> chain = PemFiles.certificates(s.certFile());
         PrivateKey key = PemFiles.privateKey(s.keyFile(), chain.get(0).getPublicKey().getAlgorithm());
         try {
+            checkPair(chain.get(0), key, s);
             KeyStore ks = KeyStore.getInstance("PKCS12");
             ks.load(null, null);
             char[] none = new char[0];
@@ -50,6 +52,29 @@ public final class TlsContexts {
             return ctx;
         } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException(s.certFile() + ", " + s.keyFile() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Fails unless {@code key} is the certificate's (as Go's tls.X509KeyPair checks): a key file
+     * replaced before its certificate would otherwise fail every handshake instead of the reload.
+     */
+    private static void checkPair(X509Certificate cert, PrivateKey key, TlsSettings s) throws GeneralSecurityException {
+        String alg = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            default -> key.getAlgorithm(); // Ed25519, Ed448
+        };
+        byte[] probe = "vigil key pair check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Signature sign = Signature.getInstance(alg);
+        sign.initSign(key);
+        sign.update(probe);
+        byte[] sig = sign.sign();
+        Signature verify = Signature.getInstance(alg);
+        verify.initVerify(cert.getPublicKey());
+        verify.update(probe);
+        if (!verify.verify(sig)) {
+            throw new IllegalArgumentException(s.keyFile() + ": private key does not match public key in " + s.certFile());
         }
     }
 
