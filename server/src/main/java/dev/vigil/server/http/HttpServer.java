@@ -32,7 +32,7 @@ public final class HttpServer {
     /** Headers must arrive within this long: a client trickling them (slowloris) is cut off. */
     static final int REQUEST_PARSE_TIMEOUT_MS = 30_000;
     /** A kept-alive connection with no new request for this long is closed. */
-    static final int NO_REQUEST_TIMEOUT_MS = 120_000;
+    static final int NO_REQUEST_TIMEOUT_MS = 60_000;
 
     /**
      * How a listener guards itself.
