@@ -2,18 +2,17 @@ package dev.vigil.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.bench.flink.Cluster;
 import dev.vigil.bench.flink.ClusterSpec;
 import dev.vigil.bench.flink.Reporter;
+import dev.vigil.tsdb.testing.References;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -26,21 +25,20 @@ import picocli.CommandLine;
  * every PUT and DELETE is accepted, and the groups hold exactly the series we sent.
  */
 class PushgatewayCompatibilityTest {
-    private static final Path BINARY = Path.of("/usr/bin/prometheus-pushgateway");
     private static Process pushgateway;
     private static String url;
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(BINARY), "prometheus-pushgateway is not installed");
+        Path binary = References.require("prometheus-pushgateway");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         url = "http://127.0.0.1:" + port;
         // Debian's build persists to /var/lib/prometheus/pushgateway.data unless told otherwise.
-        pushgateway = new ProcessBuilder(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port, "--persistence.file=")
+        pushgateway = new ProcessBuilder(binary.toString(), "--web.listen-address=127.0.0.1:" + port, "--persistence.file=")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         while (System.nanoTime() < deadline) {

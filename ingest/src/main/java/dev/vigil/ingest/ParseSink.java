@@ -7,14 +7,17 @@ import dev.vigil.tsdb.Labels;
  * caller that must apply a push atomically collects first and applies after the parse succeeded.
  */
 public interface ParseSink {
-    /** A {@code # HELP} line (escapes resolved). */
-    void help(String family, String help);
+    /** A {@code # HELP} line (escapes resolved); ignored unless a sink needs it. */
+    default void help(String family, String help) {
+    }
 
     /** A {@code # TYPE} line; type in lower case (counter, gauge, summary, histogram, untyped, ...). */
-    void type(String family, String type);
+    default void type(String family, String type) {
+    }
 
     /** A {@code # UNIT} line (OpenMetrics). */
-    void unit(String family, String unit);
+    default void unit(String family, String unit) {
+    }
 
     /**
      * One sample line.

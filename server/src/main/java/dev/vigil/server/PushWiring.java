@@ -1,6 +1,6 @@
 package dev.vigil.server;
 
-import dev.vigil.ingest.push.PushGroups;
+import dev.vigil.ingest.Ingest;
 import dev.vigil.ingest.push.PushOptions;
 import dev.vigil.server.cli.PushFlags;
 import dev.vigil.server.cli.ServerConfig;
@@ -9,7 +9,7 @@ import dev.vigil.tsdb.Storage;
 import java.nio.file.Path;
 import java.util.function.Function;
 
-/** Maps the flags onto the push groups and their HTTP API. */
+/** Maps the flags onto the ingest facade and its HTTP API. */
 final class PushWiring {
     /** Push group state (which series each group holds) survives restarts in the data folder. */
     static final String STATE_FILE = "push-groups.state";
@@ -20,12 +20,12 @@ final class PushWiring {
     static Function<Storage, Wiring.Push> push(ServerConfig cfg, long startMs) {
         return storage -> {
             PushOptions o = options(cfg);
-            PushGroups groups = new PushGroups(storage, o, System::currentTimeMillis);
-            if (groups.stateWarning() != null) {
-                java.util.logging.Logger.getLogger(PushWiring.class.getName()).warning(groups.stateWarning());
+            Ingest ingest = Ingest.open(storage, o, System::currentTimeMillis);
+            if (ingest.stateWarning() != null) {
+                java.util.logging.Logger.getLogger(PushWiring.class.getName()).warning(ingest.stateWarning());
             }
-            PushApi api = new PushApi(storage, groups, cfg.flags(), Main.version(), startMs);
-            return new Wiring.Push(api::register, api.exposition(), groups);
+            PushApi api = new PushApi(ingest, cfg.flags(), Main.version(), startMs);
+            return new Wiring.Push(api::register, api.exposition(), ingest);
         };
     }
 

@@ -1,9 +1,9 @@
 package dev.vigil.server;
 
-import io.undertow.server.RoutingHandler;
+import dev.vigil.server.http.Routes;
 
-/** A group of routes another package contributes to a port (the push API registers itself this way). */
+/** A group of routes another package contributes to a port, each with its role (the push API registers itself this way). */
 @FunctionalInterface
 public interface RouteSet {
-    void register(RoutingHandler routes);
+    void register(Routes routes);
 }

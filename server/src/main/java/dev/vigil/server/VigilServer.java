@@ -64,6 +64,11 @@ public final class VigilServer implements AutoCloseable {
     /** The scrape jobs of the last good configuration; applied once the store is open. */
     private volatile java.util.List<dev.vigil.ingest.scrape.ScrapeJob> scrapeJobs = java.util.List.of();
     private volatile dev.vigil.ingest.scrape.Scraper scraper;
+    /** The rule groups of the last good configuration; applied once the store is open. */
+    private volatile java.util.List<dev.vigil.query.rules.GroupSpec> ruleGroups = java.util.List.of();
+    private volatile dev.vigil.query.rules.RuleOptions ruleOptions = dev.vigil.query.rules.RuleOptions.DEFAULT;
+    private volatile dev.vigil.query.rules.RuleManager rules;
+    private final dev.vigil.server.alerting.Notifier notifier = new dev.vigil.server.alerting.Notifier("Vigil/" + Main.version());
     private HttpServer web;
     private HttpServer push;
     private WebSecurity security = WebSecurity.open();
@@ -121,17 +126,52 @@ public final class VigilServer implements AutoCloseable {
             return;
         }
         ConfigFile.Loaded c = ConfigFile.load(Path.of(cfg.configFile()));
+        java.util.List<dev.vigil.query.rules.GroupSpec> groups;
+        try {
+            Path dir = Path.of(cfg.configFile()).toAbsolutePath().getParent();
+            groups = dev.vigil.query.rules.RuleFiles.load(c.ruleFiles(), dir, c.evaluationIntervalMs());
+        } catch (dev.vigil.query.rules.RuleFileException e) {
+            throw new IllegalArgumentException("loading rule files: " + e.getMessage());
+        }
         configText = dev.vigil.server.cli.ConfigRedaction.redact(c.text());
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
             LOG.warning("config " + cfg.configFile() + ": section '" + s + "' is accepted but not acted on yet");
         }
         scrapeJobs = c.scrapeJobs();
+        ruleGroups = groups;
+        ruleOptions = ruleOptions(c.externalLabels());
+        notifier.apply(c.alertmanagers(), c.externalLabels());
+        dev.vigil.query.rules.RuleManager rm = rules;
+        if (rm != null) {
+            rm.update(groups, ruleOptions);
+        }
         dev.vigil.ingest.scrape.Scraper sc = scraper;
         if (sc != null) {
             sc.apply(c.scrapeJobs());
         }
         LOG.info("loaded configuration file " + cfg.configFile());
+    }
+
+    private dev.vigil.query.rules.RuleOptions ruleOptions(java.util.Map<String, String> externalLabels) {
+        java.util.Map<String, String> f = cfg.flags();
+        String url = f.getOrDefault("web.external-url", "");
+        if (url.isEmpty()) {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "localhost";
+            }
+            url = "http://" + host + ":" + ListenAddress.parse(cfg.webListen()).port();
+        }
+        while (url.endsWith("/")) {
+            url = url.substring(0, url.length() - 1);
+        }
+        return new dev.vigil.query.rules.RuleOptions(externalLabels, url,
+                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.for-outage-tolerance", "1h")),
+                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.for-grace-period", "10m")),
+                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.resend-delay", "1m")));
     }
 
     /**
@@ -204,7 +244,7 @@ public final class VigilServer implements AutoCloseable {
         main.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         Routes mainRoutes = routes("web", main);
         lifecycle.register(mainRoutes, httpMetrics::instrument);
-        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, apiPool);
+        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, () -> rules, apiPool);
         api.register(mainRoutes, httpMetrics::instrument);
         SelfMetrics self = new SelfMetrics(this::dbStats, httpMetrics, Main.version(), startMs);
         HttpHandler metrics = new HttpHandler() {
@@ -215,7 +255,8 @@ public final class VigilServer implements AutoCloseable {
                     return;
                 }
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
-                ex.getResponseSender().send(self.render());
+                dev.vigil.query.rules.RuleManager rm = rules;
+                ex.getResponseSender().send(self.render() + (rm == null ? "" : rm.metricsText()) + notifier.metricsText());
             }
         };
         mainRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics", metrics));
@@ -249,9 +290,9 @@ public final class VigilServer implements AutoCloseable {
         portPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         Wiring.Push p = wiring.push().apply(s);
         pushParts = p;
-        PushRoles.register(p.routes(), routes("web", mainPush));
+        p.routes().register(routes("web", mainPush));
         Routes portRoutes = routes("push", portPush);
-        PushRoles.register(p.routes(), portRoutes);
+        p.routes().register(portRoutes);
         if (p.pushPortMetrics() != null) {
             portRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics (push port)", p.pushPortMetrics()));
         }
@@ -267,6 +308,10 @@ public final class VigilServer implements AutoCloseable {
                     "Vigil/" + Main.version());
             sc.apply(scrapeJobs);
             scraper = sc;
+            dev.vigil.query.rules.RuleManager rm = new dev.vigil.query.rules.RuleManager(b.engine(), s,
+                    notifier, 2);
+            rm.update(ruleGroups, ruleOptions);
+            rules = rm;
         }
         mainLate = mainPush;
         pushLate = portPush;
@@ -279,7 +324,7 @@ public final class VigilServer implements AutoCloseable {
     }
 
     private ServerInfo serverInfo() {
-        String retention = dev.vigil.query.parser.GoText.formatDuration(cfg.retentionMs());
+        String retention = dev.vigil.query.text.GoText.formatDuration(cfg.retentionMs());
         if (cfg.retentionBytes() > 0) {
             retention += " or " + Sizes.format(cfg.retentionBytes());
         }
@@ -325,6 +370,11 @@ public final class VigilServer implements AutoCloseable {
         if (sc != null) {
             sc.close();
         }
+        dev.vigil.query.rules.RuleManager rm = rules;
+        if (rm != null) {
+            rm.close();
+        }
+        notifier.close();
         security.close();
         apiPool.close();
         Wiring.Push p = pushParts;

@@ -125,18 +125,6 @@ public final class Fixtures {
         try {
             parser.parse(body.array(), 0, body.length(), new ParseSink() {
                 @Override
-                public void help(String family, String help) {
-                }
-
-                @Override
-                public void type(String family, String type) {
-                }
-
-                @Override
-                public void unit(String family, String unit) {
-                }
-
-                @Override
                 public void sample(Labels labels, double value, boolean hasTimestamp, long timestampMs, int line) {
                     c.accept(labels, value);
                 }

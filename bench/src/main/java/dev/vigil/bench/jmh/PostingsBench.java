@@ -61,18 +61,6 @@ public class PostingsBench {
             String job = r.groupJob();
             parser.parse(sink.array(), 0, sink.length(), new ParseSink() {
                 @Override
-                public void help(String family, String help) {
-                }
-
-                @Override
-                public void type(String family, String type) {
-                }
-
-                @Override
-                public void unit(String family, String unit) {
-                }
-
-                @Override
                 public void sample(Labels labels, double value, boolean hasTimestamp, long timestampMs, int line) {
                     Labels l = labels.toBuilder().set("job", job).build();
                     postings.add(id[0]++, l);

@@ -7,7 +7,6 @@ import dev.vigil.query.QueryResult;
 import dev.vigil.query.eval.EngineOptions;
 import dev.vigil.query.eval.PromEngine;
 import dev.vigil.tsdb.Storage;
-import dev.vigil.tsdb.testing.MemoryStorage;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -27,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * PromQL evaluation of the Grafana Flink dashboard's graph queries: 1 h range at a 15 s step
  * over a cluster's last hour (4 TaskManagers at a 10 s interval, ~8,500 series, ~3 M samples).
- * {@code store=db} is the real store's head; {@code store=memory} the simple reference store.
+ * The store is the real one (WAL + head) in a temporary folder.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -45,10 +44,6 @@ public class PromqlBench {
     @Param({"11", "13", "15", "17", "23", "24", "29", "33", "37", "38"})
     public int query;
 
-    /** {@code db}: the real store (WAL + head) in a temporary folder; {@code memory}: the reference store. */
-    @Param({"db", "memory"})
-    public String store;
-
     private long start;
     private java.nio.file.Path dir;
     private Storage storage;
@@ -59,12 +54,8 @@ public class PromqlBench {
     @Setup(Level.Trial)
     public void setUp() throws java.io.IOException {
         start = (System.currentTimeMillis() - 2 * HOUR) / 60_000 * 60_000;
-        if (store.equals("db")) {
-            dir = java.nio.file.Files.createTempDirectory("vigil-promql-bench");
-            storage = dev.vigil.tsdb.db.Db.open(dev.vigil.tsdb.db.DbOptions.builder(dir).build());
-        } else {
-            storage = new MemoryStorage();
-        }
+        dir = java.nio.file.Files.createTempDirectory("vigil-promql-bench");
+        storage = dev.vigil.tsdb.db.Db.open(dev.vigil.tsdb.db.DbOptions.builder(dir).build());
         long n = Fixtures.load(storage, ClusterSpec.defaults(4), start, 1.0, 10_000);
         engine = new PromEngine(storage, EngineOptions.DEFAULT);
         List<DashboardQueries.Query> qs = DashboardQueries.flink(".+");
@@ -77,10 +68,8 @@ public class PromqlBench {
     @TearDown(Level.Trial)
     public void tearDown() throws Exception {
         storage.close();
-        if (dir != null) {
-            try (var s = java.nio.file.Files.walk(dir)) {
-                s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
-            }
+        try (var s = java.nio.file.Files.walk(dir)) {
+            s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
         }
     }
 

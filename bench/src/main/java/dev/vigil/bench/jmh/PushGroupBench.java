@@ -5,6 +5,9 @@ import dev.vigil.bench.flink.Cluster;
 import dev.vigil.bench.flink.ClusterSpec;
 import dev.vigil.bench.flink.Reporter;
 import dev.vigil.ingest.ExpositionException;
+import dev.vigil.ingest.Ingest;
+import dev.vigil.ingest.IngestException;
+import dev.vigil.ingest.StoreIngest;
 import dev.vigil.ingest.push.PushBody;
 import dev.vigil.ingest.push.PushException;
 import dev.vigil.ingest.push.PushGroups;
@@ -13,7 +16,7 @@ import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.db.DbOptions;
-import dev.vigil.tsdb.wal.FaultyFileIo;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +42,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * ~0.97 MB of reporter text) parsed, checked against its group and every other group, and
  * committed to the real store (WAL + head) in a temporary folder, exactly the calls the push
  * route makes. One operation is one push; pushes rotate over {@code groups} TaskManagers, each
- * with its own values per push. {@code cache=group} parses with the group's own series cache
- * (what the server does); {@code cache=thread} with the parser's own (one per thread, as before).
+ * with its own values per push. {@code cache=group} pushes through the {@link Ingest} facade,
+ * which parses with the group's own series cache (what the server does); {@code cache=thread}
+ * parses with the parser's own (one per thread, as before) and pushes to the groups directly.
  * The WAL's fsync is skipped ({@code fsync=false}) so the figure is the CPU per push, not the
  * disk's latency. Aux counters: samples/s, and the benchmark thread's CPU time per sample
  * ({@code cpuNsPerSample}, from the thread's CPU clock), which stays meaningful on a loaded
@@ -70,6 +74,7 @@ public class PushGroupBench {
     private Path dir;
     private Db db;
     private PushGroups pushGroups;
+    private Ingest ingest;
     private TextParser parser;
     private Labels[] keys;
     /** Per group, STEPS successive bodies. */
@@ -145,19 +150,18 @@ public class PushGroupBench {
         dir = Files.createTempDirectory("vigil-push-bench");
         DbOptions.Builder o = DbOptions.builder(dir);
         if (!fsync) {
-            FaultyFileIo io = new FaultyFileIo();
-            io.skipForce = true;
-            o.io(io);
+            o.io(FileIo.WITHOUT_FSYNC);
         }
         db = Db.open(o.build());
         pushGroups = new PushGroups(db, PushOptions.defaults(), System::currentTimeMillis);
+        ingest = new StoreIngest(db, pushGroups);
         parser = new TextParser();
         reused = new PushBody(pushGroups.options());
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        pushGroups.close();
+        ingest.close();
         db.close();
         try (var s = Files.walk(dir)) {
             s.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
@@ -165,18 +169,15 @@ public class PushGroupBench {
     }
 
     @Benchmark
-    public void push(Counter c, Cpu cpu) throws IOException, ExpositionException, PushException {
+    public void push(Counter c, Cpu cpu) throws IOException, ExpositionException, PushException, IngestException {
         int g = (int) (op % groups);
         byte[] body = bodies[g][(int) ((op / groups) % STEPS)];
         op++;
-        PushBody pb = reused;
-        pb.reset();
         if (cache.equals("group")) {
-            try (PushGroups.ParseLease lease = pushGroups.parseLease(keys[g])) {
-                parser.parse(body, 0, body.length, pb, lease.cache());
-            }
-            pushGroups.push(keys[g], true, pb);
+            ingest.push(new Ingest.Push(keys[g], Ingest.Method.PUT, body, body.length, "text/plain; version=0.0.4"));
         } else {
+            PushBody pb = reused;
+            pb.reset();
             parser.parse(body, 0, body.length, pb);
             pushGroups.push(keys[g], true, pb);
         }

@@ -67,18 +67,6 @@ public class TextParseBench {
         long samples;
 
         @Override
-        public void help(String family, String help) {
-        }
-
-        @Override
-        public void type(String family, String type) {
-        }
-
-        @Override
-        public void unit(String family, String unit) {
-        }
-
-        @Override
         public void sample(Labels labels, double value, boolean hasTimestamp, long timestampMs, int line) {
             bh.consume(labels);
             bh.consume(value);

@@ -33,10 +33,6 @@ final class Browser implements AutoCloseable {
         driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
     }
 
-    static boolean available() {
-        return Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-    }
-
     /** Saves a PNG of the current page under target/screenshots/. */
     Path screenshot(String name) throws Exception {
         Path dir = Path.of("target", "screenshots");

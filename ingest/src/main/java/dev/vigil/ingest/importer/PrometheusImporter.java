@@ -182,18 +182,6 @@ public final class PrometheusImporter {
         }
 
         @Override
-        public void help(String family, String help) {
-        }
-
-        @Override
-        public void type(String family, String type) {
-        }
-
-        @Override
-        public void unit(String family, String unit) {
-        }
-
-        @Override
         public void sample(Labels labels, double value, boolean hasTimestamp, long timestampMs, int line) {
             Labels l = labels;
             if (extra.length > 0) {

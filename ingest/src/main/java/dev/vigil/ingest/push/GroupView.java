@@ -16,6 +16,11 @@ import java.util.List;
  */
 public record GroupView(Labels key, List<FamilyView> families, double pushTimeSeconds, double failureTimeSeconds,
         long pushStampMs, long failureStampMs, long lastPushMs) {
+    /** The group's own gauges, written with every push (the failure time also with a refused one). */
+    public static final String PUSH_TIME = "push_time_seconds";
+    public static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
+    public static final String PUSH_TIME_HELP = "Last Unix time when changing this group in the Pushgateway succeeded.";
+    public static final String PUSH_FAILURE_TIME_HELP = "Last Unix time when changing this group in the Pushgateway failed.";
 
     /** One metric family of a group as last pushed. {@code series[i]} holds the stored labels (grouping labels applied). */
     public record FamilyView(String name, String type, String help, long timestampMs, Labels[] bodyLabels, Labels[] series, double[] values) {

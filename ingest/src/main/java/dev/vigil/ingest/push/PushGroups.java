@@ -1,26 +1,21 @@
 package dev.vigil.ingest.push;
 
+import dev.vigil.ingest.push.Group.Fam;
+import dev.vigil.ingest.push.Group.Slot;
 import dev.vigil.ingest.text.SeriesCache;
-import dev.vigil.tsdb.AppendRejectedException;
-import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Metadata;
 import dev.vigil.tsdb.Storage;
-import dev.vigil.tsdb.Values;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,147 +33,42 @@ import java.util.logging.Logger;
  * previous one.
  *
  * <p>Consistency checks (a series pushed twice, a series owned by another group, a family typed
- * differently in another group) use two indexes updated with each push — series → owning group
- * and family → type counts — so a check costs the size of the push, not of everything stored.
- * Pushes to different groups run in parallel except for the short index step; pushes to one
- * group are serialised.
+ * differently in another group) go through the {@link GroupIndex}; the store writes through the
+ * {@link GroupWriter}; the state file and the TTL expiry run in the {@link GroupState}. Pushes to
+ * different groups run in parallel except for the short index step; pushes to one group are
+ * serialised.
  */
 public final class PushGroups implements Closeable {
     private static final Logger LOG = Logger.getLogger(PushGroups.class.getName());
 
-    public static final String PUSH_TIME = "push_time_seconds";
-    public static final String PUSH_FAILURE_TIME = "push_failure_time_seconds";
-    public static final String PUSH_TIME_HELP = "Last Unix time when changing this group in the Pushgateway succeeded.";
-    public static final String PUSH_FAILURE_TIME_HELP = "Last Unix time when changing this group in the Pushgateway failed.";
-    private static final Metadata GAUGE_OK = new Metadata("gauge", PUSH_TIME_HELP, "");
-    private static final Metadata GAUGE_FAIL = new Metadata("gauge", PUSH_FAILURE_TIME_HELP, "");
-
-    private final Storage storage;
     private final PushOptions options;
     private final LongSupplier clock;
     private final ConcurrentHashMap<Labels, Group> groups = new ConcurrentHashMap<>();
     /** Per group, the series cache its pushes are parsed with (see {@link #parseLease}). */
     private final ParseCaches parseCaches = new ParseCaches(Runtime.getRuntime().maxMemory() / 8);
-    private final Object indexLock = new Object();
-    /** Stored series labels → the group and family that own it. Guarded by indexLock. */
-    private final HashMap<Labels, Owner> owners = new HashMap<>();
-    /** Bumped by every change of {@link #owners}; a group's verified ownership is valid while it stays. Guarded by indexLock. */
-    private long indexVersion;
-    /** Family name → type → number of groups holding the family with that type. Guarded by indexLock. */
-    private final HashMap<String, HashMap<String, Integer>> types = new HashMap<>();
-    private final StateFile state;
-    private final ScheduledExecutorService background;
-    /** Group membership changed (groups, families, series, types, help): written within a second. */
-    private volatile boolean dirty;
-    /** Only push times and values changed: written at most every {@link #TIMES_SAVE_INTERVAL_MS}. */
-    private volatile boolean timesDirty;
-    private volatile long lastSaveMs;
-    /**
-     * A steady Flink cluster re-pushes the same series every interval; rewriting the whole state
-     * for new values alone would cost a full write per second at 430,000 series, for data the
-     * store already has. After a crash, push times (the TTL clock) and the values shown by the
-     * JSON API may be this old; series membership never is more than a second old.
-     */
-    static final long TIMES_SAVE_INTERVAL_MS = 30_000;
+    private final GroupIndex index;
+    private final GroupWriter writer;
+    private final GroupState state;
     private volatile String stateWarning;
 
-    private record Owner(Group group, String family) {
-    }
-
-    /** A series of a group: pushed labels, stored labels, the store's reference. */
-    static final class Slot {
-        final Labels body;
-        final Labels stored;
-        long ref;
-
-        Slot(Labels body, Labels stored) {
-            this.body = body;
-            this.stored = stored;
-        }
-    }
-
-    static final class Fam {
-        final String name;
-        final String type;
-        final String help;
-        final long timestampMs;
-        final Slot[] slots;
-        final double[] values;
-
-        Fam(String name, String type, String help, long timestampMs, Slot[] slots, double[] values) {
-            this.name = name;
-            this.type = type;
-            this.help = help;
-            this.timestampMs = timestampMs;
-            this.slots = slots;
-            this.values = values;
-        }
-    }
-
-    static final class Group {
-        final Labels key;
-        final Labels pushTimeLabels;
-        final Labels failureLabels;
-        final ReentrantLock lock = new ReentrantLock();
-        LinkedHashMap<String, Fam> families = new LinkedHashMap<>();
-        HashMap<Labels, Slot> slots = new HashMap<>();
-        double pushTime;
-        double failureTime;
-        long pushStampMs;
-        long failureStampMs;
-        long lastPushMs;
-        long lastWriteMs;
-        long pushRef;
-        long failRef;
-        boolean removed;
-        /**
-         * The {@link #indexVersion} at which every series of every family of this group was seen
-         * owned by this group under that family, or -1. Guarded by indexLock.
-         */
-        long ownedAt = -1;
-
-        Group(Labels key) {
-            this.key = key;
-            this.pushTimeLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PUSH_TIME).build();
-            this.failureLabels = GroupKeys.stored(key).toBuilder().set(Labels.METRIC_NAME, PUSH_FAILURE_TIME).build();
-        }
-
-        boolean pristine() {
-            return lastPushMs == 0 && families.isEmpty();
-        }
-    }
-
     public PushGroups(Storage storage, PushOptions options, LongSupplier clock) {
-        this.storage = storage;
         this.options = options;
         this.clock = clock;
-        this.state = options.stateFile() == null ? null : new StateFile(options.stateFile());
-        if (state != null) {
-            try {
-                for (GroupView v : state.load()) {
-                    restore(v);
-                }
-            } catch (IOException | RuntimeException e) {
-                stateWarning = "push group state " + options.stateFile() + " is damaged (" + e.getMessage() + "); set aside as "
-                        + state.setAside(clock.getAsLong()) + ", starting with no groups";
-                LOG.log(Level.WARNING, stateWarning);
-                groups.clear();
-                owners.clear();
-                types.clear();
+        this.index = new GroupIndex(options.consistencyCheck());
+        this.writer = new GroupWriter(storage);
+        this.state = new GroupState(options.stateFile(), clock);
+        try {
+            for (GroupView v : state.load()) {
+                restore(v);
             }
+        } catch (IOException | RuntimeException e) {
+            stateWarning = "push group state " + options.stateFile() + " is damaged (" + e.getMessage() + "); set aside as "
+                    + state.setAside() + ", starting with no groups";
+            LOG.log(Level.WARNING, stateWarning);
+            groups.clear();
+            index.clear();
         }
-        this.background = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "vigil-push-groups");
-            t.setDaemon(true);
-            return t;
-        });
-        if (state != null) {
-            background.scheduleWithFixedDelay(this::saveQuietly, 1, 1, TimeUnit.SECONDS);
-        }
-        if (options.groupTtlMs() > 0) {
-            long period = Math.max(100, Math.min(10_000, options.groupTtlMs() / 4));
-            background.scheduleWithFixedDelay(this::expireQuietly, period, period, TimeUnit.MILLISECONDS);
-        }
+        state.start(this::groups, options.groupTtlMs(), this::expire);
     }
 
     /** Why the state file could not be used at start, or null. */
@@ -263,7 +153,7 @@ public final class PushGroups implements Closeable {
                 stored = new HashSet<>(Math.max(16, body.samples() * 2));
             }
             for (PushBody.Family f : body.families().values()) {
-                if (f.name.equals(PUSH_TIME) || f.name.equals(PUSH_FAILURE_TIME)) {
+                if (f.name.equals(GroupView.PUSH_TIME) || f.name.equals(GroupView.PUSH_FAILURE_TIME)) {
                     continue; // the group's own gauges win, silently
                 }
                 String type = f.type == null ? "untyped" : f.type;
@@ -297,44 +187,25 @@ public final class PushGroups implements Closeable {
                         slots[i] = s;
                     }
                 }
-                if (before == null || !before.type.equals(type) || !java.util.Objects.equals(before.help, f.help) || before.slots.length != n) {
+                if (before == null || !before.type.equals(type) || !Objects.equals(before.help, f.help) || before.slots.length != n) {
                     structural = true;
                 }
-                fresh.put(f.name, new Fam(f.name, type, f.help, now, slots, java.util.Arrays.copyOf(f.values, n)));
+                fresh.put(f.name, new Fam(f.name, type, f.help, now, slots, Arrays.copyOf(f.values, n)));
             }
             Set<String> replaced = replaceAll ? new HashSet<>(g.families.keySet()) : fresh.keySet();
             List<Labels> leaving = new ArrayList<>();
-            Undo undo = new Undo();
-            String err;
-            synchronized (indexLock) {
-                boolean[] owned = {unchanged};
-                // Unchanged families whose ownership was verified with the index as it still is:
-                // the per-series owner lookups would find this group again, only types can differ.
-                boolean known = unchanged && g.ownedAt == indexVersion;
-                err = check(g, fresh, replaced, owned, known);
-                if (err == null && owned[0] && fresh.size() == g.families.size()) {
-                    g.ownedAt = indexVersion;
-                }
-                if (err == null && !owned[0]) {
-                    if (stored == null) {
-                        stored = storedOf(fresh);
-                    }
-                    apply(g, fresh, replaced, stored, leaving, undo);
-                }
-                // else: same families, types and series, all owned by this group: the index stays as it is
-            }
+            GroupIndex.Undo undo = new GroupIndex.Undo();
+            String err = index.admit(g, fresh, replaced, unchanged, stored, leaving, undo);
             if (err != null) {
                 throw fail(g, now, t, err); // outside the index lock: it commits to the store
             }
             boolean ok = false;
             try {
-                write(g, t, fresh, leaving, t / 1000.0, g.pristine() ? 0 : g.failureTime);
+                writer.write(g, t, fresh, leaving, t / 1000.0, g.pristine() ? 0 : g.failureTime);
                 ok = true;
             } finally {
                 if (!ok) {
-                    synchronized (indexLock) {
-                        undo.apply();
-                    }
+                    index.undo(undo);
                     if (g.pristine()) {
                         forget(g);
                     }
@@ -368,9 +239,9 @@ public final class PushGroups implements Closeable {
             g.lastPushMs = now;
             g.lastWriteMs = t;
             if (structural || !leaving.isEmpty() || (replaceAll && fams.size() != fresh.size())) {
-                dirty = true;
+                state.changed();
             } else {
-                timesDirty = true;
+                state.timesChanged();
             }
         } finally {
             g.lock.unlock();
@@ -385,13 +256,13 @@ public final class PushGroups implements Closeable {
     private static boolean unchangedShape(Group g, PushBody body, boolean replaceAll) {
         int pushed = 0;
         for (PushBody.Family f : body.families().values()) {
-            if (f.name.equals(PUSH_TIME) || f.name.equals(PUSH_FAILURE_TIME)) {
+            if (f.name.equals(GroupView.PUSH_TIME) || f.name.equals(GroupView.PUSH_FAILURE_TIME)) {
                 continue;
             }
             Fam before = g.families.get(f.name);
             int n = f.size();
             if (before == null || n == 0 || before.slots.length != n || !before.type.equals(f.type == null ? "untyped" : f.type)
-                    || !java.util.Objects.equals(before.help, f.help)) {
+                    || !Objects.equals(before.help, f.help)) {
                 return false;
             }
             Slot[] slots = before.slots;
@@ -405,144 +276,12 @@ public final class PushGroups implements Closeable {
         return pushed > 0 && (!replaceAll || pushed == g.families.size());
     }
 
-    private static HashSet<Labels> storedOf(Map<String, Fam> fresh) {
-        HashSet<Labels> out = new HashSet<>();
-        for (Fam f : fresh.values()) {
-            for (Slot s : f.slots) {
-                out.add(s.stored);
-            }
-        }
-        return out;
-    }
-
-    /** Moves the index to the state after a push: departing series out, pushed series and types in. Holds indexLock. */
-    private void apply(Group g, Map<String, Fam> fresh, Set<String> replaced, Set<Labels> stored, List<Labels> leaving, Undo undo) {
-        indexVersion++;
-        for (String name : replaced) {
-            Fam old = g.families.get(name);
-            if (old == null) {
-                continue;
-            }
-            countType(name, old.type, -1, undo);
-            for (Slot s : old.slots) {
-                if (!stored.contains(s.stored)) {
-                    leaving.add(s.stored);
-                    Owner o = owners.get(s.stored);
-                    if (o != null && o.group == g) {
-                        owners.remove(s.stored);
-                        undo.owners.put(s.stored, o);
-                    }
-                }
-            }
-        }
-        for (Fam f : fresh.values()) {
-            if (f.slots.length == 0) {
-                continue; // a TYPE line without samples: the group will not hold the family, so neither may the index
-            }
-            countType(f.name, f.type, +1, undo);
-            Owner o = new Owner(g, f.name);
-            for (Slot s : f.slots) {
-                Owner prev = owners.put(s.stored, o);
-                if (!undo.owners.containsKey(s.stored)) {
-                    undo.owners.put(s.stored, prev);
-                }
-            }
-        }
-    }
-
-    /**
-     * The first consistency error of a push against the other groups, or null. Holds indexLock.
-     * {@code owned[0]} stays true only if every pushed series is already owned by this group under
-     * the same family (then a push of unchanged families leaves the index as it is).
-     */
-    private String check(Group g, Map<String, Fam> fresh, Set<String> replaced, boolean[] owned, boolean ownersKnown) {
-        // Unchecked (--push.disable-consistency-check): nothing is refused, but owned[] is still worked out.
-        boolean checked = options.consistencyCheck();
-        for (Fam f : fresh.values()) {
-            String clash = checked && f.slots.length > 0 ? GatewayFamilies.clash(f.name, f.type) : null;
-            if (clash != null) {
-                return clash;
-            }
-            HashMap<String, Integer> counts = types.get(f.name);
-            if (counts != null) {
-                for (Map.Entry<String, Integer> e : counts.entrySet()) {
-                    if (e.getKey().equals(f.type)) {
-                        continue;
-                    }
-                    int own = 0;
-                    Fam mine = g.families.get(f.name);
-                    if (mine != null && replaced.contains(f.name) && mine.type.equals(e.getKey())) {
-                        own = 1;
-                    }
-                    if (checked && e.getValue() - own > 0 && f.slots.length > 0) {
-                        return "collected metric " + ProtoText.metric(f.name, f.type, f.slots[0].stored, f.values[0]) + " is not a "
-                                + e.getKey().toUpperCase(java.util.Locale.ROOT);
-                    }
-                }
-            }
-            for (int i = 0; i < f.slots.length && !ownersKnown; i++) {
-                Owner o = owners.get(f.slots[i].stored);
-                if (owned[0] && (o == null || o.group != g || !o.family.equals(f.name))) {
-                    owned[0] = false;
-                }
-                if (checked && o != null && (o.group != g || !replaced.contains(o.family))) {
-                    return "collected metric " + ProtoText.metric(f.name, f.type, f.slots[i].stored, f.values[i])
-                            + " was collected before with the same name and label values";
-                }
-            }
-        }
-        return null;
-    }
-
-    private void countType(String family, String type, int delta, Undo undo) {
-        HashMap<String, Integer> m = types.computeIfAbsent(family, k -> new HashMap<>(4));
-        int v = m.getOrDefault(type, 0) + delta;
-        if (v <= 0) {
-            m.remove(type);
-            if (m.isEmpty()) {
-                types.remove(family);
-            }
-        } else {
-            m.put(type, v);
-        }
-        if (undo != null) {
-            undo.types.add(new Object[] {family, type, -delta});
-        }
-    }
-
-    /** Index changes of one push, reverted when its commit fails. */
-    private final class Undo {
-        final HashMap<Labels, Owner> owners = new HashMap<>();
-        final List<Object[]> types = new ArrayList<>();
-
-        void apply() {
-            indexVersion++;
-            for (Map.Entry<Labels, Owner> e : owners.entrySet()) {
-                if (e.getValue() == null) {
-                    PushGroups.this.owners.remove(e.getKey());
-                } else {
-                    PushGroups.this.owners.put(e.getKey(), e.getValue());
-                }
-            }
-            for (int i = types.size() - 1; i >= 0; i--) {
-                Object[] c = types.get(i);
-                countType((String) c[0], (String) c[1], (Integer) c[2], null);
-            }
-        }
-    }
-
     /** Records a rejected push: failure time set (group created if new), written to the store. */
     private PushException fail(Group g, long now, long t, String message) throws IOException {
         boolean pristine = g.pristine();
-        Appender a = storage.appender();
         try {
-            a.metadata(PUSH_TIME, GAUGE_OK);
-            a.metadata(PUSH_FAILURE_TIME, GAUGE_FAIL);
-            g.pushRef = appendQuietly(a, g.pushRef, g.pushTimeLabels, t, pristine ? 0 : g.pushTime);
-            g.failRef = appendQuietly(a, g.failRef, g.failureLabels, t, t / 1000.0);
-            a.commit();
+            writer.writeFailure(g, t, pristine);
         } catch (IOException | RuntimeException e) {
-            a.rollback();
             if (pristine) {
                 forget(g);
             }
@@ -557,61 +296,11 @@ public final class PushGroups implements Closeable {
         g.lastPushMs = now;
         g.lastWriteMs = t;
         if (pristine) {
-            dirty = true;
+            state.changed();
         } else {
-            timesDirty = true;
+            state.timesChanged();
         }
-        return new PushException(400, PushException.INCONSISTENT + message, true);
-    }
-
-    private void write(Group g, long t, Map<String, Fam> fresh, List<Labels> leaving, double pushTime, double failureTime)
-            throws IOException, PushException {
-        Appender a = storage.appender();
-        boolean committed = false;
-        try {
-            for (Fam f : fresh.values()) {
-                // Metadata goes to the WAL with the commit: only when this group's view of it changed.
-                Fam before = g.families.get(f.name);
-                boolean same = before != null && before.type.equals(f.type) && java.util.Objects.equals(before.help, f.help);
-                if (!same && (f.help != null || !"untyped".equals(f.type))) {
-                    a.metadata(f.name, new Metadata(f.type, f.help == null ? "" : f.help, ""));
-                }
-                for (int i = 0; i < f.slots.length; i++) {
-                    Slot s = f.slots[i];
-                    try {
-                        s.ref = a.append(s.ref, s.stored, t, f.values[i]);
-                    } catch (AppendRejectedException e) {
-                        if (e.reason() == AppendRejectedException.Reason.SERIES_LIMIT || e.reason() == AppendRejectedException.Reason.INVALID) {
-                            throw new PushException(400, "series " + s.stored + " refused by the store: " + e.getMessage(), false);
-                        }
-                        // Per-group timestamps only grow; a collision here means another writer used the series. Skip it.
-                    }
-                }
-            }
-            for (Labels l : leaving) {
-                appendQuietly(a, 0, l, t, Values.STALE_NAN);
-            }
-            if (g.pristine()) {
-                a.metadata(PUSH_TIME, GAUGE_OK);
-                a.metadata(PUSH_FAILURE_TIME, GAUGE_FAIL);
-            }
-            g.pushRef = appendQuietly(a, g.pushRef, g.pushTimeLabels, t, pushTime);
-            g.failRef = appendQuietly(a, g.failRef, g.failureLabels, t, failureTime);
-            a.commit();
-            committed = true;
-        } finally {
-            if (!committed) {
-                a.rollback();
-            }
-        }
-    }
-
-    private static long appendQuietly(Appender a, long ref, Labels l, long t, double v) {
-        try {
-            return a.append(ref, l, t, v);
-        } catch (AppendRejectedException e) {
-            return ref;
-        }
+        return new PushException(PushException.INCONSISTENT + message, true);
     }
 
     /** Stored labels: the pushed ones with the grouping labels set over them (an empty grouping value removes the label). */
@@ -661,41 +350,12 @@ public final class PushGroups implements Closeable {
             g.lock.unlock();
         }
     }
-
     /** Holds g.lock. */
     private void remove(Group g, long now) throws IOException {
-        long t = Math.max(now, g.lastWriteMs + 1);
-        Appender a = storage.appender();
-        boolean committed = false;
-        try {
-            for (Fam f : g.families.values()) {
-                for (Slot s : f.slots) {
-                    appendQuietly(a, s.ref, s.stored, t, Values.STALE_NAN);
-                }
-            }
-            appendQuietly(a, g.pushRef, g.pushTimeLabels, t, Values.STALE_NAN);
-            appendQuietly(a, g.failRef, g.failureLabels, t, Values.STALE_NAN);
-            a.commit();
-            committed = true;
-        } finally {
-            if (!committed) {
-                a.rollback();
-            }
-        }
-        synchronized (indexLock) {
-            indexVersion++;
-            for (Fam f : g.families.values()) {
-                countType(f.name, f.type, -1, null);
-                for (Slot s : f.slots) {
-                    Owner o = owners.get(s.stored);
-                    if (o != null && o.group == g) {
-                        owners.remove(s.stored);
-                    }
-                }
-            }
-        }
+        writer.writeRemoval(g, Math.max(now, g.lastWriteMs + 1));
+        index.remove(g);
         forget(g);
-        dirty = true;
+        state.changed();
     }
 
     /** Removes every group ({@code PUT /api/v1/admin/wipe}); returns how many. */
@@ -733,15 +393,6 @@ public final class PushGroups implements Closeable {
         }
         return n;
     }
-
-    private void expireQuietly() {
-        try {
-            expire();
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "push group expiry failed", e);
-        }
-    }
-
     /** A copy of every group, in key order. */
     public List<GroupView> groups() {
         List<GroupView> out = new ArrayList<>(groups.size());
@@ -780,7 +431,6 @@ public final class PushGroups implements Closeable {
             g.lock.unlock();
         }
     }
-
     /** Rebuilds a group from the state file (no store writes: its samples are already stored). */
     private void restore(GroupView v) {
         Group g = new Group(v.key());
@@ -789,10 +439,10 @@ public final class PushGroups implements Closeable {
             for (int i = 0; i < slots.length; i++) {
                 slots[i] = new Slot(f.bodyLabels()[i], merge(f.bodyLabels()[i], v.key()));
                 g.slots.put(slots[i].body, slots[i]);
-                owners.put(slots[i].stored, new Owner(g, f.name()));
             }
-            countType(f.name(), f.type(), +1, null);
-            g.families.put(f.name(), new Fam(f.name(), f.type(), f.help(), f.timestampMs(), slots, f.values()));
+            Fam fam = new Fam(f.name(), f.type(), f.help(), f.timestampMs(), slots, f.values());
+            index.restore(g, fam);
+            g.families.put(f.name(), fam);
         }
         g.pushTime = v.pushTimeSeconds();
         g.failureTime = v.failureTimeSeconds();
@@ -805,38 +455,11 @@ public final class PushGroups implements Closeable {
 
     /** Writes the state file now if anything changed since the last write. */
     public void save() throws IOException {
-        if (state == null || !(dirty || timesDirty)) {
-            return;
-        }
-        dirty = false;
-        timesDirty = false;
-        try {
-            state.write(groups());
-            lastSaveMs = clock.getAsLong();
-        } catch (IOException | RuntimeException e) {
-            dirty = true;
-            throw e;
-        }
-    }
-
-    private void saveQuietly() {
-        try {
-            if (dirty || (timesDirty && clock.getAsLong() - lastSaveMs >= TIMES_SAVE_INTERVAL_MS)) {
-                save();
-            }
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "could not write push group state " + options.stateFile(), e);
-        }
+        state.save();
     }
 
     @Override
     public void close() throws IOException {
-        background.shutdownNow();
-        try {
-            background.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        save();
+        state.close();
     }
 }

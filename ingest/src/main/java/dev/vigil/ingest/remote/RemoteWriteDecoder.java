@@ -68,8 +68,8 @@ public final class RemoteWriteDecoder {
 
     /**
      * Why the headers do not describe a remote write 1.0 request, or null when they do. Absent
-     * headers are tolerated (some senders omit them); wrong ones are not. The answer for a
-     * non-null message is 415 (media type, encoding) or 400 (version).
+     * headers are tolerated (some senders omit them); wrong ones are not (see
+     * {@link RemoteWriteAppender#check}, which tells a wrong format from a wrong version).
      */
     public static String checkHeaders(String contentType, String contentEncoding, String version) {
         if (contentEncoding != null && !contentEncoding.trim().equalsIgnoreCase("snappy")) {

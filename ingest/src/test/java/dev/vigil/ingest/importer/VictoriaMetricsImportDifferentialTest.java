@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingest.text.ExpositionFormat;
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.testing.References;
 import java.io.ByteArrayInputStream;
-import java.io.File;
 import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * values and timestamps; lines without a timestamp get the request's time.
  */
 class VictoriaMetricsImportDifferentialTest {
-    private static final File VICTORIA = new File("/usr/bin/victoria-metrics");
 
     private static String round(double v) {
         return Double.isFinite(v) ? new java.math.BigDecimal(v).round(new java.math.MathContext(11)).stripTrailingZeros().toPlainString()
@@ -42,7 +40,7 @@ class VictoriaMetricsImportDifferentialTest {
 
     @Test
     void sameSeriesValuesAndTimestamps(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(VICTORIA.canExecute(), "Debian's victoria-metrics is not installed");
+        Path victoria = References.require("victoria-metrics");
         String flink;
         try (InputStream in = getClass().getResourceAsStream("/golden/flink-2.3.0-push-running.txt")) {
             flink = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -74,7 +72,7 @@ class VictoriaMetricsImportDifferentialTest {
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder(VICTORIA.getPath(), "-httpListenAddr=127.0.0.1:" + port, "-storageDataPath=" + dir.resolve("data"),
+        Process p = new ProcessBuilder(victoria.toString(), "-httpListenAddr=127.0.0.1:" + port, "-storageDataPath=" + dir.resolve("data"),
                 "-retentionPeriod=2", "-search.latencyOffset=0s").redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         String url = "http://127.0.0.1:" + port;

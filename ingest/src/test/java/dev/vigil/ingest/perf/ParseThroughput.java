@@ -38,18 +38,6 @@ class ParseThroughput {
         long fold;
 
         @Override
-        public void help(String family, String help) {
-        }
-
-        @Override
-        public void type(String family, String type) {
-        }
-
-        @Override
-        public void unit(String family, String unit) {
-        }
-
-        @Override
         public void sample(Labels labels, double value, boolean hasTimestamp, long timestampMs, int line) {
             samples++;
             fold += labels.hashCode() + Double.doubleToRawLongBits(value);
@@ -173,16 +161,8 @@ class ParseThroughput {
         Map<String, String> types = new LinkedHashMap<>();
         new TextParser().parse(text, 0, text.length, new ParseSink() {
             @Override
-            public void help(String family, String help) {
-            }
-
-            @Override
             public void type(String family, String type) {
                 types.put(family, type);
-            }
-
-            @Override
-            public void unit(String family, String unit) {
             }
 
             @Override
@@ -239,18 +219,6 @@ class ParseThroughput {
     static byte[] remoteWriteOf(byte[] text, int samples) throws ExpositionException, IOException {
         List<Labels> series = new ArrayList<>();
         new TextParser().parse(text, 0, text.length, new ParseSink() {
-            @Override
-            public void help(String family, String help) {
-            }
-
-            @Override
-            public void type(String family, String type) {
-            }
-
-            @Override
-            public void unit(String family, String unit) {
-            }
-
             @Override
             public void sample(Labels labels, double value, boolean hasTimestamp, long timestampMs, int line) {
                 series.add(labels);

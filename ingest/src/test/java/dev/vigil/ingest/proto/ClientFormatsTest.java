@@ -69,10 +69,6 @@ class ClientFormatsTest {
         }
 
         @Override
-        public void unit(String family, String unit) {
-        }
-
-        @Override
         public void sample(Labels labels, double value, boolean hasTimestamp, long timestampMs, int line) {
             if (!labels.metricName().endsWith("_created")) {
                 Double old = values.put(labels.toString(), value);

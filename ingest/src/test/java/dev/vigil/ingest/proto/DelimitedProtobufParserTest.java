@@ -64,18 +64,6 @@ class DelimitedProtobufParserTest {
         List<S> out = new ArrayList<>();
         new DelimitedProtobufParser().parse(body, 0, body.length, new ParseSink() {
             @Override
-            public void help(String family, String help) {
-            }
-
-            @Override
-            public void type(String family, String type) {
-            }
-
-            @Override
-            public void unit(String family, String unit) {
-            }
-
-            @Override
             public void sample(Labels labels, double value, boolean hasTimestamp, long timestampMs, int line) {
                 throw new AssertionError("the family overload is called");
             }

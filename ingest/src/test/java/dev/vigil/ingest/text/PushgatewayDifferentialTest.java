@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import dev.vigil.ingest.ExpositionException;
+import dev.vigil.tsdb.testing.References;
 import java.io.ByteArrayOutputStream;
-import java.io.File;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +20,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * timestamps, we must parse.
  */
 class PushgatewayDifferentialTest {
-    private static final File PUSHGATEWAY = new File("/usr/bin/prometheus-pushgateway");
     private static final byte[] INTERESTING = " \t\"\\{},=#\n\reE.-+x0_:\u00ff".getBytes(StandardCharsets.ISO_8859_1);
 
     static List<byte[]> bases() throws Exception {
@@ -92,13 +90,13 @@ class PushgatewayDifferentialTest {
 
     @Test
     void sameVerdictAndMessageAsTheReference(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(PUSHGATEWAY.canExecute(), "Debian's prometheus-pushgateway is not installed");
+        Path pushgateway = References.require("prometheus-pushgateway");
         int port;
         try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
         // The Debian build persists to a shared file unless told otherwise: keep this instance in memory.
-        Process p = new ProcessBuilder(PUSHGATEWAY.getPath(), "--web.listen-address=127.0.0.1:" + port, "--persistence.file=")
+        Process p = new ProcessBuilder(pushgateway.toString(), "--web.listen-address=127.0.0.1:" + port, "--persistence.file=")
                 .redirectErrorStream(true).redirectOutput(dir.resolve("log").toFile()).start();
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         try {

@@ -27,6 +27,6 @@ public record AggregateExpr(String op, Expr expr, Expr param, List<String> group
      */
     @Override
     public String toString() {
-        return dev.vigil.query.parser.Printer.pretty(this);
+        return Printer.pretty(this);
     }
 }

@@ -19,6 +19,6 @@ public record BinaryExpr(String op, Expr lhs, Expr rhs, boolean returnBool, Vect
      */
     @Override
     public String toString() {
-        return dev.vigil.query.parser.Printer.pretty(this);
+        return Printer.pretty(this);
     }
 }

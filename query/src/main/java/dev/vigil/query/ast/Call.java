@@ -19,6 +19,6 @@ public record Call(String function, List<Expr> args, ValueType returnType) imple
      */
     @Override
     public String toString() {
-        return dev.vigil.query.parser.Printer.pretty(this);
+        return Printer.pretty(this);
     }
 }

@@ -13,6 +13,6 @@ public record MatrixSelector(VectorSelector selector, long rangeMs) implements E
      */
     @Override
     public String toString() {
-        return dev.vigil.query.parser.Printer.pretty(this);
+        return Printer.pretty(this);
     }
 }

@@ -13,6 +13,6 @@ public record StringLiteral(String value) implements Expr {
      */
     @Override
     public String toString() {
-        return dev.vigil.query.parser.Printer.pretty(this);
+        return Printer.pretty(this);
     }
 }

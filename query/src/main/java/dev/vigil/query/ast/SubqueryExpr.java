@@ -17,6 +17,6 @@ public record SubqueryExpr(Expr expr, long rangeMs, long stepMs, long offsetMs, 
      */
     @Override
     public String toString() {
-        return dev.vigil.query.parser.Printer.pretty(this);
+        return Printer.pretty(this);
     }
 }

@@ -13,6 +13,6 @@ public record UnaryExpr(char op, Expr expr) implements Expr {
      */
     @Override
     public String toString() {
-        return dev.vigil.query.parser.Printer.pretty(this);
+        return Printer.pretty(this);
     }
 }

@@ -28,6 +28,6 @@ public record VectorSelector(String name, List<Matcher> matchers, long offsetMs,
      */
     @Override
     public String toString() {
-        return dev.vigil.query.parser.Printer.pretty(this);
+        return Printer.pretty(this);
     }
 }

@@ -22,7 +22,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Vigil's PromQL engine with Prometheus 2.x semantics.
@@ -33,48 +32,19 @@ import java.util.function.Function;
  * counts toward the timeout. Thread-safe.
  */
 public final class PromEngine implements Engine {
-    /** Prometheus's limit on points per series of a range query (checked by the HTTP layer). */
-    public static final long MAX_POINTS_PER_SERIES = 11_000;
-
     private final Storage storage;
     private final EngineOptions options;
     private final Semaphore slots;
-    private final Function<String, Expr> parser;
 
     public PromEngine(Storage storage, EngineOptions options) {
-        this(storage, options, PromEngine::parseWithParser);
-    }
-
-    /** With an explicit parser, for tests that build ASTs by other means. */
-    public PromEngine(Storage storage, EngineOptions options, Function<String, Expr> parser) {
         this.storage = storage;
         this.options = options;
         this.slots = new Semaphore(options.maxConcurrency(), true);
-        this.parser = parser;
-    }
-
-    public EngineOptions options() {
-        return options;
-    }
-
-    /**
-     * The API's resolution check: {@code (end - start) / step} above 11,000 is a bad request, with
-     * Prometheus's message.
-     */
-    public static void checkResolution(long startMs, long endMs, long stepMs) {
-        if (stepMs > 0 && (endMs - startMs) / stepMs > MAX_POINTS_PER_SERIES) {
-            throw new QueryException(ErrorType.BAD_DATA,
-                    "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
-        }
-    }
-
-    private static Expr parseWithParser(String query) {
-        return Parser.parse(query);
     }
 
     @Override
     public Expr parse(String query) {
-        return parser.apply(query);
+        return Parser.parse(query);
     }
 
     @Override
@@ -92,6 +62,7 @@ public final class PromEngine implements Engine {
         return run(opts, timeMs, timeMs, ctx -> {
             Evaluator ev = new Evaluator(ctx);
             Grid g = new Grid(timeMs, timeMs, 1);
+            PointBudget.check(expr, g, ctx, options.maxSamples());
             Expr e = Evaluator.unwrap(expr);
             return switch (expr.type()) {
                 case SCALAR -> new Scalar(timeMs, ev.scalar(e, g)[0]);
@@ -123,8 +94,9 @@ public final class PromEngine implements Engine {
             throw new QueryException(ErrorType.BAD_DATA, "end timestamp must not be before start time");
         }
         return run(opts, startMs, endMs, ctx -> {
-            Evaluator ev = new Evaluator(ctx);
             Grid g = new Grid(startMs, endMs, stepMs);
+            PointBudget.check(expr, g, ctx, options.maxSamples());
+            Evaluator ev = new Evaluator(ctx);
             Expr e = Evaluator.unwrap(expr);
             List<StepSeries> rows;
             if (expr.type() == ValueType.SCALAR) {

@@ -61,9 +61,14 @@ final class QueryContext implements AutoCloseable {
     void hold(long n) {
         samples += n;
         if (samples > maxSamples) {
-            throw new QueryException(ErrorType.EXECUTION,
-                    "query processing would load too many samples into memory in query execution");
+            throw tooManySamples();
         }
+    }
+
+    /** Prometheus's words when a query would exceed --query.max-samples (422 execution). */
+    static QueryException tooManySamples() {
+        return new QueryException(ErrorType.EXECUTION,
+                "query processing would load too many samples into memory in query execution");
     }
 
     void release(long n) {

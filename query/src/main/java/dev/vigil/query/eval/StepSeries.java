@@ -45,13 +45,4 @@ final class StepSeries {
         }
         return n;
     }
-
-    boolean any() {
-        for (double x : v) {
-            if (present(x)) {
-                return true;
-            }
-        }
-        return false;
-    }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.query.parser;
 
 import com.google.re2j.PatternSyntaxException;
+import dev.vigil.query.ParseException;
 import dev.vigil.query.ast.AggregateExpr;
 import dev.vigil.query.ast.At;
 import dev.vigil.query.ast.BinaryExpr;
@@ -16,7 +17,7 @@ import dev.vigil.query.ast.ValueType;
 import dev.vigil.query.ast.VectorMatching;
 import dev.vigil.query.ast.VectorMatching.Cardinality;
 import dev.vigil.query.ast.VectorSelector;
-import dev.vigil.query.ParseException;
+import dev.vigil.query.text.GoText;
 import dev.vigil.tsdb.Matcher;
 import java.math.BigDecimal;
 import java.math.RoundingMode;

@@ -12,6 +12,7 @@ import dev.vigil.query.ast.ValueType;
 import dev.vigil.query.ast.VectorMatching;
 import dev.vigil.query.ast.VectorMatching.Cardinality;
 import dev.vigil.query.ast.VectorSelector;
+import dev.vigil.query.text.GoText;
 import dev.vigil.tsdb.Matcher;
 import java.util.List;
 

@@ -24,19 +24,6 @@ public final class Functions {
             argTypes = List.copyOf(argTypes);
         }
 
-        /** Fewest arguments a call may pass. */
-        public int minArgs() {
-            return variadic == 0 ? argTypes.size() : argTypes.size() - 1;
-        }
-
-        /** Most arguments a call may pass, or {@code Integer.MAX_VALUE}. */
-        public int maxArgs() {
-            if (variadic == 0) {
-                return argTypes.size();
-            }
-            return variadic < 0 ? Integer.MAX_VALUE : argTypes.size() - 1 + variadic;
-        }
-
         /** The type argument {@code i} must have. */
         public ValueType argType(int i) {
             return argTypes.get(Math.min(i, argTypes.size() - 1));
@@ -132,10 +119,5 @@ public final class Functions {
     /** The function named {@code name} (case-sensitive), if there is one. */
     public static Optional<Function> get(String name) {
         return Optional.ofNullable(TABLE.get(name));
-    }
-
-    /** All functions by name. */
-    public static Map<String, Function> all() {
-        return Map.copyOf(TABLE);
     }
 }

@@ -1,5 +1,6 @@
 package dev.vigil.query.parser;
 
+import dev.vigil.query.text.GoText;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

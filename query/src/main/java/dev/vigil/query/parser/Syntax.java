@@ -1,6 +1,7 @@
 package dev.vigil.query.parser;
 
 import dev.vigil.query.ParseException;
+import dev.vigil.query.text.GoText;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.antlr.v4.runtime.ParserRuleContext;

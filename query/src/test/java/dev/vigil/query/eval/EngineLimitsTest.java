@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.query.Engine;
 import dev.vigil.query.QueryException;
 import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.query.QueryOptions;
@@ -153,8 +154,8 @@ class EngineLimitsTest {
                 () -> e.range("m", 0, 60_000, 0, QueryOptions.DEFAULT)).errorType());
         assertEquals(ErrorType.BAD_DATA, assertThrows(QueryException.class,
                 () -> e.range("m", 60_000, 0, 15_000, QueryOptions.DEFAULT)).errorType());
-        PromEngine.checkResolution(0, 11_000_000, 1000);
-        QueryException ex = assertThrows(QueryException.class, () -> PromEngine.checkResolution(0, 11_001_000, 1000));
+        Engine.checkResolution(0, 11_000_000, 1000);
+        QueryException ex = assertThrows(QueryException.class, () -> Engine.checkResolution(0, 11_001_000, 1000));
         assertTrue(ex.getMessage().startsWith("exceeded maximum resolution of 11,000 points per timeseries"));
     }
 }

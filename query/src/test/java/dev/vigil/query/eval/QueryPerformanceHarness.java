@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vigil.query.QueryOptions;
 import dev.vigil.query.ast.Expr;
 import dev.vigil.query.value.Matrix;
+import dev.vigil.tsdb.testing.References;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -73,7 +73,8 @@ class QueryPerformanceHarness {
 
     private static void run(String title, List<ReferencePrometheus.Data> data, long start, long end, long step, int runs,
             dev.vigil.tsdb.Storage db) throws Exception {
-        Assumptions.assumeTrue(ReferencePrometheus.available(), "/usr/bin/prometheus is not installed");
+        References.require("prometheus");
+        References.require("promtool");
         long samples = data.stream().mapToLong(d -> d.t().length).sum();
         System.out.printf("%n== %s (%s, %d cores, load %s): %,d series, %,d samples, range [%d, %d] step %d s%n", title, java.time.Instant.now(), Runtime.getRuntime().availableProcessors(),
                 java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).trim(), data.size(), samples, start / 1000,

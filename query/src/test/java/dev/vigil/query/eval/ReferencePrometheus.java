@@ -19,6 +19,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
 
 /**
  * The real Prometheus (Debian's 2.42 binary) on a free loopback port, over a temporary data
@@ -37,10 +39,6 @@ final class ReferencePrometheus implements AutoCloseable {
 
     /** A series to backfill: labels (with {@code __name__}) and samples. */
     record Data(Labels labels, long[] t, double[] v) {
-    }
-
-    static boolean available() {
-        return Files.isExecutable(BINARY) && Files.isExecutable(PROMTOOL);
     }
 
     ReferencePrometheus(List<Data> series) throws IOException, InterruptedException {

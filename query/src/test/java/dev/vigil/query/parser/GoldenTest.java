@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.query.ParseException;
 import dev.vigil.query.ast.Expr;
+import dev.vigil.query.ast.Printer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

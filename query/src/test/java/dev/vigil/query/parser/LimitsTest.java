@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import dev.vigil.query.ParseException;
 import dev.vigil.query.ast.BinaryExpr;
 import dev.vigil.query.ast.Expr;
+import dev.vigil.query.ast.Printer;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 

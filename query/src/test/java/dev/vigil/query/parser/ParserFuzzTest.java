@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vigil.query.ParseException;
 import dev.vigil.query.ast.Expr;
+import dev.vigil.query.ast.Printer;
 import java.nio.charset.StandardCharsets;
 
 /**

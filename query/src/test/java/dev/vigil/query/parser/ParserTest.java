@@ -193,16 +193,35 @@ class ParserTest {
     @Test
     void parsesConcurrently() throws Exception {
         List<String> queries = List.of("sum by (job) (rate(http_requests_total{code=~\"5..\"}[5m]))",
-                "histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))", "a / on(b) group_left(c) d");
-        ExecutorService pool = Executors.newFixedThreadPool(4);
+                "histogram_quantile(0.99, sum by (le) (rate(x_bucket[5m])))", "a / on(b) group_left(c) d",
+                "max_over_time(deriv(x[5m:30s])[1h:1m] offset 5m @ end())", "label_replace(up, \"a\", \"$1\", \"b\", \"(.*)\")",
+                "-x ^ 2 % 3 > bool 1 unless y", "topk(3, count_values without (z) (\"v\", q))", "{__name__=~\"a|b\", c!~\"d\"}");
+        // The reference is parsed on this thread alone; the pool must agree with it on every query.
+        List<Expr> reference = new java.util.ArrayList<>();
+        for (String q : queries) {
+            reference.add(Parser.parse(q));
+        }
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
         try {
-            List<Future<Boolean>> results = new java.util.ArrayList<>();
-            for (int i = 0; i < 400; i++) {
-                String q = queries.get(i % queries.size());
-                results.add(pool.submit(() -> Parser.parse(q).equals(Parser.parse(q))));
+            List<Future<List<Integer>>> results = new java.util.ArrayList<>();
+            for (int w = 0; w < threads; w++) {
+                int offset = w;
+                results.add(pool.submit(() -> {
+                    start.await();
+                    List<Integer> wrong = new java.util.ArrayList<>();
+                    for (int i = 0; i < 500; i++) {
+                        int k = (i + offset) % queries.size();
+                        if (!reference.get(k).equals(Parser.parse(queries.get(k)))) {
+                            wrong.add(k);
+                        }
+                    }
+                    return wrong;
+                }));
             }
-            for (Future<Boolean> f : results) {
-                assertTrue(f.get());
+            for (Future<List<Integer>> f : results) {
+                assertEquals(List.of(), f.get(), "queries whose concurrent parse differs from the single-threaded one");
             }
         } finally {
             pool.shutdown();
@@ -212,11 +231,16 @@ class ParserTest {
     @Test
     void functionTable() {
         Functions.Function round = Functions.get("round").orElseThrow();
-        assertEquals(1, round.minArgs());
-        assertEquals(2, round.maxArgs());
         assertEquals(ValueType.SCALAR, round.argType(1));
-        assertEquals(Integer.MAX_VALUE, Functions.get("label_join").orElseThrow().maxArgs());
         assertEquals(ValueType.STRING, Functions.get("label_join").orElseThrow().argType(9));
+        // round takes one or two arguments, label_join any number past its fourth.
+        Parser.parse("round(x)");
+        Parser.parse("round(x, 5)");
+        assertTrue(assertThrows(ParseException.class, () -> Parser.parse("round()")).getMessage()
+                .contains("expected at least 1 argument(s) in call to \"round\", got 0"));
+        assertTrue(assertThrows(ParseException.class, () -> Parser.parse("round(x, 1, 2)")).getMessage()
+                .contains("expected at most 2 argument(s) in call to \"round\", got 3"));
+        Parser.parse("label_join(x, \"d\", \",\"" + ", \"a\"".repeat(20) + ")");
         assertTrue(Functions.get("holt_winters").isPresent());
         assertTrue(Functions.get("Rate").isEmpty());
         Expr e = Parser.parse("pi()");

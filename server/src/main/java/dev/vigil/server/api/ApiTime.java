@@ -1,6 +1,6 @@
 package dev.vigil.server.api;
 
-import dev.vigil.query.parser.GoText;
+import dev.vigil.query.text.GoText;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;

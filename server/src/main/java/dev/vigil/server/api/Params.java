@@ -1,6 +1,6 @@
 package dev.vigil.server.api;
 
-import dev.vigil.query.parser.GoText;
+import dev.vigil.query.text.GoText;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;

@@ -1,6 +1,5 @@
 package dev.vigil.server.api;
 
-import dev.vigil.query.parser.GoText;
 import dev.vigil.query.Engine;
 import dev.vigil.query.QueryException;
 import dev.vigil.query.QueryException.ErrorType;
@@ -8,6 +7,7 @@ import dev.vigil.query.QueryOptions;
 import dev.vigil.query.QueryResult;
 import dev.vigil.query.ast.Expr;
 import dev.vigil.query.ast.VectorSelector;
+import dev.vigil.query.text.GoText;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Metadata;
@@ -46,13 +46,17 @@ public final class PrometheusApi {
     /** {@code --web.cors.origin}, set when the routes are registered. */
     private Cors cors = Cors.of(Cors.ANY);
     private final WorkerPool pool;
+    private final Supplier<dev.vigil.query.rules.RuleManager> rules;
 
     /**
      * @param backend the open store and engine, or null while the store is still recovering
      *     (the API answers 503 then, as Prometheus does before it is ready)
+     * @param rules the rule manager, or null before the store is open
      * @param pool the threads the endpoints run on
      */
-    public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock, WorkerPool pool) {
+    public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock,
+            Supplier<dev.vigil.query.rules.RuleManager> rules, WorkerPool pool) {
+        this.rules = rules;
         this.pool = pool;
         this.backend = backend;
         this.info = info;
@@ -77,13 +81,8 @@ public final class PrometheusApi {
         get(r, wrap, "/api/v1/metadata", this::metadata);
         TargetsEndpoint targets = new TargetsEndpoint();
         get(r, wrap, "/api/v1/targets", (b, q) -> targets.answer(info.targets().get(), q));
-        get(r, wrap, "/api/v1/rules", this::rules);
-        get(r, wrap, "/api/v1/alerts", (b, q) -> ApiResult.of(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("alerts");
-            g.writeEndArray();
-            g.writeEndObject();
-        }));
+        get(r, wrap, "/api/v1/rules", (b, q) -> RulesEndpoint.rules(rules.get(), q));
+        get(r, wrap, "/api/v1/alerts", (b, q) -> RulesEndpoint.alerts(rules.get()));
         get(r, wrap, "/api/v1/status/buildinfo", this::buildInfo);
         get(r, wrap, "/api/v1/status/runtimeinfo", this::runtimeInfo);
         get(r, wrap, "/api/v1/status/flags", (b, q) -> ApiResult.of(g -> {
@@ -166,10 +165,10 @@ public final class PrometheusApi {
             throw ApiException.invalidParam("step",
                     "zero or negative query resolution step widths are not accepted. Try a positive integer");
         }
-        // Prometheus divides durations as integers: exactly 11,000 steps (11,001 points) pass.
-        if ((end - start) / step > 11_000) {
-            throw ApiException.badData(
-                    "exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)");
+        try {
+            Engine.checkResolution(start, end, step);
+        } catch (QueryException e) {
+            throw new ApiException(e.errorType(), e.getMessage());
         }
         QueryOptions opts = queryOptions(p);
         String q = p.get("query");
@@ -397,19 +396,6 @@ public final class PrometheusApi {
                 g.writeEndArray();
                 n++;
             }
-            g.writeEndObject();
-        });
-    }
-
-    ApiResult rules(Backend b, ApiRequest req) {
-        String type = req.params().get("type").toLowerCase(java.util.Locale.ROOT);
-        if (!type.isEmpty() && !type.equals("alert") && !type.equals("record")) {
-            throw ApiException.badData("not supported value " + GoText.quote(type));
-        }
-        return ApiResult.of(g -> {
-            g.writeStartObject();
-            g.writeArrayFieldStart("groups");
-            g.writeEndArray();
             g.writeEndObject();
         });
     }

@@ -53,9 +53,25 @@ public final class ConfigFile {
      * @param text the file as read
      * @param ignored the top-level sections present that Vigil does not act on
      * @param scrapeJobs the static scrape jobs, global defaults applied
+     * @param ruleFiles the {@code rule_files} patterns as written (relative to the file's folder)
+     * @param evaluationIntervalMs {@code global.evaluation_interval}
+     * @param externalLabels {@code global.external_labels}
+     * @param alertmanagers {@code alerting.alertmanagers}, one per static target
      */
-    public record Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs) {
+    public record Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs, List<String> ruleFiles,
+            long evaluationIntervalMs, Map<String, String> externalLabels,
+            List<dev.vigil.server.alerting.Alertmanager> alertmanagers) {
+        public Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs) {
+            this(text, ignored, scrapeJobs, List.of(), 60_000, Map.of(), List.of());
+        }
     }
+
+    private static final Set<String> ALERTING = Set.of("alertmanagers", "alert_relabel_configs");
+    private static final Set<String> ALERTMANAGER = Set.of("static_configs", "scheme", "path_prefix", "timeout",
+            "api_version", "basic_auth", "authorization", "bearer_token", "bearer_token_file", "follow_redirects",
+            "enable_http2");
+    private static final Set<String> ALERTMANAGER_REFUSED = Set.of("relabel_configs", "tls_config", "proxy_url", "oauth2",
+            "no_proxy", "proxy_from_environment", "proxy_connect_header");
 
     private final String where;
 
@@ -92,20 +108,34 @@ public final class ConfigFile {
         Map<String, NodeTuple> top = mapping(root, TOP, "config.plain");
         long interval = 60_000;
         long timeout = 10_000;
+        long evaluation = 60_000;
+        Map<String, String> external = new LinkedHashMap<>();
         NodeTuple g = top.get("global");
         if (g != null && !isNull(g.getValueNode())) {
             Map<String, NodeTuple> gm = mapping(g.getValueNode(), GLOBAL, "config.GlobalConfig");
             interval = duration(gm.get("scrape_interval"), interval);
             // An unset timeout is capped by the interval; a set one must fit in it.
             timeout = duration(gm.get("scrape_timeout"), Math.min(timeout, interval));
-            duration(gm.get("evaluation_interval"), 60_000);
+            evaluation = duration(gm.get("evaluation_interval"), 60_000);
+            NodeTuple el = gm.get("external_labels");
+            if (el != null && !isNull(el.getValueNode())) {
+                for (NodeTuple t : mappingNode(el.getValueNode()).getValue()) {
+                    String k = scalar(t.getKeyNode());
+                    if (!LABEL_NAME.matcher(k).matches()) {
+                        throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": \"" + k
+                                + "\" is not a valid label name");
+                    }
+                    external.put(k, isNull(t.getValueNode()) ? "" : scalar(t.getValueNode()));
+                }
+            }
             if (timeout > interval) {
                 throw new IllegalArgumentException(where + ":" + line(g.getKeyNode())
                         + ": global scrape timeout greater than scrape interval");
             }
         }
         for (String section : top.keySet()) {
-            if (!section.equals("global") && !section.equals("scrape_configs")) {
+            if (!section.equals("global") && !section.equals("scrape_configs") && !section.equals("rule_files")
+                    && !section.equals("alerting")) {
                 ignored.add(section);
             }
         }
@@ -121,7 +151,66 @@ public final class ConfigFile {
                 jobs.add(j);
             }
         }
-        return new Loaded(text, ignored, jobs);
+        List<String> ruleFiles = new ArrayList<>();
+        NodeTuple rf = top.get("rule_files");
+        if (rf != null && !isNull(rf.getValueNode())) {
+            for (Node n : sequence(rf.getValueNode())) {
+                ruleFiles.add(scalar(n));
+            }
+        }
+        List<dev.vigil.server.alerting.Alertmanager> ams = new ArrayList<>();
+        NodeTuple at = top.get("alerting");
+        if (at != null && !isNull(at.getValueNode())) {
+            Map<String, NodeTuple> am = mapping(at.getValueNode(), ALERTING, "config.AlertingConfig");
+            NodeTuple relabel = am.get("alert_relabel_configs");
+            if (relabel != null && !isNull(relabel.getValueNode())) {
+                throw new IllegalArgumentException(where + ":" + line(relabel.getKeyNode())
+                        + ": alert_relabel_configs is not supported by Vigil yet");
+            }
+            NodeTuple list = am.get("alertmanagers");
+            if (list != null && !isNull(list.getValueNode())) {
+                for (Node n : sequence(list.getValueNode())) {
+                    ams.addAll(alertmanagers(n));
+                }
+            }
+        }
+        return new Loaded(text, ignored, jobs, ruleFiles, evaluation, external, ams);
+    }
+
+    private List<dev.vigil.server.alerting.Alertmanager> alertmanagers(Node n) {
+        Map<String, NodeTuple> m = mapping(n, java.util.stream.Stream.concat(ALERTMANAGER.stream(),
+                ALERTMANAGER_REFUSED.stream()).collect(java.util.stream.Collectors.toSet()), "config.AlertmanagerConfig");
+        for (String k : ALERTMANAGER_REFUSED) {
+            if (m.containsKey(k)) {
+                throw new IllegalArgumentException(where + ":" + line(m.get(k).getKeyNode()) + ": " + k
+                        + " is not supported by Vigil's notifier (static Alertmanagers only)");
+            }
+        }
+        String version = string(m.get("api_version"), "v2");
+        if (!version.equals("v2")) {
+            throw new IllegalArgumentException(where + ":" + line(m.get("api_version").getValueNode())
+                    + ": api_version " + version + " is not supported (only v2)");
+        }
+        String scheme = string(m.get("scheme"), "http");
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw new IllegalArgumentException(where + ":" + line(m.get("scheme").getValueNode()) + ": unsupported scheme \""
+                    + scheme + "\" for alertmanager config");
+        }
+        String prefix = string(m.get("path_prefix"), "");
+        String path = ("/" + prefix + "/api/v2/alerts").replaceAll("/+", "/");
+        long timeout = duration(m.get("timeout"), 10_000);
+        Map<String, String> headers = new LinkedHashMap<>();
+        auth(m, headers);
+        List<dev.vigil.server.alerting.Alertmanager> out = new ArrayList<>();
+        NodeTuple st = m.get("static_configs");
+        if (st != null && !isNull(st.getValueNode())) {
+            for (Node gn : sequence(st.getValueNode())) {
+                for (String target : group(gn).targets()) {
+                    out.add(new dev.vigil.server.alerting.Alertmanager(scheme + "://" + target + path, timeout, headers));
+                }
+            }
+        }
+        return out;
     }
 
     private ScrapeJob job(Node n, long globalInterval, long globalTimeout) {

@@ -51,6 +51,13 @@ public final class Flags {
             new Def("query.timeout", "2m", false, "Longest a query may run."),
             new Def("query.max-samples", "50000000", false, "Most samples a query may hold in memory."),
             new Def("query.max-concurrency", "20", false, "Queries evaluated at once."),
+            new Def("web.external-url", "", false,
+                    "The URL Vigil is reached under, for alerts' generator links; default http://<hostname>:<port>."),
+            new Def("rules.alert.for-outage-tolerance", "1h", false,
+                    "Max time to tolerate an outage when restoring the 'for' state of alerts."),
+            new Def("rules.alert.for-grace-period", "10m", false,
+                    "Minimum time between an alert's restore and its firing, for alerts whose 'for' is at least this."),
+            new Def("rules.alert.resend-delay", "1m", false, "Minimum time to wait before resending an alert."),
             new Def("log.level", "info", false, "Log level: debug, info, warn, error."),
             new Def("help", "false", true, "Show this help and exit."),
             new Def("version", "false", true, "Show the version and exit."));
@@ -162,6 +169,9 @@ public final class Flags {
         }
         if (timeout <= 0) {
             throw new UsageException("invalid value '" + v.get("query.timeout") + "' for flag '--query.timeout': must be greater than 0");
+        }
+        for (String f : List.of("rules.alert.for-outage-tolerance", "rules.alert.for-grace-period", "rules.alert.resend-delay")) {
+            duration(v, f);
         }
         String level = v.get("log.level");
         if (!List.of("debug", "info", "warn", "error").contains(level)) {

@@ -50,9 +50,21 @@ public final class LogSetup {
         h.setFormatter(new LineFormatter());
         root.addHandler(h);
         root.setLevel(l);
-        // Undertow and XNIO announce their versions at info; keep start-up to our own lines.
-        Logger.getLogger("org.xnio").setLevel(Level.WARNING);
-        Logger.getLogger("io.undertow").setLevel(Level.WARNING);
+        // Undertow, XNIO and the map library (through SLF4J) announce themselves at info; keep
+        // start-up to our own lines unless debug asks for everything.
+        Level libraries = l.intValue() < Level.INFO.intValue() ? l : Level.WARNING;
+        for (Logger lib : Libraries.LOGGERS) {
+            lib.setLevel(libraries);
+        }
+    }
+
+    /**
+     * Strong references: the log manager holds loggers weakly, and a collected one forgets its
+     * level. A holder, so that loading LogSetup for {@link #installManager} creates no logger.
+     */
+    private static final class Libraries {
+        static final Logger[] LOGGERS = {
+            Logger.getLogger("org.xnio"), Logger.getLogger("io.undertow"), Logger.getLogger("net.openhft")};
     }
 
     /** logfmt; a stack trace, when present, follows as an escaped {@code err} field on the same line. */

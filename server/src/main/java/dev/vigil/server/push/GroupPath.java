@@ -19,12 +19,22 @@ final class GroupPath {
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final String B64 = "@base64";
 
-    /** A URL that names no valid group; the message is the 400 body. */
+    /** A URL that names no valid group (a 400), or no push route at all (a 404); the message is the answer's body. */
     static final class BadPath extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean notFound;
 
         BadPath(String message) {
+            this(message, false);
+        }
+
+        BadPath(String message, boolean notFound) {
             super(message);
+            this.notFound = notFound;
+        }
+
+        boolean notFound() {
+            return notFound;
         }
     }
 
@@ -49,7 +59,7 @@ final class GroupPath {
             jobB64 = false;
             rest = path.substring("job/".length());
         } else {
-            throw new BadPath("404 page not found");
+            throw new BadPath("404 page not found", true);
         }
         int slash = rest.indexOf('/');
         String job = slash < 0 ? rest : rest.substring(0, slash);

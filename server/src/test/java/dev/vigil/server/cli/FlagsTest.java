@@ -77,8 +77,18 @@ class FlagsTest {
 
     @Test
     void configFileChecksTopLevelKeysAndDurations() {
-        ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\nscrape_configs:\n  - job_name: x\nrule_files: []\n", "p.yml");
-        assertEquals(java.util.List.of("rule_files"), ok.ignored());
+        ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\n  evaluation_interval: 5s\n"
+                + "  external_labels: {dc: eu}\nscrape_configs:\n  - job_name: x\nrule_files: [a.yml, 'r/*.yml']\nremote_write: []\n"
+                + "alerting:\n  alertmanagers:\n  - path_prefix: /am\n    timeout: 3s\n    static_configs: [{targets: ['h:9093', 'i:9093']}]\n",
+                "p.yml");
+        assertEquals(java.util.List.of("remote_write"), ok.ignored());
+        assertEquals("http://i:9093/am/api/v2/alerts", ok.alertmanagers().get(1).url());
+        assertEquals(3_000, ok.alertmanagers().get(0).timeoutMs());
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigFile.parse(
+                "alerting:\n  alertmanagers:\n  - api_version: v1\n", "p.yml")).getMessage().startsWith("p.yml:3: api_version v1"));
+        assertEquals(java.util.List.of("a.yml", "r/*.yml"), ok.ruleFiles());
+        assertEquals(5_000, ok.evaluationIntervalMs());
+        assertEquals(java.util.Map.of("dc", "eu"), ok.externalLabels());
         assertEquals("x", ok.scrapeJobs().get(0).name());
         assertEquals(15_000, ok.scrapeJobs().get(0).intervalMs());
         assertEquals("p.yml:2: field globl not found in type config.plain",

@@ -1,7 +1,9 @@
 package dev.vigil.server.push;
 
+import dev.vigil.ingest.StoreIngest;
 import dev.vigil.ingest.push.PushGroups;
 import dev.vigil.ingest.push.PushOptions;
+import dev.vigil.server.http.Routes;
 import dev.vigil.tsdb.Storage;
 import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.db.DbOptions;
@@ -30,9 +32,9 @@ final class PushServer implements AutoCloseable {
     PushServer(Path dir, PushOptions options, int maxSeries) throws IOException {
         this.store = Db.open(DbOptions.builder(dir.resolve("data")).maxSeries(maxSeries).build());
         this.groups = new PushGroups(store, options, System::currentTimeMillis);
-        PushApi api = new PushApi(store, groups);
+        PushApi api = new PushApi(new StoreIngest(store, groups));
         RoutingHandler r = new RoutingHandler();
-        api.register(r);
+        api.register(new Routes(r, Routes.Guard.OPEN));
         r.get("/metrics", api.exposition());
         this.server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(r).build();
         server.start();

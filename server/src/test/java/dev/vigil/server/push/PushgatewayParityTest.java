@@ -1,16 +1,21 @@
 package dev.vigil.server.push;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.vigil.ingest.push.PushOptions;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.vigil.server.VigilServer;
+import dev.vigil.server.cli.Flags;
+import dev.vigil.server.cli.ServerConfig;
+import dev.vigil.tsdb.testing.References;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,10 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The same sequence of good and bad pushes sent to the reference gateway binary and to us: same
- * status codes, and the same bodies where the protocol notes call the message exact.
+ * status codes, and the same bodies where the protocol notes call the message exact. Ours is the
+ * real server's push port, started with the flags that match the reference's.
  */
 class PushgatewayParityTest {
-    static final Path BINARY = Path.of("/usr/bin/prometheus-pushgateway");
     static final String PROTO_CT = "application/vnd.google.protobuf; proto=io.prometheus.client.MetricFamily; encoding=delimited";
 
     /** How much of the answer must match. */
@@ -150,7 +155,7 @@ class PushgatewayParityTest {
     @Test
     void sameAnswersAsTheReference() throws Exception {
         java.util.TreeSet<Integer> referenceStatuses = new java.util.TreeSet<>();
-        assertEquals(List.of(), compare(cases(), List.of("--web.enable-admin-api"), PushOptions.defaults().withAdminApi(true),
+        assertEquals(List.of(), compare(cases(), List.of("--web.enable-admin-api"), List.of("--web.enable-admin-api"),
                 referenceStatuses, null));
         assertEquals(java.util.Set.of(200, 202, 301, 307, 400, 404, 405), referenceStatuses);
     }
@@ -179,7 +184,7 @@ class PushgatewayParityTest {
         java.util.TreeSet<Integer> referenceStatuses = new java.util.TreeSet<>();
         java.util.Map<String, List<String>> state = new java.util.TreeMap<>();
         assertEquals(List.of(), compare(uncheckedCases(), List.of("--push.disable-consistency-check"),
-                PushOptions.defaults().withConsistencyCheck(false), referenceStatuses, state));
+                List.of("--push.disable-consistency-check"), referenceStatuses, state));
         assertEquals(java.util.Set.of(202, 400), referenceStatuses);
         // Which groups exist and whether their last push counted: the refused timestamped push shows only here.
         assertEquals(state.get("reference"), state.get("ours"));
@@ -205,29 +210,36 @@ class PushgatewayParityTest {
     @Test
     void emptyGroupingValueIsAGroupOfItsOwn() throws Exception {
         java.util.Map<String, List<String>> state = new java.util.TreeMap<>();
-        assertEquals(List.of(), compare(emptyValueCases(), List.of(), PushOptions.defaults(), new java.util.TreeSet<>(), state));
+        assertEquals(List.of(), compare(emptyValueCases(), List.of(), List.of(), new java.util.TreeSet<>(), state));
         assertEquals(state.get("reference"), state.get("ours"));
         assertEquals(4, state.get("ours").size(), state.toString());
     }
 
     /**
-     * Sends every case to a reference started with {@code referenceFlags} and to us with {@code ours};
-     * returns the differences. When {@code state} is given, also records each side's groups afterwards.
+     * Sends every case to a reference started with {@code referenceFlags} and to us started with
+     * {@code ourFlags}; returns the differences. When {@code state} is given, also records each
+     * side's groups afterwards, once both have applied every push.
      */
-    private List<String> compare(List<Case> cases, List<String> referenceFlags, PushOptions ours, java.util.Set<Integer> referenceStatuses,
+    private List<String> compare(List<Case> cases, List<String> referenceFlags, List<String> ourFlags, java.util.Set<Integer> referenceStatuses,
             java.util.Map<String, List<String>> state) throws Exception {
-        assumeTrue(Files.isExecutable(BINARY), "reference binary not installed");
+        Path binary = References.require("prometheus-pushgateway");
         int port = Processes.freePort();
-        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--web.listen-address=127.0.0.1:" + port,
+        List<String> cmd = new ArrayList<>(List.of(binary.toString(), "--web.listen-address=127.0.0.1:" + port,
                 "--persistence.file=" + dir.resolve("pg.data")));
         cmd.addAll(referenceFlags);
         Process pg = Processes.start(cmd, dir.resolve("pg.log"), "http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(20));
         HttpClient http = HttpClient.newHttpClient();
         List<String> diffs = new ArrayList<>();
-        try (PushServer us = new PushServer(dir, ours)) {
+        List<String> flags = new ArrayList<>(List.of("--web.listen-address=127.0.0.1:0", "--push.listen-address=127.0.0.1:0",
+                "--storage.tsdb.path=" + dir.resolve("vigil")));
+        flags.addAll(ourFlags);
+        ServerConfig cfg = Flags.parse(flags.toArray(new String[0]));
+        try (VigilServer us = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { })) {
+            String reference = "http://127.0.0.1:" + port;
+            String ours = "http://127.0.0.1:" + us.pushAddress().getPort();
             for (Case c : cases) {
-                HttpResponse<String> want = send(http, "http://127.0.0.1:" + port, c);
-                HttpResponse<String> got = send(http, us.url(""), c);
+                HttpResponse<String> want = send(http, reference, c);
+                HttpResponse<String> got = send(http, ours, c);
                 referenceStatuses.add(want.statusCode());
                 if (want.statusCode() != got.statusCode()) {
                     diffs.add(c.name + ": status " + got.statusCode() + " (" + got.body().trim() + "), reference " + want.statusCode() + " ("
@@ -253,9 +265,7 @@ class PushgatewayParityTest {
                 }
             }
             if (state != null) {
-                Thread.sleep(200); // the reference applies unchecked pushes from a queue after answering
-                state.put("reference", groupStates(http, "http://127.0.0.1:" + port));
-                state.put("ours", groupStates(http, us.url("")));
+                settledStates(http, reference, ours, state);
             }
         } finally {
             Processes.stop(pg);
@@ -263,23 +273,71 @@ class PushgatewayParityTest {
         return diffs;
     }
 
-    /** Each group as "{labels} last_push_successful=bool families", sorted. */
+    /** A group pushed last to both sides; the reference applies pushes in order, so once it shows, all before it are applied. */
+    private static final String SENTINEL = "/metrics/job/parity_sentinel";
+
+    /**
+     * Waits until both sides show the sentinel group and agree on every group's state (the
+     * reference applies pushes from a queue after answering them), or 10 s pass; then records each
+     * side's last state without the sentinel.
+     */
+    private static void settledStates(HttpClient http, String reference, String ours, java.util.Map<String, List<String>> state)
+            throws Exception {
+        for (String base : List.of(reference, ours)) {
+            HttpResponse<String> r = send(http, base, Case.of("sentinel", "PUT", SENTINEL, "parity_sentinel 1\n", Match.STATUS));
+            assertEquals(true, r.statusCode() / 100 == 2, base + ": sentinel push refused: " + r.body());
+        }
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        List<String> want;
+        List<String> got;
+        do {
+            want = groupStates(http, reference);
+            got = groupStates(http, ours);
+            boolean applied = want.stream().anyMatch(g -> g.contains("job=parity_sentinel"))
+                    && got.stream().anyMatch(g -> g.contains("job=parity_sentinel"));
+            if (applied && want.equals(got)) {
+                break;
+            }
+            Thread.sleep(20);
+        } while (System.nanoTime() < deadline);
+        want.removeIf(g -> g.contains("job=parity_sentinel"));
+        got.removeIf(g -> g.contains("job=parity_sentinel"));
+        state.put("reference", want);
+        state.put("ours", got);
+    }
+
+    /** Families whose sample values are the time of a push, which differs between the two sides by how long a request takes. */
+    private static final java.util.Set<String> PUSH_TIMES = java.util.Set.of("push_time_seconds", "push_failure_time_seconds");
+    private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+    /**
+     * Each group as "{labels} last_push_successful=bool families series", sorted; every family with
+     * its type and help, every series with its labels and values (value, or count, sum, quantiles,
+     * buckets). Left out, as they are wall-clock times of the push that legitimately differ: each
+     * family's {@code time_stamp} and the values of {@code push_time_seconds} and
+     * {@code push_failure_time_seconds} (their presence and labels are still compared).
+     */
     static List<String> groupStates(HttpClient http, String base) throws Exception {
         String body = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-        com.fasterxml.jackson.databind.JsonNode data = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body).get("data");
+        JsonNode data = JSON.readTree(body).get("data");
         List<String> out = new ArrayList<>();
-        for (com.fasterxml.jackson.databind.JsonNode g : data) {
+        for (JsonNode g : data) {
             java.util.TreeMap<String, String> labels = new java.util.TreeMap<>();
             g.get("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
             java.util.TreeSet<String> families = new java.util.TreeSet<>();
             g.fieldNames().forEachRemaining(families::add);
             families.remove("labels");
             families.remove("last_push_successful");
-            // The labels of every series as shown: grouping labels, instance="", empty grouping values.
             java.util.TreeSet<String> series = new java.util.TreeSet<>();
             for (String f : families) {
-                for (com.fasterxml.jackson.databind.JsonNode m : g.get(f).get("metrics")) {
-                    series.add(f + m.get("labels"));
+                JsonNode family = g.get(f);
+                series.add(f + " type=" + family.path("type").asText() + " help=" + family.path("help").asText());
+                for (JsonNode m : family.get("metrics")) {
+                    ObjectNode shown = m.deepCopy();
+                    if (PUSH_TIMES.contains(f)) {
+                        shown.remove("value");
+                    }
+                    series.add(f + JSON.writeValueAsString(JSON.convertValue(shown, Object.class)));
                 }
             }
             out.add(labels + " last_push_successful=" + g.get("last_push_successful").asBoolean() + " " + families + " " + series);

@@ -2,7 +2,6 @@ package dev.vigil.server.scrape;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,6 +9,7 @@ import dev.vigil.server.VigilServer;
 import dev.vigil.server.cli.Flags;
 import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.push.Processes;
+import dev.vigil.tsdb.testing.References;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -34,9 +34,6 @@ import org.junit.jupiter.api.io.TempDir;
  * must match.
  */
 class ScrapeAgainstPrometheusTest {
-    private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
-    private static final Path NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
-    private static final Path PUSHGATEWAY = Path.of("/usr/bin/prometheus-pushgateway");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -46,18 +43,19 @@ class ScrapeAgainstPrometheusTest {
 
     @Test
     void sameSeriesValuesMetadataAndTargetsAsPrometheus() throws Exception {
-        assumeTrue(Files.isExecutable(PROMETHEUS) && Files.isExecutable(NODE_EXPORTER) && Files.isExecutable(PUSHGATEWAY),
-                "prometheus, prometheus-node-exporter and prometheus-pushgateway must be installed");
+        Path prometheus = References.require("prometheus");
+        Path nodeExporter = References.require("prometheus-node-exporter");
+        Path pushgateway = References.require("prometheus-pushgateway");
         int nodePort = Processes.freePort();
         int pgPort = Processes.freePort();
         int promPort = Processes.freePort();
         List<Process> procs = new ArrayList<>();
         VigilServer vigil = null;
         try {
-            procs.add(Processes.start(List.of(NODE_EXPORTER.toString(), "--web.listen-address=127.0.0.1:" + nodePort,
+            procs.add(Processes.start(List.of(nodeExporter.toString(), "--web.listen-address=127.0.0.1:" + nodePort,
                     "--collector.disable-defaults", "--collector.loadavg", "--collector.meminfo", "--collector.stat",
                     "--collector.uname"), dir.resolve("node.log"), "http://127.0.0.1:" + nodePort + "/metrics", Duration.ofSeconds(20)));
-            procs.add(Processes.start(List.of(PUSHGATEWAY.toString(), "--web.listen-address=127.0.0.1:" + pgPort,
+            procs.add(Processes.start(List.of(pushgateway.toString(), "--web.listen-address=127.0.0.1:" + pgPort,
                     "--persistence.file=" + dir.resolve("pg.data")), dir.resolve("pg.log"),
                     "http://127.0.0.1:" + pgPort + "/-/ready", Duration.ofSeconds(20)));
             HttpResponse<String> pushed = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + pgPort
@@ -103,7 +101,7 @@ class ScrapeAgainstPrometheusTest {
                         static_configs:
                           - targets: ['127.0.0.1:%d']
                     """.formatted(nodePort, pgPort, Processes.freePort()));
-            procs.add(Processes.start(List.of(PROMETHEUS.toString(), "--config.file=" + config,
+            procs.add(Processes.start(List.of(prometheus.toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + dir.resolve("prom"), "--web.listen-address=127.0.0.1:" + promPort),
                     dir.resolve("prometheus.log"), "http://127.0.0.1:" + promPort + "/-/ready", Duration.ofSeconds(30)));
             ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",

@@ -2,8 +2,8 @@ package dev.vigil.tsdb.block;
 
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.block.chunks.ChunkReader;
-import dev.vigil.tsdb.block.codec.MalformedException;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.MalformedException;
+import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.block.index.IndexReader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,12 +29,8 @@ public final class Block {
         this.sizeBytes = sizeBytes;
     }
 
-    public static Block open(Path dir) {
-        return open(Fs.DEFAULT, dir);
-    }
-
     /** @throws CorruptBlockException when any file is missing, unreadable or fails its checks */
-    public static Block open(Fs fs, Path dir) {
+    public static Block open(FileIo fs, Path dir) {
         try {
             BlockMeta meta;
             try {

@@ -8,7 +8,7 @@ import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.Series;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.block.chunks.ChunkReader;
-import dev.vigil.tsdb.block.codec.MalformedException;
+import dev.vigil.tsdb.io.MalformedException;
 import dev.vigil.tsdb.block.index.ChunkMeta;
 import dev.vigil.tsdb.block.index.IndexReader;
 import dev.vigil.tsdb.block.index.PostingsForMatchers;

@@ -2,7 +2,7 @@ package dev.vigil.tsdb.block;
 
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SeriesSet;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.Path;
@@ -39,7 +39,7 @@ public final class BlockSet implements AutoCloseable {
         }
     }
 
-    private final Fs fs;
+    private final FileIo fs;
     private final Path dir;
     private final Options options;
     private final long[] ranges;
@@ -54,19 +54,14 @@ public final class BlockSet implements AutoCloseable {
     private final ReentrantLock maintenance = new ReentrantLock();
     private final List<String> damaged = new ArrayList<>();
 
-    private BlockSet(Fs fs, Path dir, Options options) {
+    private BlockSet(FileIo fs, Path dir, Options options) {
         this.fs = fs;
         this.dir = dir;
         this.options = options;
         this.ranges = ranges(options.maxBlockMs());
     }
 
-    /** Opens with the defaults for a 180-day retention. */
-    public static BlockSet open(Path dir) throws IOException {
-        return open(Fs.DEFAULT, dir, Options.forRetention(180L * 24 * HOUR_MS));
-    }
-
-    public static BlockSet open(Fs fs, Path dir, Options options) throws IOException {
+    public static BlockSet open(FileIo fs, Path dir, Options options) throws IOException {
         BlockSet s = new BlockSet(fs, dir, options);
         fs.createDirectories(dir);
         s.load();
@@ -94,7 +89,7 @@ public final class BlockSet implements AutoCloseable {
             int dot = name.indexOf('.');
             if (name.endsWith(BlockWriter.TMP_SUFFIX) && dot > 0 && Ulid.isValid(name.substring(0, dot))) {
                 LOG.log(Level.INFO, "deleting unfinished block write {0}", p);
-                fs.deleteRecursively(p);
+                fs.deleteTree(p);
                 continue;
             }
             if (!Ulid.isValid(name)) {
@@ -139,17 +134,17 @@ public final class BlockSet implements AutoCloseable {
      */
     private void delete(Block b) throws IOException {
         Path doomed = dir.resolve(b.dir().getFileName() + ".deleting" + BlockWriter.TMP_SUFFIX);
-        fs.deleteRecursively(doomed);
-        fs.moveAtomically(b.dir(), doomed);
-        fs.deleteRecursively(doomed);
+        fs.deleteTree(doomed);
+        fs.rename(b.dir(), doomed);
+        fs.deleteTree(doomed);
     }
 
     private void setAside(Path p, Exception cause) throws IOException {
         String name = p.getFileName().toString();
         Path to = dir.resolve(name + DAMAGED_SUFFIX);
         LOG.log(Level.ERROR, "setting damaged block aside as " + to + ": " + cause.getMessage());
-        fs.deleteRecursively(to);
-        fs.moveAtomically(p, to);
+        fs.deleteTree(to);
+        fs.rename(p, to);
         synchronized (damaged) {
             damaged.add(name);
         }

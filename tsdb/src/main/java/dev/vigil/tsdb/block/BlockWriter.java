@@ -5,7 +5,7 @@ import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.block.chunks.ChunkWriter;
 import dev.vigil.tsdb.block.codec.ChunkCodec;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.block.index.ChunkMeta;
 import dev.vigil.tsdb.block.index.IndexWriter;
 import java.io.IOException;
@@ -26,10 +26,10 @@ public final class BlockWriter {
     public static final String INDEX = "index";
     public static final String CHUNKS = "chunks";
 
-    private final Fs fs;
+    private final FileIo fs;
     private long segmentSize = ChunkWriter.DEFAULT_SEGMENT_SIZE;
 
-    public BlockWriter(Fs fs) {
+    public BlockWriter(FileIo fs) {
         this.fs = fs;
     }
 
@@ -37,12 +37,6 @@ public final class BlockWriter {
     public BlockWriter segmentSize(long bytes) {
         this.segmentSize = bytes;
         return this;
-    }
-
-    /** {@link #write(Path, SeriesSet, long, long, int, List)} on the real file system. */
-    public static BlockMeta write(Path parentDir, SeriesSet sortedSeries, long mint, long maxt, int level,
-            List<String> sourceUlids) throws IOException {
-        return new BlockWriter(Fs.DEFAULT).writeBlock(parentDir, sortedSeries, mint, maxt, level, sourceUlids);
     }
 
     /**
@@ -62,7 +56,7 @@ public final class BlockWriter {
         Path tmp = parentDir.resolve(ulid + TMP_SUFFIX);
         Path dir = parentDir.resolve(ulid);
         fs.createDirectories(parentDir);
-        fs.deleteRecursively(tmp);
+        fs.deleteTree(tmp);
         boolean done = false;
         try {
             Path chunksDir = tmp.resolve(CHUNKS);
@@ -132,20 +126,20 @@ public final class BlockWriter {
             List<String> sources = sourceUlids == null || sourceUlids.isEmpty() ? List.of(ulid) : List.copyOf(sourceUlids);
             BlockMeta meta = new BlockMeta(ulid, mint, maxt, new BlockMeta.Stats(numSamples, entries.size(), numChunks),
                     new BlockMeta.Compaction(level, sources), IndexWriter.VERSION);
-            try (Fs.OutputFile out = fs.create(tmp.resolve(META))) {
+            try (FileIo.WriteFile out = fs.create(tmp.resolve(META))) {
                 out.write(ByteBuffer.wrap(meta.toJson()));
-                out.sync();
+                out.force(true);
             }
-            fs.fsyncDirectory(chunksDir);
-            fs.fsyncDirectory(tmp);
-            fs.moveAtomically(tmp, dir);
-            fs.fsyncDirectory(parentDir);
+            fs.fsyncDir(chunksDir);
+            fs.fsyncDir(tmp);
+            fs.rename(tmp, dir);
+            fs.fsyncDir(parentDir);
             done = true;
             return meta;
         } finally {
             if (!done) {
                 try {
-                    fs.deleteRecursively(tmp);
+                    fs.deleteTree(tmp);
                 } catch (IOException | RuntimeException ignored) {
                     // Left for the next start, which deletes every *.tmp directory.
                 }

@@ -2,7 +2,7 @@
  * Persisted, immutable blocks (docs/format/block.md, index.md, chunks.md).
  *
  * <p>How the pieces fit: the head writes its oldest range with
- * {@link dev.vigil.tsdb.block.BlockWriter#write} (or {@link dev.vigil.tsdb.block.BlockSet#write})
+ * {@link dev.vigil.tsdb.block.BlockSet#write}
  * into the blocks directory and registers it with {@link dev.vigil.tsdb.block.BlockSet#add};
  * a read over [mint, maxt] is {@code new MergeQuerier(List.of(blockSet.querier(mint, maxt),
  * headQuerier))}; a background loop calls {@link dev.vigil.tsdb.block.BlockSet#compact()} and

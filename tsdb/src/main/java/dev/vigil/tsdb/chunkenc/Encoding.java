@@ -1,6 +1,9 @@
 package dev.vigil.tsdb.chunkenc;
 
-/** Chunk encoding bytes as stored in head chunk files and blocks (docs/format/head-chunks.md). */
+/**
+ * Chunk encoding bytes of the head chunk files (docs/format/head-chunks.md). Blocks do not use
+ * them: they store the columnar encodings of {@code block.codec.ChunkCodec} (docs/format/chunks.md).
+ */
 public final class Encoding {
     /** The Gorilla-derived float chunk with joint "nothing changed" and staleness codes. */
     public static final byte VXOR = 1;

@@ -17,9 +17,7 @@ import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +27,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
-import java.util.stream.Stream;
 
 /**
  * The store the server opens: a WAL-backed head (and, once present, persisted blocks) in one
@@ -73,7 +70,7 @@ public final class Db implements Storage {
     /** Opens (creating if needed) the store in {@code o.dir()}, replaying its WAL. */
     public static Db open(DbOptions o) throws IOException {
         o.io().createDirectories(o.dir());
-        FileChannel lc = FileChannel.open(o.dir().resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileChannel lc = o.io().openLock(o.dir().resolve("lock"));
         FileLock fl;
         try {
             fl = lc.tryLock();
@@ -108,7 +105,7 @@ public final class Db implements Storage {
                 // Sized for 100 k series (about 40 MB of file) unless told more; the map grows past its
                 // size by adding tiers, so this bounds disk use for small installations only.
                 long entries = Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, head.seriesCount() * 2L));
-                registry = SeriesRegistry.open(o.dir().resolve("series"), entries);
+                registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries);
                 // After a snapshot load the check of every entry (a few µs a series) runs in the
                 // background: it would otherwise be the largest part of a clean restart. A size
                 // mismatch means a rebuild (a put per series): before serving for a small head,
@@ -123,7 +120,7 @@ public final class Db implements Storage {
             LOG.info(String.format("opened %s: %d series, %d records replayed in %d ms (%d torn tails, %d damaged segments), total %d ms",
                     o.dir(), head.seriesCount(), rs.records, rs.millis, rs.tornTails, rs.damagedSegments,
                     (System.nanoTime() - t0) / 1_000_000));
-            blockSet = BlockSet.open(dev.vigil.tsdb.block.fs.Fs.DEFAULT, o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
+            blockSet = BlockSet.open(o.io(), o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
             long persistedUpTo = Long.MIN_VALUE;
             for (Block b : blockSet.blocks()) {
                 persistedUpTo = Math.max(persistedUpTo, b.meta().maxTime());
@@ -530,16 +527,16 @@ public final class Db implements Storage {
 
     private long diskBytes() {
         Path chunks = opts.dir().resolve("chunks_head");
-        try (Stream<Path> s = Files.walk(opts.dir())) {
+        try {
             // Head chunk files are sparse mappings: count the bytes written, not their length.
-            return head.chunkBytes() + s.filter(p -> !p.startsWith(chunks) && Files.isRegularFile(p)).mapToLong(p -> {
-                try {
-                    return Files.size(p);
-                } catch (IOException e) {
-                    return 0;
+            long n = head.chunkBytes();
+            for (Path p : opts.io().list(opts.dir())) {
+                if (!p.equals(chunks)) {
+                    n += opts.io().treeSize(p);
                 }
-            }).sum();
-        } catch (IOException | java.io.UncheckedIOException e) {
+            }
+            return n;
+        } catch (IOException e) {
             return 0;
         }
     }

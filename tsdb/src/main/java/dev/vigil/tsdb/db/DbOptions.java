@@ -20,7 +20,8 @@ import java.util.function.LongSupplier;
  * @param maxSeries 0 = no limit; otherwise new series beyond it are refused (SERIES_LIMIT)
  * @param clock wall clock in ms (tests inject one)
  * @param walSegmentBytes WAL segment size, default 128 MiB
- * @param io file system facade (tests inject failures)
+ * @param io the file facade every file operation of the store goes through: WAL, head chunks, head
+ *     snapshot, series registry, blocks, compaction, retention (tests inject failures here)
  * @param seriesRegistry keep the label set → id registry in a Chronicle Map file (default true)
  * @param headSnapshot write a head snapshot at close and load it at the next open instead of
  *     replaying the WAL (default true; docs/format/head-snapshot.md)

@@ -62,10 +62,6 @@ public final class Head implements AutoCloseable {
     private final java.util.concurrent.locks.ReentrantReadWriteLock commitLock =
             new java.util.concurrent.locks.ReentrantReadWriteLock();
 
-    public Head(Path chunkDir, FileIo io, Options opts) throws IOException {
-        this(chunkDir, io, opts, false);
-    }
-
     /**
      * @param keepChunkFiles leave the head chunk files for {@link #loadSnapshot}; otherwise they
      *     are deleted and rebuilt by WAL replay
@@ -82,7 +78,6 @@ public final class Head implements AutoCloseable {
         public final LongAdder seriesCreated = new LongAdder();
         public final LongAdder seriesRemoved = new LongAdder();
         public final LongAdder chunksCut = new LongAdder();
-        public final LongAdder replayUnknownSeriesSamples = new LongAdder();
         public final LongAdder rejectedAtCommit = new LongAdder();
         public final LongAdder[] rejected = new LongAdder[AppendRejectedException.Reason.values().length];
 
@@ -398,7 +393,7 @@ public final class Head implements AutoCloseable {
      */
     public long writeCheckpoint(dev.vigil.tsdb.wal.FrameSink wal) throws IOException {
         final int frameBytes = 1 << 20;
-        dev.vigil.tsdb.io.EncBuf buf = new dev.vigil.tsdb.io.EncBuf(frameBytes + 4096);
+        dev.vigil.tsdb.io.ByteOut buf = new dev.vigil.tsdb.io.ByteOut(frameBytes + 4096);
         List<MemSeries> live = new ArrayList<>(byLabels.values());
         int f = -1;
         for (MemSeries s : live) {
@@ -637,8 +632,7 @@ public final class Head implements AutoCloseable {
                     // series' group, in WAL order with the others.
                     MemSeries a = alias.get(id);
                     if (a == null) {
-                        stats.replayUnknownSeriesSamples.increment();
-                        continue;
+                        continue; // a series the WAL never named: nothing to add them to
                     }
                     id = a.id;
                 }

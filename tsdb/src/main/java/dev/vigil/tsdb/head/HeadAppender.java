@@ -5,7 +5,7 @@ import dev.vigil.tsdb.AppendRejectedException.Reason;
 import dev.vigil.tsdb.Appender;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Metadata;
-import dev.vigil.tsdb.io.EncBuf;
+import dev.vigil.tsdb.io.ByteOut;
 import dev.vigil.tsdb.wal.Wal;
 import dev.vigil.tsdb.wal.WalRecords;
 import java.io.IOException;
@@ -43,7 +43,7 @@ final class HeadAppender implements Appender {
         long[] refs = new long[64];
         long[] ts = new long[64];
         long[] bits = new long[64];
-        EncBuf enc = new EncBuf(4096);
+        ByteOut enc = new ByteOut(4096);
     }
 
     private Scratch scratch;
@@ -293,7 +293,7 @@ final class HeadAppender implements Appender {
 
     private void commitLocked() throws IOException {
         try {
-            EncBuf buf = scratch.enc;
+            ByteOut buf = scratch.enc;
             buf.reset();
             int f = -1;
             for (int i = 0; i < n; i++) {

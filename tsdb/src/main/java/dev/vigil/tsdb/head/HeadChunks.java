@@ -47,10 +47,6 @@ public final class HeadChunks implements AutoCloseable {
     public record FileState(int file, int used, int crc, long maxT) {
     }
 
-    public HeadChunks(Path dir, FileIo io, long fileBytes) throws IOException {
-        this(dir, io, fileBytes, false);
-    }
-
     /**
      * @param keep leave the existing files for {@link #attach}; otherwise they are deleted, as
      *     when the head is rebuilt from the WAL

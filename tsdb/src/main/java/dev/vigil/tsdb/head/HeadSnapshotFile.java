@@ -2,9 +2,10 @@ package dev.vigil.tsdb.head;
 
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Metadata;
-import dev.vigil.tsdb.io.DecBuf;
-import dev.vigil.tsdb.io.EncBuf;
+import dev.vigil.tsdb.io.ByteIn;
+import dev.vigil.tsdb.io.ByteOut;
 import dev.vigil.tsdb.io.FileIo;
+import dev.vigil.tsdb.io.MalformedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -105,8 +106,8 @@ public final class HeadSnapshotFile implements AutoCloseable {
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         io.deleteIfExists(tmp);
-        EncBuf b = new EncBuf(FRAME_TARGET + (64 << 10));
-        try (FileIo.AppendFile out = io.openAppend(tmp)) {
+        ByteOut b = new ByteOut(FRAME_TARGET + (64 << 10));
+        try (FileIo.WriteFile out = io.openAppend(tmp)) {
             b.putBytes(MAGIC, 0, 4).putByte(VERSION).putByte(0).putByte(0).putByte(0);
             int f;
             int frames = 0;
@@ -152,7 +153,7 @@ public final class HeadSnapshotFile implements AutoCloseable {
             f = begin(b, END);
             b.putUvarint(live.size()).putUvarint(frames);
             end(b, f, out, true);
-            out.force();
+            out.force(false);
         }
         io.rename(tmp, file);
         io.fsyncDir(file.getParent());
@@ -171,13 +172,13 @@ public final class HeadSnapshotFile implements AutoCloseable {
         return s == null ? "" : s;
     }
 
-    private static int begin(EncBuf b, int type) {
+    private static int begin(ByteOut b, int type) {
         int at = b.length();
         b.putInt(0).putInt(0).putByte(type);
         return at;
     }
 
-    private static void end(EncBuf b, int f, FileIo.AppendFile out, boolean flush) throws IOException {
+    private static void end(ByteOut b, int f, FileIo.WriteFile out, boolean flush) throws IOException {
         int bodyFrom = f + 8;
         int len = b.length() - bodyFrom;
         if (len > MAX_FRAME) {
@@ -237,7 +238,7 @@ public final class HeadSnapshotFile implements AutoCloseable {
                     if (type == META) {
                         meta = body;
                     } else {
-                        DecBuf d = new DecBuf().reset(body, 1, len);
+                        ByteIn d = new ByteIn().reset(body, 1, len);
                         series = d.getUvarint();
                         endFrames = d.getUvarint();
                     }
@@ -256,13 +257,13 @@ public final class HeadSnapshotFile implements AutoCloseable {
                 throw new IOException("head snapshot has " + frames.size() + " series frames and " + (size - pos)
                         + " trailing bytes; its end frame says " + endFrames + " frames");
             }
-            DecBuf d = new DecBuf().reset(meta, 1, meta.capacity());
-            WalPosition wal = new WalPosition((int) d.getUvarint(), d.getUvarint(), getInt(d));
+            ByteIn d = new ByteIn().reset(meta, 1, meta.capacity());
+            WalPosition wal = new WalPosition((int) d.getUvarint(), d.getUvarint(), d.getInt());
             int lastId = (int) d.getUvarint();
             int nf = (int) d.getUvarint();
             List<HeadChunks.FileState> fs = new ArrayList<>();
             for (int i = 0; i < nf; i++) {
-                fs.add(new HeadChunks.FileState((int) d.getUvarint(), (int) d.getUvarint(), getInt(d), d.getVarint()));
+                fs.add(new HeadChunks.FileState((int) d.getUvarint(), (int) d.getUvarint(), d.getInt(), d.getVarint()));
             }
             long ns = d.getUvarint();
             if (ns < 0 || ns > Integer.MAX_VALUE - 8) { // a uvarint above 2^63 reads as negative
@@ -287,10 +288,6 @@ public final class HeadSnapshotFile implements AutoCloseable {
             }
             throw e;
         }
-    }
-
-    private static int getInt(DecBuf d) {
-        return (d.getByte() << 24) | (d.getByte() << 16) | (d.getByte() << 8) | d.getByte();
     }
 
     private static void checkCrc(ByteBuffer body, int crc, long pos) throws IOException {
@@ -321,33 +318,33 @@ public final class HeadSnapshotFile implements AutoCloseable {
 
     /** Decodes the series of one frame body; chunk refs must point into attached files. */
     MemSeries[] decode(ByteBuffer body, HeadChunks chunks) {
-        DecBuf d = new DecBuf().reset(body, 1, body.capacity());
+        ByteIn d = new ByteIn().reset(body, 1, body.capacity());
         int n = (d.getByte() << 24) | (d.getByte() << 16) | (d.getByte() << 8) | d.getByte();
         if (n < 0 || n > body.capacity()) {
-            throw new DecBuf.CorruptException("series frame claims " + n + " series");
+            throw new MalformedException("series frame claims " + n + " series");
         }
         MemSeries[] out = new MemSeries[n];
         for (int i = 0; i < n; i++) {
             long id = d.getUvarint();
             if (id <= 0 || id > Refs.MAX_SERIES_ID) {
-                throw new DecBuf.CorruptException("series id " + id);
+                throw new MalformedException("series id " + id);
             }
             long nl = d.getUvarint();
             if (nl < 0 || nl > 10_000) {
-                throw new DecBuf.CorruptException("series with " + nl + " labels");
+                throw new MalformedException("series with " + nl + " labels");
             }
             String[] kv = new String[(int) nl * 2];
             for (int k = 0; k < kv.length; k++) {
                 long si = d.getUvarint();
                 if (si < 0 || si >= symbols.length) {
-                    throw new DecBuf.CorruptException("label symbol " + si + " of " + symbols.length);
+                    throw new MalformedException("label symbol " + si + " of " + symbols.length);
                 }
                 kv[k] = symbols[(int) si];
             }
             out[i] = MemSeries.readState((int) id, Labels.of(kv), d, chunks);
         }
         if (d.hasMore()) {
-            throw new DecBuf.CorruptException("series frame has trailing bytes");
+            throw new MalformedException("series frame has trailing bytes");
         }
         return out;
     }

@@ -381,7 +381,7 @@ final class MemSeries {
      * value, the full chunks' refs, the open chunk with its encoder state, the out-of-order
      * buffer and chunks. Caller holds the monitor.
      */
-    void writeState(dev.vigil.tsdb.io.EncBuf b) {
+    void writeState(dev.vigil.tsdb.io.ByteOut b) {
         b.putLong(lastBits);
         putRefs(b, chunks, nChunks);
         if (open != null && open.count() > 0) {
@@ -404,7 +404,7 @@ final class MemSeries {
         }
     }
 
-    private static void putRefs(dev.vigil.tsdb.io.EncBuf b, long[] c, int n) {
+    private static void putRefs(dev.vigil.tsdb.io.ByteOut b, long[] c, int n) {
         b.putUvarint(n);
         long prev = 0;
         for (int i = 0; i < n; i++) {
@@ -414,7 +414,7 @@ final class MemSeries {
     }
 
     /** Reads what {@link #writeState} wrote into a new series; chunk refs must point into attached files. */
-    static MemSeries readState(int id, Labels labels, dev.vigil.tsdb.io.DecBuf d, HeadChunks files) {
+    static MemSeries readState(int id, Labels labels, dev.vigil.tsdb.io.ByteIn d, HeadChunks files) {
         MemSeries s = new MemSeries(id, labels);
         s.logged = true;
         s.lastBits = d.getLong();
@@ -434,7 +434,7 @@ final class MemSeries {
             int trailing = d.getByte();
             int len = (bitPos + 7) >>> 3;
             if (len > Encoding.MAX_BYTES + 64) {
-                throw new dev.vigil.tsdb.io.DecBuf.CorruptException("open chunk of " + len + " bytes");
+                throw new dev.vigil.tsdb.io.MalformedException("open chunk of " + len + " bytes");
             }
             byte[] bytes = new byte[len];
             d.getBytes(bytes, len);
@@ -442,7 +442,7 @@ final class MemSeries {
                 s.open = VxorAppender.resume(bytes,
                         new VxorAppender.State(bitPos, cnt, minT, prevT, prevDelta, refBits, leading, trailing));
             } catch (IllegalArgumentException e) {
-                throw new dev.vigil.tsdb.io.DecBuf.CorruptException("series " + id + ": " + e.getMessage());
+                throw new dev.vigil.tsdb.io.MalformedException("series " + id + ": " + e.getMessage());
             }
         }
         if (d.getByte() == 1) {
@@ -465,21 +465,21 @@ final class MemSeries {
         return s;
     }
 
-    private static int count(dev.vigil.tsdb.io.DecBuf d) {
+    private static int count(dev.vigil.tsdb.io.ByteIn d) {
         long n = d.getUvarint();
         if (n < 0 || n > 1 << 24) {
-            throw new dev.vigil.tsdb.io.DecBuf.CorruptException("implausible count " + n);
+            throw new dev.vigil.tsdb.io.MalformedException("implausible count " + n);
         }
         return (int) n;
     }
 
-    private static long[] getRefs(dev.vigil.tsdb.io.DecBuf d, int n, HeadChunks files) {
+    private static long[] getRefs(dev.vigil.tsdb.io.ByteIn d, int n, HeadChunks files) {
         long[] c = new long[3 * Math.max(2, n)];
         long prev = 0;
         for (int i = 0; i < n; i++) {
             long ref = d.getUvarint();
             if (!files.validRef(ref)) {
-                throw new dev.vigil.tsdb.io.DecBuf.CorruptException("chunk ref " + Refs.chunkFile(ref) + ":"
+                throw new dev.vigil.tsdb.io.MalformedException("chunk ref " + Refs.chunkFile(ref) + ":"
                         + Refs.chunkOffset(ref) + " outside the head chunk files the snapshot lists");
             }
             long mint = prev + d.getVarint();

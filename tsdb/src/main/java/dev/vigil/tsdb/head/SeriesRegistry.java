@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.head;
 
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -35,6 +35,7 @@ public final class SeriesRegistry implements AutoCloseable {
         }
     }
 
+    private final FileIo io;
     private ChronicleMap<CharSequence, Long> map;
     private Path file;
     /** Set when the map failed beyond repair; the registry is a cache, so appends go on without it. */
@@ -50,7 +51,8 @@ public final class SeriesRegistry implements AutoCloseable {
     /** How long the map must have been left alone before its pages are released. */
     static final long IDLE_NANOS = 30_000_000_000L;
 
-    private SeriesRegistry(ChronicleMap<CharSequence, Long> map, Path file, long openMillis) {
+    private SeriesRegistry(FileIo io, ChronicleMap<CharSequence, Long> map, Path file, long openMillis) {
+        this.io = io;
         this.map = map;
         this.file = file;
         this.openMillis = openMillis;
@@ -68,18 +70,17 @@ public final class SeriesRegistry implements AutoCloseable {
      * Opens or creates the registry in {@code dir} ({@code NNNNNN.cmap}, the highest number
      * wins). A file that cannot be opened is renamed {@code *.damaged} and a new generation is
      * created under the next number: Chronicle Map remembers paths it is still trying to open,
-     * so the same name cannot be reused in this process.
+     * so the same name cannot be reused in this process. Chronicle Map creates and maps its
+     * file itself; every other file operation goes through {@code io}.
      */
-    public static SeriesRegistry open(Path dir, long entries) throws IOException {
+    public static SeriesRegistry open(FileIo io, Path dir, long entries) throws IOException {
         long t0 = System.nanoTime();
-        Files.createDirectories(dir);
+        io.createDirectories(dir);
         int gen = 0;
-        try (var s = Files.list(dir)) {
-            for (Path p : (Iterable<Path>) s::iterator) {
-                String n = p.getFileName().toString();
-                if (n.matches("\\d{6}\\.cmap")) {
-                    gen = Math.max(gen, Integer.parseInt(n.substring(0, 6)));
-                }
+        for (Path p : io.list(dir)) {
+            String n = p.getFileName().toString();
+            if (n.matches("\\d{6}\\.cmap")) {
+                gen = Math.max(gen, Integer.parseInt(n.substring(0, 6)));
             }
         }
         ChronicleMap<CharSequence, Long> m = null;
@@ -87,7 +88,7 @@ public final class SeriesRegistry implements AutoCloseable {
         if (gen > 0) {
             Path existing = file;
             java.util.concurrent.FutureTask<ChronicleMap<CharSequence, Long>> task =
-                    new java.util.concurrent.FutureTask<>(() -> build(existing, entries));
+                    new java.util.concurrent.FutureTask<>(() -> build(io, existing, entries));
             Thread t = new Thread(task, "vigil-series-registry-open");
             t.setDaemon(true);
             t.start();
@@ -103,19 +104,18 @@ public final class SeriesRegistry implements AutoCloseable {
                 throw new IOException("interrupted while opening " + file, e);
             }
             if (m == null) {
-                Files.move(file, file.resolveSibling(file.getFileName() + ".damaged"),
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                io.rename(file, file.resolveSibling(file.getFileName() + ".damaged"));
                 file = dir.resolve(String.format("%06d.cmap", gen + 1));
             }
         }
         if (m == null) {
-            m = build(file, entries);
+            m = build(io, file, entries);
         }
-        return new SeriesRegistry(m, file, (System.nanoTime() - t0) / 1_000_000);
+        return new SeriesRegistry(io, m, file, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    private static ChronicleMap<CharSequence, Long> build(Path file, long entries) throws IOException {
-        Files.createDirectories(file.getParent());
+    private static ChronicleMap<CharSequence, Long> build(FileIo io, Path file, long entries) throws IOException {
+        io.createDirectories(file.getParent());
         return ChronicleMapBuilder.of(CharSequence.class, Long.class).name("vigil-series")
                 .entries(Math.max(entries, 1024)).averageKeySize(300)
                 // Beyond the sized capacity the map adds tiers instead of failing (up to 10 ×).
@@ -183,12 +183,12 @@ public final class SeriesRegistry implements AutoCloseable {
         long want = Math.max(1024, 2L * map.size());
         String n = file.getFileName().toString();
         Path next = file.resolveSibling(String.format("%06d.cmap", Integer.parseInt(n.substring(0, 6)) + 1));
-        ChronicleMap<CharSequence, Long> bigger = build(next, want);
+        ChronicleMap<CharSequence, Long> bigger = build(io, next, want);
         try {
             map.forEach(bigger::put);
         } catch (RuntimeException e) {
             bigger.close();
-            Files.deleteIfExists(next);
+            io.deleteIfExists(next);
             throw e;
         }
         long had = map.size();
@@ -197,7 +197,7 @@ public final class SeriesRegistry implements AutoCloseable {
         map = bigger;
         file = next;
         old.close();
-        Files.deleteIfExists(oldFile);
+        io.deleteIfExists(oldFile);
         LOG.info(String.format("series registry full at %d entries; grew into %s sized for %d in %d ms",
                 had, next.getFileName(), want, (System.nanoTime() - t0) / 1_000_000));
     }

@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.wal;
 
-import dev.vigil.tsdb.io.DecBuf;
-import dev.vigil.tsdb.io.EncBuf;
+import dev.vigil.tsdb.io.ByteOut;
 import dev.vigil.tsdb.io.FileIo;
+import dev.vigil.tsdb.io.MalformedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
@@ -45,8 +45,8 @@ public final class Wal implements AutoCloseable, FrameSink {
     private final ReentrantLock syncLock = new ReentrantLock();
     private Batch open = new Batch(4096);
     /** The buffer of the last batch written, for the next one to fill (under syncLock). */
-    private EncBuf spare;
-    private FileIo.AppendFile cur;
+    private ByteOut spare;
+    private FileIo.WriteFile cur;
     private int curSegment;
     private long curSize;
     private volatile IOException broken;
@@ -57,15 +57,10 @@ public final class Wal implements AutoCloseable, FrameSink {
         this.segmentBytes = segmentBytes;
     }
 
-    /** Opens the WAL in {@code dir}, replays it into {@code handler}, and starts a new segment. */
-    public static Wal open(Path dir, FileIo io, long segmentBytes, WalRecords.Handler handler) throws IOException {
-        return open(dir, io, segmentBytes, handler, 0);
-    }
-
     /**
-     * As {@link #open(Path, FileIo, long, WalRecords.Handler)}, replaying only the segments
-     * numbered {@code replayFrom} or above (the older ones are covered by a head snapshot and
-     * are left as they are); the new segment still follows the highest one present.
+     * Opens the WAL in {@code dir}, replays the segments numbered {@code replayFrom} or above
+     * into {@code handler} (the older ones are covered by a head snapshot and are left as they
+     * are; 0 replays all), and starts a new segment after the highest one present.
      */
     public static Wal open(Path dir, FileIo io, long segmentBytes, WalRecords.Handler handler, int replayFrom)
             throws IOException {
@@ -232,7 +227,7 @@ public final class Wal implements AutoCloseable, FrameSink {
         replayStats.records++;
         try {
             decoder.decode(buf, pos + WalRecords.FRAME_HEADER, pos + WalRecords.FRAME_HEADER + len, handler);
-        } catch (DecBuf.CorruptException e) {
+        } catch (MalformedException e) {
             // The CRC matched, so this was written that way: a bug, not the disk. Keep going.
             replayStats.badRecords++;
             LOG.log(Level.SEVERE, "WAL segment " + p + ": undecodable record at " + pos, e);
@@ -279,14 +274,14 @@ public final class Wal implements AutoCloseable, FrameSink {
     private void rewriteWithout(Path p, int seg, ByteBuffer buf, List<int[]> good) throws IOException {
         Path tmp = dir.resolve(name(seg) + ".tmp");
         io.deleteIfExists(tmp);
-        try (FileIo.AppendFile f = io.openAppend(tmp)) {
+        try (FileIo.WriteFile f = io.openAppend(tmp)) {
             f.write(header());
             for (int[] r : good) {
                 if (r[1] > r[0]) {
                     f.write(buf.slice(r[0], r[1] - r[0]));
                 }
             }
-            f.force();
+            f.force(false);
         }
         io.rename(p, dir.resolve(name(seg) + ".damaged"));
         io.rename(tmp, p);
@@ -304,10 +299,10 @@ public final class Wal implements AutoCloseable, FrameSink {
     private void newSegment(int seg) throws IOException {
         Path p = dir.resolve(name(seg));
         io.deleteIfExists(p);
-        FileIo.AppendFile f = io.openAppend(p);
+        FileIo.WriteFile f = io.openAppend(p);
         try {
             f.write(header());
-            f.force();
+            f.force(false);
         } catch (IOException e) {
             f.close();
             throw e;
@@ -336,7 +331,7 @@ public final class Wal implements AutoCloseable, FrameSink {
         syncLock.lock();
         try {
             flushOpen();
-            cur.force();
+            cur.force(false);
             cur.close();
             newSegment(curSegment + 1);
             return curSegment;
@@ -355,7 +350,7 @@ public final class Wal implements AutoCloseable, FrameSink {
         syncLock.lock();
         try {
             flushOpen();
-            cur.force();
+            cur.force(false);
             cur.close();
             newSegment(curSegment + 2);
             return curSegment - 1;
@@ -372,7 +367,7 @@ public final class Wal implements AutoCloseable, FrameSink {
     public Checkpoint checkpoint(int segment) throws IOException {
         Path tmp = dir.resolve(name(segment) + ".tmp");
         io.deleteIfExists(tmp);
-        FileIo.AppendFile f = io.openAppend(tmp);
+        FileIo.WriteFile f = io.openAppend(tmp);
         try {
             f.write(header());
         } catch (IOException e) {
@@ -386,16 +381,16 @@ public final class Wal implements AutoCloseable, FrameSink {
     public final class Checkpoint implements FrameSink, AutoCloseable {
         private final int segment;
         private final Path tmp;
-        private FileIo.AppendFile file;
+        private FileIo.WriteFile file;
 
-        private Checkpoint(int segment, Path tmp, FileIo.AppendFile file) {
+        private Checkpoint(int segment, Path tmp, FileIo.WriteFile file) {
             this.segment = segment;
             this.tmp = tmp;
             this.file = file;
         }
 
         @Override
-        public void log(EncBuf frames) throws IOException {
+        public void log(ByteOut frames) throws IOException {
             if (frames.length() > 0) {
                 file.write(frames.asByteBuffer());
                 bytesWritten.addAndGet(frames.length());
@@ -404,7 +399,7 @@ public final class Wal implements AutoCloseable, FrameSink {
 
         /** Forces the checkpoint and puts it in place as its segment. */
         public void commit() throws IOException {
-            file.force();
+            file.force(false);
             file.close();
             file = null;
             io.rename(tmp, dir.resolve(name(segment)));
@@ -437,7 +432,7 @@ public final class Wal implements AutoCloseable, FrameSink {
      * are on the device. Concurrent callers share one write and one force.
      */
     @Override
-    public void log(EncBuf frames) throws IOException {
+    public void log(ByteOut frames) throws IOException {
         if (frames.length() == 0) {
             return;
         }
@@ -467,13 +462,13 @@ public final class Wal implements AutoCloseable, FrameSink {
     /** Writes and forces the open batch. Caller holds syncLock. */
     private void flushOpen() throws IOException {
         Batch b;
-        EncBuf next = spare;
+        ByteOut next = spare;
         spare = null;
         synchronized (this) {
             b = open;
             int want = Math.min(b.buf.length() + 1024, 1 << 20);
             if (next == null || next.array().length < want) {
-                next = new EncBuf(want);
+                next = new ByteOut(want);
             }
             next.reset();
             open = new Batch(next);
@@ -491,7 +486,7 @@ public final class Wal implements AutoCloseable, FrameSink {
         try {
             try {
                 if (curSize > HEADER && curSize + b.buf.length() > segmentBytes) {
-                    cur.force();
+                    cur.force(false);
                     cur.close();
                     newSegment(curSegment + 1);
                     before = curSize;
@@ -514,7 +509,7 @@ public final class Wal implements AutoCloseable, FrameSink {
             }
             long t0 = System.nanoTime();
             try {
-                cur.force();
+                cur.force(false);
             } catch (IOException e) {
                 // After a failed fsync the page cache state is unknown: accept nothing more.
                 b.error = e;
@@ -569,7 +564,7 @@ public final class Wal implements AutoCloseable, FrameSink {
         try {
             if (cur != null) {
                 flushOpen();
-                cur.force();
+                cur.force(false);
                 cur.close();
                 cur = null;
             }
@@ -580,15 +575,15 @@ public final class Wal implements AutoCloseable, FrameSink {
     }
 
     private static final class Batch {
-        final EncBuf buf;
+        final ByteOut buf;
         boolean done;
         IOException error;
 
         Batch(int capacity) {
-            this(new EncBuf(capacity));
+            this(new ByteOut(capacity));
         }
 
-        Batch(EncBuf buf) {
+        Batch(ByteOut buf) {
             this.buf = buf;
         }
     }

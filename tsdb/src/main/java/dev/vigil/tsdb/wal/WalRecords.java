@@ -2,8 +2,9 @@ package dev.vigil.tsdb.wal;
 
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Metadata;
-import dev.vigil.tsdb.io.DecBuf;
-import dev.vigil.tsdb.io.EncBuf;
+import dev.vigil.tsdb.io.ByteIn;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.MalformedException;
 import java.nio.ByteBuffer;
 
 /** Encoders and decoders of the WAL record types (docs/format/wal.md). */
@@ -21,20 +22,20 @@ public final class WalRecords {
     }
 
     /** Starts a frame of {@code type}; returns the offset to pass to {@link #endFrame}. */
-    public static int beginFrame(EncBuf b, int type) {
+    public static int beginFrame(ByteOut b, int type) {
         int start = b.length();
         b.putInt(0).putInt(0).putByte(type);
         return start;
     }
 
     /** Fills in length and CRC32C of the frame begun at {@code start}. */
-    public static void endFrame(EncBuf b, int start) {
+    public static void endFrame(ByteOut b, int start) {
         int bodyFrom = start + FRAME_HEADER;
         b.setInt(start, b.length() - bodyFrom);
         b.setInt(start + 4, b.crc(bodyFrom, b.length()));
     }
 
-    public static void putSeries(EncBuf b, long ref, Labels labels) {
+    public static void putSeries(ByteOut b, long ref, Labels labels) {
         b.putUvarint(ref).putUvarint(labels.size());
         for (int i = 0; i < labels.size(); i++) {
             b.putString(labels.name(i)).putString(labels.value(i));
@@ -42,7 +43,7 @@ public final class WalRecords {
     }
 
     /** Writes a whole samples frame. */
-    public static void samples(EncBuf b, long[] refs, long[] ts, long[] bits, int n) {
+    public static void samples(ByteOut b, long[] refs, long[] ts, long[] bits, int n) {
         int f = beginFrame(b, SAMPLES);
         long base = n > 0 ? ts[0] : 0;
         b.putUvarint(n).putVarint(base);
@@ -52,7 +53,7 @@ public final class WalRecords {
         endFrame(b, f);
     }
 
-    public static void putMetadata(EncBuf b, String family, Metadata m) {
+    public static void putMetadata(ByteOut b, String family, Metadata m) {
         b.putString(family).putString(nz(m.type())).putString(nz(m.help())).putString(nz(m.unit()));
     }
 
@@ -76,7 +77,7 @@ public final class WalRecords {
 
     /** Decodes one frame body (type byte at {@code from}) and calls the handler. */
     public static final class Decoder {
-        private final DecBuf d = new DecBuf();
+        private final ByteIn d = new ByteIn();
         private long[] refs = new long[1024];
         private long[] ts = new long[1024];
         private long[] bits = new long[1024];
@@ -90,7 +91,7 @@ public final class WalRecords {
                         long ref = d.getUvarint();
                         long n = d.getUvarint();
                         if (n < 0 || n > 10_000) { // a uvarint above 2^63 reads as negative
-                            throw new DecBuf.CorruptException("series record with " + n + " labels");
+                            throw new MalformedException("series record with " + n + " labels");
                         }
                         String[] kv = new String[(int) n * 2];
                         for (int i = 0; i < kv.length; i++) {
@@ -102,7 +103,7 @@ public final class WalRecords {
                 case SAMPLES -> {
                     long n = d.getUvarint();
                     if (n < 0 || n > (to - from)) {
-                        throw new DecBuf.CorruptException("samples record claims " + n + " samples");
+                        throw new MalformedException("samples record claims " + n + " samples");
                     }
                     int cnt = (int) n;
                     if (cnt > refs.length) {
@@ -127,7 +128,7 @@ public final class WalRecords {
                         h.metadata(fam, new Metadata(type2, help, unit));
                     }
                 }
-                default -> throw new DecBuf.CorruptException("unknown record type " + type);
+                default -> throw new MalformedException("unknown record type " + type);
             }
         }
     }

@@ -9,8 +9,8 @@ import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.SeriesSet;
-import dev.vigil.tsdb.block.fs.FaultyFs;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.FaultyFileIo;
+import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.testing.MemoryStorage;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -32,7 +32,7 @@ class BlockFailureTest {
     private final List<FlinkShapedData.Series> data = FlinkShapedData.generate(5, 1, T0, 720 * 3, 10_000, 3);
     private final MemoryStorage mem = FlinkShapedData.toStorage(data);
 
-    private BlockMeta write(Fs fs, long mint, long maxt) throws IOException {
+    private BlockMeta write(FileIo fs, long mint, long maxt) throws IOException {
         try (Querier q = mem.querier(mint, maxt - 1)) {
             return new BlockWriter(fs).segmentSize(64 << 10).writeBlock(dir, q.select(true, null), mint, maxt, 1, List.of());
         }
@@ -40,22 +40,22 @@ class BlockFailureTest {
 
     @Test
     void aFailureAtAnyStepLeavesNoBlockVisible() throws IOException {
-        FaultyFs counting = new FaultyFs(0);
+        FaultyFileIo counting = new FaultyFileIo(0);
         write(counting, T0, T0 + H2);
         int total = counting.ops();
         assertTrue(total > 10, "ops " + total);
-        for (Path p : Fs.DEFAULT.list(dir)) {
-            Fs.DEFAULT.deleteRecursively(p);
+        for (Path p : FileIo.DEFAULT.list(dir)) {
+            FileIo.DEFAULT.deleteTree(p);
         }
         // Fail each operation in turn (and a sample of the many writes in between).
         for (int failAt = 1; failAt <= total; failAt += failAt < 12 || total - failAt < 6 ? 1 : 13) {
             try {
-                write(new FaultyFs(failAt), T0, T0 + H2);
+                write(new FaultyFileIo(failAt), T0, T0 + H2);
                 fail("write survived failure at op " + failAt);
             } catch (IOException expected) {
                 // what a full disk looks like
             }
-            try (BlockSet set = BlockSet.open(Fs.DEFAULT, dir, BlockSet.Options.forRetention(180L * 86_400_000))) {
+            try (BlockSet set = BlockSet.open(FileIo.DEFAULT, dir, BlockSet.Options.forRetention(180L * 86_400_000))) {
                 // The last step (fsync of the parent after the rename) may fail with the block in
                 // place; then the block is complete and valid. Otherwise nothing may be visible.
                 for (Block b : set.blocks()) {
@@ -64,7 +64,7 @@ class BlockFailureTest {
                         QueryAssert.assertSame(m, q, Matcher.of(Matcher.Type.RE, "__name__", ".+"));
                     }
                     assertEquals(total, failAt, "a block became visible although op " + failAt + " of " + total + " failed");
-                    Fs.DEFAULT.deleteRecursively(b.dir());
+                    FileIo.DEFAULT.deleteTree(b.dir());
                 }
             }
             try (Stream<Path> s = Files.list(dir)) {
@@ -84,7 +84,7 @@ class BlockFailureTest {
 
     @Test
     void everyFlippedByteIsCaught() throws IOException {
-        BlockMeta m = write(new dev.vigil.tsdb.block.fs.NoSyncFs(), T0, T0 + H2);
+        BlockMeta m = write(FaultyFileIo.noSync(), T0, T0 + H2);
         Path block = dir.resolve(m.ulid());
         java.util.SplittableRandom r = new java.util.SplittableRandom(8);
         Path index = block.resolve("index");
@@ -95,7 +95,7 @@ class BlockFailureTest {
             long at = i < 4 ? 5 + i % 3 : r.nextLong(Files.size(f)); // header padding first
             flipByte(f, at);
             try {
-                Block b = Block.open(block);
+                Block b = Block.open(FileIo.DEFAULT, block);
                 assertTrue(!inIndex, "index damage at " + at + " not caught at open");
                 b.verifyChunks();
                 fail("chunk damage at " + at + " not caught");
@@ -104,7 +104,7 @@ class BlockFailureTest {
             }
             flipByte(f, at);
         }
-        Block.open(block).verifyChunks();
+        Block.open(FileIo.DEFAULT, block).verifyChunks();
     }
 
     @Test
@@ -113,11 +113,11 @@ class BlockFailureTest {
         long start = Math.floorDiv(T0, 3 * H2) * 3 * H2 + 3 * H2;
         List<BlockMeta> ms = new java.util.ArrayList<>();
         for (int i = 0; i < 4; i++) {
-            ms.add(write(new dev.vigil.tsdb.block.fs.NoSyncFs(), start + i * H2, start + (i + 1) * H2));
+            ms.add(write(FaultyFileIo.noSync(), start + i * H2, start + (i + 1) * H2));
         }
         Path seg = dir.resolve(ms.get(1).ulid()).resolve("chunks").resolve("000001");
         flipByte(seg, Files.size(seg) / 2);
-        try (BlockSet set = BlockSet.open(Fs.DEFAULT, dir, BlockSet.Options.forRetention(180L * 86_400_000))) {
+        try (BlockSet set = BlockSet.open(FileIo.DEFAULT, dir, BlockSet.Options.forRetention(180L * 86_400_000))) {
             assertEquals(4, set.blocks().size(), "chunk damage is not looked for at a default open");
             List<BlockMeta> out = set.compact();
             assertEquals(List.of(ms.get(1).ulid()), set.damaged());
@@ -132,16 +132,16 @@ class BlockFailureTest {
 
     @Test
     void damagedBlocksAreSetAsideAndTheRestServed() throws IOException {
-        BlockMeta good = write(new dev.vigil.tsdb.block.fs.NoSyncFs(), T0, T0 + H2);
-        BlockMeta badIndex = write(new dev.vigil.tsdb.block.fs.NoSyncFs(), T0 + H2, T0 + 2 * H2);
-        BlockMeta badChunk = write(new dev.vigil.tsdb.block.fs.NoSyncFs(), T0 + 2 * H2, T0 + 3 * H2);
+        BlockMeta good = write(FaultyFileIo.noSync(), T0, T0 + H2);
+        BlockMeta badIndex = write(FaultyFileIo.noSync(), T0 + H2, T0 + 2 * H2);
+        BlockMeta badChunk = write(FaultyFileIo.noSync(), T0 + 2 * H2, T0 + 3 * H2);
         Path index = dir.resolve(badIndex.ulid()).resolve("index");
         flipByte(index, Files.size(index) / 2);
         Path seg = dir.resolve(badChunk.ulid()).resolve("chunks").resolve("000001");
         flipByte(seg, Files.size(seg) / 3);
 
         // Default open: the index is checked in full, chunks when read.
-        try (BlockSet set = BlockSet.open(Fs.DEFAULT, dir, BlockSet.Options.forRetention(180L * 86_400_000))) {
+        try (BlockSet set = BlockSet.open(FileIo.DEFAULT, dir, BlockSet.Options.forRetention(180L * 86_400_000))) {
             assertEquals(List.of(badIndex.ulid()), set.damaged());
             assertTrue(Files.isDirectory(dir.resolve(badIndex.ulid() + BlockSet.DAMAGED_SUFFIX)));
             assertEquals(2, set.blocks().size());
@@ -181,11 +181,11 @@ class BlockFailureTest {
         }
         Files.move(dir.resolve(badChunk.ulid() + BlockSet.DAMAGED_SUFFIX), dir.resolve(badChunk.ulid()));
         // With full verification at open, the chunk damage sets the block aside too.
-        try (BlockSet set = BlockSet.open(Fs.DEFAULT, dir, new BlockSet.Options(18 * 86_400_000L, true))) {
+        try (BlockSet set = BlockSet.open(FileIo.DEFAULT, dir, new BlockSet.Options(18 * 86_400_000L, true))) {
             assertEquals(List.of(badChunk.ulid()), set.damaged());
             assertEquals(1, set.blocks().size());
             assertEquals(good.ulid(), set.blocks().get(0).meta().ulid());
         }
-        assertThrows(CorruptBlockException.class, () -> Block.open(dir.resolve(badChunk.ulid() + BlockSet.DAMAGED_SUFFIX)));
+        assertThrows(CorruptBlockException.class, () -> Block.open(FileIo.DEFAULT, dir.resolve(badChunk.ulid() + BlockSet.DAMAGED_SUFFIX)));
     }
 }

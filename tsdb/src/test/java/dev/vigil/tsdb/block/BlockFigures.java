@@ -5,10 +5,10 @@ import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.SeriesSet;
-import dev.vigil.tsdb.block.codec.ByteIn;
-import dev.vigil.tsdb.block.codec.ByteOut;
+import dev.vigil.tsdb.io.ByteIn;
+import dev.vigil.tsdb.io.ByteOut;
 import dev.vigil.tsdb.block.codec.ChunkCodec;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,8 +61,8 @@ public final class BlockFigures {
         long n = 0;
         for (int b = 0; b < 12; b++) {
             long mint = T0 - 1000 + b * 7_200_000L;
-            BlockMeta m = BlockWriter.write(work, new ArraySeriesSet(day), mint, mint + 7_200_000L, 1, List.of());
-            bytes += Fs.DEFAULT.treeSize(work.resolve(m.ulid()));
+            BlockMeta m = new BlockWriter(FileIo.DEFAULT).writeBlock(work, new ArraySeriesSet(day), mint, mint + 7_200_000L, 1, List.of());
+            bytes += FileIo.DEFAULT.treeSize(work.resolve(m.ulid()));
             n += m.stats().numSamples();
         }
         System.out.printf("as twelve 2 h blocks: %.3f%n", (double) bytes / n);
@@ -178,10 +178,10 @@ public final class BlockFigures {
         }
         many.sort((a, b) -> a.labels().compareTo(b.labels()));
         long w0 = System.nanoTime();
-        BlockMeta m = BlockWriter.write(work, new ArraySeriesSet(many), T0, T0 + 1, 1, List.of());
+        BlockMeta m = new BlockWriter(FileIo.DEFAULT).writeBlock(work, new ArraySeriesSet(many), T0, T0 + 1, 1, List.of());
         System.out.printf("write: %.1f s, index %d bytes%n", (System.nanoTime() - w0) / 1e9,
                 Files.size(work.resolve(m.ulid()).resolve("index")));
-        Block b = Block.open(work.resolve(m.ulid()));
+        Block b = Block.open(FileIo.DEFAULT, work.resolve(m.ulid()));
         Matcher[][] queries = {
             {Matcher.eq("__name__", "metric_7"), Matcher.eq("tm_id", "tm-3")},
             {Matcher.eq("__name__", "metric_7")},

@@ -11,6 +11,8 @@ import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Values;
+import dev.vigil.tsdb.io.FaultyFileIo;
+import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.testing.MemoryStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,14 +34,14 @@ class BlockQuerierTest {
         long maxt = T0 + 2 * 3_600_000L;
         BlockMeta meta;
         try (Querier src = mem.querier(T0, maxt)) {
-            meta = new BlockWriter(new dev.vigil.tsdb.block.fs.NoSyncFs()).writeBlock(dir, src.select(true, null), T0, maxt, 1, List.of());
+            meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(dir, src.select(true, null), T0, maxt, 1, List.of());
         }
         assertEquals(data.size(), meta.stats().numSeries());
         assertEquals(data.size() * 720L, meta.stats().numSamples());
         assertEquals(List.of(meta.ulid()), meta.compaction().sources());
         assertTrue(Files.exists(dir.resolve(meta.ulid()).resolve("meta.json")));
         assertFalse(Files.exists(dir.resolve(meta.ulid() + ".tmp")));
-        Block block = Block.open(dir.resolve(meta.ulid()));
+        Block block = Block.open(FileIo.DEFAULT, dir.resolve(meta.ulid()));
         block.verifyChunks();
         assertEquals(meta, block.meta());
 
@@ -103,10 +105,10 @@ class BlockQuerierTest {
         app.commit();
         BlockMeta meta;
         try (Querier src = mem.querier(0, Long.MAX_VALUE)) {
-            meta = new BlockWriter(new dev.vigil.tsdb.block.fs.NoSyncFs()).writeBlock(dir, src.select(true, null), 0, 20_000_000, 1, List.of());
+            meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(dir, src.select(true, null), 0, 20_000_000, 1, List.of());
         }
         assertEquals(3 + 1, meta.stats().numChunks()); // a: 20 000 samples in 3 chunks of ≤ 8192; b: 6 667 in 1
-        Block block = Block.open(dir.resolve(meta.ulid()));
+        Block block = Block.open(FileIo.DEFAULT, dir.resolve(meta.ulid()));
         try (Querier q = block.querier(5_000, 15_000_000)) {
             SeriesSet s = q.select(true, null, Matcher.of(Matcher.Type.RE, "__name__", "a|b"));
             assertTrue(s.next());

@@ -9,8 +9,8 @@ import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.Values;
-import dev.vigil.tsdb.block.fs.Fs;
-import dev.vigil.tsdb.block.fs.NoSyncFs;
+import dev.vigil.tsdb.io.FileIo;
+import dev.vigil.tsdb.io.FaultyFileIo;
 import dev.vigil.tsdb.testing.MemoryStorage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -34,7 +34,7 @@ class CompactionRetentionTest {
     @TempDir
     Path dir;
 
-    private final Fs fs = new NoSyncFs();
+    private final FileIo fs = FaultyFileIo.noSync();
 
     /** A few series at 1-minute resolution: a counter, a gauge with decimals, a constant. */
     private static MemoryStorage minuteData(long from, long to) throws IOException {

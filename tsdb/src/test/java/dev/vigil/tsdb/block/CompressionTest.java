@@ -2,7 +2,8 @@ package dev.vigil.tsdb.block;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.FaultyFileIo;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.EnumSet;
@@ -25,8 +26,8 @@ class CompressionTest {
     static double bytesPerSample(Path dir, List<FlinkShapedData.Series> data, Set<FlinkShapedData.Kind> kinds) throws IOException {
         List<FlinkShapedData.Series> subset = data.stream().filter(s -> kinds.contains(s.kind())).toList();
         long maxt = T0 + DAY * 10_000L + 1000;
-        BlockMeta meta = new BlockWriter(new dev.vigil.tsdb.block.fs.NoSyncFs()).writeBlock(dir, new ArraySeriesSet(subset), T0 - 1000, maxt, 1, List.of());
-        return (double) Fs.DEFAULT.treeSize(dir.resolve(meta.ulid())) / meta.stats().numSamples();
+        BlockMeta meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(dir, new ArraySeriesSet(subset), T0 - 1000, maxt, 1, List.of());
+        return (double) FileIo.DEFAULT.treeSize(dir.resolve(meta.ulid())) / meta.stats().numSamples();
     }
 
     @Test

@@ -6,7 +6,7 @@ import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.Values;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.testing.MemoryStorage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ class FormatV1FixtureTest {
 
     @Test
     void version1BlockStillReads() throws Exception {
-        Block b = Block.open(fixtureDir());
+        Block b = Block.open(FileIo.DEFAULT, fixtureDir());
         assertEquals(1, b.meta().version());
         b.verifyChunks();
         List<FlinkShapedData.Series> content = content();
@@ -70,9 +70,9 @@ class FormatV1FixtureTest {
     /** Writes the fixture; run once per format version: {@code main(<resources>/block/v1)}. */
     public static void main(String[] args) throws Exception {
         Path out = Path.of(args[0]);
-        Fs.DEFAULT.deleteRecursively(out);
+        FileIo.DEFAULT.deleteTree(out);
         Files.createDirectories(out);
-        BlockMeta m = new BlockWriter(Fs.DEFAULT).segmentSize(8 << 10)
+        BlockMeta m = new BlockWriter(FileIo.DEFAULT).segmentSize(8 << 10)
                 .writeBlock(out, new ArraySeriesSet(content()), T0 - 10_000, T0 + 10_000_000, 1, List.of());
         System.out.println("wrote " + out.resolve(m.ulid()));
     }

@@ -10,6 +10,8 @@ import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.io.FaultyFileIo;
+import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.testing.MemoryStorage;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -112,10 +114,10 @@ class MergeQuerierTest {
                 java.nio.file.Files.createDirectories(d);
                 BlockMeta meta;
                 try (Querier src = parts[p].querier(0, 40_000)) {
-                    meta = new BlockWriter(new dev.vigil.tsdb.block.fs.NoSyncFs()).writeBlock(d, src.select(true, null), 0, 40_001, 1,
+                    meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(d, src.select(true, null), 0, 40_001, 1,
                             List.of());
                 }
-                blocks.add(Block.open(d.resolve(meta.ulid())).querier(0, 40_000));
+                blocks.add(Block.open(FileIo.DEFAULT, d.resolve(meta.ulid())).querier(0, 40_000));
             }
             Matcher m = Matcher.of(Matcher.Type.EQ, "__name__", "m");
             long mint = r.nextLong(0, 10_000);
@@ -127,7 +129,7 @@ class MergeQuerierTest {
             for (int p = 0; p < nParts; p++) {
                 java.nio.file.Path d = dir.resolve("r" + round + "p" + p);
                 try (var listing = java.nio.file.Files.list(d)) {
-                    ranged.add(Block.open(listing.filter(java.nio.file.Files::isDirectory).findFirst().orElseThrow()).querier(mint, maxt));
+                    ranged.add(Block.open(FileIo.DEFAULT, listing.filter(java.nio.file.Files::isDirectory).findFirst().orElseThrow()).querier(mint, maxt));
                 }
             }
             try (Querier e = whole.querier(mint, maxt); Querier q = new MergeQuerier(ranged)) {

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
-import dev.vigil.tsdb.block.fs.NoSyncFs;
+import dev.vigil.tsdb.io.FaultyFileIo;
 import dev.vigil.tsdb.block.index.ChunkMeta;
 import dev.vigil.tsdb.block.index.IndexReader;
 import dev.vigil.tsdb.block.index.IndexWriter;
@@ -46,8 +46,8 @@ class PostingsTest {
             entries.add(new IndexWriter.Entry(l, List.of(new ChunkMeta(0, 1, 8, 2))));
         }
         Path file = dir.resolve("index");
-        IndexWriter.write(new NoSyncFs(), file, entries);
-        IndexReader index = IndexReader.open(new NoSyncFs(), file);
+        IndexWriter.write(FaultyFileIo.noSync(), file, entries);
+        IndexReader index = IndexReader.open(FaultyFileIo.noSync(), file);
         assertEquals(series.size(), index.seriesCount());
         for (int id = 0; id < series.size(); id += 97) {
             assertEquals(series.get(id), index.series(id, new ArrayList<>()));

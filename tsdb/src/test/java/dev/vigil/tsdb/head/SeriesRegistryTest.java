@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.io.FileIo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class SeriesRegistryTest {
         // Sized for 1,024 entries: Chronicle Map refuses past ~10x that; a Flink cluster with
         // churn gets there, and an append must never fail because a cache is full.
         int n = 40_000;
-        try (SeriesRegistry r = SeriesRegistry.open(dir, 1024)) {
+        try (SeriesRegistry r = SeriesRegistry.open(FileIo.DEFAULT, dir, 1024)) {
             for (int i = 1; i <= n; i++) {
                 r.put(series(i), i);
             }
@@ -40,7 +41,7 @@ class SeriesRegistryTest {
             assertEquals(1, names.size(), "the outgrown generations are deleted: " + names);
             assertTrue(names.get(0).compareTo("000001.cmap") > 0, names.toString());
         }
-        try (SeriesRegistry again = SeriesRegistry.open(dir, 1024)) {
+        try (SeriesRegistry again = SeriesRegistry.open(FileIo.DEFAULT, dir, 1024)) {
             assertEquals(n, again.size(), "the grown file is the one reopened");
             assertEquals(777, again.lookup(series(777)));
         }
@@ -50,7 +51,7 @@ class SeriesRegistryTest {
     @EnabledOnOs(OS.LINUX)
     void anIdleMapLeavesResidentMemoryAndStillAnswersAfterwards() throws Exception {
         int n = 20_000;
-        try (SeriesRegistry r = SeriesRegistry.open(dir, 40_000)) {
+        try (SeriesRegistry r = SeriesRegistry.open(FileIo.DEFAULT, dir, 40_000)) {
             for (int i = 1; i <= n; i++) {
                 r.put(series(i), i);
             }
@@ -67,7 +68,7 @@ class SeriesRegistryTest {
             assertEquals(12_345, r.lookup(series(12_345)), "the contents stay");
             r.put(series(n + 1), n + 1);
         }
-        try (SeriesRegistry again = SeriesRegistry.open(dir, 40_000)) {
+        try (SeriesRegistry again = SeriesRegistry.open(FileIo.DEFAULT, dir, 40_000)) {
             assertEquals(n + 1, again.size(), "written before and after the release, all on disk");
             assertEquals(n + 1, again.lookup(series(n + 1)));
             assertEquals(777, again.lookup(series(777)));

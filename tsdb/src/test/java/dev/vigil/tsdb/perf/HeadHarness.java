@@ -40,7 +40,7 @@ public final class HeadHarness {
             int nSeries = Integer.parseInt(args[2]);
             int from = Integer.parseInt(args[3]);
             int steps = Integer.parseInt(args[4]);
-            dev.vigil.tsdb.wal.FaultyFileIo io = new dev.vigil.tsdb.wal.FaultyFileIo();
+            dev.vigil.tsdb.io.FaultyFileIo io = new dev.vigil.tsdb.io.FaultyFileIo();
             io.skipForce = Boolean.getBoolean("nofsync");
             Db db = Db.open(DbOptions.builder(d).io(io).snapshotIntervalMs(0).clock(() -> T0 + 3_600_000L * 24).build());
             System.out.println("opened: snapshot " + (db.startup().snapshotLoaded() ? "loaded" : "not used"));
@@ -98,7 +98,7 @@ public final class HeadHarness {
 
     static void append(Path dir, int nSeries, int threads, int seconds) throws Exception {
         Labels[] ls = series(nSeries);
-        dev.vigil.tsdb.wal.FaultyFileIo io = new dev.vigil.tsdb.wal.FaultyFileIo();
+        dev.vigil.tsdb.io.FaultyFileIo io = new dev.vigil.tsdb.io.FaultyFileIo();
         io.skipForce = Boolean.getBoolean("nofsync");
         try (Db db = Db.open(DbOptions.builder(dir).io(io).clock(() -> T0 + 3_600_000L * 24).build())) {
             AtomicLong samples = new AtomicLong();
@@ -184,7 +184,7 @@ public final class HeadHarness {
 
     static void heap(Path dir, int nSeries, int samplesPerSeries) throws Exception {
         long base = usedHeap();
-        dev.vigil.tsdb.wal.FaultyFileIo io = new dev.vigil.tsdb.wal.FaultyFileIo();
+        dev.vigil.tsdb.io.FaultyFileIo io = new dev.vigil.tsdb.io.FaultyFileIo();
         io.skipForce = Boolean.getBoolean("nofsync");
         DbOptions o = DbOptions.builder(dir).io(io).clock(() -> T0 + 3_600_000L * 24).build();
         long t0 = System.nanoTime();

@@ -23,7 +23,7 @@ class FormatV1FixtureTest {
     void walSegmentV1Replays() throws Exception {
         Files.copy(fixture("wal/00000001"), dir.resolve("00000001"));
         WalTest.Collect c = new WalTest.Collect();
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c)) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c, 0)) {
             assertEquals(3, w.replayStats().records);
             assertEquals(0, w.replayStats().tornTails + w.replayStats().damagedSegments);
         }

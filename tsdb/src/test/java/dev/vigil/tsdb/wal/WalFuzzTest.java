@@ -6,8 +6,9 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Metadata;
-import dev.vigil.tsdb.io.DecBuf;
-import dev.vigil.tsdb.io.EncBuf;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.FaultyFileIo;
+import dev.vigil.tsdb.io.MalformedException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -19,7 +20,7 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Fuzz targets for the WAL: a record body decodes or throws {@link DecBuf.CorruptException},
+ * Fuzz targets for the WAL: a record body decodes or throws {@link MalformedException},
  * and a segment of any bytes replays without refusing to start; after the repair the first
  * replay made, a second replay finds no damage and the same records. Plain {@code mvn verify}
  * replays the seeds in {@code WalFuzzTestInputs/}; {@code JAZZER_FUZZ=1 mvn test
@@ -78,7 +79,7 @@ class WalFuzzTest {
         try {
             d.decode(buf, 3, 3 + data.length, r);
             return "ok";
-        } catch (DecBuf.CorruptException e) {
+        } catch (MalformedException e) {
             return e.getMessage();
         }
     }
@@ -96,13 +97,13 @@ class WalFuzzTest {
             FaultyFileIo io = new FaultyFileIo();
             io.skipForce = true;
             Record first = new Record();
-            try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, first)) {
+            try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, first, 0)) {
                 byte[] f = frame(WalRecords.SERIES, new byte[] {1, 0});
-                EncBuf e = new EncBuf(f.length);
+                ByteOut e = new ByteOut(f.length);
                 w.log(e.putBytes(f, 0, f.length));
             }
             Record second = new Record();
-            try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, second)) {
+            try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, second, 0)) {
                 assertEquals(0, w.replayStats().tornTails, "a repaired WAL has no torn tail");
                 assertEquals(0, w.replayStats().damagedSegments, "a repaired WAL has no damage");
             }
@@ -114,7 +115,7 @@ class WalFuzzTest {
     }
 
     static byte[] segmentBytes(FuzzedDataProvider in) {
-        EncBuf b = new EncBuf(256);
+        ByteOut b = new ByteOut(256);
         if (in.consumeInt(0, 15) == 0) {
             byte[] h = in.consumeBytes(in.consumeInt(0, 10));
             b.putBytes(h, 0, h.length);
@@ -136,7 +137,7 @@ class WalFuzzTest {
                 byte[] junk = in.consumeBytes(in.consumeInt(0, 64));
                 b.putBytes(junk, 0, junk.length);
             } else {
-                EncBuf real = WalTest.batch(in.consumeLong(0, 1 << 20), in.consumeLong(), in.consumeInt(0, 5));
+                ByteOut real = WalTest.batch(in.consumeLong(0, 1 << 20), in.consumeLong(), in.consumeInt(0, 5));
                 b.putBytes(real.array(), 0, real.length());
             }
         }
@@ -147,7 +148,7 @@ class WalFuzzTest {
 
     /** One CRC-valid frame of {@code type} with {@code body} after the type byte. */
     static byte[] frame(int type, byte[] body) {
-        EncBuf b = new EncBuf(body.length + 16);
+        ByteOut b = new ByteOut(body.length + 16);
         int f = WalRecords.beginFrame(b, type);
         b.putBytes(body, 0, body.length);
         WalRecords.endFrame(b, f);

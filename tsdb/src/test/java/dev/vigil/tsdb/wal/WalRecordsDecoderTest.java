@@ -3,7 +3,7 @@ package dev.vigil.tsdb.wal;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.vigil.tsdb.io.DecBuf;
+import dev.vigil.tsdb.io.MalformedException;
 import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -25,7 +25,7 @@ class WalRecordsDecoderTest {
         }
         WalFuzzTest.Record r = new WalFuzzTest.Record();
         int to = len;
-        return assertThrows(DecBuf.CorruptException.class, () -> new WalRecords.Decoder().decode(b, 0, to, r))
+        return assertThrows(MalformedException.class, () -> new WalRecords.Decoder().decode(b, 0, to, r))
                 .getMessage();
     }
 
@@ -53,6 +53,6 @@ class WalRecordsDecoderTest {
         // Length 2^31 - 2 after 2 bytes read: "pos + n > end" overflowed to negative and passed,
         // so the decoder tried to allocate a 2 GiB array (OutOfMemoryError).
         String m = decode(WalRecords.METADATA, new byte[] {(byte) 0xfe, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0x07, 'a'});
-        assertEquals("record ends early at 6", m);
+        assertEquals("truncated data at 6", m);
     }
 }

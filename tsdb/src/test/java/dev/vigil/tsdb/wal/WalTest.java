@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Metadata;
-import dev.vigil.tsdb.io.EncBuf;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.FaultyFileIo;
 import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -45,8 +46,8 @@ class WalTest {
         }
     }
 
-    static EncBuf batch(long ref, long t, int n) {
-        EncBuf b = new EncBuf(256);
+    static ByteOut batch(long ref, long t, int n) {
+        ByteOut b = new ByteOut(256);
         int f = WalRecords.beginFrame(b, WalRecords.SERIES);
         WalRecords.putSeries(b, ref, Labels.of("__name__", "m", "i", Long.toString(ref)));
         WalRecords.endFrame(b, f);
@@ -64,14 +65,14 @@ class WalTest {
 
     @Test
     void replaysEverythingLoggedBitExact() throws IOException {
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, 4096, new Collect())) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, 4096, new Collect(), 0)) {
             for (int i = 0; i < 100; i++) {
                 w.log(batch(i + 1, i * 1000L, 10));
             }
             assertTrue(w.segments().size() > 3, "small segments roll");
         }
         Collect c = new Collect();
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, 4096, c)) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, 4096, c, 0)) {
             assertEquals(0, w.replayStats().tornTails);
             assertEquals(0, w.replayStats().damagedSegments);
         }
@@ -87,7 +88,7 @@ class WalTest {
 
     @Test
     void tornTailIsTruncatedAndWritingGoesOn() throws IOException {
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, new Collect())) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, new Collect(), 0)) {
             for (int i = 0; i < 10; i++) {
                 w.log(batch(i + 1, i * 1000L, 10));
             }
@@ -98,14 +99,14 @@ class WalTest {
             f.setLength(size - 7); // the last frame lost its end
         }
         Collect c = new Collect();
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c)) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c, 0)) {
             assertEquals(1, w.replayStats().tornTails);
             assertEquals(0, w.replayStats().damagedSegments);
             w.log(batch(99, 99_000, 1));
         }
         assertEquals(90, c.samples.size(), "the torn samples frame is gone, all before it kept");
         Collect c2 = new Collect();
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c2)) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c2, 0)) {
             assertEquals(0, w.replayStats().tornTails);
         }
         assertEquals(91, c2.samples.size());
@@ -113,7 +114,7 @@ class WalTest {
 
     @Test
     void flippedBytesInTheMiddleAreReportedAndTheRestServed() throws IOException {
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, new Collect())) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, new Collect(), 0)) {
             for (int i = 0; i < 10; i++) {
                 w.log(batch(i + 1, i * 1000L, 10));
             }
@@ -128,14 +129,14 @@ class WalTest {
             f.write(b ^ 0x5a);
         }
         Collect c = new Collect();
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c)) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c, 0)) {
             assertEquals(1, w.replayStats().damagedSegments);
         }
         assertTrue(Files.exists(dir.resolve("00000001.damaged")), "original kept aside");
         assertTrue(c.samples.size() >= 80 && c.samples.size() < 100, "one record lost: " + c.samples.size());
         // The rewritten segment replays cleanly with the same content.
         Collect c2 = new Collect();
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c2)) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c2, 0)) {
             assertEquals(0, w.replayStats().damagedSegments);
         }
         assertEquals(c.samples.size(), c2.samples.size());
@@ -144,7 +145,7 @@ class WalTest {
     @Test
     void diskFullRejectsTheBatchButNotTheNextOnes() throws IOException {
         FaultyFileIo io = new FaultyFileIo();
-        try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, new Collect())) {
+        try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, new Collect(), 0)) {
             w.log(batch(1, 0, 10));
             io.bytesUntilFull = 50;
             io.tornBytes = 30;
@@ -154,7 +155,7 @@ class WalTest {
             assertFalse(w.broken());
         }
         Collect c = new Collect();
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c)) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c, 0)) {
             assertEquals(0, w.replayStats().tornTails + w.replayStats().damagedSegments);
         }
         assertEquals(List.of("1 {i=\"1\"}".replace("{", "m{"), "3 m{i=\"3\"}"), c.series);
@@ -164,11 +165,11 @@ class WalTest {
     @Test
     void failedFsyncClosesTheWal() throws IOException {
         FaultyFileIo io = new FaultyFileIo();
-        try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, new Collect())) {
+        try (Wal w = Wal.open(dir, io, Wal.DEFAULT_SEGMENT_BYTES, new Collect(), 0)) {
             w.log(batch(1, 0, 10));
-            io.failForce = true;
+            io.failWhen = (op, p) -> op == FaultyFileIo.Op.FORCE;
             assertThrows(IOException.class, () -> w.log(batch(2, 1000, 10)));
-            io.failForce = false;
+            io.failWhen = (op, p) -> false;
             assertTrue(w.broken());
             assertThrows(IOException.class, () -> w.log(batch(3, 2000, 10)));
         } catch (IOException expectedOnClose) {
@@ -178,7 +179,7 @@ class WalTest {
 
     @Test
     void concurrentCommittersShareFsyncs() throws Exception {
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, new Collect())) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, new Collect(), 0)) {
             int threads = 8;
             int per = 200;
             AtomicInteger errors = new AtomicInteger();
@@ -204,7 +205,7 @@ class WalTest {
             assertTrue(w.syncs() < w.commits(), "group commit: " + w.syncs() + " fsyncs for " + w.commits() + " commits");
         }
         Collect c = new Collect();
-        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c)) {
+        try (Wal w = Wal.open(dir, FileIo.DEFAULT, Wal.DEFAULT_SEGMENT_BYTES, c, 0)) {
             assertEquals(8 * 200 * 5, c.samples.size());
         }
     }

@@ -1,9 +1,9 @@
 package dev.vigil.tsdb.block.chunks;
 
-import dev.vigil.tsdb.block.codec.ByteIn;
+import dev.vigil.tsdb.io.ByteIn;
 import dev.vigil.tsdb.block.codec.ChunkCodec;
-import dev.vigil.tsdb.block.codec.MalformedException;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.MalformedException;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ public final class ChunkReader {
      *
      * @throws MalformedException when a segment is missing, misnumbered or has a bad header
      */
-    public static ChunkReader open(Fs fs, Path dir) throws IOException {
+    public static ChunkReader open(FileIo fs, Path dir) throws IOException {
         List<Path> files = fs.list(dir);
         List<ByteBuffer> maps = new ArrayList<>();
         int expect = 1;
@@ -50,10 +50,6 @@ public final class ChunkReader {
             expect++;
         }
         return new ChunkReader(maps.toArray(new ByteBuffer[0]));
-    }
-
-    public int segmentCount() {
-        return segments.length;
     }
 
     /** Checks every chunk's CRC in every segment; returns the number of chunks. */

@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.block.chunks;
 
-import dev.vigil.tsdb.block.codec.ByteOut;
+import dev.vigil.tsdb.io.ByteOut;
 import dev.vigil.tsdb.block.codec.ChunkCodec;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -27,7 +27,7 @@ public final class ChunkWriter implements Closeable {
     /** Distinct timestamp columns remembered; a TaskManager pushes all its series at once, so few. */
     private static final int MAX_REMEMBERED_COLUMNS = 256;
 
-    private final Fs fs;
+    private final FileIo fs;
     private final Path dir;
     private final long segmentSize;
     private final ChunkCodec codec = new ChunkCodec();
@@ -42,7 +42,7 @@ public final class ChunkWriter implements Closeable {
             return size() > MAX_REMEMBERED_COLUMNS;
         }
     };
-    private Fs.OutputFile out;
+    private FileIo.WriteFile out;
     private int segment;
     private long offset;
     private long bytesWritten;
@@ -50,7 +50,7 @@ public final class ChunkWriter implements Closeable {
     private record Column(long offset, long[] t) {
     }
 
-    public ChunkWriter(Fs fs, Path dir, long segmentSize) {
+    public ChunkWriter(FileIo fs, Path dir, long segmentSize) {
         this.fs = fs;
         this.dir = dir;
         this.segmentSize = segmentSize;
@@ -82,7 +82,7 @@ public final class ChunkWriter implements Closeable {
         byte[] b = chunk.array();
         int len = chunk.length();
         buf.putUvarint(len - 1);
-        buf.put(b, 0, len);
+        buf.putBytes(b, 0, len);
         crc.reset();
         crc.update(b, 0, len);
         buf.putInt((int) crc.getValue());
@@ -111,10 +111,10 @@ public final class ChunkWriter implements Closeable {
         out = fs.create(dir.resolve(segmentName(segment)));
         offset = 0;
         buf.putInt(MAGIC);
-        buf.put(VERSION);
-        buf.put(0);
-        buf.put(0);
-        buf.put(0);
+        buf.putByte(VERSION);
+        buf.putByte(0);
+        buf.putByte(0);
+        buf.putByte(0);
         offset = HEADER_SIZE;
         columns.clear();
     }
@@ -134,7 +134,7 @@ public final class ChunkWriter implements Closeable {
     private void finishSegment() throws IOException {
         if (out != null) {
             flush();
-            out.sync();
+            out.force(true);
             out.close();
             out = null;
         }

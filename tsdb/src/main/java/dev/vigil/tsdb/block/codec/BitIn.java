@@ -1,5 +1,7 @@
 package dev.vigil.tsdb.block.codec;
 
+import dev.vigil.tsdb.io.ByteIn;
+
 /** Reads bits MSB first from a {@link ByteIn}, bounds-checked. */
 final class BitIn {
     private final ByteIn in;
@@ -16,7 +18,7 @@ final class BitIn {
             return (hi << 32) | read(32);
         }
         while (nacc < n) {
-            acc = (acc << 8) | in.get();
+            acc = (acc << 8) | in.getByte();
             nacc += 8;
         }
         nacc -= n;

@@ -1,5 +1,7 @@
 package dev.vigil.tsdb.block.codec;
 
+import dev.vigil.tsdb.io.ByteOut;
+
 /** Writes bits MSB first into a {@link ByteOut}; {@link #flush()} pads the last byte with zeros. */
 final class BitOut {
     private final ByteOut out;
@@ -24,7 +26,7 @@ final class BitOut {
         nacc += n;
         while (nacc >= 8) {
             nacc -= 8;
-            out.put((int) (acc >>> nacc));
+            out.putByte((int) (acc >>> nacc));
         }
     }
 
@@ -34,7 +36,7 @@ final class BitOut {
 
     void flush() {
         if (nacc > 0) {
-            out.put((int) (acc << (8 - nacc)));
+            out.putByte((int) (acc << (8 - nacc)));
             nacc = 0;
         }
         acc = 0;

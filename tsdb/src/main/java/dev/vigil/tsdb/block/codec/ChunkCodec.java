@@ -1,5 +1,8 @@
 package dev.vigil.tsdb.block.codec;
 
+import dev.vigil.tsdb.io.ByteIn;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.MalformedException;
 import java.util.Arrays;
 import java.util.zip.DataFormatException;
 import java.util.zip.Deflater;
@@ -77,7 +80,7 @@ public final class ChunkCodec {
         raw.reset();
         raw.putUvarint(n);
         if (sameAsBack >= 0) {
-            raw.put(TS_SAME_AS);
+            raw.putByte(TS_SAME_AS);
             raw.putUvarint(sameAsBack);
         } else {
             encodeTimestamps(t, n, raw);
@@ -100,14 +103,14 @@ public final class ChunkCodec {
                 total += deflater.deflate(buf, total, limit - total);
             }
             if (deflater.finished() && tmp.length() + total <= limit) {
-                out.put(ENC_COLUMNAR_DEFLATE);
-                out.put(tmp.array(), 0, tmp.length());
-                out.put(buf, 0, total);
+                out.putByte(ENC_COLUMNAR_DEFLATE);
+                out.putBytes(tmp.array(), 0, tmp.length());
+                out.putBytes(buf, 0, total);
                 return;
             }
         }
-        out.put(ENC_COLUMNAR);
-        out.put(raw.array(), 0, rawLen);
+        out.putByte(ENC_COLUMNAR);
+        out.putBytes(raw.array(), 0, rawLen);
     }
 
     // ---- timestamps ----
@@ -159,7 +162,7 @@ public final class ChunkCodec {
     }
 
     private static void writeDod(long[] t, int n, ByteOut o) {
-        o.put(TS_DOD);
+        o.putByte(TS_DOD);
         o.putVarint(t[0]);
         long prevD = 0;
         for (int i = 1; i < n; i++) {
@@ -196,10 +199,10 @@ public final class ChunkCodec {
     }
 
     private void writeGrid(long[] t, int n, long step, int w, ByteOut o) {
-        o.put(TS_GRID);
+        o.putByte(TS_GRID);
         o.putVarint(t[0]);
         o.putVarint(step);
-        o.put(w);
+        o.putByte(w);
         if (w == 0) {
             return;
         }
@@ -219,7 +222,7 @@ public final class ChunkCodec {
             }
         }
         bits.flush();
-        o.put(tmp.array(), 0, tmp.length());
+        o.putBytes(tmp.array(), 0, tmp.length());
     }
 
     // ---- values ----
@@ -231,7 +234,7 @@ public final class ChunkCodec {
             constant = Double.doubleToRawLongBits(v[i]) == first;
         }
         if (constant) {
-            o.put(V_CONST);
+            o.putByte(V_CONST);
             o.putLong(first);
             return;
         }
@@ -282,7 +285,7 @@ public final class ChunkCodec {
         if (g < 2) {
             g = 1;
         }
-        o.put(g == 1 ? V_RATIO : V_RATIO_STEP);
+        o.putByte(g == 1 ? V_RATIO : V_RATIO_STEP);
         o.putUvarint(d);
         long size1 = 0;
         long size2 = 0;
@@ -293,7 +296,7 @@ public final class ChunkCodec {
             size2 += ByteOut.uvarintSize(ByteOut.zigzag(d2));
         }
         int order = size2 < size1 ? 2 : 1;
-        o.put(order);
+        o.putByte(order);
         if (g != 1) {
             o.putUvarint(g);
         }
@@ -330,7 +333,7 @@ public final class ChunkCodec {
     }
 
     private static void writeXor(double[] v, int n, ByteOut o) {
-        o.put(V_XOR);
+        o.putByte(V_XOR);
         BitOut bits = new BitOut(o);
         long prev = Double.doubleToRawLongBits(v[0]);
         bits.write(prev, 64);
@@ -434,7 +437,7 @@ public final class ChunkCodec {
     }
 
     private static void decodeTimestamps(ByteIn in, int n, long[] t, TimestampSource sameAs) {
-        int mode = in.get();
+        int mode = in.getByte();
         switch (mode) {
             case TS_DOD -> {
                 t[0] = in.getVarint();
@@ -448,7 +451,7 @@ public final class ChunkCodec {
             case TS_GRID -> {
                 t[0] = in.getVarint();
                 long step = in.getVarint();
-                int w = in.get();
+                int w = in.getByte();
                 if (w > 32) {
                     throw new MalformedException("grid width " + w);
                 }
@@ -491,7 +494,7 @@ public final class ChunkCodec {
     }
 
     private static void decodeValues(ByteIn in, int n, double[] v) {
-        int mode = in.get();
+        int mode = in.getByte();
         switch (mode) {
             case V_CONST -> Arrays.fill(v, 0, n, Double.longBitsToDouble(in.getLong()));
             case V_RATIO, V_RATIO_STEP -> {
@@ -500,7 +503,7 @@ public final class ChunkCodec {
                     throw new MalformedException("divisor " + d);
                 }
                 double dd = d;
-                int order = in.get();
+                int order = in.getByte();
                 if (order != 1 && order != 2) {
                     throw new MalformedException("difference order " + order);
                 }

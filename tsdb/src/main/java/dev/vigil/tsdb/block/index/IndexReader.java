@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.block.index;
 
 import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.block.codec.MalformedException;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.MalformedException;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -147,7 +147,7 @@ public final class IndexReader {
         }
     }
 
-    public static IndexReader open(Fs fs, Path file) throws IOException {
+    public static IndexReader open(FileIo fs, Path file) throws IOException {
         return new IndexReader(fs.mapReadOnly(file));
     }
 

@@ -1,8 +1,8 @@
 package dev.vigil.tsdb.block.index;
 
 import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.block.codec.ByteOut;
-import dev.vigil.tsdb.block.fs.Fs;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -30,7 +30,7 @@ public final class IndexWriter {
     }
 
     /** Writes, fsyncs and closes {@code file}. Series must be sorted and unique. */
-    public static void write(Fs fs, Path file, List<Entry> series) throws IOException {
+    public static void write(FileIo fs, Path file, List<Entry> series) throws IOException {
         TreeSet<String> symbolSet = new TreeSet<>();
         for (Entry e : series) {
             e.labels().forEach((n, v) -> {
@@ -45,7 +45,7 @@ public final class IndexWriter {
             symbolId.put(s, symbolId.size());
             byte[] b = s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
             symbols.putUvarint(b.length);
-            symbols.put(b, 0, b.length);
+            symbols.putBytes(b, 0, b.length);
         }
 
         ByteOut seriesBody = new ByteOut(1 << 16);
@@ -105,16 +105,16 @@ public final class IndexWriter {
             table.putUvarint(p.getKey() & 0xFFFFFFFFL);
             table.putUvarint(postingsBody.length());
             table.putUvarint(size);
-            postingsBody.put(bb.array(), 0, size);
+            postingsBody.putBytes(bb.array(), 0, size);
         }
 
-        try (Fs.OutputFile out = fs.create(file)) {
+        try (FileIo.WriteFile out = fs.create(file)) {
             ByteOut head = new ByteOut(16);
             head.putInt(MAGIC);
-            head.put(VERSION);
-            head.put(0);
-            head.put(0);
-            head.put(0);
+            head.putByte(VERSION);
+            head.putByte(0);
+            head.putByte(0);
+            head.putByte(0);
             long pos = 8;
             out.write(ByteBuffer.wrap(head.array(), 0, head.length()));
             long[] at = new long[SECTIONS];
@@ -145,7 +145,7 @@ public final class IndexWriter {
             crc.update(toc.array(), 0, toc.length());
             toc.putInt((int) crc.getValue());
             out.write(ByteBuffer.wrap(toc.array(), 0, toc.length()));
-            out.sync();
+            out.force(true);
         }
     }
 }

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vigil.tsdb.io.ByteIn;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.MalformedException;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -13,7 +16,7 @@ class ChunkCodecDamageTest {
         // 16 MiB used to be accepted: the codec grew (and kept) a 16 MiB buffer for a few bytes.
         ByteOut o = new ByteOut(16);
         o.putUvarint(ChunkCodec.MAX_RAW_BYTES + 1);
-        o.put(0);
+        o.putByte(0);
         MalformedException e = assertThrows(MalformedException.class, () -> new ChunkCodec().decode(
                 ChunkCodec.ENC_COLUMNAR_DEFLATE, new ByteIn(o.array(), 0, o.length()), new long[8192], new double[8192], null));
         assertTrue(e.getMessage().startsWith("uncompressed length"), e.getMessage());

@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import dev.vigil.tsdb.io.ByteIn;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.MalformedException;
 
 /**
  * Fuzz targets for the block chunk codec: any bytes decode or throw {@link MalformedException},

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.tsdb.Values;
 import dev.vigil.tsdb.block.FlinkShapedData;
+import dev.vigil.tsdb.io.ByteIn;
+import dev.vigil.tsdb.io.ByteOut;
+import dev.vigil.tsdb.io.MalformedException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;

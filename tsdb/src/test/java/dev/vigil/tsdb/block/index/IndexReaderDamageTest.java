@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.block.codec.MalformedException;
+import dev.vigil.tsdb.io.MalformedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -17,9 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Index content that passes its checksums but is malformed (what the fuzz target found). */
 class IndexReaderDamageTest {
     private static byte[] oneSeries() throws IOException {
-        IndexReaderFuzzTest.MemoryFs fs = new IndexReaderFuzzTest.MemoryFs();
-        IndexWriter.write(fs, Path.of("index"), List.of(new IndexWriter.Entry(Labels.of("a", "b"), List.of())));
-        return fs.out.toByteArray();
+        return IndexReaderFuzzTest.write(java.util.Map.of(Labels.of("a", "b"), List.of()));
     }
 
     /** Offset of the postings section body (section 4 in the TOC). */
@@ -68,11 +65,8 @@ class IndexReaderDamageTest {
 
     @Test
     void aSeriesOffsetBeyondTheSeriesSectionIsMalformedNotAnIndexOutOfBounds() throws IOException {
-        IndexReaderFuzzTest.MemoryFs fs = new IndexReaderFuzzTest.MemoryFs();
-        IndexWriter.write(fs, Path.of("index"), List.of(
-                new IndexWriter.Entry(Labels.of("a", "b"), List.of()),
-                new IndexWriter.Entry(Labels.of("a", "c"), List.of())));
-        byte[] file = fs.out.toByteArray();
+        byte[] file = IndexReaderFuzzTest.write(new java.util.TreeMap<>(java.util.Map.of(
+                Labels.of("a", "b"), List.of(), Labels.of("a", "c"), List.of())));
         ByteBuffer b = ByteBuffer.wrap(file);
         int offsets = (int) b.getLong(file.length - IndexWriter.TOC_SIZE + 8 * 2) + 4;
         assertEquals(0, b.getInt(offsets), "series 0 starts the section");

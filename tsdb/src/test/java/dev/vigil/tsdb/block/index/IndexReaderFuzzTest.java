@@ -1,32 +1,41 @@
 package dev.vigil.tsdb.block.index;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
-import dev.vigil.tsdb.block.codec.MalformedException;
-import dev.vigil.tsdb.block.fs.Fs;
-import java.io.ByteArrayOutputStream;
+import dev.vigil.tsdb.io.FaultyFileIo;
+import dev.vigil.tsdb.io.MalformedException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.MappedByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.Random;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
 import org.roaringbitmap.IntIterator;
 import org.roaringbitmap.buffer.ImmutableRoaringBitmap;
 
 /**
- * Fuzz targets for the block index reader: an index whose checksums match but whose content is
- * anything (a writer bug, or damage written with its checksum) opens and answers every lookup,
- * or throws {@link MalformedException}; nothing else escapes. The inputs are mostly real
- * indexes (written by {@link IndexWriter} from the fuzzer's series) with bytes changed and the
- * checksums fixed up, so the fuzzer gets past the checksums into the decoding. Plain
- * {@code mvn verify} replays the seeds in {@code IndexReaderFuzzTestInputs/};
+ * Fuzz target for the block index reader. The inputs are mostly real indexes, written by
+ * {@link IndexWriter} from the fuzzer's series, then maybe changed and maybe with the checksums
+ * fixed up so the fuzzer gets past them into the decoding. The property: an unchanged index
+ * reads back exactly what was written (series, labels, chunk metas, label values, postings); a
+ * changed one whose checksums were not fixed is rejected; any other input either throws
+ * {@link MalformedException} with a message or answers every lookup the same way twice.
+ * Plain {@code mvn verify} replays the seeds in {@code IndexReaderFuzzTestInputs/};
  * {@code JAZZER_FUZZ=1 mvn test -Dtest=IndexReaderFuzzTest#read} fuzzes one target.
  */
 class IndexReaderFuzzTest {
@@ -35,24 +44,100 @@ class IndexReaderFuzzTest {
 
     @FuzzTest(maxDuration = "30s")
     void read(FuzzedDataProvider in) throws IOException {
-        byte[] file = in.consumeBoolean() ? realIndex(in) : in.consumeBytes(in.consumeInt(0, 4096));
+        TreeMap<Labels, List<ChunkMeta>> written = in.consumeBoolean() ? series(in) : null;
+        byte[] original = written != null ? write(written) : in.consumeBytes(in.consumeInt(0, 4096));
+        byte[] file = original.clone();
         int changes = in.consumeInt(0, 8);
         for (int i = 0; i < changes && file.length > 0; i++) {
             int at = in.consumeInt(0, file.length - 1);
             file[at] = in.consumeByte();
         }
-        if (in.consumeInt(0, 7) != 0) {
+        boolean fixed = in.consumeInt(0, 7) != 0;
+        if (fixed) {
             fixChecksums(file);
         }
+        property(written, original, file, fixed);
+    }
+
+    /**
+     * The property for {@code file}, which is {@code original} maybe changed and maybe with its
+     * checksums fixed; {@code written} is what {@code original} was written from, or null when
+     * it is random bytes.
+     */
+    static void property(TreeMap<Labels, List<ChunkMeta>> written, byte[] original, byte[] file, boolean fixed) {
+        boolean changed = !Arrays.equals(original, file);
+        if (written != null && !changed) {
+            assertReadsBack(written, IndexReader.read(ByteBuffer.wrap(file)));
+            return;
+        }
         try {
-            walk(IndexReader.read(ByteBuffer.wrap(file)));
-        } catch (MalformedException expected) {
-            // damage
+            IndexReader r = IndexReader.read(ByteBuffer.wrap(file));
+            List<Object> first = walk(r);
+            assertEquals(first, walk(r), "a second walk over the same index answers differently");
+        } catch (MalformedException e) {
+            assertNotNull(e.getMessage(), "a rejection names what is wrong");
+            assertFalse(e.getMessage().isBlank(), "a rejection names what is wrong");
+            return;
+        }
+        if (written != null && !fixed) {
+            fail("a changed byte went past the checksums");
         }
     }
 
-    /** A valid index holding series chosen by the fuzzer. */
-    static byte[] realIndex(FuzzedDataProvider in) throws IOException {
+    @Test
+    void anUnchangedIndexReadsBackWhatWasWritten() throws IOException {
+        TreeMap<Labels, List<ChunkMeta>> written = flinkLike();
+        byte[] file = write(written);
+        property(written, file, file.clone(), false);
+    }
+
+    @Test
+    void everyChangedByteIsCaughtByTheChecksums() throws IOException {
+        TreeMap<Labels, List<ChunkMeta>> written = flinkLike();
+        byte[] original = write(written);
+        for (int at = 0; at < original.length; at++) {
+            byte[] file = original.clone();
+            file[at] ^= 0x5A;
+            int pos = at;
+            assertThrows(MalformedException.class, () -> IndexReader.read(ByteBuffer.wrap(file)), "byte " + pos + " changed");
+        }
+    }
+
+    @Test
+    void changesBehindFixedChecksumsAreRejectedOrReadConsistently() throws IOException {
+        TreeMap<Labels, List<ChunkMeta>> written = flinkLike();
+        byte[] original = write(written);
+        Random rnd = new Random(17);
+        for (int round = 0; round < 500; round++) {
+            byte[] file = original.clone();
+            for (int i = rnd.nextInt(8) + 1; i > 0; i--) {
+                file[rnd.nextInt(file.length)] = (byte) rnd.nextInt(256);
+            }
+            fixChecksums(file);
+            property(written, original, file, true);
+        }
+    }
+
+    /** Twelve series shaped like Flink's: a few names, shared label values, some chunks each. */
+    private static TreeMap<Labels, List<ChunkMeta>> flinkLike() {
+        TreeMap<Labels, List<ChunkMeta>> series = new TreeMap<>();
+        long ref = 8;
+        for (int i = 0; i < 12; i++) {
+            Labels l = Labels.of("__name__", "flink_taskmanager_Status_JVM_CPU_Load" + (i % 3), "job", "flink",
+                    "tm_id", "tm-" + (i % 4), "host", "10.0.0." + i);
+            List<ChunkMeta> chunks = new ArrayList<>();
+            for (int c = 0; c < i % 3; c++) {
+                chunks.add(new ChunkMeta(1_700_000_000_000L + c * 7_200_000L, 1_700_000_000_000L + c * 7_200_000L + 7_190_000L,
+                        ref, 120));
+                ref += 200 + i;
+            }
+            series.put(l, chunks);
+        }
+        return series;
+    }
+
+    /** Series chosen by the fuzzer, as an index holds them: sorted, unique, chunks in order. */
+    static TreeMap<Labels, List<ChunkMeta>> series(FuzzedDataProvider in) {
         TreeMap<Labels, List<ChunkMeta>> series = new TreeMap<>();
         int n = in.consumeInt(0, 40);
         for (int i = 0; i < n; i++) {
@@ -74,11 +159,54 @@ class IndexReaderFuzzTest {
             }
             series.put(b.build(), chunks);
         }
+        return series;
+    }
+
+    /** The index file {@link IndexWriter} writes for {@code series}. */
+    static byte[] write(Map<Labels, List<ChunkMeta>> series) throws IOException {
         List<IndexWriter.Entry> entries = new ArrayList<>();
         series.forEach((l, c) -> entries.add(new IndexWriter.Entry(l, c)));
-        MemoryFs fs = new MemoryFs();
-        IndexWriter.write(fs, Path.of("index"), entries);
-        return fs.out.toByteArray();
+        Path file = Files.createTempFile("index-fuzz", ".index");
+        try {
+            IndexWriter.write(FaultyFileIo.noSync(), file, entries);
+            return Files.readAllBytes(file);
+        } finally {
+            Files.deleteIfExists(file);
+        }
+    }
+
+    /** Series i is the i-th written, with its chunks; every label name, value and postings list is as written. */
+    static void assertReadsBack(TreeMap<Labels, List<ChunkMeta>> written, IndexReader r) {
+        assertEquals(written.size(), r.seriesCount(), "series count");
+        TreeMap<String, TreeMap<String, TreeSet<Integer>>> postings = new TreeMap<>();
+        int id = 0;
+        for (Map.Entry<Labels, List<ChunkMeta>> e : written.entrySet()) {
+            List<ChunkMeta> chunks = new ArrayList<>();
+            assertEquals(e.getKey(), r.series(id, chunks), "labels of series " + id);
+            assertEquals(e.getValue(), chunks, "chunks of series " + id);
+            for (int i = 0; i < e.getKey().size(); i++) {
+                postings.computeIfAbsent(e.getKey().name(i), k -> new TreeMap<>())
+                        .computeIfAbsent(e.getKey().value(i), k -> new TreeSet<>()).add(id);
+            }
+            id++;
+        }
+        assertEquals(List.copyOf(postings.keySet()), List.copyOf(new TreeSet<>(r.labelNames())), "label names");
+        postings.forEach((name, values) -> {
+            IndexReader.Values vs = r.values(name);
+            List<String> got = new ArrayList<>();
+            for (int i = 0; i < vs.size(); i++) {
+                got.add(vs.value(i));
+                assertEquals(List.copyOf(values.get(vs.value(i))), ids(r.postings(vs, i)), "postings of " + name);
+            }
+            assertEquals(List.copyOf(values.keySet()), got, "values of " + name);
+            values.forEach((v, ids) -> assertEquals(List.copyOf(ids), ids(r.postings(name, v)), "postings of " + name + "=" + v));
+        });
+    }
+
+    private static List<Integer> ids(ImmutableRoaringBitmap b) {
+        List<Integer> out = new ArrayList<>();
+        b.forEach((int i) -> out.add(i));
+        return out;
     }
 
     /** Recomputes the CRC32C of every section the TOC points at sensibly, then the TOC's. */
@@ -108,122 +236,44 @@ class IndexReaderFuzzTest {
         return (int) c.getValue();
     }
 
-    /** Everything a query does with an index: names, values, postings, set operations, series. */
-    static void walk(IndexReader r) {
+    /** Everything a query does with an index (names, values, postings, set operations, series), as a trace of the answers. */
+    static List<Object> walk(IndexReader r) {
+        List<Object> trace = new ArrayList<>();
         int steps = 0;
         List<ChunkMeta> chunks = new ArrayList<>();
         for (String name : r.labelNames()) {
+            trace.add(name);
             IndexReader.Values vs = r.values(name);
             for (int i = 0; i < vs.size() && steps < WALK; i++, steps++) {
+                trace.add(vs.value(i));
                 ImmutableRoaringBitmap p = r.postings(vs, i);
                 assertEquals(p.getCardinality() == 0, p.isEmpty());
-                steps += seriesOf(r, p, chunks);
-                r.postings(name, vs.value(i));
+                trace.add(ids(p));
+                steps += seriesOf(r, p, chunks, trace);
+                ImmutableRoaringBitmap byName = r.postings(name, vs.value(i));
+                trace.add(byName == null ? null : ids(byName));
             }
             ImmutableRoaringBitmap any = PostingsForMatchers.select(r, Matcher.of(Matcher.Type.RE, name, ".+"), Matcher.of(Matcher.Type.NEQ, name, "x"));
-            steps += seriesOf(r, any, chunks);
+            steps += seriesOf(r, any, chunks, trace);
         }
         for (int id = 0; id < r.seriesCount() && steps < WALK; id++, steps++) {
             chunks.clear();
-            r.series(id, chunks);
+            trace.add(r.series(id, chunks));
+            trace.add(List.copyOf(chunks));
         }
+        return trace;
     }
 
-    private static int seriesOf(IndexReader r, ImmutableRoaringBitmap p, List<ChunkMeta> chunks) {
+    private static int seriesOf(IndexReader r, ImmutableRoaringBitmap p, List<ChunkMeta> chunks, List<Object> trace) {
         int steps = 0;
         IntIterator it = p.getIntIterator();
         while (it.hasNext() && steps < WALK) {
             int id = it.next();
             chunks.clear();
-            r.series(id, chunks);
+            trace.add(r.series(id, chunks));
+            trace.add(List.copyOf(chunks));
             steps++;
         }
         return steps;
-    }
-
-    /** Only what {@link IndexWriter} needs: one file written to memory. */
-    static final class MemoryFs implements Fs {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream();
-
-        @Override
-        public OutputFile create(Path file) {
-            out.reset();
-            return new OutputFile() {
-                @Override
-                public void write(ByteBuffer src) {
-                    while (src.hasRemaining()) {
-                        out.write(src.get());
-                    }
-                }
-
-                @Override
-                public long position() {
-                    return out.size();
-                }
-
-                @Override
-                public void sync() {
-                }
-
-                @Override
-                public void close() {
-                }
-            };
-        }
-
-        @Override
-        public void createDirectories(Path dir) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void fsyncDirectory(Path dir) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void moveAtomically(Path from, Path to) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void deleteRecursively(Path path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public List<Path> list(Path dir) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean exists(Path path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean isDirectory(Path path) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long size(Path file) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public long treeSize(Path dir) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public byte[] readAllBytes(Path file) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public MappedByteBuffer mapReadOnly(Path file) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
