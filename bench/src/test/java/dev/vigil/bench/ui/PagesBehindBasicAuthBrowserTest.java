@@ -7,6 +7,7 @@ import at.favre.lib.crypto.bcrypt.BCrypt;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.cli.Flags;
 import dev.vigil.server.cli.ServerConfig;
+import dev.vigil.tsdb.testing.References;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
@@ -31,7 +31,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class PagesBehindBasicAuthBrowserTest {
     @Test
     void thePushPageWorksWithCredentialsAndIsRefusedWithout(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Browser.available(), "Debian's chromium and chromium-driver are needed (.ci/run installs them)");
+        References.require("chromium");
+        References.require("chromedriver");
         String hash = new String(BCrypt.with(BCrypt.Version.VERSION_2Y).hash(4, "ops-pw".toCharArray()), StandardCharsets.US_ASCII);
         Files.writeString(dir.resolve("web.yml"), "basic_auth_users:\n  ops: " + hash + "\n");
         ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",

@@ -3,10 +3,10 @@ package dev.vigil.server.http;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.server.SecuredServer;
 import dev.vigil.server.push.Processes;
+import dev.vigil.tsdb.testing.References;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * replaced certificates apply to the next handshake; client certificates carry roles.
  */
 class TlsEndToEndTest {
-    private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
 
     private static String tls(String extra) {
         return "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" + extra
@@ -40,7 +39,7 @@ class TlsEndToEndTest {
 
     @Test
     void prometheusScrapesAndRemoteWritesOverTlsWithBasicAuth(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(PROMETHEUS), "needs the prometheus package");
+        Path prometheus = References.require("prometheus");
         TestPki pki = new TestPki(dir);
         pki.server("server", "vigil-1");
         HttpClient client = HttpClient.newBuilder().sslContext(pki.trustingCa()).build();
@@ -82,7 +81,7 @@ class TlsEndToEndTest {
                         queue_config:
                           batch_send_deadline: 1s
                     """.formatted(dir, port));
-            Process p = Processes.start(List.of(PROMETHEUS.toString(), "--config.file=" + config,
+            Process p = Processes.start(List.of(prometheus.toString(), "--config.file=" + config,
                     "--storage.tsdb.path=" + dir.resolve("prom"), "--web.listen-address=127.0.0.1:" + promPort),
                     dir.resolve("prometheus.log"), "http://127.0.0.1:" + promPort + "/-/ready", Duration.ofSeconds(30));
             try {

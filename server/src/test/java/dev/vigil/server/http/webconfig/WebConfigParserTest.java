@@ -3,9 +3,9 @@ package dev.vigil.server.http.webconfig;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.vigil.server.SecuredServer;
+import dev.vigil.tsdb.testing.References;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -38,12 +38,12 @@ class WebConfigParserTest {
 
     @Test
     void acceptsAndRejectsWhatPromtoolDoes(@TempDir Path dir) throws Exception {
-        assumeTrue(Files.isExecutable(Path.of("/usr/bin/promtool")), "needs the prometheus package's promtool");
+        Path promtool = References.require("promtool");
         int i = 0;
         for (Map.Entry<String, Boolean> c : cases().entrySet()) {
             Path f = dir.resolve("web" + i++ + ".yml");
             Files.writeString(f, c.getKey());
-            Process p = new ProcessBuilder("/usr/bin/promtool", "check", "web-config", f.toString())
+            Process p = new ProcessBuilder(promtool.toString(), "check", "web-config", f.toString())
                     .redirectErrorStream(true).start();
             String out = new String(p.getInputStream().readAllBytes());
             assertTrue(p.waitFor(30, TimeUnit.SECONDS));
