@@ -54,6 +54,13 @@ public final class Main {
         LogSetup.configure(cfg.logLevel());
         Logger log = Logger.getLogger(Main.class.getName());
         log.info("starting vigil " + version() + " on java " + Runtime.version());
+        java.util.List<String> ignored = Flags.ignoredGiven(cfg);
+        if (!ignored.isEmpty()) {
+            log.info("Prometheus flags accepted and ignored: " + String.join(" ", ignored));
+        }
+        if (cfg.flags().containsKey("web.config.file")) {
+            log.warning("--web.config.file is ignored: this server applies no TLS or authentication from it");
+        }
         VigilServer server;
         try {
             server = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> new Thread(() -> System.exit(0), "quit").start());

@@ -1,10 +1,13 @@
 package dev.vigil.server;
 
 import dev.vigil.server.api.Backend;
+import dev.vigil.server.api.FederateApi;
+import dev.vigil.server.api.RemoteReadApi;
 import dev.vigil.server.api.PrometheusApi;
 import dev.vigil.server.api.ServerInfo;
 import dev.vigil.server.cli.ConfigFile;
 import dev.vigil.server.cli.ListenAddress;
+import dev.vigil.server.cli.RemoteReadFlags;
 import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.cli.Sizes;
 import dev.vigil.server.http.HttpMetrics;
@@ -59,6 +62,7 @@ public final class VigilServer implements AutoCloseable {
     private volatile HttpHandler mainLate;
     private volatile HttpHandler pushLate;
     private volatile String configText = "";
+    private volatile dev.vigil.tsdb.Labels externalLabels = dev.vigil.tsdb.Labels.EMPTY;
     private volatile long configTime = startMs;
     private volatile boolean reloadOk = true;
     /** The scrape jobs of the last good configuration; applied once the store is open. */
@@ -133,6 +137,7 @@ public final class VigilServer implements AutoCloseable {
         } catch (dev.vigil.query.rules.RuleFileException e) {
             throw new IllegalArgumentException("loading rule files: " + e.getMessage());
         }
+        externalLabels = dev.vigil.tsdb.Labels.of(c.externalLabels());
         configText = dev.vigil.server.cli.ConfigRedaction.redact(c.text());
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
@@ -246,6 +251,9 @@ public final class VigilServer implements AutoCloseable {
         lifecycle.register(mainRoutes, httpMetrics::instrument);
         PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, () -> rules, apiPool);
         api.register(mainRoutes, httpMetrics::instrument);
+        new FederateApi(() -> backend, () -> externalLabels, cfg.lookbackDeltaMs(), System::currentTimeMillis)
+                .register(mainRoutes, httpMetrics::instrument);
+        new RemoteReadApi(() -> backend, () -> externalLabels, RemoteReadFlags.of(cfg)).register(mainRoutes, httpMetrics::instrument);
         SelfMetrics self = new SelfMetrics(this::dbStats, httpMetrics, Main.version(), startMs);
         HttpHandler metrics = new HttpHandler() {
             @Override
@@ -263,8 +271,10 @@ public final class VigilServer implements AutoCloseable {
         new WebUi().register(mainRoutes);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
-        web = HttpServer.start("web", wa.host(), wa.port(), security.headers(main), listenerOptions());
-        LOG.info("listening on " + hostPort(web.address()) + " (API, UI, push, /metrics)");
+        String prefix = dev.vigil.server.cli.Flags.routePrefix(cfg);
+        web = HttpServer.start("web", wa.host(), wa.port(), security.headers(dev.vigil.server.http.RoutePrefix.wrap(prefix, main)), listenerOptions());
+        LOG.info("listening on " + hostPort(web.address()) + (prefix.equals("/") ? "" : " under " + prefix)
+                + " (API, UI, push, /metrics)");
 
         if (!cfg.pushListen().isEmpty()) {
             RoutingHandler pr = new RoutingHandler(false);
@@ -331,7 +341,7 @@ public final class VigilServer implements AutoCloseable {
         return new ServerInfo(Main.version(), startMs, cfg.flags(), retention, () -> configText, () -> configTime,
                 () -> reloadOk, () -> {
                     dev.vigil.ingest.scrape.Scraper sc = scraper;
-                    return sc == null ? java.util.List.of() : sc.targets();
+                    return sc == null ? dev.vigil.ingest.scrape.TargetsView.EMPTY : sc.view();
                 });
     }
 

@@ -52,8 +52,14 @@ final class ScrapeLoop implements Runnable {
     private final String userAgent;
     private final TextParser text = new TextParser(false);
     private final OpenMetricsParser openMetrics = new OpenMetricsParser();
-    /** Scraped label set → what it is stored as; only series that take part in staleness. */
+    /**
+     * Scraped label set → what it is stored as (or that metric relabelling drops it), for every
+     * series of the last scrape: relabelling runs once per new series, not per sample.
+     */
     private final HashMap<Labels, Entry> series = new HashMap<>();
+    private final dev.vigil.ingest.relabel.Relabeler metricRelabeler;
+    /** Per sample of the scrape in hand: its series, or null for a repeat within the scrape. */
+    private Entry[] resolved = new Entry[256];
     private final Map<String, Metadata> metadata = new HashMap<>();
     private final Labels[] reportLabels = new Labels[REPORT.length];
     private final long[] reportRefs = new long[REPORT.length];
@@ -61,10 +67,16 @@ final class ScrapeLoop implements Runnable {
     private boolean reported;
     private volatile boolean stopped;
 
+    /** One scraped series: what it is stored as ({@code null}: dropped by metric relabelling). */
     private static final class Entry {
         final Labels stored;
         long ref;
-        long seen;
+        /** The last scrape that listed it. */
+        long seen = -1;
+        /** Whether a sample of it was stored, so a staleness marker has something to end. */
+        boolean written;
+        /** Series with their own timestamps take no part in staleness, as in Prometheus. */
+        boolean explicit;
 
         Entry(Labels stored) {
             this.stored = stored;
@@ -77,6 +89,7 @@ final class ScrapeLoop implements Runnable {
         this.http = http;
         this.clock = clock;
         this.userAgent = userAgent;
+        this.metricRelabeler = target.job().metricRelabelConfigs().relabeler();
         for (int i = 0; i < REPORT.length; i++) {
             reportLabels[i] = target.labels().toBuilder().set(Labels.METRIC_NAME, REPORT[i]).build();
         }
@@ -110,15 +123,24 @@ final class ScrapeLoop implements Runnable {
         String error = null;
         try {
             fetchAndParse(c);
-            long limit = target.job().sampleLimit();
-            if (limit > 0 && c.n > limit) {
-                error = "sample limit exceeded";
-            }
         } catch (ScrapeException e) {
             error = e.getMessage();
         }
         double duration = (System.nanoTime() - t0) / 1e9;
         generation++;
+        int kept = 0;
+        if (error == null) {
+            kept = resolve(c);
+            long limit = target.job().sampleLimit();
+            if (kept < 0) {
+                error = "missing metric name (__name__ label)";
+            } else if (limit > 0 && kept > limit) {
+                error = "sample limit exceeded";
+            }
+            if (error != null) {
+                generation++; // nothing of this scrape counts as seen: every series goes stale, as in Prometheus
+            }
+        }
         Appender a = storage.appender();
         boolean done = false;
         try {
@@ -142,16 +164,17 @@ final class ScrapeLoop implements Runnable {
             }
             staleAllNotSeen(a, start);
             boolean up = error == null;
-            double[] report = {up ? 1 : 0, duration, up ? c.n : 0, up ? c.n : 0, added};
+            double[] report = {up ? 1 : 0, duration, up ? c.n : 0, up ? kept : 0, added};
             for (int i = 0; i < REPORT.length; i++) {
                 reportRefs[i] = appendQuietly(a, reportRefs[i], reportLabels[i], start, report[i]);
             }
             a.commit();
             done = true;
             reported = true;
-            if (up && stored < c.n) {
-                int refused = c.n - stored;
-                LOG.fine(() -> target.url() + ": " + refused + " of " + c.n + " samples refused by the store");
+            if (up && stored < kept) {
+                int refused = kept - stored;
+                int all = kept;
+                LOG.fine(() -> target.url() + ": " + refused + " of " + all + " samples refused by the store");
             }
         } finally {
             if (!done) {
@@ -162,31 +185,56 @@ final class ScrapeLoop implements Runnable {
                 error == null ? "" : error, start, duration));
     }
 
-    /** Stores sample i: 0 refused, 1 stored, 2 stored as a series new to this target. */
+    /**
+     * Finds each sample's series, attaching the target's labels and applying metric relabelling
+     * once per new series (the result is kept with it, dropped ones included). Returns how many
+     * samples are kept, or -1 when relabelling left one without a metric name (Prometheus fails
+     * the scrape then).
+     */
+    private int resolve(Collected c) {
+        if (resolved.length < c.n) {
+            resolved = new Entry[Math.max(c.n, resolved.length * 2)];
+        }
+        int kept = 0;
+        boolean nameless = false;
+        for (int i = 0; i < c.n; i++) {
+            Labels scraped = c.labels[i];
+            Entry e = series.get(scraped);
+            if (e == null) {
+                int line = i;
+                Labels stored = metricRelabeler.process(withTargetLabels(scraped, name -> hasEmptyLabel(c, line, name)));
+                e = new Entry(stored);
+                series.put(scraped, e);
+            } else if (e.seen == generation) {
+                resolved[i] = null; // the same series twice in one scrape: Prometheus keeps the first
+                continue;
+            }
+            e.seen = generation;
+            resolved[i] = e;
+            if (e.stored != null) {
+                kept++;
+                nameless |= !e.stored.has(Labels.METRIC_NAME);
+            }
+        }
+        return nameless ? -1 : kept;
+    }
+
+    /** Stores sample i: 0 not stored, 1 stored, 2 stored as a series new to this target. */
     private int store(Appender a, Collected c, int i, long start) {
-        Labels scraped = c.labels[i];
+        Entry e = resolved[i];
+        if (e == null || e.stored == null) {
+            return 0;
+        }
         boolean explicit = c.hasTs[i] && target.job().honorTimestamps();
         long t = explicit ? c.ts[i] : start;
-        Entry e = series.get(scraped);
-        boolean isNew = false;
-        if (e == null) {
-            e = new Entry(withTargetLabels(scraped, name -> hasEmptyLabel(c, i, name)));
-            isNew = true;
-        } else if (e.seen == generation) {
-            return 0; // the same series twice in one scrape: Prometheus keeps the first
-        }
+        e.explicit = explicit;
         try {
             e.ref = a.append(e.ref, e.stored, t, c.values[i]);
         } catch (AppendRejectedException ex) {
             return 0;
         }
-        // Series with their own timestamps take no part in staleness, as in Prometheus.
-        if (!explicit) {
-            e.seen = generation;
-            if (isNew) {
-                series.put(scraped, e);
-            }
-        }
+        boolean isNew = !e.written;
+        e.written = true;
         return isNew ? 2 : 1;
     }
 
@@ -194,7 +242,9 @@ final class ScrapeLoop implements Runnable {
         for (Iterator<Entry> it = series.values().iterator(); it.hasNext(); ) {
             Entry e = it.next();
             if (e.seen != generation) {
-                appendQuietly(a, e.ref, e.stored, t, Values.STALE_NAN);
+                if (e.written && !e.explicit) {
+                    appendQuietly(a, e.ref, e.stored, t, Values.STALE_NAN);
+                }
                 it.remove();
             }
         }
@@ -214,7 +264,9 @@ final class ScrapeLoop implements Runnable {
         Appender a = storage.appender();
         try {
             for (Entry e : series.values()) {
-                appendQuietly(a, e.ref, e.stored, t, Values.STALE_NAN);
+                if (e.written && !e.explicit) {
+                    appendQuietly(a, e.ref, e.stored, t, Values.STALE_NAN);
+                }
             }
             for (int i = 0; reported && i < REPORT.length; i++) {
                 appendQuietly(a, reportRefs[i], reportLabels[i], t, Values.STALE_NAN);
@@ -270,11 +322,11 @@ final class ScrapeLoop implements Runnable {
     private void fetchAndParse(Collected c) throws ScrapeException {
         ScrapeJob job = target.job();
         HttpRequest.Builder rb = HttpRequest.newBuilder(target.uri())
-                .timeout(Duration.ofMillis(job.timeoutMs()))
+                .timeout(Duration.ofMillis(target.timeoutMs()))
                 .header("Accept", ACCEPT)
                 .header("Accept-Encoding", "gzip")
                 .header("User-Agent", userAgent)
-                .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(job.timeoutMs()))
+                .header("X-Prometheus-Scrape-Timeout-Seconds", seconds(target.timeoutMs()))
                 .GET();
         job.headers().forEach(rb::header);
         HttpResponse<InputStream> resp;
@@ -471,7 +523,9 @@ final class ScrapeLoop implements Runnable {
     List<Labels> trackedSeries() {
         List<Labels> out = new ArrayList<>();
         for (Entry e : series.values()) {
-            out.add(e.stored);
+            if (e.written && !e.explicit) {
+                out.add(e.stored);
+            }
         }
         return out;
     }

@@ -33,6 +33,13 @@ public final class Scraper implements AutoCloseable {
     private HttpClient http;
     private final ScheduledThreadPoolExecutor pool;
     private final LinkedHashMap<String, Running> running = new LinkedHashMap<>();
+    private List<DroppedTarget> dropped = List.of();
+    private List<ScrapeJob> jobs = List.of();
+    private final FileTargets files = new FileTargets();
+    private final HttpTargets web;
+    private final Map<ScrapeJob.TlsConfig, HttpClient> tlsClients = new java.util.HashMap<>();
+    private String fileSignature = "";
+    private ScheduledFuture<?> discovery;
     private boolean closed;
 
     private record Running(ScrapeLoop loop, ScheduledFuture<?> future) {
@@ -42,6 +49,7 @@ public final class Scraper implements AutoCloseable {
         this.storage = storage;
         this.clock = clock;
         this.userAgent = userAgent;
+        this.web = new HttpTargets(userAgent);
         AtomicInteger n = new AtomicInteger();
         this.pool = new ScheduledThreadPoolExecutor(2, r -> {
             Thread t = new Thread(r, "scrape-" + n.incrementAndGet());
@@ -67,15 +75,65 @@ public final class Scraper implements AutoCloseable {
         if (closed) {
             return;
         }
+        this.jobs = List.copyOf(jobs);
+        tlsClients.clear(); // a reload reads the certificate files again for the loops it starts
+        sync();
+        if (discovery == null && jobs.stream().anyMatch(j -> !j.fileSdConfigs().isEmpty() || !j.httpSdConfigs().isEmpty())) {
+            // Files are checked every second (a stat each), so an edit applies about as fast as
+            // Prometheus's file watch applies it; URLs are fetched when their interval is up.
+            discovery = pool.scheduleWithFixedDelay(this::checkDiscovery, 0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Not synchronized while fetching: a slow discovery URL must not hold up apply or the targets API. */
+    private void checkDiscovery() {
+        List<ScrapeJob> current;
+        synchronized (this) {
+            current = jobs;
+        }
+        boolean urls = web.refresh(current, clock.getAsLong());
+        synchronized (this) {
+            if (closed || (!urls && files.signature(jobs).equals(fileSignature))) {
+                return;
+            }
+            try {
+                sync();
+            } catch (RuntimeException e) {
+                LOG.log(java.util.logging.Level.WARNING, "applying changed discovered targets failed", e);
+            }
+        }
+    }
+
+    /** Starts and stops loops so they are those of {@link #jobs}, with the file targets as they are now. */
+    private void sync() {
+        fileSignature = files.signature(jobs);
         LinkedHashMap<String, ScrapeTarget> wanted = new LinkedHashMap<>();
+        List<DroppedTarget> droppedNow = new ArrayList<>();
         for (ScrapeJob job : jobs) {
-            for (ScrapeJob.StaticGroup g : job.groups()) {
+            dev.vigil.ingest.relabel.Relabeler relabeler = job.relabelConfigs().relabeler();
+            List<ScrapeJob.StaticGroup> groups = new ArrayList<>(job.groups());
+            for (ScrapeJob.FileSdConfig f : job.fileSdConfigs()) {
+                groups.addAll(files.groups(f));
+            }
+            for (ScrapeJob.HttpSdConfig h : job.httpSdConfigs()) {
+                groups.addAll(web.groups(h));
+            }
+            for (ScrapeJob.StaticGroup g : groups) {
                 for (String address : g.targets()) {
-                    ScrapeTarget t = new ScrapeTarget(job, address, g.labels());
-                    wanted.putIfAbsent(t.identity(), t);
+                    TargetLabels.Result r = TargetLabels.populate(job, relabeler, address, g.labels());
+                    if (r.dropped()) {
+                        droppedNow.add(new DroppedTarget(job.name(), r.discovered()));
+                    } else if (r.error() != null) {
+                        // Prometheus logs such a target and neither scrapes nor lists it.
+                        LOG.warning("job " + job.name() + ": target " + address + " refused after relabelling: " + r.error());
+                    } else {
+                        ScrapeTarget t = new ScrapeTarget(job, r);
+                        wanted.putIfAbsent(t.identity(), t);
+                    }
                 }
             }
         }
+        dropped = List.copyOf(droppedNow);
         LinkedHashMap<String, Running> next = new LinkedHashMap<>();
         for (Map.Entry<String, Running> e : running.entrySet()) {
             if (wanted.containsKey(e.getKey())) {
@@ -93,12 +151,27 @@ public final class Scraper implements AutoCloseable {
         running.clear();
         running.putAll(next);
         pool.setCorePoolSize(Math.max(2, Math.min(16, running.size())));
-        LOG.info("scraping " + running.size() + " target(s) in " + jobs.size() + " job(s)");
+        LOG.info("scraping " + running.size() + " target(s) in " + jobs.size() + " job(s)"
+                + (dropped.isEmpty() ? "" : ", " + dropped.size() + " dropped by relabelling"));
+    }
+
+    /** The shared client, or one per distinct {@code tls_config} (its certificates are read when the job starts). */
+    private HttpClient client(ScrapeJob job) {
+        ScrapeJob.TlsConfig tls = job.tlsConfig();
+        if (tls.equals(ScrapeJob.TlsConfig.DEFAULT)) {
+            return http();
+        }
+        return tlsClients.computeIfAbsent(tls, c -> HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(10))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(TlsContexts.of(c))
+                .build());
     }
 
     private Running start(ScrapeTarget t) {
-        ScrapeLoop loop = new ScrapeLoop(t, storage, http(), clock, userAgent);
-        long interval = t.job().intervalMs();
+        ScrapeLoop loop = new ScrapeLoop(t, storage, client(t.job()), clock, userAgent);
+        long interval = t.intervalMs();
         long offset = Math.floorMod(t.identity().hashCode() * 0x9E3779B97F4A7C15L, interval);
         long delay = Math.floorMod(offset - clock.getAsLong(), interval);
         return new Running(loop, pool.scheduleAtFixedRate(loop, delay, interval, TimeUnit.MILLISECONDS));
@@ -120,10 +193,18 @@ public final class Scraper implements AutoCloseable {
         return out;
     }
 
+    /** The active targets and those relabelling dropped, as of the last {@link #apply}. */
+    public synchronized TargetsView view() {
+        return new TargetsView(targets(), dropped);
+    }
+
     /** Stops every loop without staleness markers: the series are not gone, the process is. */
     @Override
     public synchronized void close() {
         closed = true;
+        if (discovery != null) {
+            discovery.cancel(false);
+        }
         for (Running r : running.values()) {
             r.future().cancel(false);
             r.loop().stop(false);

@@ -76,6 +76,11 @@ final class ApiHandler implements HttpHandler {
             sendError(ex, ErrorType.INTERNAL, String.valueOf(e));
             return;
         }
+        if (result == ApiResult.NO_CONTENT) {
+            ex.setStatusCode(StatusCodes.NO_CONTENT);
+            ex.endExchange();
+            return;
+        }
         try {
             ex.setStatusCode(StatusCodes.OK);
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");

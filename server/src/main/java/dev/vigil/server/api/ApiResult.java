@@ -32,6 +32,9 @@ public final class ApiResult {
         this.warnings = warnings == null ? List.of() : warnings;
     }
 
+    /** Success with no body: 204, as Prometheus answers the admin endpoints. */
+    public static final ApiResult NO_CONTENT = new ApiResult(g -> { }, List.of());
+
     public static ApiResult of(ApiJson.DataWriter writer) {
         return new ApiResult(writer, List.of());
     }

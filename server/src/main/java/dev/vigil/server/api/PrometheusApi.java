@@ -14,6 +14,7 @@ import dev.vigil.tsdb.Metadata;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.server.http.Routes;
 import io.undertow.server.HttpHandler;
 import dev.vigil.server.http.Cors;
 import dev.vigil.server.http.WorkerPool;
@@ -106,16 +107,8 @@ public final class PrometheusApi {
         }));
         get(r, wrap, "/api/v1/status/tsdb", (b, q) -> TsdbStatus.compute(b, q));
         get(r, wrap, "/api/v1/status/storage", (b, q) -> StorageStatus.of(b));
-        String admin = "true".equals(info.flags().get("web.enable-admin-api")) ? "admin API not supported by this store yet"
-                : "admin APIs disabled";
-        HttpHandler adminH = wrap.apply("/api/v1/admin", new ApiHandler(backend, (b, q) -> {
-            throw new ApiException(ErrorType.UNAVAILABLE, admin);
-        }, false, cors, pool));
-        for (String p : new String[] {"/api/v1/admin/tsdb/delete_series", "/api/v1/admin/tsdb/clean_tombstones",
-                "/api/v1/admin/tsdb/snapshot"}) {
-            r.post(Role.ADMIN, p, adminH);
-            r.put(Role.ADMIN, p, adminH);
-        }
+        new AdminTsdbApi(backend, "true".equals(info.flags().get("web.enable-admin-api")), clock, cors, pool)
+                .register(r, wrap);
     }
 
     /** A read-only endpoint that also takes its parameters as a POST form (long queries), as Prometheus's. */

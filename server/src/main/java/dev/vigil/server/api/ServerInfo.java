@@ -1,7 +1,6 @@
 package dev.vigil.server.api;
 
-import dev.vigil.ingest.scrape.ScrapeTarget;
-import java.util.List;
+import dev.vigil.ingest.scrape.TargetsView;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -15,11 +14,11 @@ import java.util.function.Supplier;
  * @param configYaml the loaded configuration text
  * @param lastConfigTimeMs when the configuration was last loaded
  * @param reloadOk whether the last reload succeeded
- * @param targets the scrape targets of the configuration, in its order
+ * @param targets the scrape targets of the configuration, active (in its order) and dropped
  */
 public record ServerInfo(String version, long startTimeMs, Map<String, String> flags, String retention,
         Supplier<String> configYaml, Supplier<Long> lastConfigTimeMs, Supplier<Boolean> reloadOk,
-        Supplier<List<ScrapeTarget>> targets) {
+        Supplier<TargetsView> targets) {
     /** The Prometheus version we answer to: the 2.x API contract this server implements. */
     public static final String API_VERSION = "2.42.0";
 }

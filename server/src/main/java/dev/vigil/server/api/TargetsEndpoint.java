@@ -1,7 +1,9 @@
 package dev.vigil.server.api;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.vigil.ingest.scrape.DroppedTarget;
 import dev.vigil.ingest.scrape.ScrapeTarget;
+import dev.vigil.ingest.scrape.TargetsView;
 import dev.vigil.tsdb.Labels;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -23,7 +25,8 @@ final class TargetsEndpoint {
         this.hostname = h;
     }
 
-    ApiResult answer(List<ScrapeTarget> targets, ApiRequest q) {
+    ApiResult answer(TargetsView view, ApiRequest q) {
+        List<ScrapeTarget> targets = view.active();
         String state = q.params().get("state");
         String s = state == null ? "" : state.toLowerCase(java.util.Locale.ROOT);
         boolean active = s.isEmpty() || s.equals("active") || s.equals("any");
@@ -41,8 +44,15 @@ final class TargetsEndpoint {
                 g.writeEndArray();
             }
             if (dropped) {
-                // Static targets without relabelling are never dropped.
+                // Prometheus 2.42 lists every dropped target whatever the scrapePool filter says.
                 g.writeArrayFieldStart("droppedTargets");
+                for (DroppedTarget t : view.dropped()) {
+                    g.writeStartObject();
+                    g.writeObjectFieldStart("discoveredLabels");
+                    labels(g, t.discoveredLabels());
+                    g.writeEndObject();
+                    g.writeEndObject();
+                }
                 g.writeEndArray();
             }
             g.writeEndObject();
@@ -65,8 +75,8 @@ final class TargetsEndpoint {
         g.writeStringField("lastScrape", st.lastScrapeMs() == 0 ? ZERO_TIME : Instant.ofEpochMilli(st.lastScrapeMs()).toString());
         g.writeNumberField("lastScrapeDuration", st.lastDurationSeconds());
         g.writeStringField("health", st.health().text);
-        g.writeStringField("scrapeInterval", t.discoveredLabels().get("__scrape_interval__"));
-        g.writeStringField("scrapeTimeout", t.discoveredLabels().get("__scrape_timeout__"));
+        g.writeStringField("scrapeInterval", t.allLabels().get("__scrape_interval__"));
+        g.writeStringField("scrapeTimeout", t.allLabels().get("__scrape_timeout__"));
         g.writeEndObject();
     }
 

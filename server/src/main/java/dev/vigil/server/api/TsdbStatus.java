@@ -5,7 +5,9 @@ import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.db.DbStats;
+import dev.vigil.tsdb.db.DiskUsage;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -78,6 +80,8 @@ final class TsdbStatus {
         long fMaxT = maxT;
         long fPairs = numPairs;
         int top = limit;
+        DiskUsage usage = b.storage() instanceof Db db ? db.diskUsage() : null;
+        long sizeLimit = b.storageLimits().retentionBytes();
         List<Map.Entry<String, Long>> metrics = new ArrayList<>(byMetric.entrySet());
         return ApiResult.of(g -> {
             g.writeStartObject();
@@ -93,8 +97,32 @@ final class TsdbStatus {
             list(g, "labelValueCountByLabelName", valueCount, top);
             list(g, "memoryInBytesByLabelName", memory, top);
             list(g, "seriesCountByLabelValuePair", pairCount, top);
+            if (usage != null) {
+                diskUsage(g, usage, sizeLimit);
+            }
             g.writeEndObject();
         });
+    }
+
+    /** Vigil only: what --storage.tsdb.retention.size counts, part by part, and the block it deletes next. */
+    private static void diskUsage(com.fasterxml.jackson.core.JsonGenerator g, DiskUsage u, long limit) throws IOException {
+        g.writeObjectFieldStart("diskUsage");
+        g.writeNumberField("walBytes", u.wal());
+        g.writeNumberField("walCheckpointBytes", u.walCheckpoint());
+        g.writeNumberField("headChunksBytes", u.headChunks());
+        g.writeNumberField("headSnapshotBytes", u.headSnapshot());
+        g.writeNumberField("seriesRegistryBytes", u.seriesRegistry());
+        g.writeNumberField("blocksBytes", u.blocks());
+        g.writeNumberField("otherBytes", u.other());
+        g.writeNumberField("totalBytes", u.total());
+        g.writeNumberField("snapshotsBytes", u.snapshots());
+        g.writeNumberField("retentionSizeBytes", limit);
+        if (u.oldestBlock() == null) {
+            g.writeNullField("nextBlockToGo");
+        } else {
+            g.writeStringField("nextBlockToGo", u.oldestBlock());
+        }
+        g.writeEndObject();
     }
 
     private static void list(com.fasterxml.jackson.core.JsonGenerator g, String field, List<Map.Entry<String, Long>> l,

@@ -1,5 +1,8 @@
 package dev.vigil.server.cli;
 
+import dev.vigil.ingest.relabel.InvalidRuleException;
+import dev.vigil.ingest.relabel.RelabelConfig;
+import dev.vigil.ingest.relabel.Relabeling;
 import dev.vigil.ingest.scrape.ScrapeJob;
 import dev.vigil.server.api.ApiTime;
 import java.io.IOException;
@@ -29,8 +32,9 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * {@code --config.file}: a Prometheus configuration file. {@code global} and the static scrape
  * jobs of {@code scrape_configs} take effect; the other sections Prometheus knows are accepted
  * and reported as not acted on. Field names, defaults and checks are Prometheus 2.42's, and an
- * error names the file, the line and what is wrong. Settings that would change what is scraped
- * or how (relabelling, service discovery, TLS) are refused rather than silently ignored.
+ * error names the file, the line and what is wrong. {@code relabel_configs} and
+ * {@code metric_relabel_configs} are checked as Prometheus checks them. Settings that would change
+ * what is scraped or how (service discovery, TLS) are refused rather than silently ignored.
  */
 public final class ConfigFile {
     private static final Set<String> TOP = Set.of("global", "scrape_configs", "rule_files", "alerting",
@@ -41,12 +45,15 @@ public final class ConfigFile {
     private static final Set<String> JOB = Set.of("job_name", "scrape_interval", "scrape_timeout", "metrics_path",
             "scheme", "params", "honor_labels", "honor_timestamps", "sample_limit", "body_size_limit",
             "static_configs", "basic_auth", "authorization", "bearer_token", "bearer_token_file",
-            "follow_redirects", "enable_http2");
+            "follow_redirects", "enable_http2", "relabel_configs", "metric_relabel_configs", "file_sd_configs",
+            "http_sd_configs", "tls_config");
     /** ScrapeConfig fields Prometheus has and Vigil refuses: they would change what gets stored. */
-    private static final Set<String> JOB_REFUSED = Set.of("relabel_configs", "metric_relabel_configs",
-            "tls_config", "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
+    private static final Set<String> JOB_REFUSED = Set.of( "proxy_url", "oauth2", "label_limit", "label_name_length_limit",
             "label_value_length_limit", "target_limit", "no_proxy", "proxy_from_environment",
             "proxy_connect_header", "scrape_classic_histograms");
+    private static final Set<String> RELABEL = Set.of("source_labels", "separator", "regex", "modulus", "target_label",
+            "replacement", "action");
+    private static final Pattern FILE_SD_NAME = Pattern.compile("^[^*]*(\\*[^/]*)?\\.(json|yml|yaml|JSON|YML|YAML)$");
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     /**
@@ -262,7 +269,132 @@ public final class ConfigFile {
         }
         return new ScrapeJob(name, interval, timeout, scheme, path, params, bool(m.get("honor_labels"), false),
                 bool(m.get("honor_timestamps"), true), (long) number(m.get("sample_limit")),
-                size(m.get("body_size_limit")), headers, groups);
+                size(m.get("body_size_limit")), headers, groups, relabeling(m.get("relabel_configs"), "target"),
+                relabeling(m.get("metric_relabel_configs"), "metric"), fileSd(m.get("file_sd_configs")),
+                httpSd(m.get("http_sd_configs")), tls(m.get("tls_config")));
+    }
+
+    /** {@code file_sd_configs}; a relative pattern is relative to the configuration file's folder, as in Prometheus. */
+    private List<ScrapeJob.FileSdConfig> fileSd(NodeTuple t) {
+        List<ScrapeJob.FileSdConfig> out = new ArrayList<>();
+        if (t == null || isNull(t.getValueNode())) {
+            return out;
+        }
+        Path base = Path.of(where).toAbsolutePath().getParent();
+        for (Node n : sequence(t.getValueNode())) {
+            Map<String, NodeTuple> f = mapping(n, Set.of("files", "refresh_interval"), "file.SDConfig");
+            List<String> files = new ArrayList<>();
+            if (f.containsKey("files") && !isNull(f.get("files").getValueNode())) {
+                for (Node fn : sequence(f.get("files").getValueNode())) {
+                    String name = scalar(fn);
+                    if (!FILE_SD_NAME.matcher(name).matches()) {
+                        throw new IllegalArgumentException(where + ":" + line(fn) + ": path name \"" + name
+                                + "\" is not valid for file discovery");
+                    }
+                    files.add(base == null || Path.of(name).isAbsolute() || !Files.exists(Path.of(where))
+                            ? name : base.resolve(name).toString());
+                }
+            }
+            if (files.isEmpty()) {
+                throw new IllegalArgumentException(where + ":" + line(n) + ": file service discovery config must contain at least one path name");
+            }
+            out.add(new ScrapeJob.FileSdConfig(files, duration(f.get("refresh_interval"), 300_000)));
+        }
+        return out;
+    }
+
+    /** {@code tls_config}, its files relative to the configuration file and read now, so a bad one is refused at its line. */
+    private ScrapeJob.TlsConfig tls(NodeTuple t) {
+        if (t == null || isNull(t.getValueNode())) {
+            return ScrapeJob.TlsConfig.DEFAULT;
+        }
+        Map<String, NodeTuple> m = mapping(t.getValueNode(), Set.of("ca_file", "cert_file", "key_file", "server_name",
+                "insecure_skip_verify"), "config.TLSConfig");
+        ScrapeJob.TlsConfig c = new ScrapeJob.TlsConfig(relative(string(m.get("ca_file"), "")),
+                relative(string(m.get("cert_file"), "")), relative(string(m.get("key_file"), "")),
+                string(m.get("server_name"), ""), bool(m.get("insecure_skip_verify"), false));
+        try {
+            dev.vigil.ingest.scrape.TlsContexts.of(c);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": tls_config: " + e.getMessage());
+        }
+        return c;
+    }
+
+    private String relative(String file) {
+        Path base = Path.of(where).toAbsolutePath().getParent();
+        return file.isEmpty() || base == null || Path.of(file).isAbsolute() || !Files.exists(Path.of(where))
+                ? file : base.resolve(file).toString();
+    }
+
+    /** {@code http_sd_configs}: a URL and a refresh interval (the HTTP client settings of Prometheus are refused). */
+    private List<ScrapeJob.HttpSdConfig> httpSd(NodeTuple t) {
+        List<ScrapeJob.HttpSdConfig> out = new ArrayList<>();
+        if (t == null || isNull(t.getValueNode())) {
+            return out;
+        }
+        for (Node n : sequence(t.getValueNode())) {
+            Map<String, NodeTuple> h = mapping(n, Set.of("url", "refresh_interval"), "http.SDConfig");
+            String url = string(h.get("url"), "");
+            if (url.isEmpty()) {
+                throw new IllegalArgumentException(where + ":" + line(n) + ": URL is missing");
+            }
+            if (!url.startsWith("http://") && !url.startsWith("https://")) {
+                throw new IllegalArgumentException(where + ":" + line(h.get("url").getValueNode())
+                        + ": URL scheme must be 'http' or 'https'");
+            }
+            try {
+                java.net.URI.create(url);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ":" + line(h.get("url").getValueNode()) + ": " + e.getMessage());
+            }
+            out.add(new ScrapeJob.HttpSdConfig(url, duration(h.get("refresh_interval"), 60_000)));
+        }
+        return out;
+    }
+
+    /** A relabelling list; a bad rule is reported at its line with Prometheus's message. */
+    private Relabeling relabeling(NodeTuple t, String kind) {
+        if (t == null || isNull(t.getValueNode())) {
+            return Relabeling.NONE;
+        }
+        List<Node> nodes = sequence(t.getValueNode());
+        List<RelabelConfig> rules = new ArrayList<>();
+        for (Node rn : nodes) {
+            if (isNull(rn)) {
+                throw new IllegalArgumentException(where + ":" + line(rn) + ": empty or null " + kind
+                        + " relabeling rule in scrape config");
+            }
+            Map<String, NodeTuple> r = mapping(rn, RELABEL, "relabel.Config");
+            List<String> sources = null;
+            if (r.containsKey("source_labels")) {
+                sources = new ArrayList<>();
+                if (!isNull(r.get("source_labels").getValueNode())) {
+                    for (Node sn : sequence(r.get("source_labels").getValueNode())) {
+                        sources.add(scalar(sn));
+                    }
+                }
+            }
+            long modulus = 0;
+            String mod = string(r.get("modulus"), null);
+            if (mod != null) {
+                try {
+                    modulus = Long.parseUnsignedLong(mod);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(where + ":" + line(r.get("modulus").getValueNode())
+                            + ": cannot unmarshal \"" + mod + "\" into uint64");
+                }
+            }
+            // A regex written as null is the empty regex in Prometheus; one not written at all is the default.
+            String regex = r.containsKey("regex") ? string(r.get("regex"), "") : null;
+            rules.add(new RelabelConfig(sources, string(r.get("separator"), null), regex, modulus,
+                    string(r.get("target_label"), null), string(r.get("replacement"), null), string(r.get("action"), null)));
+        }
+        try {
+            return Relabeling.of(rules);
+        } catch (InvalidRuleException e) {
+            throw new IllegalArgumentException(where + ":" + line(nodes.get(e.index())) + ": " + e.getMessage());
+        }
     }
 
     private void auth(Map<String, NodeTuple> m, Map<String, String> headers) {
@@ -340,7 +472,7 @@ public final class ConfigFile {
             String k = scalar(t.getKeyNode());
             if (refused.contains(k)) {
                 throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": " + k
-                        + " is not supported by Vigil's scraping (static targets only)");
+                        + " is not supported by Vigil's scraping");
             }
             if (!known.contains(k)) {
                 throw new IllegalArgumentException(where + ":" + line(t.getKeyNode()) + ": field " + k + " not found in type " + type);

@@ -47,22 +47,40 @@ public final class Flags {
             new Def("web.max-connections", "512", false, "Most simultaneous connections on each port."),
             new Def("web.enable-lifecycle", "false", true, "Enable shutdown and reload via HTTP (/-/quit, /-/reload)."),
             new Def("web.enable-admin-api", "false", true, "Enable the admin endpoints (/api/v1/admin/...)."),
+            new Def("web.external-url", "", false,
+                    "The URL Vigil is reachable under (behind a reverse proxy): alerts' generator links point there, and its path is the default route prefix."),
+            new Def("web.route-prefix", "", false, "Path prefix of every route of the main port; default the external URL's path."),
+            new Def("web.enable-remote-write-receiver", "false", true, "No-op: Vigil always receives remote write."),
+            new Def("storage.tsdb.retention", "", false, "Deprecated spelling of --storage.tsdb.retention.time (which wins)."),
             new Def("query.lookback-delta", "5m", false, "How far back an instant selector looks for a sample."),
             new Def("query.timeout", "2m", false, "Longest a query may run."),
             new Def("query.max-samples", "50000000", false, "Most samples a query may hold in memory."),
             new Def("query.max-concurrency", "20", false, "Queries evaluated at once."),
-            new Def("web.external-url", "", false,
-                    "The URL Vigil is reached under, for alerts' generator links; default http://<hostname>:<port>."),
             new Def("rules.alert.for-outage-tolerance", "1h", false,
                     "Max time to tolerate an outage when restoring the 'for' state of alerts."),
             new Def("rules.alert.for-grace-period", "10m", false,
                     "Minimum time between an alert's restore and its firing, for alerts whose 'for' is at least this."),
             new Def("rules.alert.resend-delay", "1m", false, "Minimum time to wait before resending an alert."),
+            new Def("storage.remote.read-sample-limit", "5e7", false,
+                    "Most samples one query of a remote read may return (sampled responses only); 0 = no limit."),
+            new Def("storage.remote.read-concurrent-limit", "10", false, "Remote reads answered at once; 0 = no limit."),
+            new Def("storage.remote.read-max-bytes-in-frame", "1048576", false,
+                    "About the most bytes in one frame of a streamed remote-read response."),
             new Def("log.level", "info", false, "Log level: debug, info, warn, error."),
             new Def("help", "false", true, "Show this help and exit."),
+            new Def("help-long", "false", true, "Same as --help."),
+            new Def("help-man", "false", true, "Same as --help."),
             new Def("version", "false", true, "Show the version and exit."));
 
     private Flags() {
+    }
+
+    private static final Map<String, Def> IGNORED = new LinkedHashMap<>();
+
+    static {
+        for (Def d : PrometheusFlags.IGNORED) {
+            IGNORED.put(d.name(), d);
+        }
     }
 
     /** Parses and validates; the returned config names every flag with its effective value. */
@@ -75,6 +93,7 @@ public final class Flags {
         for (Def d : DEFS) {
             values.put(d.name(), d.dflt());
         }
+        java.util.Set<String> given = new java.util.HashSet<>();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h")) {
@@ -89,12 +108,19 @@ public final class Flags {
             String name = eq < 0 ? body : body.substring(0, eq);
             String value = eq < 0 ? null : body.substring(eq + 1);
             Def d = byName.get(name);
+            if (d == null) {
+                d = IGNORED.get(name);
+            }
             if (d == null && name.startsWith("no-") && value == null) {
-                Def neg = byName.get(name.substring(3));
+                Def neg = byName.containsKey(name.substring(3)) ? byName.get(name.substring(3)) : IGNORED.get(name.substring(3));
                 if (neg != null && neg.bool()) {
                     values.put(neg.name(), "false");
+                    given.add(neg.name());
                     continue;
                 }
+            }
+            if (d != null) {
+                given.add(d.name());
             }
             if (d == null) {
                 throw new UsageException("unknown long flag '--" + name + "', try --help");
@@ -114,7 +140,16 @@ public final class Flags {
                 }
                 value = args[++i];
             }
+            if (IGNORED.containsKey(name) && values.containsKey(name)) {
+                value = values.get(name) + "," + value; // repeated, as --enable-feature may be
+            }
             values.put(name, value);
+        }
+        if (!given.contains("storage.tsdb.retention.time") && !values.get("storage.tsdb.retention").isEmpty()) {
+            values.put("storage.tsdb.retention.time", values.get("storage.tsdb.retention"));
+        }
+        if (Boolean.parseBoolean(values.get("help-long")) || Boolean.parseBoolean(values.get("help-man"))) {
+            values.put("help", "true");
         }
         return validate(values);
     }
@@ -173,6 +208,8 @@ public final class Flags {
         for (String f : List.of("rules.alert.for-outage-tolerance", "rules.alert.for-grace-period", "rules.alert.resend-delay")) {
             duration(v, f);
         }
+        PrometheusFlags.routePrefix(v.get("web.route-prefix"), v.get("web.external-url"));
+        RemoteReadFlags.parse(v);
         String level = v.get("log.level");
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("invalid value '" + level + "' for flag '--log.level': expected debug, info, warn or error");
@@ -216,6 +253,28 @@ public final class Flags {
         }
     }
 
+    /** The Prometheus flags given on the command line that Vigil accepts and ignores, as {@code --name=value}, by name. */
+    public static List<String> ignoredGiven(ServerConfig cfg) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : new java.util.TreeMap<>(cfg.flags()).entrySet()) {
+            if (IGNORED.containsKey(e.getKey())) {
+                boolean bool = IGNORED.get(e.getKey()).bool();
+                out.add("--" + e.getKey() + (bool && e.getValue().equals("true") ? "" : "=" + e.getValue()));
+            }
+        }
+        return out;
+    }
+
+    /** The path every main-port route is served under ({@code "/"}: none), from the route prefix or the external URL. */
+    public static String routePrefix(ServerConfig cfg) {
+        try {
+            return PrometheusFlags.routePrefix(cfg.flags().getOrDefault("web.route-prefix", ""),
+                    cfg.flags().getOrDefault("web.external-url", ""));
+        } catch (UsageException e) {
+            throw new IllegalStateException("checked when parsed", e);
+        }
+    }
+
     /** The --help text. */
     public static String usage() {
         StringBuilder sb = new StringBuilder();
@@ -227,6 +286,12 @@ public final class Flags {
             lines.add(String.format("%-50s %s", left, d.help()));
         }
         sb.append(String.join("\n", lines)).append('\n');
+        sb.append("\nAccepted for compatibility with Prometheus 2.42 and ignored (logged once at start):\n");
+        List<String> names = new ArrayList<>();
+        for (Def d : PrometheusFlags.IGNORED) {
+            names.add("--" + d.name());
+        }
+        sb.append("  ").append(String.join(", ", names)).append('\n');
         return sb.toString();
     }
 }

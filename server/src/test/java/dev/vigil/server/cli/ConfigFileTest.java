@@ -2,6 +2,7 @@ package dev.vigil.server.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.ingest.scrape.ScrapeJob;
 import java.util.List;
@@ -25,6 +26,28 @@ class ConfigFileTest {
         assertEquals(false, j.honorLabels());
         assertEquals(true, j.honorTimestamps());
         assertEquals(List.of(new ScrapeJob.StaticGroup(List.of("a:9100"), Map.of())), j.groups());
+    }
+
+    @Test
+    void relabelConfigsAreRead() {
+        ScrapeJob j = ConfigFile.parse("""
+                scrape_configs:
+                  - job_name: a
+                    relabel_configs:
+                      - source_labels: [__address__, job]
+                        separator: '|'
+                        regex: '(.*)'
+                        modulus: 18446744073709551615
+                        target_label: shard
+                        action: HashMod
+                    metric_relabel_configs:
+                      - action: labeldrop
+                        regex: tmp_.*
+                """, "p.yml").scrapeJobs().get(0);
+        assertEquals(List.of(new dev.vigil.ingest.relabel.RelabelConfig(List.of("__address__", "job"), "|", "(.*)", -1L,
+                "shard", null, "HashMod")), j.relabelConfigs().configs());
+        assertEquals(List.of(dev.vigil.ingest.relabel.RelabelConfig.of("labeldrop").withRegex("tmp_.*")),
+                j.metricRelabelConfigs().configs());
     }
 
     @Test
@@ -75,10 +98,22 @@ class ConfigFileTest {
                 error("scrape_configs:\n  - job_name: a\n    scrape_timeout: 2m\n"));
         assertEquals("p.yml:4: found multiple scrape configs with job name \"a\"",
                 error("scrape_configs:\n  - job_name: a\n\n  - job_name: a\n"));
-        assertEquals("p.yml:3: relabel_configs is not supported by Vigil's scraping (static targets only)",
-                error("scrape_configs:\n  - job_name: a\n    relabel_configs: []\n"));
-        assertEquals("p.yml:3: field file_sd_configs not found in type config.ScrapeConfig",
-                error("scrape_configs:\n  - job_name: a\n    file_sd_configs: []\n"));
+        assertEquals("p.yml:3: proxy_url is not supported by Vigil's scraping",
+                error("scrape_configs:\n  - job_name: a\n    proxy_url: http://p:3128\n"));
+        assertTrue(error("scrape_configs:\n  - job_name: a\n    tls_config: {ca_file: /nonexistent/ca.pem}\n")
+                .startsWith("p.yml:3: tls_config: "));
+        assertEquals("p.yml:5: relabel configuration for replace action requires 'target_label' value",
+                error("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - action: keep\n      - source_labels: [a]\n"));
+        assertEquals("p.yml:4: \"a-b\" is invalid 'target_label' for hashmod action",
+                error("scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      - {action: hashmod, modulus: 2, target_label: a-b}\n"));
+        assertEquals("p.yml:4: empty or null metric relabeling rule in scrape config",
+                error("scrape_configs:\n  - job_name: a\n    metric_relabel_configs:\n      -\n"));
+        assertEquals("p.yml:4: field regexp not found in type relabel.Config",
+                error("scrape_configs:\n  - job_name: a\n    relabel_configs:\n      - regexp: x\n"));
+        assertEquals("p.yml:3: field consul_sd_configs not found in type config.ScrapeConfig",
+                error("scrape_configs:\n  - job_name: a\n    consul_sd_configs: []\n"));
+        assertEquals("p.yml:4: path name \"targets.txt\" is not valid for file discovery",
+                error("scrape_configs:\n  - job_name: a\n    file_sd_configs:\n      - files: [targets.txt]\n"));
         assertEquals("p.yml:4: \"http://a:1/metrics\" is not a valid target address (host:port)",
                 error("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['http://a:1/metrics']\n"));
         assertEquals("p.yml:3: unsupported scheme \"ftp\" for scrape config with job name \"a\"",

@@ -57,8 +57,8 @@ class FlagsTest {
 
     @Test
     void errorsNameTheFlag() {
-        assertEquals("unknown long flag '--storage.tsdb.retention', try --help",
-                assertThrows(UsageException.class, () -> Flags.parse("--storage.tsdb.retention=1d")).getMessage());
+        assertEquals("unknown long flag '--storage.tsdb.no-lockfile', try --help",
+                assertThrows(UsageException.class, () -> Flags.parse("--storage.tsdb.no-lockfile")).getMessage());
         assertEquals("invalid value '10 days' for flag '--storage.tsdb.retention.time': expected a duration such as 15s, 5m, 180d",
                 assertThrows(UsageException.class, () -> Flags.parse("--storage.tsdb.retention.time=10 days")).getMessage());
         assertTrue(assertThrows(UsageException.class, () -> Flags.parse("--storage.tsdb.retention.size=12"))

@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /**
  * Runs the packaged jar as a user would ({@code java -jar vigil.jar}, no JVM flags) on every JDK
  * at hand: start, answer probes and the Grafana health check, take a push, stop on SIGTERM
- * cleanly, restart and still have the data.
+ * cleanly, restart and still have the data, take a snapshot and start from it.
  */
 class JarSmokeIT {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -90,13 +90,28 @@ class JarSmokeIT {
         assertTrue(log.contains("store closed"), log);
 
         Path log2 = tmp.resolve("run2.log");
-        Process again = start(java, jar, data, web, push, log2);
+        Process again = start(java, jar, data, web, push, log2, "--web.enable-admin-api");
+        String snapshot;
         try {
             awaitReady(again, web, log2);
             assertEquals("42", value(web, pushedAt), Files.readString(log2));
+            HttpResponse<String> snap = post(web, "/api/v1/admin/tsdb/snapshot", "");
+            assertEquals(200, snap.statusCode(), snap.body());
+            snapshot = JSON.readTree(snap.body()).get("data").get("name").asText();
         } finally {
             again.destroy();
             again.waitFor(60, TimeUnit.SECONDS);
+        }
+
+        // A snapshot is a data folder the jar starts from (README "Backup and restore").
+        Path log3 = tmp.resolve("run3.log");
+        Process restored = start(java, jar, data.resolve("snapshots").resolve(snapshot), web, push, log3);
+        try {
+            awaitReady(restored, web, log3);
+            assertEquals("42", value(web, pushedAt), Files.readString(log3));
+        } finally {
+            restored.destroy();
+            restored.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
@@ -111,10 +126,12 @@ class JarSmokeIT {
         return r.get(0).get("value").get(1).asText();
     }
 
-    private static Process start(String java, Path jar, Path data, int web, int push, Path log) throws IOException {
-        return new ProcessBuilder(java, "-Xmx512m", "-jar", jar.toString(), "--web.listen-address=127.0.0.1:" + web,
-                "--push.listen-address=127.0.0.1:" + push, "--storage.tsdb.path=" + data)
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    private static Process start(String java, Path jar, Path data, int web, int push, Path log, String... extra)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-jar", jar.toString(), "--web.listen-address=127.0.0.1:" + web,
+                "--push.listen-address=127.0.0.1:" + push, "--storage.tsdb.path=" + data));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
     }
 
     private void awaitReady(Process p, int port, Path log) throws Exception {

@@ -12,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 
 /**
  * The persisted blocks of a store, in one directory. Opening sets damaged blocks aside
@@ -53,6 +55,8 @@ public final class BlockSet implements AutoCloseable {
      */
     private final ReentrantLock maintenance = new ReentrantLock();
     private final List<String> damaged = new ArrayList<>();
+    /** What compaction reads its inputs through: the store's tombstones, so merged blocks leave deleted data out. */
+    private volatile UnaryOperator<Querier> readFilter = UnaryOperator.identity();
 
     private BlockSet(FileIo fs, Path dir, Options options) {
         this.fs = fs;
@@ -275,6 +279,79 @@ public final class BlockSet implements AutoCloseable {
         }
     }
 
+    /** Sets what compaction and {@link #rewrite} read blocks through (the store's tombstones). */
+    public void readFilter(UnaryOperator<Querier> filter) {
+        this.readFilter = filter;
+    }
+
+    /**
+     * Rewrites each block {@code which} accepts through the read filter, so the new block holds
+     * none of the deleted data; a block left empty is dropped. The new block is published before
+     * the old one is removed: a crash in between leaves both, which the next compaction merges
+     * through the same filter.
+     *
+     * @return how many blocks were rewritten
+     */
+    public int rewrite(Predicate<Block> which) throws IOException {
+        maintenance.lock();
+        try {
+            setAsideDamaged();
+            int n = 0;
+            for (Block b : blocks) {
+                if (!which.test(b)) {
+                    continue;
+                }
+                BlockMeta m = b.meta();
+                BlockMeta out;
+                try (Querier q = readFilter.apply(b.querier(m.minTime(), m.maxTime() - 1))) {
+                    out = new BlockWriter(fs).writeBlock(dir, q.select(true, null), m.minTime(), m.maxTime(),
+                            m.compaction().level(), m.compaction().sources());
+                }
+                if (out.stats().numSeries() == 0) {
+                    fs.deleteTree(dir.resolve(out.ulid()));
+                    swap(List.of(b), null);
+                } else {
+                    swap(List.of(b), Block.open(fs, dir.resolve(out.ulid())));
+                }
+                delete(b);
+                LOG.log(Level.INFO, "rewrote {0} without deleted data as {1}", b, out.ulid());
+                n++;
+            }
+            return n;
+        } finally {
+            maintenance.unlock();
+        }
+    }
+
+    /**
+     * Hard-links every file of every block into {@code target}/{@code <ulid>}: a copy that costs
+     * no space while blocks are immutable. Runs under the maintenance lock, so no block goes away
+     * while its files are linked.
+     */
+    public void linkInto(Path target) throws IOException {
+        maintenance.lock();
+        try {
+            for (Block b : blocks) {
+                linkTree(b.dir(), target.resolve(b.dir().getFileName().toString()));
+            }
+        } finally {
+            maintenance.unlock();
+        }
+    }
+
+    private void linkTree(Path from, Path to) throws IOException {
+        fs.createDirectories(to);
+        for (Path p : fs.list(from)) {
+            Path t = to.resolve(p.getFileName().toString());
+            if (fs.isDirectory(p)) {
+                linkTree(p, t);
+            } else {
+                fs.link(p, t);
+            }
+        }
+        fs.fsyncDir(to);
+    }
+
     /** The next group of blocks to merge, or null. */
     List<Block> plan() {
         List<Block> bs = blocks;
@@ -331,10 +408,11 @@ public final class BlockSet implements AutoCloseable {
         for (Block b : group) {
             qs.add(b.querier(mint, maxt - 1));
         }
+        UnaryOperator<Querier> filter = readFilter;
         List<String> src = new ArrayList<>(sources);
         src.sort(null);
         BlockMeta out;
-        try (Querier q = new MergeQuerier(qs)) {
+        try (Querier q = filter.apply(new MergeQuerier(qs))) {
             out = new BlockWriter(fs).writeBlock(dir, q.select(true, null), mint, maxt, level + 1, src);
         }
         Block nb = Block.open(fs, dir.resolve(out.ulid()));
@@ -354,16 +432,26 @@ public final class BlockSet implements AutoCloseable {
      * @return the metas of the deleted blocks
      */
     public List<BlockMeta> applyRetention(long nowMs, long retentionMs, long retentionBytes) throws IOException {
+        return applyRetention(nowMs, retentionMs, retentionBytes, 0);
+    }
+
+    /**
+     * As {@link #applyRetention(long, long, long)}, with {@code otherBytes} of the folder that are
+     * not blocks (WAL, head) counted against {@code retentionBytes} too.
+     */
+    public List<BlockMeta> applyRetention(long nowMs, long retentionMs, long retentionBytes, long otherBytes)
+            throws IOException {
         maintenance.lock();
         try {
             setAsideDamaged();
-            return retention(nowMs, retentionMs, retentionBytes);
+            return retention(nowMs, retentionMs, retentionBytes, otherBytes);
         } finally {
             maintenance.unlock();
         }
     }
 
-    private List<BlockMeta> retention(long nowMs, long retentionMs, long retentionBytes) throws IOException {
+    private List<BlockMeta> retention(long nowMs, long retentionMs, long retentionBytes, long otherBytes)
+            throws IOException {
         List<Block> keep = new ArrayList<>(blocks);
         keep.sort(Comparator.comparingLong(b -> b.meta().maxTime()));
         List<Block> drop = new ArrayList<>();
@@ -376,7 +464,7 @@ public final class BlockSet implements AutoCloseable {
             keep.removeAll(drop);
         }
         if (retentionBytes > 0) {
-            long total = 0;
+            long total = otherBytes;
             for (Block b : keep) {
                 total += b.sizeBytes();
             }

@@ -13,6 +13,10 @@ import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesRegistry;
 import dev.vigil.tsdb.head.HeadSnapshotFile;
 import dev.vigil.tsdb.io.FileIo;
+import dev.vigil.tsdb.Matcher;
+import dev.vigil.tsdb.tombstones.Tombstone;
+import dev.vigil.tsdb.tombstones.TombstoneFile;
+import dev.vigil.tsdb.tombstones.Tombstones;
 import dev.vigil.tsdb.wal.Wal;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -49,6 +53,8 @@ public final class Db implements Storage {
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicLong retentionDeletions = new AtomicLong();
     private volatile boolean ready;
+    /** The deletions in force; replaced whole (after its file) under this object's monitor. */
+    private volatile Tombstones tombstones = Tombstones.NONE;
     private volatile boolean closed;
 
     private Db(DbOptions opts, FileChannel lockChannel, FileLock lock, Head head, Wal wal, SeriesRegistry registry,
@@ -121,6 +127,13 @@ public final class Db implements Storage {
                     o.dir(), head.seriesCount(), rs.records, rs.millis, rs.tornTails, rs.damagedSegments,
                     (System.nanoTime() - t0) / 1_000_000));
             blockSet = BlockSet.open(o.io(), o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
+            Tombstones stones;
+            try {
+                stones = TombstoneFile.read(o.io(), o.dir());
+            } catch (dev.vigil.tsdb.io.MalformedException e) {
+                // Starting without it would bring deleted data back: the operator decides.
+                throw new IOException(e.getMessage() + " (remove the file to start; deleted series would reappear)", e);
+            }
             long persistedUpTo = Long.MIN_VALUE;
             for (Block b : blockSet.blocks()) {
                 persistedUpTo = Math.max(persistedUpTo, b.meta().maxTime());
@@ -131,6 +144,8 @@ public final class Db implements Storage {
                 head.truncate(persistedUpTo);
             }
             Db db = new Db(o, lc, fl, head, wal, registry, blockSet);
+            db.tombstones = stones;
+            blockSet.readFilter(q -> db.tombstones.filter(q));
             db.startup = new Startup(sl.head != null, sl.problem, sl.series, sl.millis, rs.records, rs.millis,
                     (System.nanoTime() - t0) / 1_000_000);
             if (deferCheck) {
@@ -319,9 +334,19 @@ public final class Db implements Storage {
             List<BlockMeta> merged = blocks.compact();
             compactions.addAndGet(merged.size());
             long now = opts.clock().getAsLong();
-            List<BlockMeta> deleted = blocks.applyRetention(now, opts.retentionMs(), opts.retentionBytes());
+            // The size limit covers the whole folder: what is not blocks counts too, and only
+            // blocks can go, oldest first.
+            long notBlocks = 0;
+            if (opts.retentionBytes() > 0) {
+                DiskUsage u = diskUsage();
+                notBlocks = u.total() - u.blocks();
+            }
+            List<BlockMeta> deleted = blocks.applyRetention(now, opts.retentionMs(), opts.retentionBytes(), notBlocks);
             retentionDeletions.addAndGet(deleted.size());
             long cutoff = now - opts.retentionMs();
+            if (opts.retentionMs() > 0) {
+                dropTombstones(t -> t.maxt() >= cutoff);
+            }
             head.setMinValidT(cutoff);
             int removed = 0;
             // At open nothing is older than the bound: skip the two walks over every series
@@ -384,7 +409,7 @@ public final class Db implements Storage {
             lock.lock();
             try {
                 long t0 = System.nanoTime();
-                try (Querier q = head.querier(start, end - 1)) {
+                try (Querier q = tombstones.filter(head.querier(start, end - 1))) {
                     Block b = blocks.write(q.select(true, null), start, end);
                     LOG.info(String.format("cut head [%d, %d) into block %s: %d series, %d samples in %d ms", start, end,
                             b.meta().ulid(), b.meta().stats().numSeries(), b.meta().stats().numSamples(),
@@ -397,6 +422,81 @@ public final class Db implements Storage {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * Deletes the samples in [mint, maxt] of the series all matchers select, durably before it
+     * returns: queries stop seeing them at once, compaction leaves them out, and
+     * {@link #cleanTombstones} rewrites the blocks that hold them. As in Prometheus, the range is
+     * cut to the data present now, so samples appended later are not deleted.
+     */
+    public synchronized void deleteSeries(long mint, long maxt, Matcher... matchers) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("store closed");
+        }
+        long lo = head.minT();
+        long hi = head.maxT();
+        for (Block b : blocks.blocks()) {
+            lo = Math.min(lo, b.meta().minTime());
+            hi = Math.max(hi, b.meta().maxTime() - 1);
+        }
+        long from = Math.max(mint, lo);
+        long to = Math.min(maxt, hi);
+        if (hi == Long.MIN_VALUE || from > to) {
+            return; // nothing stored in the range
+        }
+        Tombstones next = tombstones.with(new Tombstone(List.of(matchers), from, to));
+        TombstoneFile.write(opts.io(), opts.dir(), next);
+        tombstones = next;
+        LOG.info("deleted series " + java.util.Arrays.toString(matchers) + " in [" + from + ", " + to + "]");
+    }
+
+    /** The deletions in force (until compaction and {@link #cleanTombstones} have applied them). */
+    public Tombstones tombstones() {
+        return tombstones;
+    }
+
+    /**
+     * Rewrites every block that a tombstone overlaps without the deleted data, then forgets the
+     * tombstones that no longer cover anything: those ending before the head's oldest sample.
+     *
+     * @return how many blocks were rewritten
+     */
+    public synchronized int cleanTombstones() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("store closed");
+        }
+        Tombstones stones = tombstones;
+        if (stones.isEmpty()) {
+            return 0;
+        }
+        int n = blocks.rewrite(b -> stones.overlaps(b.meta().minTime(), b.meta().maxTime() - 1));
+        long headMin = head.minT();
+        dropTombstones(t -> t.maxt() >= headMin);
+        LOG.info("clean_tombstones rewrote " + n + " blocks; " + tombstones.all().size() + " tombstones still cover the head");
+        return n;
+    }
+
+    private synchronized void dropTombstones(java.util.function.Predicate<Tombstone> keep) throws IOException {
+        Tombstones next = tombstones.retain(keep);
+        if (next != tombstones) {
+            TombstoneFile.write(opts.io(), opts.dir(), next);
+            tombstones = next;
+        }
+    }
+
+    /**
+     * Makes {@code dir} a data folder that a store can open: every block hard-linked, the head
+     * written as one more block unless {@code withHead} is false, and the tombstones in force.
+     * Holds off maintenance meanwhile, so the set of blocks is one moment's; appends go on, and
+     * the head block holds the samples up to the newest one committed when the snapshot began.
+     */
+    public synchronized void snapshot(Path dir, boolean withHead) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("store closed");
+        }
+        SnapshotWriter.write(opts.io(), dir, blocks, head, tombstones, withHead);
+        LOG.info("snapshot written to " + dir + (withHead ? " (with the head)" : " (blocks only)"));
     }
 
     private volatile long lastSnapshotNanos = System.nanoTime();
@@ -460,6 +560,7 @@ public final class Db implements Storage {
             cp.commit();
         }
         wal.truncateBefore(seg);
+        lastCheckpointSegment = seg;
         checkpoints.incrementAndGet();
         LOG.info(String.format("WAL checkpoint at segment %d: %d series, %d samples in %d ms; older segments deleted", seg,
                 head.seriesCount(), samples, (System.nanoTime() - t0) / 1_000_000));
@@ -484,10 +585,11 @@ public final class Db implements Storage {
                 overlapping.add(b);
             }
         }
+        Tombstones stones = tombstones;
         if (overlapping.isEmpty()) {
-            return head.querier(mint, maxt);
+            return stones.filter(head.querier(mint, maxt));
         }
-        return new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt)));
+        return stones.filter(new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt))));
     }
 
     @Override
@@ -526,20 +628,21 @@ public final class Db implements Storage {
     }
 
     private long diskBytes() {
-        Path chunks = opts.dir().resolve("chunks_head");
+        return diskUsage().total();
+    }
+
+    /** Bytes of each part of the data folder; a part that cannot be read counts 0. */
+    public DiskUsage diskUsage() {
         try {
-            // Head chunk files are sparse mappings: count the bytes written, not their length.
-            long n = head.chunkBytes();
-            for (Path p : opts.io().list(opts.dir())) {
-                if (!p.equals(chunks)) {
-                    n += opts.io().treeSize(p);
-                }
-            }
-            return n;
+            return DiskUsage.scan(opts.io(), opts.dir(), blocks.blocks(), head.chunkBytes(), lastCheckpointSegment);
         } catch (IOException e) {
-            return 0;
+            LOG.log(Level.FINE, "could not size the data folder", e);
+            return new DiskUsage(0, 0, head.chunkBytes(), 0, 0, blocks.sizeBytes(), 0, 0, null);
         }
     }
+
+    /** Segment number of the last WAL checkpoint written since open, or -1. */
+    private volatile int lastCheckpointSegment = -1;
 
     /**
      * Closes the WAL with no commit in flight and, if it was healthy, writes the head snapshot

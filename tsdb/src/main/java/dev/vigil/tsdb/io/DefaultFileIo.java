@@ -83,6 +83,11 @@ final class DefaultFileIo implements FileIo {
     }
 
     @Override
+    public void link(Path target, Path link) throws IOException {
+        Files.createLink(link, target);
+    }
+
+    @Override
     public void deleteIfExists(Path path) throws IOException {
         Files.deleteIfExists(path);
     }

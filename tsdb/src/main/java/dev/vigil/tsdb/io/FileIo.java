@@ -46,6 +46,9 @@ public interface FileIo {
 
     void deleteIfExists(Path path) throws IOException;
 
+    /** Makes {@code link} a hard link to the existing file {@code target} (same file system only). */
+    void link(Path target, Path link) throws IOException;
+
     /** Deletes a file or a folder and everything in it; absent is fine. */
     void deleteTree(Path path) throws IOException;
 

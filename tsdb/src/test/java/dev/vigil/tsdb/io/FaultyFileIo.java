@@ -105,6 +105,12 @@ public final class FaultyFileIo implements FileIo {
     }
 
     @Override
+    public void link(Path target, Path link) throws IOException {
+        tick(Op.CREATE, link);
+        real.link(target, link);
+    }
+
+    @Override
     public void deleteIfExists(Path path) throws IOException {
         tick(Op.DELETE, path);
         real.deleteIfExists(path);
