@@ -72,6 +72,11 @@ public final class Main {
         VigilServer server;
         try {
             server = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> new Thread(() -> System.exit(0), "quit").start());
+        } catch (IllegalArgumentException e) {
+            // A configuration or web config file is wrong: the message names the file and line, a stack would hide it.
+            log.severe("cannot start: " + e.getMessage());
+            err.println("vigil: error: " + e.getMessage());
+            return 1;
         } catch (Exception e) {
             log.log(Level.SEVERE, "cannot start: " + e.getMessage(), e);
             return 1;

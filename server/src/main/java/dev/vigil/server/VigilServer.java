@@ -13,7 +13,10 @@ import dev.vigil.server.cli.Sizes;
 import dev.vigil.server.http.HttpMetrics;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.PlainText;
+import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Routes;
+import dev.vigil.server.http.WebSecurity;
+import dev.vigil.server.http.WorkerPool;
 import dev.vigil.server.ops.Lifecycle;
 import dev.vigil.server.ops.SelfMetrics;
 import dev.vigil.server.web.WebUi;
@@ -27,6 +30,12 @@ import io.undertow.util.Headers;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +47,8 @@ import java.util.logging.Logger;
 public final class VigilServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(VigilServer.class.getName());
     private static final long DRAIN_MS = 30_000;
+    /** How often the web config, roles and certificate files are checked for changes. */
+    static final long WEB_CONFIG_POLL_MS = 3_000;
 
     private final ServerConfig cfg;
     private final Wiring wiring;
@@ -66,8 +77,17 @@ public final class VigilServer implements AutoCloseable {
             new dev.vigil.server.alerting.WebhookNotifier("Vigil/" + Main.version());
     private HttpServer web;
     private HttpServer push;
+    private WebSecurity security = WebSecurity.open();
+    /**
+     * The query API's and /metrics' threads, apart from the listeners' workers that push bodies
+     * are read on: as many as queries may run, plus room for metadata calls and scrapes.
+     */
+    private final WorkerPool apiPool;
+    /** Every route registered on each port ("web", "push"), for the route-by-role table and its test. */
+    private final Map<String, List<Routes>> routeTables = new ConcurrentHashMap<>();
 
     private VigilServer(ServerConfig cfg, Wiring wiring, Runnable quit) {
+        this.apiPool = new WorkerPool("api", cfg.queryMaxConcurrency() + 8);
         this.cfg = cfg;
         this.wiring = wiring;
         this.quit = quit;
@@ -97,6 +117,7 @@ public final class VigilServer implements AutoCloseable {
         VigilServer s = new VigilServer(cfg, wiring, quit);
         try {
             s.loadConfig();
+            s.loadWebSecurity();
             s.bind();
             s.openStore();
         } catch (Exception | Error e) {
@@ -120,7 +141,7 @@ public final class VigilServer implements AutoCloseable {
         }
         externalLabels = dev.vigil.tsdb.Labels.of(c.externalLabels());
         dev.vigil.server.alerting.NotifyConfig notify = dev.vigil.server.alerting.NotifyConfig.parse(c.text(), cfg.configFile());
-        configText = c.text();
+        configText = dev.vigil.server.cli.ConfigRedaction.redact(c.text());
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
             LOG.warning("config " + cfg.configFile() + ": section '" + s + "' is accepted but not acted on yet");
@@ -179,6 +200,39 @@ public final class VigilServer implements AutoCloseable {
         }
     }
 
+    private void loadWebSecurity() throws IOException {
+        String wf = cfg.web().configFile();
+        String rf = cfg.web().rolesFile();
+        if (wf.isEmpty() && rf.isEmpty()) {
+            return;
+        }
+        security = WebSecurity.load(wf.isEmpty() ? null : Path.of(wf), rf.isEmpty() ? null : Path.of(rf));
+        security.watch(WEB_CONFIG_POLL_MS);
+        LOG.info("loaded " + security + (security.sslContext() != null ? "; TLS on both ports" : ""));
+    }
+
+    /** A port's router behind the web config's guard; what it registers is listed by {@link #registeredRoutes}. */
+    private Routes routes(String port, RoutingHandler handler) {
+        Routes r = new Routes(handler, security.guard());
+        routeTables.computeIfAbsent(port, k -> new CopyOnWriteArrayList<>()).add(r);
+        return r;
+    }
+
+    /** Every route registered so far, by port ("web", "push"); the push routes appear once the store is open. */
+    public Map<String, List<Routes.Route>> registeredRoutes() {
+        Map<String, List<Routes.Route>> out = new TreeMap<>();
+        routeTables.forEach((port, tables) -> {
+            List<Routes.Route> all = new ArrayList<>();
+            tables.forEach(t -> all.addAll(t.registered()));
+            out.put(port, all);
+        });
+        return out;
+    }
+
+    private HttpServer.Options listenerOptions() {
+        return new HttpServer.Options(security.sslContext(), cfg.web().readTimeoutMs(), cfg.web().maxConnections());
+    }
+
     private void bind() {
         // Until the store is open, what is not the query API or a probe is a push: 503.
         mainLate = PlainText.UNAVAILABLE;
@@ -197,19 +251,19 @@ public final class VigilServer implements AutoCloseable {
 
         RoutingHandler main = new RoutingHandler(false);
         main.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
-        lifecycle.register(main, httpMetrics::instrument);
-        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, () -> rules);
-        api.register(main, httpMetrics::instrument);
-        Routes read = new Routes(main, Routes.Guard.OPEN);
+        Routes mainRoutes = routes("web", main);
+        lifecycle.register(mainRoutes, httpMetrics::instrument);
+        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, () -> rules, apiPool);
+        api.register(mainRoutes, httpMetrics::instrument);
         new FederateApi(() -> backend, () -> externalLabels, cfg.lookbackDeltaMs(), System::currentTimeMillis)
-                .register(read, httpMetrics::instrument);
-        new RemoteReadApi(() -> backend, () -> externalLabels, RemoteReadFlags.of(cfg)).register(read, httpMetrics::instrument);
+                .register(mainRoutes, httpMetrics::instrument);
+        new RemoteReadApi(() -> backend, () -> externalLabels, RemoteReadFlags.of(cfg)).register(mainRoutes, httpMetrics::instrument);
         SelfMetrics self = new SelfMetrics(this::dbStats, httpMetrics, Main.version(), startMs);
         HttpHandler metrics = new HttpHandler() {
             @Override
             public void handleRequest(HttpServerExchange ex) {
-                if (ex.isInIoThread()) {
-                    ex.dispatch(this); // the store's statistics read the data folder
+                if (ex.isInIoThread() || !apiPool.isCurrent()) {
+                    ex.dispatch(apiPool.executor(), this); // the store's statistics read the data folder
                     return;
                 }
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
@@ -218,22 +272,22 @@ public final class VigilServer implements AutoCloseable {
                         + webhooks.metricsText());
             }
         };
-        main.get("/metrics", httpMetrics.instrument("/metrics", metrics));
-        new WebUi().register(main);
+        mainRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics", metrics));
+        new WebUi().register(mainRoutes);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
         String prefix = dev.vigil.server.cli.Flags.routePrefix(cfg);
-        web = HttpServer.start("web", wa.host(), wa.port(), dev.vigil.server.http.RoutePrefix.wrap(prefix, main));
+        web = HttpServer.start("web", wa.host(), wa.port(), security.headers(dev.vigil.server.http.RoutePrefix.wrap(prefix, main)), listenerOptions());
         LOG.info("listening on " + hostPort(web.address()) + (prefix.equals("/") ? "" : " under " + prefix)
                 + " (API, UI, push, /metrics)");
 
         if (!cfg.pushListen().isEmpty()) {
             RoutingHandler pr = new RoutingHandler(false);
             pr.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
-            lifecycle.registerProbes(pr, httpMetrics::instrument);
+            lifecycle.registerProbes(routes("push", pr), httpMetrics::instrument);
             pr.setFallbackHandler(httpMetrics.instrument("other-push-port", ex -> pushLate.handleRequest(ex)));
             ListenAddress pa = ListenAddress.parse(cfg.pushListen());
-            push = HttpServer.start("push", pa.host(), pa.port(), pr);
+            push = HttpServer.start("push", pa.host(), pa.port(), security.headers(pr), listenerOptions());
             LOG.info("listening on " + hostPort(push.address()) + " (push only)");
         }
     }
@@ -251,10 +305,11 @@ public final class VigilServer implements AutoCloseable {
         portPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         Wiring.Push p = wiring.push().apply(s);
         pushParts = p;
-        p.routes().register(new Routes(mainPush, Routes.Guard.OPEN));
-        p.routes().register(new Routes(portPush, Routes.Guard.OPEN));
+        p.routes().register(routes("web", mainPush));
+        Routes portRoutes = routes("push", portPush);
+        p.routes().register(portRoutes);
         if (p.pushPortMetrics() != null) {
-            portPush.get("/metrics", httpMetrics.instrument("/metrics (push port)", p.pushPortMetrics()));
+            portRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics (push port)", p.pushPortMetrics()));
         }
         mainPush.setFallbackHandler(PlainText.NOT_FOUND);
         portPush.setFallbackHandler(PlainText.NOT_FOUND);
@@ -339,6 +394,8 @@ public final class VigilServer implements AutoCloseable {
         }
         notifier.close();
         webhooks.close();
+        security.close();
+        apiPool.close();
         Wiring.Push p = pushParts;
         if (p != null) {
             try {

@@ -30,6 +30,17 @@ class MainTest {
     }
 
     @Test
+    void aBadWebConfigFileExitsOneNamingItsLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Path web = dir.resolve("web.yml");
+        java.nio.file.Files.writeString(web, "basic_auth_users:\n  alice: plain-text\n");
+        assertEquals(1, run("--web.config.file=" + web, "--storage.tsdb.path=" + dir.resolve("data"),
+                "--web.listen-address=127.0.0.1:0", "--push.listen-address="));
+        String e = err.toString(StandardCharsets.UTF_8);
+        assertTrue(e.startsWith("vigil: error: " + web + ":2: basic_auth_users: the password of user \"alice\" is not a bcrypt hash"), e);
+        assertTrue(!e.contains("plain-text"), "the value is not repeated");
+    }
+
+    @Test
     void helpAndVersion() {
         assertEquals(0, run("--help"));
         String help = out.toString(StandardCharsets.UTF_8);

@@ -31,8 +31,14 @@ public final class AdminTsdbApi {
     private final boolean enabled;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
+    private final dev.vigil.server.http.Cors cors;
+    private final dev.vigil.server.http.WorkerPool pool;
 
-    public AdminTsdbApi(Supplier<Backend> backend, boolean enabled, LongSupplier clock) {
+    /** @param cors and {@code pool} as the rest of the API's */
+    public AdminTsdbApi(Supplier<Backend> backend, boolean enabled, LongSupplier clock, dev.vigil.server.http.Cors cors,
+            dev.vigil.server.http.WorkerPool pool) {
+        this.cors = cors;
+        this.pool = pool;
         this.backend = backend;
         this.enabled = enabled;
         this.clock = clock;
@@ -52,7 +58,7 @@ public final class AdminTsdbApi {
                 throw new ApiException(ErrorType.UNAVAILABLE, "admin APIs disabled");
             }
             return e.apply(b, q);
-        }, enabled));
+        }, enabled, cors, pool));
         r.post(Role.ADMIN, path, h);
         r.put(Role.ADMIN, path, h);
     }

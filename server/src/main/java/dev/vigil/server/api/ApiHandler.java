@@ -1,10 +1,11 @@
 package dev.vigil.server.api;
 
 import dev.vigil.query.QueryException.ErrorType;
+import dev.vigil.server.http.Cors;
+import dev.vigil.server.http.WorkerPool;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
-import io.undertow.util.HttpString;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Runs one API endpoint on a worker thread: merges parameters, answers 503 until the store is
+ * Runs one API endpoint on a thread of the API's own pool (pushes cannot take them): merges parameters, answers 503 until the store is
  * open, and turns errors into Prometheus's envelope; an unexpected exception is a bug, logged
  * with its stack and answered 500 {@code internal}.
  */
@@ -26,8 +27,12 @@ final class ApiHandler implements HttpHandler {
     private final Supplier<Backend> backend;
     private final PrometheusApi.Endpoint endpoint;
     private final boolean requiresBackend;
+    private final Cors cors;
+    private final WorkerPool pool;
 
-    ApiHandler(Supplier<Backend> backend, PrometheusApi.Endpoint endpoint, boolean requiresBackend) {
+    ApiHandler(Supplier<Backend> backend, PrometheusApi.Endpoint endpoint, boolean requiresBackend, Cors cors, WorkerPool pool) {
+        this.cors = cors;
+        this.pool = pool;
         this.backend = backend;
         this.endpoint = endpoint;
         this.requiresBackend = requiresBackend;
@@ -35,12 +40,12 @@ final class ApiHandler implements HttpHandler {
 
     @Override
     public void handleRequest(HttpServerExchange ex) throws Exception {
-        if (ex.isInIoThread()) {
-            ex.dispatch(this);
+        if (ex.isInIoThread() || !pool.isCurrent()) {
+            ex.dispatch(pool.executor(), this);
             return;
         }
         ex.startBlocking();
-        cors(ex);
+        cors.apply(ex);
         Backend b = backend.get();
         if (b == null && requiresBackend) {
             ex.setStatusCode(StatusCodes.SERVICE_UNAVAILABLE);
@@ -93,28 +98,14 @@ final class ApiHandler implements HttpHandler {
         }
     }
 
-    private static final HttpString ALLOW_HEADERS = new HttpString("Access-Control-Allow-Headers");
-    private static final HttpString ALLOW_METHODS = new HttpString("Access-Control-Allow-Methods");
-    private static final HttpString ALLOW_ORIGIN = new HttpString("Access-Control-Allow-Origin");
-    private static final HttpString EXPOSE_HEADERS = new HttpString("Access-Control-Expose-Headers");
-
-    /** Prometheus's CORS headers with its default {@code --web.cors.origin='.*'}: any origin may read. */
-    static void cors(HttpServerExchange ex) {
-        ex.getResponseHeaders().put(ALLOW_HEADERS, "Accept, Authorization, Content-Type, Origin");
-        ex.getResponseHeaders().put(ALLOW_METHODS, "GET, POST, OPTIONS");
-        ex.getResponseHeaders().put(EXPOSE_HEADERS, "Date");
-        String origin = ex.getRequestHeaders().getFirst(Headers.ORIGIN);
-        if (origin != null) {
-            ex.getResponseHeaders().put(ALLOW_ORIGIN, origin);
-        }
-    }
-
     /** A CORS preflight: headers only. */
-    static final HttpHandler PREFLIGHT = ex -> {
-        cors(ex);
-        ex.setStatusCode(StatusCodes.OK);
-        ex.endExchange();
-    };
+    static HttpHandler preflight(Cors cors) {
+        return ex -> {
+            cors.apply(ex);
+            ex.setStatusCode(StatusCodes.OK);
+            ex.endExchange();
+        };
+    }
 
     static void sendError(HttpServerExchange ex, ErrorType type, String message) throws IOException {
         ex.setStatusCode(type.httpStatus);

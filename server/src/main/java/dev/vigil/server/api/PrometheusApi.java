@@ -16,7 +16,10 @@ import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.server.http.Routes;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RoutingHandler;
+import dev.vigil.server.http.Cors;
+import dev.vigil.server.http.WorkerPool;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Routes;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -41,19 +44,21 @@ public final class PrometheusApi {
     private final Supplier<Backend> backend;
     private final ServerInfo info;
     private final LongSupplier clock;
+    /** {@code --web.cors.origin}, set when the routes are registered. */
+    private Cors cors = Cors.of(Cors.ANY);
+    private final WorkerPool pool;
     private final Supplier<dev.vigil.query.rules.RuleManager> rules;
-
-    public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock) {
-        this(backend, info, clock, () -> null);
-    }
 
     /**
      * @param backend the open store and engine, or null while the store is still recovering
      *     (the API answers 503 then, as Prometheus does before it is ready)
+     * @param rules the rule manager, or null before the store is open
+     * @param pool the threads the endpoints run on
      */
     public PrometheusApi(Supplier<Backend> backend, ServerInfo info, LongSupplier clock,
-            Supplier<dev.vigil.query.rules.RuleManager> rules) {
+            Supplier<dev.vigil.query.rules.RuleManager> rules, WorkerPool pool) {
         this.rules = rules;
+        this.pool = pool;
         this.backend = backend;
         this.info = info;
         this.clock = clock;
@@ -65,7 +70,8 @@ public final class PrometheusApi {
     }
 
     /** Adds every route; {@code wrap} instruments a handler under a name (for /metrics). */
-    public void register(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
+    public void register(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
+        cors = Cors.of(info.flags().getOrDefault("web.cors.origin", Cors.ANY));
         getPost(r, wrap, "/api/v1/query", this::query);
         getPost(r, wrap, "/api/v1/query_range", this::queryRange);
         getPost(r, wrap, "/api/v1/query_exemplars", this::queryExemplars);
@@ -101,20 +107,21 @@ public final class PrometheusApi {
         }));
         get(r, wrap, "/api/v1/status/tsdb", (b, q) -> TsdbStatus.compute(b, q));
         get(r, wrap, "/api/v1/status/storage", (b, q) -> StorageStatus.of(b));
-        new AdminTsdbApi(backend, "true".equals(info.flags().get("web.enable-admin-api")), clock)
-                .register(new Routes(r, Routes.Guard.OPEN), wrap);
+        new AdminTsdbApi(backend, "true".equals(info.flags().get("web.enable-admin-api")), clock, cors, pool)
+                .register(r, wrap);
     }
 
-    private void getPost(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
-        HttpHandler h = wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path)));
-        r.get(path, h);
-        r.post(path, h);
-        r.add("OPTIONS", path, ApiHandler.PREFLIGHT);
+    /** A read-only endpoint that also takes its parameters as a POST form (long queries), as Prometheus's. */
+    private void getPost(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
+        HttpHandler h = wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path), cors, pool));
+        r.get(Role.READ, path, h);
+        r.post(Role.READ, path, h);
+        r.add(Role.READ, "OPTIONS", path, ApiHandler.preflight(cors));
     }
 
-    private void get(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
-        r.get(path, wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path))));
-        r.add("OPTIONS", path, ApiHandler.PREFLIGHT);
+    private void get(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap, String path, Endpoint e) {
+        r.get(Role.READ, path, wrap.apply(path, new ApiHandler(backend, e, requiresBackend(path), cors, pool)));
+        r.add(Role.READ, "OPTIONS", path, ApiHandler.preflight(cors));
     }
 
     /** Endpoints that only describe the server work before the store is open. */

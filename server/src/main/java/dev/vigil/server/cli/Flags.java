@@ -39,6 +39,14 @@ public final class Flags {
             new Def("push.disable-consistency-check", "false", true,
                     "Do not check pushes against each other and the other groups; pushes answer 202 (as the Pushgateway flag)."),
             new Def("config.file", "", false, "Configuration file (YAML)."),
+            new Def("web.config.file", "", false,
+                    "Web config file (TLS, basic auth users) in the format Prometheus and the Pushgateway read; re-read on change."),
+            new Def("web.roles.file", "", false,
+                    "Vigil's roles file: which users, certificate subjects and networks may push, read or administer."),
+            new Def("web.cors.origin", ".*", false,
+                    "Regex for CORS origin of the query API; fully anchored. '.*' answers '*'; writes never accept cross-site requests."),
+            new Def("web.read-timeout", "5m", false, "Longest a connection may stay without reading or writing a byte."),
+            new Def("web.max-connections", "512", false, "Most simultaneous connections on each port."),
             new Def("web.enable-lifecycle", "false", true, "Enable shutdown and reload via HTTP (/-/quit, /-/reload)."),
             new Def("web.enable-admin-api", "false", true, "Enable the admin endpoints (/api/v1/admin/...)."),
             new Def("web.external-url", "", false,
@@ -182,6 +190,18 @@ public final class Flags {
                 (int) number(v, "push.max-label-value-length", 0, Integer.MAX_VALUE),
                 (int) number(v, "push.max-labels-per-series", 0, Integer.MAX_VALUE),
                 !Boolean.parseBoolean(v.get("push.disable-consistency-check")), importMaxBody);
+        try {
+            dev.vigil.server.http.Cors.of(v.get("web.cors.origin"));
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("invalid value '" + v.get("web.cors.origin") + "' for flag '--web.cors.origin': "
+                    + e.getMessage());
+        }
+        long readTimeout = duration(v, "web.read-timeout");
+        if (readTimeout <= 0) {
+            throw new UsageException("invalid value '" + v.get("web.read-timeout") + "' for flag '--web.read-timeout': must be greater than 0");
+        }
+        WebFlags webFlags = new WebFlags(v.get("web.config.file"), v.get("web.roles.file"), readTimeout,
+                (int) number(v, "web.max-connections", 1, 1_000_000));
         long lookback = duration(v, "query.lookback-delta");
         long timeout = duration(v, "query.timeout");
         long maxSamples = number(v, "query.max-samples", 1, Long.MAX_VALUE);
@@ -204,7 +224,7 @@ public final class Flags {
         return new ServerConfig(web, push, v.get("storage.tsdb.path"), retention, size, (int) maxSeries, ooo, ttl,
                 v.get("config.file"), Boolean.parseBoolean(v.get("web.enable-lifecycle")),
                 Boolean.parseBoolean(v.get("web.enable-admin-api")), lookback, timeout, maxSamples, (int) conc, level,
-                Boolean.parseBoolean(v.get("help")), Boolean.parseBoolean(v.get("version")), Map.copyOf(v), pushFlags);
+                Boolean.parseBoolean(v.get("help")), Boolean.parseBoolean(v.get("version")), Map.copyOf(v), pushFlags, webFlags);
     }
 
     private static void checkAddress(String flag, String a, boolean emptyOk) throws UsageException {

@@ -15,15 +15,11 @@ final class PrometheusFlags {
 
     /** Accepted and ignored; the help text says why they need nothing in Vigil. */
     static final List<Flags.Def> IGNORED = List.of(
-            ignored("web.config.file", false, "TLS and authentication for the web port; not applied by this build."),
-            ignored("web.read-timeout", false, "Undertow's own timeouts apply."),
-            ignored("web.max-connections", false, "Undertow's own limits apply."),
             ignored("web.local-assets", false, "The UI is inside the jar."),
             ignored("web.user-assets", false, "No /user assets."),
             ignored("web.console.templates", false, "No console templates."),
             ignored("web.console.libraries", false, "No console templates."),
             ignored("web.page-title", false, "Fixed page title."),
-            ignored("web.cors.origin", false, "No CORS headers."),
             ignored("storage.tsdb.use-lockfile", true, "The store takes its own lock."),
             ignored("storage.tsdb.head-chunks-write-queue-size", false, "Not a part of Vigil's head."),
             ignored("storage.tsdb.min-block-duration", false, "Block ranges are Vigil's own."),

@@ -8,6 +8,7 @@ import io.undertow.server.handlers.encoding.ContentEncodingRepository;
 import io.undertow.server.handlers.encoding.EncodingHandler;
 import io.undertow.server.handlers.encoding.GzipEncodingProvider;
 import java.net.InetSocketAddress;
+import javax.net.ssl.SSLContext;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.Deflater;
 import java.util.logging.Logger;
@@ -33,8 +34,31 @@ public final class HttpServer {
         this.graceful = graceful;
     }
 
-    /** Binds and starts; throws when the address is taken. */
+    /** Headers must arrive within this long: a client trickling them (slowloris) is cut off. */
+    static final int REQUEST_PARSE_TIMEOUT_MS = 30_000;
+    /** A kept-alive connection with no new request for this long is closed. */
+    static final int NO_REQUEST_TIMEOUT_MS = 60_000;
+
+    /**
+     * How a listener guards itself.
+     *
+     * @param tls null for plain HTTP
+     * @param idleTimeoutMs a connection that reads and writes nothing for this long is closed
+     * @param maxConnections connections beyond this many wait in the kernel's backlog
+     */
+    public record Options(SSLContext tls, long idleTimeoutMs, int maxConnections) {
+        /** Prometheus's defaults (--web.read-timeout 5m, --web.max-connections 512), plain HTTP. */
+        public static final Options DEFAULT = new Options(null, 300_000, 512);
+    }
+
+    /** Binds and starts plain HTTP with the default limits; throws when the address is taken. */
     public static HttpServer start(String name, String host, int port, HttpHandler root) {
+        return start(name, host, port, root, Options.DEFAULT);
+    }
+
+    /** Binds and starts; throws when the address is taken. */
+    public static HttpServer start(String name, String host, int port, HttpHandler root, Options o) {
+        SSLContext tls = o.tls();
         // Responses are gzipped for clients that ask (Grafana's backend does): query results
         // are long runs of similar numbers and shrink several-fold. The fastest level: the
         // default one costs more time than it saves on a LAN.
@@ -45,12 +69,24 @@ public final class HttpServer {
             gzip.handleRequest(ex);
         };
         GracefulShutdownHandler g = new GracefulShutdownHandler(capped);
-        Undertow u = Undertow.builder()
-                .addHttpListener(port, host)
+        Undertow.Builder b = Undertow.builder();
+        if (tls == null) {
+            b.addHttpListener(port, host);
+        } else {
+            b.addHttpsListener(port, host, tls);
+        }
+        // No listener-wide cap: it would refuse a streamed import before any handler runs. Each
+        // request gets MAX_ENTITY_BYTES above, and the routes that stream (import) lift it.
+        Undertow u = b
                 .setServerOption(UndertowOptions.MAX_ENTITY_SIZE, 0L)
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 1 << 20)
                 .setServerOption(UndertowOptions.MAX_PARAMETERS, 10_000)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
+                .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, o.idleTimeoutMs()))
+                .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, REQUEST_PARSE_TIMEOUT_MS)
+                .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MS)
+                .setSocketOption(org.xnio.Options.CONNECTION_HIGH_WATER, o.maxConnections())
+                .setSocketOption(org.xnio.Options.CONNECTION_LOW_WATER, o.maxConnections())
                 .setHandler(g)
                 .build();
         u.start();

@@ -2,8 +2,8 @@ package dev.vigil.server.ops;
 
 import dev.vigil.server.http.PlainText;
 import io.undertow.server.HttpHandler;
-import io.undertow.server.RoutingHandler;
-import io.undertow.util.Methods;
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Routes;
 import java.util.function.BiFunction;
 import java.util.function.BooleanSupplier;
 
@@ -32,7 +32,7 @@ public final class Lifecycle {
     }
 
     /** The health and readiness probes (both ports). */
-    public void registerProbes(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
+    public void registerProbes(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
         HttpHandler healthy = wrap.apply("/-/healthy", ex -> PlainText.send(ex, 200, "Vigil is Healthy.\n"));
         HttpHandler readyH = wrap.apply("/-/ready", ex -> {
             if (ready.getAsBoolean()) {
@@ -41,12 +41,12 @@ public final class Lifecycle {
                 PlainText.send(ex, 503, "Service Unavailable");
             }
         });
-        r.get("/-/healthy", healthy).add(Methods.HEAD, "/-/healthy", healthy);
-        r.get("/-/ready", readyH).add(Methods.HEAD, "/-/ready", readyH);
+        r.get(Role.PUBLIC, "/-/healthy", healthy).add(Role.PUBLIC, "HEAD", "/-/healthy", healthy);
+        r.get(Role.PUBLIC, "/-/ready", readyH).add(Role.PUBLIC, "HEAD", "/-/ready", readyH);
     }
 
     /** Probes plus reload and quit (the main port). */
-    public void register(RoutingHandler r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
+    public void register(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
         registerProbes(r, wrap);
         HttpHandler wrongMethod = ex -> PlainText.send(ex, 405, "Only POST or PUT requests allowed");
         HttpHandler reload = wrap.apply("/-/reload", ex -> {
@@ -73,10 +73,11 @@ public final class Lifecycle {
             actions.quit();
         });
         for (String m : new String[] {"POST", "PUT"}) {
-            r.add(m, "/-/reload", reload);
-            r.add(m, "/-/quit", quit);
+            r.add(Role.ADMIN, m, "/-/reload", reload);
+            r.add(Role.ADMIN, m, "/-/quit", quit);
         }
-        r.get("/-/reload", wrongMethod);
-        r.get("/-/quit", wrongMethod);
+        // A GET never acts: 405 as Prometheus answers, and only to an administrator.
+        r.get(Role.ADMIN, "/-/reload", wrongMethod);
+        r.get(Role.ADMIN, "/-/quit", wrongMethod);
     }
 }

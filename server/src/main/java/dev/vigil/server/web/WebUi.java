@@ -1,8 +1,9 @@
 package dev.vigil.server.web;
 
+import dev.vigil.server.http.Role;
+import dev.vigil.server.http.Routes;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
-import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
 import java.io.IOException;
@@ -35,17 +36,25 @@ public final class WebUi {
             "svg", "image/svg+xml",
             "png", "image/png");
 
+    /** How many assets are cached (for the test that misses do not grow it). */
+    int cached() {
+        return cache.size();
+    }
+
     private final ClassLoader loader = WebUi.class.getClassLoader();
-    /** Assets are immutable inside the jar, so each is read once. */
-    private final Map<String, Optional<byte[]>> cache = new ConcurrentHashMap<>();
+    /**
+     * Assets are immutable inside the jar, so each is read once. Only assets that exist are kept:
+     * a miss is keyed by whatever path a client sends, and caching those would grow without bound.
+     */
+    private final Map<String, byte[]> cache = new ConcurrentHashMap<>();
 
     /** Adds the page and asset routes (GET only). */
-    public void register(RoutingHandler routes) {
-        for (Map.Entry<String, String> page : PAGES.entrySet()) {
+    public void register(Routes routes) {
+        for (Map.Entry<String, String> page : new java.util.TreeMap<>(PAGES).entrySet()) {
             String resource = UI_DIR + page.getValue();
-            routes.get(page.getKey(), exchange -> serve(exchange, resource, false));
+            routes.get(Role.READ, page.getKey(), exchange -> serve(exchange, resource, false));
         }
-        routes.get("/static/*", this::serveStatic);
+        routes.get(Role.READ, "/static/*", this::serveStatic);
     }
 
     /** The handler for {@code /static/*}, usable outside a RoutingHandler too. */
@@ -68,7 +77,11 @@ public final class WebUi {
     }
 
     private void serve(HttpServerExchange exchange, String resource, boolean cacheable) {
-        Optional<byte[]> body = cache.computeIfAbsent(resource, this::read);
+        Optional<byte[]> body = Optional.ofNullable(cache.get(resource));
+        if (body.isEmpty()) {
+            body = read(resource);
+            body.ifPresent(b -> cache.put(resource, b));
+        }
         if (body.isEmpty()) {
             notFound(exchange);
             return;

@@ -36,7 +36,9 @@ class PrometheusFlagsTest {
             Map.entry("storage.tsdb.retention.size", "10GB"), Map.entry("query.lookback-delta", "5m"),
             Map.entry("query.timeout", "2m"), Map.entry("query.max-concurrency", "20"), Map.entry("query.max-samples", "50000000"),
             Map.entry("log.level", "info"), Map.entry("web.external-url", "http://mon.example:9090/"),
-            Map.entry("web.route-prefix", "/"));
+            Map.entry("web.route-prefix", "/"), Map.entry("web.max-connections", "512"),
+            Map.entry("storage.remote.read-concurrent-limit", "10"), Map.entry("storage.remote.read-max-bytes-in-frame", "1048576"),
+            Map.entry("storage.remote.read-sample-limit", "50000000"));
 
     @TempDir
     Path dir;

@@ -19,10 +19,12 @@ class WebUiTest {
     private static String base;
     private static final HttpClient client = HttpClient.newHttpClient();
 
+    private static final WebUi ui = new WebUi();
+
     @BeforeAll
     static void start() {
         RoutingHandler routes = new RoutingHandler();
-        new WebUi().register(routes);
+        ui.register(new dev.vigil.server.http.Routes(routes, dev.vigil.server.http.Routes.Guard.OPEN));
         server = Undertow.builder().addHttpListener(0, "127.0.0.1").setHandler(routes).build();
         server.start();
         int port = ((InetSocketAddress) server.getListenerInfo().get(0).getAddress()).getPort();
@@ -73,6 +75,16 @@ class WebUiTest {
                 assertEquals(200, get("/static/" + m.group(1)).statusCode(), js + " imports " + m.group(1));
             }
         }
+    }
+
+    @Test
+    void missesAreNotCached() throws Exception {
+        get("/static/vigil.css");
+        int before = ui.cached();
+        for (int i = 0; i < 200; i++) {
+            assertEquals(404, get("/static/missing-" + i + ".js").statusCode());
+        }
+        assertEquals(before, ui.cached(), "a path a client makes up must not stay in memory");
     }
 
     @Test

@@ -1,0 +1,175 @@
+package dev.vigil.server.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.server.SecuredServer;
+import dev.vigil.server.push.Processes;
+import dev.vigil.tsdb.testing.References;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * TLS with basic auth on both ports, with a CA the test makes: the real Prometheus 2.42 scrapes
+ * Vigil's /metrics and remote-writes to Vigil over TLS; curl and the JDK client call the API;
+ * replaced certificates apply to the next handshake; client certificates carry roles.
+ */
+class TlsEndToEndTest {
+
+    private static String tls(String extra) {
+        return "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\n" + extra
+                + "http_server_config:\n  headers:\n    Strict-Transport-Security: max-age=3600\n";
+    }
+
+    @Test
+    void prometheusScrapesAndRemoteWritesOverTlsWithBasicAuth(@TempDir Path dir) throws Exception {
+        Path prometheus = References.require("prometheus");
+        TestPki pki = new TestPki(dir);
+        pki.server("server", "vigil-1");
+        HttpClient client = HttpClient.newBuilder().sslContext(pki.trustingCa()).build();
+        try (SecuredServer s = SecuredServer.start(dir, SecuredServer.webConfig(tls("")), SecuredServer.ROLES, client)) {
+            String base = "https://127.0.0.1:" + s.server.webAddress().getPort();
+            HttpResponse<String> anon = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/labels")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(401, anon.statusCode());
+            assertEquals("max-age=3600", anon.headers().firstValue("Strict-Transport-Security").orElse(""),
+                    "configured headers are on 401s too");
+            // Plain HTTP to the TLS port is not served.
+            assertThrows(Exception.class, () -> HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + s.server.webAddress().getPort() + "/-/healthy")).timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+
+            int promPort = Processes.freePort();
+            int port = s.server.webAddress().getPort();
+            Path config = dir.resolve("prometheus.yml");
+            Files.writeString(config, """
+                    global:
+                      scrape_interval: 1s
+                    scrape_configs:
+                      - job_name: vigil
+                        scheme: https
+                        tls_config:
+                          ca_file: %1$s/ca.crt
+                        basic_auth:
+                          username: reader
+                          password: reader-pw
+                        static_configs:
+                          - targets: ['127.0.0.1:%2$d']
+                    remote_write:
+                      - url: https://127.0.0.1:%2$d/api/v1/write
+                        tls_config:
+                          ca_file: %1$s/ca.crt
+                        basic_auth:
+                          username: pusher
+                          password: pusher-pw
+                        queue_config:
+                          batch_send_deadline: 1s
+                    """.formatted(dir, port));
+            Process p = Processes.start(List.of(prometheus.toString(), "--config.file=" + config,
+                    "--storage.tsdb.path=" + dir.resolve("prom"), "--web.listen-address=127.0.0.1:" + promPort),
+                    dir.resolve("prometheus.log"), "http://127.0.0.1:" + promPort + "/-/ready", Duration.ofSeconds(30));
+            try {
+                String reader = SecuredServer.basic("reader", "reader-pw");
+                // up == 1 in Vigil: Prometheus scraped Vigil over TLS with the reader's password and
+                // remote-wrote the result over TLS with the pusher's.
+                long end = System.currentTimeMillis() + 60_000;
+                String body = "";
+                while (System.currentTimeMillis() < end) {
+                    HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/query?query="
+                            + URLEncoder.encode("up{job=\"vigil\"}", StandardCharsets.UTF_8))).header("Authorization", reader)
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, r.statusCode(), r.body());
+                    body = r.body();
+                    if (body.contains("\"1\"]")) {
+                        break;
+                    }
+                    Thread.sleep(500);
+                }
+                assertTrue(body.contains("\"instance\":\"127.0.0.1:" + port + "\"") && body.contains("\"1\"]"),
+                        "up{job=vigil} not 1 in Vigil: " + body + "\n" + Files.readString(dir.resolve("prometheus.log")));
+            } finally {
+                Processes.stop(p);
+            }
+            assertTrue(!Files.readString(dir.resolve("prometheus.log")).contains("401"), "no request was refused");
+
+            // curl, as a script or Grafana's backend calls the API.
+            Process curl = new ProcessBuilder("curl", "-sS", "--cacert", dir.resolve("ca.crt").toString(), "-u",
+                    "reader:reader-pw", "-o", "/dev/null", "-w", "%{http_code}", base + "/api/v1/query?query=up")
+                    .redirectErrorStream(true).start();
+            assertTrue(curl.waitFor(30, TimeUnit.SECONDS));
+            assertEquals("200", new String(curl.getInputStream().readAllBytes()));
+
+            // Replaced certificates: the next handshake presents the new one, no restart.
+            assertEquals("CN=vigil-1", peer(pki.trustingCa(), port).getSubjectX500Principal().getName());
+            pki.server("server2", "vigil-2");
+            Files.move(dir.resolve("server2.key"), dir.resolve("server.key"), StandardCopyOption.REPLACE_EXISTING);
+            Files.move(dir.resolve("server2.crt"), dir.resolve("server.crt"), StandardCopyOption.REPLACE_EXISTING);
+            WebSecurityServerTest.waitFor(() -> peer(pki.trustingCa(), port).getSubjectX500Principal().getName()
+                    .equals("CN=vigil-2"));
+            int pushPort = s.server.pushAddress().getPort();
+            assertEquals("CN=vigil-2", peer(pki.trustingCa(), pushPort).getSubjectX500Principal().getName(),
+                    "the push port too");
+            // A key that is not the certificate's (a rotation caught half-way): the pair in force stays.
+            pki.server("server3", "vigil-3");
+            Files.move(dir.resolve("server3.key"), dir.resolve("server.key"), StandardCopyOption.REPLACE_EXISTING);
+            Thread.sleep(3 * dev.vigil.server.VigilServerAccess.pollMs());
+            assertEquals("CN=vigil-2", peer(pki.trustingCa(), port).getSubjectX500Principal().getName());
+            Files.move(dir.resolve("server3.crt"), dir.resolve("server.crt"), StandardCopyOption.REPLACE_EXISTING);
+            WebSecurityServerTest.waitFor(() -> peer(pki.trustingCa(), port).getSubjectX500Principal().getName()
+                    .equals("CN=vigil-3"));
+        }
+    }
+
+    @Test
+    void aVerifiedClientCertificateCarriesItsSubjectsRoles(@TempDir Path dir) throws Exception {
+        TestPki pki = new TestPki(dir);
+        pki.server("server", "vigil-1");
+        pki.client("flink", "flink-jobmanager");
+        String web = SecuredServer.webConfig(tls("  client_auth_type: VerifyClientCertIfGiven\n  client_ca_file: ca.crt\n"));
+        String roles = SecuredServer.ROLES + "client_certificates:\n  flink-jobmanager: [push]\n";
+        HttpClient client = HttpClient.newBuilder().sslContext(pki.trustingCa()).build();
+        try (SecuredServer s = SecuredServer.start(dir, web, roles, client)) {
+            String url = "https://127.0.0.1:" + s.server.pushAddress().getPort();
+            assertEquals("2", curl(dir, "--cert", "flink.crt", "--key", "flink.key", "-X", "PUT", "--data-binary", "m 1\n",
+                    url + "/metrics/job/tls").substring(0, 1), "the certificate alone may push");
+            assertEquals("403", curl(dir, "--cert", "flink.crt", "--key", "flink.key", url + "/api/v1/metrics"),
+                    "but not read");
+            assertEquals("401", curl(dir, "-X", "PUT", "--data-binary", "m 1\n", url + "/metrics/job/tls"),
+                    "without it, credentials are needed");
+            assertEquals("200", curl(dir, "-u", "reader:reader-pw", url + "/api/v1/metrics"));
+        }
+    }
+
+    private static String curl(Path dir, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--cacert", "ca.crt", "-o", "/dev/null", "-w",
+                "%{http_code}"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        return new String(p.getInputStream().readAllBytes());
+    }
+
+    private static X509Certificate peer(SSLContext ctx, int port) throws Exception {
+        try (SSLSocket sock = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            sock.setSoTimeout(5000);
+            sock.startHandshake();
+            return (X509Certificate) sock.getSession().getPeerCertificates()[0];
+        }
+    }
+}
