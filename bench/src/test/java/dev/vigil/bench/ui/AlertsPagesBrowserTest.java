@@ -158,6 +158,9 @@ class AlertsPagesBrowserTest {
         String legend = records.findElement(By.cssSelector(".u-legend")).getText();
         assertTrue(legend.contains("Source: Rate Source -> Key Map"), legend);
         assertTrue(!legend.contains("Source:_Rate_Source"), legend);
+        String query = records.findElement(By.cssSelector(".card-title a")).getAttribute("href");
+        assertTrue(java.net.URLDecoder.decode(query, java.nio.charset.StandardCharsets.UTF_8).contains("task_name"), query);
+        browser.screenshot("flink-firing");
     }
 
     private static void assertNavHas(String... items) {
