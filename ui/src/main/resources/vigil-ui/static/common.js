@@ -1,7 +1,8 @@
 // Shared helpers for Vigil's pages: navigation, API calls, formatting, durations.
 
 export function nav(active) {
-  const items = [['/', 'Query'], ['/flink', 'Flink'], ['/push', 'Push groups'], ['/status', 'TSDB status']];
+  const items = [['/', 'Query'], ['/flink', 'Flink'], ['/alerts', 'Alerts'], ['/rules', 'Rules'], ['/push', 'Push groups'],
+    ['/status', 'TSDB status']];
   const h = document.createElement('header');
   h.className = 'nav';
   h.innerHTML = '<a class="brand" href="/">VIGIL</a>' + items.map(([href, label]) =>
@@ -121,4 +122,27 @@ export function autoStep(rangeSec, points = 250) {
 export function queryLink(expr, range = '1h') {
   const p = new URLSearchParams({ 'g0.expr': expr, 'g0.tab': 'graph', 'g0.range': range });
   return `/?${p.toString()}`;
+}
+
+/**
+ * A task or operator name as Flink shows it, from the reporter's sanitised label value.
+ *
+ * The reporter (filterLabelValueCharacters, on by default) turns every character outside
+ * [a-zA-Z0-9:_] into "_", one for one. Flink joins chained operators with " -> ", which thus
+ * becomes "____"; spaces become "_". So "____" reads back as " -> " and any other "_" as a space:
+ * "Source:_Rate_Source____Key_Map" -> "Source: Rate Source -> Key Map".
+ * The mapping is lossy, so this is a best effort: a real underscore in a name also shows as a
+ * space, other punctuation ("(", ",", "-", ".", "[") shows as a space too, and four replaced
+ * characters in a row that were not " -> " show as an arrow. Flink also cuts operator names at
+ * 80 characters before the reporter sees them. Queries must keep using the label value itself.
+ */
+export function flinkName(label) {
+  if (label === undefined || label === null) return label;
+  return String(label).split('____').map(part => part.replace(/_/g, ' ')).join(' -> ');
+}
+
+/** A label set as `name="value"` chips, for tables. */
+export function labelChips(labels, skip = []) {
+  return Object.keys(labels || {}).filter(k => !skip.includes(k)).sort()
+    .map(k => `<span class="label">${esc(k)}="${esc(labels[k])}"</span>`).join(' ');
 }

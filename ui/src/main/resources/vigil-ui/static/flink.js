@@ -1,7 +1,7 @@
 // Flink overview from the stored reporter metrics alone: jobs and their state, per job the
 // tasks and operators (throughput, backpressure, busy/idle, watermark lag, checkpoints), per
 // TaskManager heap, GC and CPU. Every chart links to its PromQL on the query page.
-import { nav, api, esc, formatValue, formatDuration, parseDuration, urlParams, autoStep, queryLink } from './common.js';
+import { nav, api, esc, formatValue, formatDuration, parseDuration, urlParams, autoStep, queryLink, flinkName } from './common.js';
 import { drawMatrix } from './chart.js';
 
 nav('/flink');
@@ -36,6 +36,9 @@ function range() {
   return el('range').value;
 }
 
+// Task and operator names are shown as Flink writes them; the PromQL keeps the label value.
+const readable = (label, value) => (label === 'task_name' || label === 'operator_name' ? flinkName(value) : value);
+
 async function chart(target, [title, expr, legend]) {
   const card = document.createElement('section');
   card.className = 'panel flink-chart';
@@ -47,7 +50,7 @@ async function chart(target, [title, expr, legend]) {
   const start = end - r;
   try {
     const { data } = await api('/api/v1/query_range', { query: expr, start, end, step }, { method: 'POST' });
-    drawMatrix(card.querySelector('.chart'), data.result, { start, end, step, height: 200, legendLabel: m => m[legend] || Object.values(m).join(',') || title });
+    drawMatrix(card.querySelector('.chart'), data.result, { start, end, step, height: 200, legendLabel: m => readable(legend, m[legend]) || Object.values(m).join(',') || title });
   } catch (e) {
     card.querySelector('.chart').innerHTML = `<div class="error">${esc(e.message)}</div>`;
   }
@@ -84,7 +87,28 @@ async function loadJobs() {
   ckDone.forEach(s => { get(s.metric).ckDone = Number(s.value[1]); });
   ckFailed.forEach(s => { get(s.metric).ckFailed = Number(s.value[1]); });
   ckDur.forEach(s => { get(s.metric).ckDur = Number(s.value[1]); });
+  await markFiring(jobs);
   return [...jobs.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** Marks each job that a firing alert names by its job_name or job_id label. */
+async function markFiring(jobs) {
+  let alerts = [];
+  try {
+    alerts = (await api('/api/v1/alerts')).data.alerts.filter(a => a.state === 'firing');
+  } catch (e) {
+    return; // the overview stands without alerts
+  }
+  for (const j of jobs.values()) {
+    j.firing = alerts.filter(a => (j.id && a.labels.job_id === j.id) || (j.name !== '(unnamed)' && a.labels.job_name === j.name))
+      .map(a => a.labels.alertname);
+  }
+}
+
+function firingMark(j) {
+  if (!j.firing || !j.firing.length) return '';
+  const names = [...new Set(j.firing)];
+  return ` <a class="badge bad firing-mark" href="/alerts?state=firing" title="${esc(names.join(', '))}">${names.length === 1 ? esc(names[0]) : `${names.length} alerts`} firing</a>`;
 }
 
 function renderJobs(jobs, selected) {
@@ -94,8 +118,8 @@ function renderJobs(jobs, selected) {
   }
   const badge = s => `<span class="badge ${s === 'RUNNING' ? 'ok' : 'bad'}">${s}</span>`;
   el('jobs').innerHTML = `<table class="data" id="jobs-table"><thead><tr><th>Job</th><th>Job ID</th><th>State</th><th>Uptime</th><th class="num">Subtasks</th><th class="num">Restarts</th><th class="num">Checkpoints ok / failed</th><th class="num">Last checkpoint</th></tr></thead><tbody>${
-    jobs.map(j => `<tr class="job${j.name === selected ? ' selected' : ''}">
-      <td><a href="?job=${encodeURIComponent(j.name)}&range=${encodeURIComponent(range())}">${esc(j.name)}</a></td>
+    jobs.map(j => `<tr class="job${j.name === selected ? ' selected' : ''}" data-firing="${j.firing && j.firing.length ? 'true' : 'false'}">
+      <td><a href="?job=${encodeURIComponent(j.name)}&range=${encodeURIComponent(range())}">${esc(j.name)}</a>${firingMark(j)}</td>
       <td class="mono">${esc(j.id)}</td><td>${badge(j.state)}</td>
       <td>${j.uptime ? esc(formatDuration(j.uptime / 1000)) : '–'}</td><td class="num">${j.tasks || '–'}</td>
       <td class="num">${j.restarts ?? '–'}</td><td class="num">${j.ckDone ?? '–'} / ${j.ckFailed ?? '–'}</td>

@@ -26,7 +26,9 @@ public final class WebUi {
             "/query", "index.html",
             "/push", "push.html",
             "/status", "status.html",
-            "/flink", "flink.html");
+            "/flink", "flink.html",
+            "/alerts", "alerts.html",
+            "/rules", "rules.html");
 
     private static final Map<String, String> TYPES = Map.of(
             "html", "text/html; charset=utf-8",

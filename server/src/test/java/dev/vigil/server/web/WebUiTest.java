@@ -42,7 +42,7 @@ class WebUiTest {
 
     @Test
     void everyPageAndTheAssetsItLoadsAreServed() throws Exception {
-        for (String page : new String[] {"/", "/push", "/status", "/flink"}) {
+        for (String page : new String[] {"/", "/push", "/status", "/flink", "/alerts", "/rules"}) {
             HttpResponse<String> r = get(page);
             assertEquals(200, r.statusCode(), page);
             assertEquals("text/html; charset=utf-8", r.headers().firstValue("content-type").orElse(""));
@@ -67,7 +67,7 @@ class WebUiTest {
 
     @Test
     void modulesImportedByScriptsExist() throws Exception {
-        for (String js : new String[] {"query.js", "push.js", "status.js", "flink.js", "chart.js", "completion.js"}) {
+        for (String js : new String[] {"query.js", "push.js", "status.js", "flink.js", "alerts.js", "rules.js", "chart.js", "completion.js"}) {
             HttpResponse<String> r = get("/static/" + js);
             assertEquals(200, r.statusCode(), js);
             var m = java.util.regex.Pattern.compile("from '\\./([^']+)'").matcher(r.body());
