@@ -32,7 +32,7 @@ final class CrashCommand implements Callable<Integer> {
     long seed;
 
     @Option(names = "--server-jvm-arg", description = "An extra JVM argument for the server (repeatable), e.g. "
-            + "-Dvigil.test.series-registry=false.")
+            + "-Xmx512m.")
     List<String> serverJvmArgs = new java.util.ArrayList<>();
 
     @Option(names = "--data-dir", description = "Data folder (default: a new temporary folder).")

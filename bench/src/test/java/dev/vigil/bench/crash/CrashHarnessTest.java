@@ -29,10 +29,6 @@ class CrashHarnessTest {
                 launch.add(a);
             }
         }
-        // Without the series registry file: a kill -9 inside a registry write leaves a Chronicle Map
-        // segment lock held, and the next start hangs in SeriesRegistry.validate (map.clear()) —
-        // a store bug this harness found, reported separately; drop this line once it is fixed.
-        launch.add("-Dvigil.test.series-registry=false");
         launch.addAll(List.of("-cp", cp, "dev.vigil.server.Main"));
         CrashRun.Result r = CrashRun.run(new CrashRun.Config(launch, dir.resolve("data"), 3, 4,
                 1_000, 4_000, 42, System.out));

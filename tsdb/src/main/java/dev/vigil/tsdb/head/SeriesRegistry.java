@@ -16,6 +16,11 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * <p>Chronicle Map never fsyncs, so the file is only a cache: at start it is checked against
  * the series the WAL names and rebuilt from them when it disagrees or cannot be opened. Series
  * that leave the head are removed, so the file does not grow with churn.
+ *
+ * <p>A process killed while it holds one of the map's segment locks leaves that lock set in the
+ * file, and every later access to that segment waits for it forever. So a marker file
+ * ({@value #OPEN_MARKER}) exists while the map is open; when a start finds it, the last process
+ * did not close the map, and its file is deleted unread and rebuilt from the head.
  */
 public final class SeriesRegistry implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(SeriesRegistry.class.getName());
@@ -23,6 +28,8 @@ public final class SeriesRegistry implements AutoCloseable {
     private static final String RESERVED_KEY = "\u0000reserved";
     /** Ids are reserved in steps so the reservation is written once per 4096 new series. */
     private static final int RESERVE_STEP = 4096;
+    /** Present in the registry's folder from open to clean close. */
+    static final String OPEN_MARKER = "open";
 
     static {
         // Before any Chronicle class loads: no usage reporting, no banner (a monitoring appliance
@@ -85,6 +92,16 @@ public final class SeriesRegistry implements AutoCloseable {
         }
         ChronicleMap<CharSequence, Long> m = null;
         Path file = dir.resolve(String.format("%06d.cmap", Math.max(gen, 1)));
+        Path marker = dir.resolve(OPEN_MARKER);
+        if (gen > 0 && io.exists(marker)) {
+            // Its locks may be held by a dead process: opening it could block on any access.
+            LOG.warning("series registry " + file + " was not closed cleanly (the process stopped while it was open,"
+                    + " possibly holding one of its locks); deleting it and rebuilding it from the head");
+            io.deleteIfExists(file);
+            file = dir.resolve(String.format("%06d.cmap", gen + 1));
+            gen = 0;
+        }
+        writeMarker(io, marker);
         if (gen > 0) {
             Path existing = file;
             java.util.concurrent.FutureTask<ChronicleMap<CharSequence, Long>> task =
@@ -112,6 +129,16 @@ public final class SeriesRegistry implements AutoCloseable {
             m = build(io, file, entries);
         }
         return new SeriesRegistry(io, m, file, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    private static void writeMarker(FileIo io, Path marker) throws IOException {
+        FileIo.WriteFile f = io.create(marker);
+        try {
+            f.force(true);
+        } finally {
+            f.close();
+        }
+        io.fsyncDir(marker.getParent());
     }
 
     private static ChronicleMap<CharSequence, Long> build(FileIo io, Path file, long entries) throws IOException {
@@ -254,7 +281,12 @@ public final class SeriesRegistry implements AutoCloseable {
             long keep;
             synchronized (this) {
                 keep = reserved;
-                map.clear();
+                try {
+                    map.clear();
+                } catch (RuntimeException e) {
+                    disable(e);
+                    return;
+                }
             }
             head.forEachSeriesLabels((l, ref) -> {
                 String k = key(l);
@@ -329,8 +361,18 @@ public final class SeriesRegistry implements AutoCloseable {
         return file;
     }
 
+    /** The map itself, for tests that hold its locks. */
+    ChronicleMap<CharSequence, Long> map() {
+        return map;
+    }
+
     @Override
     public synchronized void close() {
         map.close();
+        try {
+            io.deleteIfExists(file.resolveSibling(OPEN_MARKER));
+        } catch (IOException e) {
+            LOG.log(Level.WARNING, "cannot delete the series registry's open marker; the next start rebuilds it", e);
+        }
     }
 }
