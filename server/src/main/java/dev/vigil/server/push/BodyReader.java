@@ -133,7 +133,14 @@ final class BodyReader {
             if (bad != null) {
                 throw bad;
             }
-            throw e;
+            throw new ClientGone(e);
+        }
+    }
+
+    /** The client stopped sending before its body was whole (it hung up or was cut off): its fault, not the server's. */
+    static final class ClientGone extends IOException {
+        ClientGone(IOException cause) {
+            super(cause.getMessage(), cause);
         }
     }
 

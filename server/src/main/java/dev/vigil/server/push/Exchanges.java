@@ -47,6 +47,13 @@ final class Exchanges {
                 }
                 try {
                     h.handle(ex);
+                } catch (BodyReader.ClientGone e) {
+                    // A client that hangs up mid-body is routine (and a hostile one could flood the
+                    // log with stack traces): one line at debug level, a 400 if it still listens.
+                    LOG.fine(() -> "push body not received whole: " + ex.getRequestMethod() + " " + ex.getRequestURI() + ": " + e.getMessage());
+                    if (!ex.isResponseStarted()) {
+                        text(ex, 400, "request body could not be read: " + e.getMessage());
+                    }
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "push API request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
                     if (!ex.isResponseStarted()) {
