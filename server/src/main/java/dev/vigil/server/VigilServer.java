@@ -44,6 +44,8 @@ public final class VigilServer implements AutoCloseable {
     private final Runnable quit;
     private final HttpMetrics httpMetrics = new HttpMetrics();
     private final long startMs = System.currentTimeMillis();
+    /** Sent with the push port's exposition so this process's scraper knows itself ({@link dev.vigil.ingest.scrape.SelfScrape}). */
+    private final String selfId = dev.vigil.ingest.scrape.SelfScrape.newId();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Backend backend;
     private volatile Storage storage;
@@ -254,7 +256,12 @@ public final class VigilServer implements AutoCloseable {
         p.routes().register(new Routes(mainPush, Routes.Guard.OPEN));
         p.routes().register(new Routes(portPush, Routes.Guard.OPEN));
         if (p.pushPortMetrics() != null) {
-            portPush.get("/metrics", httpMetrics.instrument("/metrics (push port)", p.pushPortMetrics()));
+            io.undertow.server.HttpHandler groups = p.pushPortMetrics();
+            io.undertow.util.HttpString header = new io.undertow.util.HttpString(dev.vigil.ingest.scrape.SelfScrape.HEADER);
+            portPush.get("/metrics", httpMetrics.instrument("/metrics (push port)", ex -> {
+                ex.getResponseHeaders().put(header, selfId);
+                groups.handleRequest(ex);
+            }));
         }
         mainPush.setFallbackHandler(PlainText.NOT_FOUND);
         portPush.setFallbackHandler(PlainText.NOT_FOUND);
@@ -266,6 +273,7 @@ public final class VigilServer implements AutoCloseable {
         synchronized (this) {
             dev.vigil.ingest.scrape.Scraper sc = new dev.vigil.ingest.scrape.Scraper(s, System::currentTimeMillis,
                     "Vigil/" + Main.version());
+            sc.recogniseSelf(selfId);
             sc.apply(scrapeJobs);
             scraper = sc;
             dev.vigil.query.rules.RuleManager rm = new dev.vigil.query.rules.RuleManager(b.engine(), s,

@@ -66,6 +66,10 @@ final class ScrapeLoop implements Runnable {
     private long generation;
     private boolean reported;
     private volatile boolean stopped;
+    /** This process's id ({@link SelfScrape}), or null when none is known. */
+    private final String selfId;
+    /** Set once a response showed the target is this process's own push port: it is never fetched again. */
+    private volatile boolean self;
 
     /** One scraped series: what it is stored as ({@code null}: dropped by metric relabelling). */
     private static final class Entry {
@@ -84,6 +88,11 @@ final class ScrapeLoop implements Runnable {
     }
 
     ScrapeLoop(ScrapeTarget target, Storage storage, HttpClient http, LongSupplier clock, String userAgent) {
+        this(target, storage, http, clock, userAgent, null);
+    }
+
+    ScrapeLoop(ScrapeTarget target, Storage storage, HttpClient http, LongSupplier clock, String userAgent, String selfId) {
+        this.selfId = selfId;
         this.target = target;
         this.storage = storage;
         this.http = http;
@@ -119,12 +128,24 @@ final class ScrapeLoop implements Runnable {
         }
         long start = clock.getAsLong();
         long t0 = System.nanoTime();
+        if (self) {
+            target.state(new ScrapeTarget.State(ScrapeTarget.Health.DOWN, SelfScrape.MESSAGE, start, 0));
+            return;
+        }
         Collected c = new Collected();
         String error = null;
         try {
             fetchAndParse(c);
         } catch (ScrapeException e) {
             error = e.getMessage();
+        }
+        if (self) {
+            // Storing it would keep every pushed series twice (once as pushed, once as scraped).
+            LOG.warning("job " + target.job().name() + ": target " + target.url() + " is this Vigil's own push port;"
+                    + " its series are not stored again (pushed series are already stored as pushed)");
+            target.state(new ScrapeTarget.State(ScrapeTarget.Health.DOWN, SelfScrape.MESSAGE, start,
+                    (System.nanoTime() - t0) / 1e9));
+            return;
         }
         double duration = (System.nanoTime() - t0) / 1e9;
         generation++;
@@ -339,6 +360,15 @@ final class ScrapeLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ScrapeException("scrape interrupted");
+        }
+        if (selfId != null && resp.headers().allValues(SelfScrape.HEADER).contains(selfId)) {
+            self = true;
+            try {
+                resp.body().close();
+            } catch (IOException ignored) {
+                // the answer is known already
+            }
+            throw new ScrapeException(SelfScrape.MESSAGE);
         }
         byte[] body;
         try (InputStream raw = resp.body()) {
