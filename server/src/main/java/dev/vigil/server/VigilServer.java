@@ -251,7 +251,7 @@ public final class VigilServer implements AutoCloseable {
         mainPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         RoutingHandler portPush = new RoutingHandler(false);
         portPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
-        Wiring.Push p = wiring.push().apply(s);
+        Wiring.Push p = wiring.push().apply(PushLabelMode.storage(cfg, scrapeJobs, s));
         pushParts = p;
         p.routes().register(new Routes(mainPush, Routes.Guard.OPEN));
         p.routes().register(new Routes(portPush, Routes.Guard.OPEN));

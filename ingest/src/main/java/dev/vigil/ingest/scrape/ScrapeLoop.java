@@ -300,34 +300,9 @@ final class ScrapeLoop implements Runnable {
         series.clear();
     }
 
-    /**
-     * The target's labels on a scraped series. A scraped label that clashes with a target label
-     * is kept as {@code exported_<name>} unless honor_labels, in which case the scraped one wins.
-     */
+    /** The target's labels on a scraped series ({@link TargetLabelMerge}). */
     Labels withTargetLabels(Labels scraped, java.util.function.Predicate<String> emptyInScrape) {
-        Labels tl = target.labels();
-        Labels.Builder b = scraped.toBuilder();
-        boolean honor = target.job().honorLabels();
-        for (int i = 0; i < tl.size(); i++) {
-            String name = tl.name(i);
-            String existing = scraped.get(name);
-            boolean present = existing != null && !existing.isEmpty();
-            if (honor) {
-                if (!present && !emptyInScrape.test(name)) {
-                    b.set(name, tl.value(i));
-                }
-                continue;
-            }
-            if (present) {
-                String exported = "exported_" + name;
-                while (scraped.has(exported) || tl.has(exported)) {
-                    exported = "exported_" + exported;
-                }
-                b.set(exported, existing);
-            }
-            b.set(name, tl.value(i));
-        }
-        return b.build();
+        return TargetLabelMerge.merge(scraped, target.labels(), target.job().honorLabels(), emptyInScrape);
     }
 
     private static long appendQuietly(Appender a, long ref, Labels l, long t, double v) {

@@ -38,6 +38,8 @@ public final class Flags {
             new Def("push.max-labels-per-series", "64", false, "Most labels on one pushed series, the name included; 0 = no limit."),
             new Def("push.disable-consistency-check", "false", true,
                     "Do not check pushes against each other and the other groups; pushes answer 202 (as the Pushgateway flag)."),
+            new Def("push.labels", "as-pushed", false,
+                    "Labels of stored pushed series: as-pushed, or pushgateway-scrape (as Prometheus stored them scraping a Pushgateway with the --config.file job that targets the push port)."),
             new Def("config.file", "", false, "Configuration file (YAML)."),
             new Def("web.enable-lifecycle", "false", true, "Enable shutdown and reload via HTTP (/-/quit, /-/reload)."),
             new Def("web.enable-admin-api", "false", true, "Enable the admin endpoints (/api/v1/admin/...)."),
