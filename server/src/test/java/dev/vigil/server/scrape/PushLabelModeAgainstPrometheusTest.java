@@ -87,9 +87,34 @@ class PushLabelModeAgainstPrometheusTest {
         assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
     }
 
+    /** Pushes the same groups to a push port. */
+    private interface Pushes {
+        void to(int port) throws Exception;
+    }
+
     @ParameterizedTest(name = "honor_labels: {0}")
     @ValueSource(booleans = {false, true})
     void sameLabelsAsPrometheusScrapingAPushgateway(boolean honor) throws Exception {
+        compare(honor, this::pushAll, PUSHED, 13);
+    }
+
+    /**
+     * A PUT of the real Flink 1.20.3 reporter, as captured. Its summary has no {@code _sum}, which
+     * the Pushgateway invents and Vigil does not (a documented difference), so {@code _sum} series are left out.
+     */
+    @ParameterizedTest(name = "Flink capture, honor_labels: {0}")
+    @ValueSource(booleans = {false, true})
+    void sameLabelsForAFlinkReporterPush(boolean honor) throws Exception {
+        byte[] raw = Files.readAllBytes(Path.of("/work/shared/captures/flink-1.20.3-java17-push-running.http"));
+        String text = new String(raw, StandardCharsets.UTF_8);
+        int split = text.indexOf("\r\n\r\n");
+        String path = text.substring(text.indexOf(' ') + 1, text.indexOf(" HTTP/1.1"));
+        String body = text.substring(split + 4);
+        compare(honor, port -> push(port, path, body),
+                "{__name__=~\"flink_.+|push_time_seconds|push_failure_time_seconds\",__name__!~\".+_sum\"}", 100);
+    }
+
+    private void compare(boolean honor, Pushes pushes, String match, int atLeast) throws Exception {
         Path prometheus = References.require("prometheus");
         Path pushgateway = References.require("prometheus-pushgateway");
         int pgPort = Processes.freePort();
@@ -98,7 +123,9 @@ class PushLabelModeAgainstPrometheusTest {
         List<Process> procs = new ArrayList<>();
         VigilServer vigil = null;
         try {
-            procs.add(Processes.start(List.of(pushgateway.toString(), "--web.listen-address=127.0.0.1:" + pgPort),
+            // Its own persistence file: Debian's default is one shared file that other runs fill.
+            procs.add(Processes.start(List.of(pushgateway.toString(), "--web.listen-address=127.0.0.1:" + pgPort,
+                    "--persistence.file=" + dir.resolve("pg.data")),
                     dir.resolve("pg.log"), "http://127.0.0.1:" + pgPort + "/-/ready", Duration.ofSeconds(20)));
             Path promConfig = dir.resolve("prometheus.yml");
             Files.writeString(promConfig, config(honor, pgPort));
@@ -110,8 +137,8 @@ class PushLabelModeAgainstPrometheusTest {
             ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=127.0.0.1:" + vigilPushPort,
                     "--push.labels=pushgateway-scrape", "--storage.tsdb.path=" + dir.resolve("vigil"), "--config.file=" + vigilConfig);
             vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
-            pushAll(pgPort);
-            pushAll(vigilPushPort);
+            pushes.to(pgPort);
+            pushes.to(vigilPushPort);
             String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
             String p = "http://127.0.0.1:" + promPort;
             awaitScraped(p);
@@ -119,18 +146,25 @@ class PushLabelModeAgainstPrometheusTest {
             Thread.sleep(3_000);
 
             long now = System.currentTimeMillis() / 1000;
-            TreeSet<String> ps = series(p, PUSHED, now);
-            TreeSet<String> vs = series(v, PUSHED, now);
-            assertEquals(13, ps.size(), ps::toString);
-            assertEquals(ps, vs);
+            TreeSet<String> ps = series(p, match, now);
+            TreeSet<String> vs = series(v, match, now);
+            assertTrue(ps.size() >= atLeast, ps::toString);
+            TreeSet<String> onlyP = new TreeSet<>(ps);
+            onlyP.removeAll(vs);
+            TreeSet<String> onlyV = new TreeSet<>(vs);
+            onlyV.removeAll(ps);
+            assertEquals(ps, vs, () -> "only in Prometheus: " + onlyP + "\nonly in Vigil: " + onlyV);
             // Not stored twice: the self-scrape stored nothing, and no series kept its as-pushed labels.
             JsonNode t = get(v, "/api/v1/targets").get("data").get("activeTargets").get(0);
             assertEquals("down", t.get("health").asText(), t.toString());
             assertEquals(SelfScrape.MESSAGE, t.get("lastError").asText());
             assertEquals(0, series(v, "{__name__=~\"up|scrape_.+|go_.+|process_.+|pushgateway_.+\"}", now).size());
             // Each series has one sample per push, not one per scrape: nothing else writes to it.
-            JsonNode counts = get(v, "/api/v1/query?query=" + URLEncoder.encode("count_over_time(heap[1m])", StandardCharsets.UTF_8));
-            assertEquals("1", counts.get("data").get("result").get(0).get("value").get(1).asText(), counts.toString());
+            JsonNode counts = get(v, "/api/v1/query?query=" + URLEncoder.encode("count_over_time(push_time_seconds[1m])", StandardCharsets.UTF_8));
+            assertTrue(counts.get("data").get("result").size() > 0, counts.toString());
+            for (JsonNode r : counts.get("data").get("result")) {
+                assertEquals("1", r.get("value").get(1).asText(), counts.toString());
+            }
         } finally {
             if (vigil != null) {
                 vigil.close();
