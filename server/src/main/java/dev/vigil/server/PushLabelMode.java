@@ -5,9 +5,11 @@ import dev.vigil.ingest.scrape.GatewayScrapeLabels;
 import dev.vigil.ingest.scrape.ScrapeJob;
 import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.cli.ListenAddress;
+import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Storage;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import java.util.logging.Logger;
 
 /** {@code --push.labels}: the store the push side writes to, as pushed or under a Pushgateway scrape's labels. */
@@ -20,13 +22,14 @@ final class PushLabelMode {
     }
 
     /**
-     * The store pushes go to. In the pushgateway-scrape mode the labels come from the job of the
-     * configuration file that targets the push port; without one the server does not start.
+     * The label mapping {@code --push.labels} asks for, or null for as-pushed. In the
+     * pushgateway-scrape mode the labels come from the job of the configuration file that targets
+     * the push port; without one the server does not start (checked before the store opens).
      */
-    static Storage storage(ServerConfig cfg, List<ScrapeJob> jobs, Storage store) {
+    static UnaryOperator<Labels> mapping(ServerConfig cfg, List<ScrapeJob> jobs) {
         String mode = cfg.flags().getOrDefault("push.labels", AS_PUSHED);
         if (mode.equals(AS_PUSHED)) {
-            return store;
+            return null;
         }
         if (!mode.equals(PUSHGATEWAY_SCRAPE)) {
             throw new IllegalArgumentException("--push.labels=" + mode + ": expected " + AS_PUSHED + " or " + PUSHGATEWAY_SCRAPE);
@@ -40,6 +43,11 @@ final class PushLabelMode {
                     + (cfg.configFile().isEmpty() ? "no --config.file was given" : "none found in " + cfg.configFile()));
         }
         LOG.info("pushed series are stored as Prometheus stored them scraping a Pushgateway: " + m.get().describe());
-        return new MappedStorage(store, m.get());
+        return m.get();
+    }
+
+    /** The store pushes go to: {@code store} itself, or one writing under {@code mapping}'s labels. */
+    static Storage storage(UnaryOperator<Labels> mapping, Storage store) {
+        return mapping == null ? store : new MappedStorage(store, mapping);
     }
 }

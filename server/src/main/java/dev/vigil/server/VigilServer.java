@@ -46,6 +46,8 @@ public final class VigilServer implements AutoCloseable {
     private final long startMs = System.currentTimeMillis();
     /** Sent with the push port's exposition so this process's scraper knows itself ({@link dev.vigil.ingest.scrape.SelfScrape}). */
     private final String selfId = dev.vigil.ingest.scrape.SelfScrape.newId();
+    /** {@code --push.labels}: how pushed series are labelled in the store; null as pushed. Fixed at start. */
+    private java.util.function.UnaryOperator<dev.vigil.tsdb.Labels> pushMapping;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Backend backend;
     private volatile Storage storage;
@@ -99,6 +101,7 @@ public final class VigilServer implements AutoCloseable {
         VigilServer s = new VigilServer(cfg, wiring, quit);
         try {
             s.loadConfig();
+            s.pushMapping = PushLabelMode.mapping(cfg, s.scrapeJobs);
             s.bind();
             s.openStore();
         } catch (Exception | Error e) {
@@ -251,7 +254,7 @@ public final class VigilServer implements AutoCloseable {
         mainPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         RoutingHandler portPush = new RoutingHandler(false);
         portPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
-        Wiring.Push p = wiring.push().apply(PushLabelMode.storage(cfg, scrapeJobs, s));
+        Wiring.Push p = wiring.push().apply(PushLabelMode.storage(pushMapping, s));
         pushParts = p;
         p.routes().register(new Routes(mainPush, Routes.Guard.OPEN));
         p.routes().register(new Routes(portPush, Routes.Guard.OPEN));
