@@ -55,6 +55,10 @@ public final class VigilServer implements AutoCloseable {
     private final Runnable quit;
     private final HttpMetrics httpMetrics = new HttpMetrics();
     private final long startMs = System.currentTimeMillis();
+    /** Sent with the push port's exposition so this process's scraper knows itself ({@link dev.vigil.ingest.scrape.SelfScrape}). */
+    private final String selfId = dev.vigil.ingest.scrape.SelfScrape.newId();
+    /** {@code --push.labels}: how pushed series are labelled in the store; null as pushed. Fixed at start. */
+    private java.util.function.UnaryOperator<dev.vigil.tsdb.Labels> pushMapping;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Backend backend;
     private volatile Storage storage;
@@ -118,6 +122,7 @@ public final class VigilServer implements AutoCloseable {
         try {
             s.loadConfig();
             s.loadWebSecurity();
+            s.pushMapping = PushLabelMode.mapping(cfg, s.scrapeJobs);
             s.bind();
             s.openStore();
         } catch (Exception | Error e) {
@@ -303,13 +308,19 @@ public final class VigilServer implements AutoCloseable {
         mainPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         RoutingHandler portPush = new RoutingHandler(false);
         portPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
-        Wiring.Push p = wiring.push().apply(s);
+        Wiring.Push p = wiring.push().apply(PushLabelMode.storage(pushMapping, s));
         pushParts = p;
         p.routes().register(routes("web", mainPush));
         Routes portRoutes = routes("push", portPush);
         p.routes().register(portRoutes);
         if (p.pushPortMetrics() != null) {
-            portRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics (push port)", p.pushPortMetrics()));
+            io.undertow.server.HttpHandler groups = p.pushPortMetrics();
+            io.undertow.util.HttpString header = new io.undertow.util.HttpString(dev.vigil.ingest.scrape.SelfScrape.HEADER);
+            // The instance id lets Vigil's own scraper recognise this port when a config scrapes it.
+            portRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics (push port)", ex -> {
+                ex.getResponseHeaders().put(header, selfId);
+                groups.handleRequest(ex);
+            }));
         }
         mainPush.setFallbackHandler(PlainText.NOT_FOUND);
         portPush.setFallbackHandler(PlainText.NOT_FOUND);
@@ -321,6 +332,7 @@ public final class VigilServer implements AutoCloseable {
         synchronized (this) {
             dev.vigil.ingest.scrape.Scraper sc = new dev.vigil.ingest.scrape.Scraper(s, System::currentTimeMillis,
                     "Vigil/" + Main.version());
+            sc.recogniseSelf(selfId);
             sc.apply(scrapeJobs);
             scraper = sc;
             dev.vigil.query.rules.RuleManager rm = new dev.vigil.query.rules.RuleManager(b.engine(), s,

@@ -66,6 +66,10 @@ final class ScrapeLoop implements Runnable {
     private long generation;
     private boolean reported;
     private volatile boolean stopped;
+    /** This process's id ({@link SelfScrape}), or null when none is known. */
+    private final String selfId;
+    /** Set once a response showed the target is this process's own push port: it is never fetched again. */
+    private volatile boolean self;
 
     /** One scraped series: what it is stored as ({@code null}: dropped by metric relabelling). */
     private static final class Entry {
@@ -84,6 +88,11 @@ final class ScrapeLoop implements Runnable {
     }
 
     ScrapeLoop(ScrapeTarget target, Storage storage, HttpClient http, LongSupplier clock, String userAgent) {
+        this(target, storage, http, clock, userAgent, null);
+    }
+
+    ScrapeLoop(ScrapeTarget target, Storage storage, HttpClient http, LongSupplier clock, String userAgent, String selfId) {
+        this.selfId = selfId;
         this.target = target;
         this.storage = storage;
         this.http = http;
@@ -119,12 +128,24 @@ final class ScrapeLoop implements Runnable {
         }
         long start = clock.getAsLong();
         long t0 = System.nanoTime();
+        if (self) {
+            target.state(new ScrapeTarget.State(ScrapeTarget.Health.DOWN, SelfScrape.MESSAGE, start, 0));
+            return;
+        }
         Collected c = new Collected();
         String error = null;
         try {
             fetchAndParse(c);
         } catch (ScrapeException e) {
             error = e.getMessage();
+        }
+        if (self) {
+            // Storing it would keep every pushed series twice (once as pushed, once as scraped).
+            LOG.warning("job " + target.job().name() + ": target " + target.url() + " is this Vigil's own push port;"
+                    + " its series are not stored again (pushed series are already stored as pushed)");
+            target.state(new ScrapeTarget.State(ScrapeTarget.Health.DOWN, SelfScrape.MESSAGE, start,
+                    (System.nanoTime() - t0) / 1e9));
+            return;
         }
         double duration = (System.nanoTime() - t0) / 1e9;
         generation++;
@@ -279,34 +300,9 @@ final class ScrapeLoop implements Runnable {
         series.clear();
     }
 
-    /**
-     * The target's labels on a scraped series. A scraped label that clashes with a target label
-     * is kept as {@code exported_<name>} unless honor_labels, in which case the scraped one wins.
-     */
+    /** The target's labels on a scraped series ({@link TargetLabelMerge}). */
     Labels withTargetLabels(Labels scraped, java.util.function.Predicate<String> emptyInScrape) {
-        Labels tl = target.labels();
-        Labels.Builder b = scraped.toBuilder();
-        boolean honor = target.job().honorLabels();
-        for (int i = 0; i < tl.size(); i++) {
-            String name = tl.name(i);
-            String existing = scraped.get(name);
-            boolean present = existing != null && !existing.isEmpty();
-            if (honor) {
-                if (!present && !emptyInScrape.test(name)) {
-                    b.set(name, tl.value(i));
-                }
-                continue;
-            }
-            if (present) {
-                String exported = "exported_" + name;
-                while (scraped.has(exported) || tl.has(exported)) {
-                    exported = "exported_" + exported;
-                }
-                b.set(exported, existing);
-            }
-            b.set(name, tl.value(i));
-        }
-        return b.build();
+        return TargetLabelMerge.merge(scraped, target.labels(), target.job().honorLabels(), emptyInScrape);
     }
 
     private static long appendQuietly(Appender a, long ref, Labels l, long t, double v) {
@@ -339,6 +335,15 @@ final class ScrapeLoop implements Runnable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ScrapeException("scrape interrupted");
+        }
+        if (selfId != null && resp.headers().allValues(SelfScrape.HEADER).contains(selfId)) {
+            self = true;
+            try {
+                resp.body().close();
+            } catch (IOException ignored) {
+                // the answer is known already
+            }
+            throw new ScrapeException(SelfScrape.MESSAGE);
         }
         byte[] body;
         try (InputStream raw = resp.body()) {

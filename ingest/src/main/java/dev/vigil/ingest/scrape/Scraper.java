@@ -41,6 +41,8 @@ public final class Scraper implements AutoCloseable {
     private String fileSignature = "";
     private ScheduledFuture<?> discovery;
     private boolean closed;
+    /** This process's id ({@link SelfScrape}); null: no self-scrape is recognised. */
+    private volatile String selfId;
 
     private record Running(ScrapeLoop loop, ScheduledFuture<?> future) {
     }
@@ -68,6 +70,14 @@ public final class Scraper implements AutoCloseable {
                     .build();
         }
         return http;
+    }
+
+    /**
+     * Makes loops started from now on recognise a target answering with this process's id
+     * ({@link SelfScrape#HEADER}) and store nothing of it.
+     */
+    public void recogniseSelf(String id) {
+        this.selfId = id;
     }
 
     /** Replaces the scrape configuration. */
@@ -170,7 +180,7 @@ public final class Scraper implements AutoCloseable {
     }
 
     private Running start(ScrapeTarget t) {
-        ScrapeLoop loop = new ScrapeLoop(t, storage, client(t.job()), clock, userAgent);
+        ScrapeLoop loop = new ScrapeLoop(t, storage, client(t.job()), clock, userAgent, selfId);
         long interval = t.intervalMs();
         long offset = Math.floorMod(t.identity().hashCode() * 0x9E3779B97F4A7C15L, interval);
         long delay = Math.floorMod(offset - clock.getAsLong(), interval);

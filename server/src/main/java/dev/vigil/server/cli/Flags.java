@@ -38,6 +38,8 @@ public final class Flags {
             new Def("push.max-labels-per-series", "64", false, "Most labels on one pushed series, the name included; 0 = no limit."),
             new Def("push.disable-consistency-check", "false", true,
                     "Do not check pushes against each other and the other groups; pushes answer 202 (as the Pushgateway flag)."),
+            new Def("push.labels", "as-pushed", false,
+                    "Labels of stored pushed series: as-pushed, or pushgateway-scrape (as Prometheus stored them scraping a Pushgateway with the --config.file job that targets the push port)."),
             new Def("config.file", "", false, "Configuration file (YAML)."),
             new Def("web.config.file", "", false,
                     "Web config file (TLS, basic auth users) in the format Prometheus and the Pushgateway read; re-read on change."),
