@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * pack's tests and on deliberately failing ones: exit code, standard output, and the failure texts
  * on standard error (an input that does not parse only by its place, since the wording is the parser's).
  */
-class TestRulesJarIT {
+class RuleUnitTestsJarIT {
     private static final Path PROMTOOL = Path.of("/usr/bin/promtool");
     private static final Path PACK = Path.of("..", "docs", "rules").toAbsolutePath().normalize();
     private static final Path FAILING = Path.of("..", "query", "src", "test", "resources", "ruletest").toAbsolutePath().normalize();
