@@ -1,0 +1,126 @@
+package dev.vigil.tsdb.tools;
+
+import dev.vigil.tsdb.Matcher;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.block.Block;
+import dev.vigil.tsdb.block.CorruptBlockException;
+import dev.vigil.tsdb.block.MergeQuerier;
+import dev.vigil.tsdb.block.Ulid;
+import dev.vigil.tsdb.io.FileIo;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * A stopped store's data folder opened for reading by the offline tools. It holds the store's lock while open, so
+ * Vigil cannot start on it meanwhile, and it changes nothing: blocks are opened one by one (not through
+ * {@code BlockSet}, whose open removes unfinished writes and sets damaged blocks aside), and the WAL is not
+ * replayed (replay may repair a torn tail), so the head's not yet persisted samples are not seen.
+ */
+public final class DataFolder implements AutoCloseable {
+    /** Selects every series. */
+    public static final Matcher ALL = Matcher.of(Matcher.Type.RE, "__name__", ".+");
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final List<Block> blocks;
+    private final List<String> damaged;
+
+    private DataFolder(Path dir, FileChannel lockChannel, FileLock lock, List<Block> blocks, List<String> damaged) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.blocks = blocks;
+        this.damaged = damaged;
+    }
+
+    /**
+     * @throws FolderInUseException when a running store holds the folder's lock
+     * @throws NoSuchFileException when {@code dir} is not a folder
+     */
+    public static DataFolder open(FileIo io, Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            throw new NoSuchFileException(dir.toString(), null, "no such data folder");
+        }
+        FileChannel lc = null;
+        FileLock fl = null;
+        Path lockFile = dir.resolve("lock");
+        if (Files.exists(lockFile)) {
+            // Opened for writing only because an exclusive lock needs it; the file's content is never touched.
+            lc = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+            try {
+                fl = lc.tryLock();
+            } catch (OverlappingFileLockException e) {
+                fl = null;
+            }
+            if (fl == null) {
+                lc.close();
+                throw new FolderInUseException(dir);
+            }
+        }
+        List<Block> blocks = new ArrayList<>();
+        List<String> damaged = new ArrayList<>();
+        try (var s = Files.list(dir)) {
+            for (Path p : s.sorted().toList()) {
+                if (!Files.isDirectory(p) || !Ulid.isValid(p.getFileName().toString())) {
+                    continue;
+                }
+                try {
+                    blocks.add(Block.open(io, p));
+                } catch (CorruptBlockException e) {
+                    damaged.add(p.getFileName() + ": " + e.getMessage());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            if (fl != null) {
+                fl.release();
+                lc.close();
+            }
+            throw e;
+        }
+        blocks.sort(Comparator.comparingLong((Block b) -> b.meta().minTime()).thenComparing(b -> b.meta().ulid()));
+        return new DataFolder(dir, lc, fl, List.copyOf(blocks), List.copyOf(damaged));
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    /** The readable blocks, oldest first. */
+    public List<Block> blocks() {
+        return blocks;
+    }
+
+    /** Blocks that could not be opened, each with the reason. */
+    public List<String> damaged() {
+        return damaged;
+    }
+
+    /** A querier over every block overlapping {@code [mint, maxt]}. */
+    public Querier querier(long mint, long maxt) {
+        List<Querier> qs = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.meta().overlaps(mint, maxt)) {
+                qs.add(b.querier(mint, maxt));
+            }
+        }
+        return new MergeQuerier(qs);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (lock != null) {
+            lock.release();
+            lockChannel.close();
+        }
+    }
+}
