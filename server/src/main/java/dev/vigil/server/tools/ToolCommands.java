@@ -62,7 +62,7 @@ public final class ToolCommands {
     static final String DUMP_USAGE = """
             usage: vigil tsdb dump [<flags>] [<db path>]
 
-            Dump samples from the blocks of a stopped Vigil's data folder as {labels} value timestamp lines.
+            Dump samples from a stopped Vigil's data folder (blocks and head) as {labels} value timestamp lines.
 
             Flags:
               -h, --help            Show this help.
@@ -237,6 +237,7 @@ public final class ToolCommands {
         long hi = maxt;
         Matcher[] ms = matchers;
         return withFolder(pos, f -> {
+            f.readHead();
             Dump.print(f, lo, hi, ms, out);
             return 0;
         });

@@ -117,6 +117,14 @@ class TsdbCommandsTest {
         assertEquals("{__name__=\"flink_heap\", job=\"flink\", tm=\"tm1\"} 600001.5 " + (T0 + 10 * STEP) + "\n"
                 + "{__name__=\"flink_heap\", job=\"flink\", tm=\"tm1\"} 660001.5 " + (T0 + 11 * STEP) + "\n", out());
 
+        // The head's samples come too, and each sample once.
+        assertEquals(0, run("tsdb", "dump", "--match=up{job=\"flink\"}", dir.toString()), err());
+        lines = out().split("\n");
+        assertEquals(300, lines.length, "5 h at 60 s");
+        for (int i = 0; i < lines.length; i++) {
+            assertEquals("{__name__=\"up\", instance=\"a\", job=\"flink\"} 1 " + (T0 + i * STEP), lines[i]);
+        }
+
         assertEquals(1, run("tsdb", "dump", "--match", "rate(up[5m])", dir.toString()));
         assertTrue(err().contains("not a series selector"), err());
     }

@@ -22,8 +22,8 @@ import java.util.List;
 /**
  * A stopped store's data folder opened for reading by the offline tools. It holds the store's lock while open, so
  * Vigil cannot start on it meanwhile, and it changes nothing: blocks are opened one by one (not through
- * {@code BlockSet}, whose open removes unfinished writes and sets damaged blocks aside), and the WAL is not
- * replayed (replay may repair a torn tail), so the head's not yet persisted samples are not seen.
+ * {@code BlockSet}, whose open removes unfinished writes and sets damaged blocks aside), and the head is read
+ * only on request, from a replica rebuilt out of a copy of the WAL ({@link HeadReplica}).
  */
 public final class DataFolder implements AutoCloseable {
     /** Selects every series. */
@@ -34,6 +34,7 @@ public final class DataFolder implements AutoCloseable {
     private final FileLock lock;
     private final List<Block> blocks;
     private final List<String> damaged;
+    private HeadReplica head;
 
     private DataFolder(Path dir, FileChannel lockChannel, FileLock lock, List<Block> blocks, List<String> damaged) {
         this.dir = dir;
@@ -105,9 +106,22 @@ public final class DataFolder implements AutoCloseable {
         return damaged;
     }
 
-    /** A querier over every block overlapping {@code [mint, maxt]}. */
+    /**
+     * Rebuilds the head from a copy of the WAL, so that {@link #querier} sees the samples not yet in blocks too.
+     * Samples both in a block and still in the WAL are seen once.
+     */
+    public void readHead() throws IOException {
+        if (head == null) {
+            head = HeadReplica.open(dir);
+        }
+    }
+
+    /** A querier over every block overlapping {@code [mint, maxt]}, and the head after {@link #readHead}. */
     public Querier querier(long mint, long maxt) {
         List<Querier> qs = new ArrayList<>();
+        if (head != null) {
+            qs.add(head.querier(mint, maxt));
+        }
         for (Block b : blocks) {
             if (b.meta().overlaps(mint, maxt)) {
                 qs.add(b.querier(mint, maxt));
@@ -118,6 +132,9 @@ public final class DataFolder implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (head != null) {
+            head.close();
+        }
         if (lock != null) {
             lock.release();
             lockChannel.close();
