@@ -279,6 +279,10 @@ public final class Flags {
             names.add("--" + d.name());
         }
         sb.append("  ").append(String.join(", ", names)).append('\n');
+        sb.append("\nCommands (each takes --help):\n")
+                .append("  check config FILE...                 Check a configuration file and the rule files it names.\n")
+                .append("  test rules FILE...                   Run rule unit tests (promtool's format).\n")
+                .append("  tsdb list|analyze|dump [DATA_DIR]    Inspect a stopped Vigil's data folder.\n");
         return sb.toString();
     }
 }

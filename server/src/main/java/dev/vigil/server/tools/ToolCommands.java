@@ -74,6 +74,22 @@ public final class ToolCommands {
               [<db path>]  Data folder (default "data/").
             """;
 
+    static final String CREATE_USAGE = """
+            usage: vigil tsdb create-blocks-from openmetrics [<flags>] <input file> [<output directory>]
+
+            Import samples from an OpenMetrics file (every sample with a timestamp, ending in # EOF) into blocks
+            in the data folder of a stopped Vigil. The blocks are read when Vigil next starts.
+
+            Flags:
+              -h, --help                    Show this help.
+                  --max-block-duration=2h   Duration of each block written (2h, or a multiple of it).
+              -r, --human-readable          Print human readable values.
+
+            Args:
+              <input file>          OpenMetrics input file to read.
+              [<output directory>]  Data folder (default "data/").
+            """;
+
     private final PrintStream out;
     private final PrintStream err;
 
@@ -130,8 +146,9 @@ public final class ToolCommands {
             case "list" -> list(args);
             case "analyze" -> analyze(args);
             case "dump" -> dump(args);
-            default -> usageError("expected command \"list\", \"analyze\" or \"dump\" after \"tsdb\" but got " + got(args),
-                    LIST_USAGE + "\n" + ANALYZE_USAGE + "\n" + DUMP_USAGE);
+            case "create-blocks-from" -> createBlocks(args);
+            default -> usageError("expected command \"list\", \"analyze\", \"dump\" or \"create-blocks-from\" after"
+                    + " \"tsdb\" but got " + got(args), LIST_USAGE);
         };
     }
 
@@ -241,6 +258,71 @@ public final class ToolCommands {
             Dump.print(f, lo, hi, ms, out);
             return 0;
         });
+    }
+
+    private int createBlocks(String[] args) {
+        if (args.length > 2 && (args[2].equals("-h") || args[2].equals("--help"))) {
+            out.print(CREATE_USAGE);
+            return 0;
+        }
+        if (args.length < 3 || !args[2].equals("openmetrics")) {
+            return usageError("expected command \"openmetrics\" after \"create-blocks-from\" but got "
+                    + (args.length < 3 ? "nothing" : "\"" + args[2] + "\""), CREATE_USAGE);
+        }
+        long blockMs = 2 * 3_600_000L;
+        boolean human = false;
+        List<String> pos = new ArrayList<>();
+        for (int i = 3; i < args.length; i++) {
+            String a = args[i];
+            String v = value(args, i, "--max-block-duration");
+            if (a.equals("-h") || a.equals("--help")) {
+                out.print(CREATE_USAGE);
+                return 0;
+            } else if (a.equals("-r") || a.equals("--human-readable")) {
+                human = true;
+            } else if (v != null) {
+                i += a.contains("=") ? 0 : 1;
+                try {
+                    blockMs = dev.vigil.query.text.GoText.parseDuration(v);
+                } catch (IllegalArgumentException e) {
+                    return usageError("invalid --max-block-duration \"" + v + "\": " + e.getMessage(), CREATE_USAGE);
+                }
+                if (blockMs <= 0 || blockMs % (2 * 3_600_000L) != 0) {
+                    return usageError("--max-block-duration must be a multiple of 2h, got " + v, CREATE_USAGE);
+                }
+            } else if (a.startsWith("-")) {
+                return usageError("unknown long flag '" + a + "'", CREATE_USAGE);
+            } else {
+                pos.add(a);
+            }
+        }
+        if (pos.isEmpty()) {
+            return usageError("required argument 'input file' not provided", CREATE_USAGE);
+        }
+        if (pos.size() > 2) {
+            return usageError("unexpected " + pos.get(2), CREATE_USAGE);
+        }
+        Path input = Path.of(pos.get(0));
+        if (!Files.isRegularFile(input)) {
+            return usageError("path '" + input + "' does not exist", CREATE_USAGE);
+        }
+        Path dir = Path.of(pos.size() == 2 ? pos.get(1) : "data/");
+        try {
+            var r = dev.vigil.ingest.backfill.OpenMetricsBackfill.run(input, dir, blockMs, FileIo.DEFAULT);
+            try (DataFolder f = DataFolder.open(FileIo.DEFAULT, dir)) {
+                java.util.Set<String> written = new java.util.HashSet<>();
+                r.blocks().forEach(b -> written.add(b.ulid()));
+                BlockList.print(f, human, out, b -> written.contains(b.meta().ulid()));
+            }
+            err.println("imported " + r.samples() + " samples into " + r.blocks().size() + " blocks in " + dir);
+            return 0;
+        } catch (dev.vigil.ingest.ExpositionException e) {
+            err.println("vigil: error: " + input + ": " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            err.println("vigil: error: " + e.getMessage());
+            return 1;
+        }
     }
 
     private static Matcher[] selector(String s) {

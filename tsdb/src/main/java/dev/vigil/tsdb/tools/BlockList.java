@@ -5,6 +5,7 @@ import dev.vigil.tsdb.block.BlockMeta;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** {@code tsdb list}: one row per block with promtool's columns, aligned as its tab writer aligns them. */
 public final class BlockList {
@@ -12,9 +13,17 @@ public final class BlockList {
     }
 
     public static void print(DataFolder folder, boolean humanReadable, PrintStream out) {
+        print(folder, humanReadable, out, b -> true);
+    }
+
+    /** Lists the blocks {@code which} accepts. */
+    public static void print(DataFolder folder, boolean humanReadable, PrintStream out, Predicate<Block> which) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"BLOCK ULID", "MIN TIME", "MAX TIME", "DURATION", "NUM SAMPLES", "NUM CHUNKS", "NUM SERIES", "SIZE"});
         for (Block b : folder.blocks()) {
+            if (!which.test(b)) {
+                continue;
+            }
             BlockMeta m = b.meta();
             rows.add(new String[] {m.ulid(),
                     humanReadable ? GoFormat.time(m.minTime()) : Long.toString(m.minTime()),

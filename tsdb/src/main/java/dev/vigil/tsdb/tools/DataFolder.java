@@ -49,6 +49,24 @@ public final class DataFolder implements AutoCloseable {
      * @throws NoSuchFileException when {@code dir} is not a folder
      */
     public static DataFolder open(FileIo io, Path dir) throws IOException {
+        return openExisting(io, dir);
+    }
+
+    /**
+     * Opens {@code dir} for a tool that adds blocks to it: the folder and its lock file are created when missing,
+     * so that a Vigil started meanwhile waits for the tool rather than sharing the folder with it.
+     *
+     * @throws FolderInUseException when a running store holds the folder's lock
+     */
+    public static DataFolder openForWriting(FileIo io, Path dir) throws IOException {
+        Files.createDirectories(dir);
+        if (!Files.exists(dir.resolve("lock"))) {
+            Files.createFile(dir.resolve("lock"));
+        }
+        return openExisting(io, dir);
+    }
+
+    private static DataFolder openExisting(FileIo io, Path dir) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "no such data folder");
         }

@@ -1,0 +1,116 @@
+package dev.vigil.server.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vigil.server.MainAccess;
+import dev.vigil.tsdb.Matcher;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.tsdb.SelectHints;
+import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.db.Db;
+import dev.vigil.tsdb.db.DbOptions;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code vigil tsdb create-blocks-from openmetrics}: a file becomes 2 h blocks a real {@code Db} then serves. */
+class CreateBlocksCommandTest {
+    static final long H = 3_600_000L;
+    static final long T0 = 1_700_000_000_000L / (2 * H) * (2 * H);
+
+    @TempDir
+    Path dir;
+    private ByteArrayOutputStream out;
+    private ByteArrayOutputStream err;
+
+    private int run(String... args) {
+        out = new ByteArrayOutputStream();
+        err = new ByteArrayOutputStream();
+        return MainAccess.run(args, new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    /** 5 h at 60 s for two series, series after series (as an export writes them). */
+    private Path file() throws Exception {
+        StringBuilder sb = new StringBuilder("# TYPE flink_records counter\n");
+        for (String tm : List.of("tm0", "tm1")) {
+            for (long t = T0; t < T0 + 5 * H; t += 60_000) {
+                sb.append("flink_records_total{tm=\"").append(tm).append("\"} ").append((t - T0) / 1000).append(' ')
+                        .append(t / 1000).append('\n');
+            }
+        }
+        sb.append("# EOF\n");
+        Path f = dir.resolve("in.om");
+        Files.writeString(f, sb);
+        return f;
+    }
+
+    @Test
+    void aFileBecomesBlocksThatTheStoreServes() throws Exception {
+        Path data = dir.resolve("data");
+        assertEquals(0, run("tsdb", "create-blocks-from", "openmetrics", file().toString(), data.toString()), err.toString());
+        String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+        assertEquals(4, lines.length, "a header and three 2 h blocks: " + out);
+        assertTrue(lines[1].contains(" " + T0 + " "), lines[1]);
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("imported 600 samples into 3 blocks"), err.toString());
+
+        try (Db db = Db.open(DbOptions.builder(data).seriesRegistry(false).headSnapshot(false).clock(() -> T0 + 5 * H).build());
+                Querier q = db.querier(T0, T0 + 5 * H)) {
+            SeriesSet set = q.select(true, new SelectHints(T0, T0 + 5 * H, 0, 0, null), Matcher.eq("tm", "tm1"));
+            assertTrue(set.next());
+            assertEquals("flink_records_total{tm=\"tm1\"}", set.at().labels().toString());
+            List<Long> ts = new ArrayList<>();
+            SampleIterator it = set.at().iterator(null);
+            while (it.next()) {
+                assertEquals((it.t() - T0) / 1000.0, it.v());
+                ts.add(it.t());
+            }
+            assertEquals(300, ts.size());
+            assertEquals(T0 + 5 * H - 60_000, ts.get(ts.size() - 1));
+            assertFalse(set.next());
+        }
+    }
+
+    @Test
+    void aFolderARunningStoreHoldsIsRefused() throws Exception {
+        Path data = dir.resolve("data");
+        Path f = file();
+        try (Db db = Db.open(DbOptions.builder(data).seriesRegistry(false).headSnapshot(false).build())) {
+            assertEquals(1, run("tsdb", "create-blocks-from", "openmetrics", f.toString(), data.toString()));
+            assertTrue(err.toString(StandardCharsets.UTF_8).contains("is in use by a running Vigil"), err.toString());
+        }
+        assertEquals(0, blocks(data));
+    }
+
+    @Test
+    void aBadFileWritesNothing() throws Exception {
+        Path data = dir.resolve("data");
+        Path f = dir.resolve("bad.om");
+        Files.writeString(f, "up 1 1700000000\nup{ 2 1700000060\n# EOF\n");
+        assertEquals(1, run("tsdb", "create-blocks-from", "openmetrics", f.toString(), data.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("line 2"), err.toString());
+        Files.writeString(f, "up 1 1700000000\nup 2\n# EOF\n");
+        assertEquals(1, run("tsdb", "create-blocks-from", "openmetrics", f.toString(), data.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("without a timestamp"), err.toString());
+        assertFalse(Files.exists(data) && blocks(data) > 0);
+
+        assertEquals(0, run("tsdb", "create-blocks-from", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).startsWith("usage: vigil tsdb create-blocks-from openmetrics"));
+        assertEquals(1, run("tsdb", "create-blocks-from", "openmetrics", f.toString(), "--max-block-duration=3h"));
+    }
+
+    private static long blocks(Path data) throws Exception {
+        try (Stream<Path> s = Files.list(data)) {
+            return s.filter(p -> Files.exists(p.resolve("meta.json"))).count();
+        }
+    }
+}
