@@ -79,12 +79,18 @@ public final class CheckConfig {
         return false;
     }
 
-    /** The files the patterns match, each once, relative to the configuration file's folder as promtool shows them. */
+    /**
+     * The files the patterns match, each once, named as promtool names them: under the configuration file's folder
+     * as given, so relative when the file was named by a relative path.
+     */
     private static List<Path> ruleFiles(List<String> patterns, Path dir) throws RuleFileException {
         Set<Path> out = new LinkedHashSet<>();
         Path base = dir == null ? Path.of("") : dir;
+        Path cwd = Path.of("").toAbsolutePath();
         for (String p : patterns) {
-            out.addAll(RuleFiles.glob(p, base));
+            for (Path f : RuleFiles.glob(p, base.toAbsolutePath())) {
+                out.add(base.isAbsolute() ? f : cwd.relativize(f));
+            }
         }
         return new ArrayList<>(out);
     }

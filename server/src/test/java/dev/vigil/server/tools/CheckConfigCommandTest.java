@@ -100,6 +100,18 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void aRelativePathNamesTheRuleFilesRelatively() throws Exception {
+        Path cwd = Path.of("").toAbsolutePath();
+        String rel = cwd.relativize(dir.resolve("good.yml")).toString();
+        Result want = promtool(List.of(rel));
+        Result got = vigil(List.of(rel));
+        assertEquals(0, want.code, want.err);
+        assertEquals(want.out, got.out);
+        assertEquals(want.code, got.code, got.err);
+        assertTrue(got.out.contains("Checking " + cwd.relativize(dir.resolve("rules.yml")) + "\n"), got.out);
+    }
+
+    @Test
     void badConfigsFail() throws Exception {
         for (String f : List.of("badyaml.yml", "unknown.yml", "badduration.yml")) {
             assertEquals(1, same(f).code, f);
@@ -145,7 +157,7 @@ class CheckConfigCommandTest {
         cmd.addAll(files);
         Path o = dir.resolve("promtool.out");
         Path e = dir.resolve("promtool.err");
-        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).redirectOutput(o.toFile()).redirectError(e.toFile()).start();
+        Process p = new ProcessBuilder(cmd).directory(Path.of("").toAbsolutePath().toFile()).redirectOutput(o.toFile()).redirectError(e.toFile()).start();
         assertTrue(p.waitFor(30, TimeUnit.SECONDS), "promtool finished");
         return new Result(p.exitValue(), Files.readString(o), Files.readString(e));
     }
