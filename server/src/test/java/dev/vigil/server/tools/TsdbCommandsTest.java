@@ -158,6 +158,27 @@ class TsdbCommandsTest {
     }
 
     @Test
+    void aFolderAnotherProcessHoldsIsRefused() throws Exception {
+        Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), HoldStore.class.getName(), dir.toString())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String first = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+            assertEquals("ready", first);
+            assertEquals(1, run("tsdb", "dump", dir.toString()));
+            assertTrue(err().contains("is in use by a running Vigil"), err());
+            assertEquals(1, run("tsdb", "create-blocks-from", "openmetrics", Files.writeString(dir.resolve("x.om"),
+                    "up 1 1700000000\n# EOF\n").toString(), dir.toString()));
+            assertTrue(err().contains("is in use by a running Vigil"), err());
+        } finally {
+            p.getOutputStream().close();
+            p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+            p.destroy();
+        }
+        assertEquals(0, run("tsdb", "list", dir.toString()), "free once the other process ended: " + err());
+    }
+
+    @Test
     void theToolsChangeNothingInTheFolder() throws Exception {
         Map<String, String> before = tree();
         run("tsdb", "list", dir.toString());

@@ -49,7 +49,7 @@ public final class DataFolder implements AutoCloseable {
      * @throws NoSuchFileException when {@code dir} is not a folder
      */
     public static DataFolder open(FileIo io, Path dir) throws IOException {
-        return openExisting(io, dir);
+        return openExisting(io, dir, false);
     }
 
     /**
@@ -63,10 +63,10 @@ public final class DataFolder implements AutoCloseable {
         if (!Files.exists(dir.resolve("lock"))) {
             Files.createFile(dir.resolve("lock"));
         }
-        return openExisting(io, dir);
+        return openExisting(io, dir, true);
     }
 
-    private static DataFolder openExisting(FileIo io, Path dir) throws IOException {
+    private static DataFolder openExisting(FileIo io, Path dir, boolean exclusive) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "no such data folder");
         }
@@ -74,10 +74,11 @@ public final class DataFolder implements AutoCloseable {
         FileLock fl = null;
         Path lockFile = dir.resolve("lock");
         if (Files.exists(lockFile)) {
-            // Opened for writing only because an exclusive lock needs it; the file's content is never touched.
-            lc = FileChannel.open(lockFile, StandardOpenOption.WRITE);
+            // A reader takes a shared lock, which needs no write access (a snapshot may be read-only) and still
+            // conflicts with the store's exclusive one; a writer takes an exclusive lock, as the store does.
+            lc = FileChannel.open(lockFile, exclusive ? StandardOpenOption.WRITE : StandardOpenOption.READ);
             try {
-                fl = lc.tryLock();
+                fl = lc.tryLock(0, Long.MAX_VALUE, !exclusive);
             } catch (OverlappingFileLockException e) {
                 fl = null;
             }
