@@ -50,7 +50,7 @@ public final class OpenMetricsBackfill {
             throw missing[0];
         }
         try (DataFolder folder = DataFolder.openForWriting(io, dataDir)) {
-            return new Result(backfill.write(io, folder.dir(), blockMs), backfill.samples());
+            return new Result(backfill.write(io, folder, blockMs), backfill.samples());
         }
     }
 }

@@ -41,9 +41,13 @@ class CreateBlocksCommandTest {
 
     /** 5 h at 60 s for two series, series after series (as an export writes them). */
     private Path file() throws Exception {
+        return file(T0, T0 + 5 * H);
+    }
+
+    private Path file(long from, long to) throws Exception {
         StringBuilder sb = new StringBuilder("# TYPE flink_records counter\n");
         for (String tm : List.of("tm0", "tm1")) {
-            for (long t = T0; t < T0 + 5 * H; t += 60_000) {
+            for (long t = from; t < to; t += 60_000) {
                 sb.append("flink_records_total{tm=\"").append(tm).append("\"} ").append((t - T0) / 1000).append(' ')
                         .append(t / 1000).append('\n');
             }
@@ -77,6 +81,52 @@ class CreateBlocksCommandTest {
             assertEquals(300, ts.size());
             assertEquals(T0 + 5 * H - 60_000, ts.get(ts.size() - 1));
             assertFalse(set.next());
+        }
+    }
+
+    @Test
+    void backfillReachingTheHeadIsRefusedAndOlderDataIsServedBesideTheStoresOwn() throws Exception {
+        Path data = dir.resolve("data");
+        java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(T0);
+        DbOptions o = DbOptions.builder(data).seriesRegistry(false).headSnapshot(false).clock(now::get).build();
+        try (Db db = Db.open(o)) {
+            // The store's own data, 5 h: maintenance cuts [T0, T0+2h) into a block, the rest stays in the head.
+            for (long t = T0; t < T0 + 5 * H; t += 600_000) {
+                var a = db.appender();
+                a.append(0, dev.vigil.tsdb.Labels.of("__name__", "flink_records_total", "tm", "tm0"), t, (t - T0) / 1000.0);
+                a.append(0, dev.vigil.tsdb.Labels.of("__name__", "own"), t, 7);
+                a.commit();
+                now.set(t);
+            }
+            db.runMaintenance();
+        }
+        // Blocks reaching into the head's time would make the next start drop the head's samples there.
+        assertEquals(1, run("tsdb", "create-blocks-from", "openmetrics", file().toString(), data.toString()));
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("the store's head holds samples from 2023-11-15 00:00:00.000 UTC"),
+                err.toString(StandardCharsets.UTF_8));
+        assertEquals(1, blocks(data), "nothing written");
+
+        // Data up to the head's start goes in, and is served with the store's own.
+        assertEquals(0, run("tsdb", "create-blocks-from", "openmetrics", file(T0 - 4 * H, T0 + 2 * H).toString(),
+                data.toString()), err.toString(StandardCharsets.UTF_8));
+        assertEquals(4, blocks(data));
+        try (Db db = Db.open(o)) {
+            db.runMaintenance();
+            try (Querier q = db.querier(T0 - 4 * H, T0 + 5 * H)) {
+                SeriesSet set = q.select(true, new SelectHints(T0 - 4 * H, T0 + 5 * H, 0, 0, null),
+                        Matcher.of(Matcher.Type.RE, "__name__", ".+"));
+                List<String> seen = new ArrayList<>();
+                while (set.next()) {
+                    int n = 0;
+                    SampleIterator it = set.at().iterator(null);
+                    while (it.next()) {
+                        n++;
+                    }
+                    seen.add(set.at().labels() + " " + n);
+                }
+                // tm0: 360 from the file, and the store's 18 after T0+2h; the 12 before it collide with the file's.
+                assertEquals(List.of("flink_records_total{tm=\"tm0\"} 378", "flink_records_total{tm=\"tm1\"} 360", "own{} 30"), seen);
+            }
         }
     }
 

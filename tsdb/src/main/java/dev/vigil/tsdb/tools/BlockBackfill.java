@@ -34,6 +34,37 @@ public final class BlockBackfill {
     }
 
     /**
+     * Writes the blocks into the folder, after checking that they take nothing from its head. On its next start the
+     * store drops from its WAL's head every sample older than the newest block's end, as already persisted (that
+     * is how it recovers from a crash between writing a block and checkpointing), so a block reaching past the
+     * blocks already there would make the head's unpersisted samples in between disappear.
+     *
+     * @throws IOException naming the time from which the head holds samples, when the blocks would reach it
+     */
+    public List<BlockMeta> write(FileIo io, DataFolder folder, long blockMs) throws IOException {
+        long persisted = Long.MIN_VALUE;
+        for (var b : folder.blocks()) {
+            persisted = Math.max(persisted, b.meta().maxTime());
+        }
+        long end = Long.MIN_VALUE;
+        for (Samples s : series.values()) {
+            s.sortAndDedup();
+            end = Math.max(end, Math.floorDiv(s.t[s.n - 1], blockMs) * blockMs + blockMs);
+        }
+        if (end > persisted) {
+            long from = folder.firstHeadSample(persisted, end);
+            if (from != Long.MAX_VALUE) {
+                throw new IOException("the data reaches " + GoFormat.time(end - 1) + " (blocks end on " + GoFormat.duration(blockMs)
+                        + " boundaries), but the store's head holds samples from " + GoFormat.time(from)
+                        + " not yet in blocks, which its next start would drop: backfill only data before "
+                        + GoFormat.time(Math.floorDiv(from, blockMs) * blockMs)
+                        + ", or import the rest into the running server (/api/v1/import/prometheus)");
+            }
+        }
+        return write(io, folder.dir(), blockMs);
+    }
+
+    /**
      * Writes the blocks into {@code dir}, one per {@code blockMs}-aligned window that holds samples.
      *
      * @return the blocks written, oldest first

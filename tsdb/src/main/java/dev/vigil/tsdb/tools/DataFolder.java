@@ -135,6 +135,33 @@ public final class DataFolder implements AutoCloseable {
         }
     }
 
+    /**
+     * The oldest sample the head (rebuilt from a copy of the WAL) holds in {@code [mint, maxt)}, or
+     * {@link Long#MAX_VALUE} when none.
+     */
+    public long firstHeadSample(long mint, long maxt) throws IOException {
+        HeadReplica h = head != null ? head : HeadReplica.open(dir);
+        if (h == null) {
+            return Long.MAX_VALUE;
+        }
+        long first = Long.MAX_VALUE;
+        try (Querier q = h.querier(mint, maxt - 1)) {
+            var set = q.select(false, new dev.vigil.tsdb.SelectHints(mint, maxt - 1, 0, 0, null), ALL);
+            dev.vigil.tsdb.SampleIterator it = null;
+            while (set.next()) {
+                it = set.at().iterator(it);
+                if (it.seek(mint) && it.t() < maxt) {
+                    first = Math.min(first, it.t());
+                }
+            }
+        } finally {
+            if (h != head) {
+                h.close();
+            }
+        }
+        return first;
+    }
+
     /** A querier over every block overlapping {@code [mint, maxt]}, and the head after {@link #readHead}. */
     public Querier querier(long mint, long maxt) {
         List<Querier> qs = new ArrayList<>();
