@@ -22,74 +22,6 @@ import java.util.List;
  * here, their work is done by the modules. Exit codes as promtool's: 0 success, 1 any failure or bad command line.
  */
 public final class ToolCommands {
-    static final String CHECK_USAGE = """
-            usage: vigil check config [<flags>] <config-files>...
-
-            Check if the config files are valid or not.
-
-            Flags:
-              -h, --help         Show this help.
-                  --syntax-only  Only check the config file syntax, ignoring the rule files it names.
-
-            Args:
-              <config-files>  The config files to check.
-            """;
-    static final String LIST_USAGE = """
-            usage: vigil tsdb list [<flags>] [<db path>]
-
-            List the blocks of a stopped Vigil's data folder (the head is not read).
-
-            Flags:
-              -h, --help            Show this help.
-              -r, --human-readable  Print human readable values.
-
-            Args:
-              [<db path>]  Data folder (default "data/").
-            """;
-    static final String ANALYZE_USAGE = """
-            usage: vigil tsdb analyze [<flags>] [<db path>] [<block id>]
-
-            Analyze churn, label pair cardinality of one block (the newest by default).
-
-            Flags:
-              -h, --help       Show this help.
-                  --limit=20   How many items to show in each list.
-
-            Args:
-              [<db path>]   Data folder (default "data/").
-              [<block id>]  Block to analyze (default is the last block).
-            """;
-    static final String DUMP_USAGE = """
-            usage: vigil tsdb dump [<flags>] [<db path>]
-
-            Dump samples from a stopped Vigil's data folder (blocks and head) as {labels} value timestamp lines.
-
-            Flags:
-              -h, --help            Show this help.
-                  --min-time=MS     Minimum timestamp to dump (ms).
-                  --max-time=MS     Maximum timestamp to dump (ms).
-                  --match=SELECTOR  Series selector (default all series).
-
-            Args:
-              [<db path>]  Data folder (default "data/").
-            """;
-
-    static final String CREATE_USAGE = """
-            usage: vigil tsdb create-blocks-from openmetrics [<flags>] <input file> [<output directory>]
-
-            Import samples from an OpenMetrics file (every sample with a timestamp, ending in # EOF) into blocks
-            in the data folder of a stopped Vigil. The blocks are read when Vigil next starts.
-
-            Flags:
-              -h, --help                    Show this help.
-                  --max-block-duration=2h   Duration of each block written (2h, or a multiple of it).
-              -r, --human-readable          Print human readable values.
-
-            Args:
-              <input file>          OpenMetrics input file to read.
-              [<output directory>]  Data folder (default "data/").
-            """;
-
     private final PrintStream out;
     private final PrintStream err;
 
@@ -110,31 +42,31 @@ public final class ToolCommands {
 
     private int check(String[] args) {
         if (args.length < 2 || !args[1].equals("config")) {
-            return usageError("expected command \"config\" after \"check\" but got " + got(args), CHECK_USAGE);
+            return usageError("expected command \"config\" after \"check\" but got " + got(args));
         }
         boolean syntaxOnly = false;
         List<String> files = new ArrayList<>();
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "-h", "--help" -> {
-                    out.print(CHECK_USAGE);
+                    out.print(Usage.CHECK);
                     return 0;
                 }
                 case "--syntax-only" -> syntaxOnly = true;
                 default -> {
                     if (args[i].startsWith("-")) {
-                        return usageError("unknown long flag '" + args[i] + "'", CHECK_USAGE);
+                        return usageError("unknown long flag '" + args[i] + "'");
                     }
                     files.add(args[i]);
                 }
             }
         }
         if (files.isEmpty()) {
-            return usageError("required argument 'config-files' not provided", CHECK_USAGE);
+            return usageError("required argument 'config-files' not provided");
         }
         for (String f : files) {
             if (!Files.exists(Path.of(f))) {
-                return usageError("path '" + f + "' does not exist", CHECK_USAGE);
+                return usageError("path '" + f + "' does not exist");
             }
         }
         return CheckConfig.run(files, syntaxOnly, out, err);
@@ -148,7 +80,7 @@ public final class ToolCommands {
             case "dump" -> dump(args);
             case "create-blocks-from" -> createBlocks(args);
             default -> usageError("expected command \"list\", \"analyze\", \"dump\" or \"create-blocks-from\" after"
-                    + " \"tsdb\" but got " + got(args), LIST_USAGE);
+                    + " \"tsdb\" but got " + got(args));
         };
     }
 
@@ -158,20 +90,20 @@ public final class ToolCommands {
         for (int i = 2; i < args.length; i++) {
             switch (args[i]) {
                 case "-h", "--help" -> {
-                    out.print(LIST_USAGE);
+                    out.print(Usage.LIST);
                     return 0;
                 }
                 case "-r", "--human-readable" -> human = true;
                 default -> {
                     if (args[i].startsWith("-")) {
-                        return usageError("unknown long flag '" + args[i] + "'", LIST_USAGE);
+                        return usageError("unknown long flag '" + args[i] + "'");
                     }
                     pos.add(args[i]);
                 }
             }
         }
         if (pos.size() > 1) {
-            return usageError("unexpected " + pos.get(1), LIST_USAGE);
+            return usageError("unexpected " + pos.get(1));
         }
         boolean h = human;
         return withFolder(pos, f -> {
@@ -186,7 +118,7 @@ public final class ToolCommands {
         for (int i = 2; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
-                out.print(ANALYZE_USAGE);
+                out.print(Usage.ANALYZE);
                 return 0;
             }
             String v = value(args, i, "--limit");
@@ -195,16 +127,16 @@ public final class ToolCommands {
                 try {
                     limit = Integer.parseInt(v);
                 } catch (NumberFormatException e) {
-                    return usageError("invalid --limit \"" + v + "\": not an integer", ANALYZE_USAGE);
+                    return usageError("invalid --limit \"" + v + "\": not an integer");
                 }
             } else if (a.startsWith("-")) {
-                return usageError("unknown long flag '" + a + "'", ANALYZE_USAGE);
+                return usageError("unknown long flag '" + a + "'");
             } else {
                 pos.add(a);
             }
         }
         if (pos.size() > 2) {
-            return usageError("unexpected " + pos.get(2), ANALYZE_USAGE);
+            return usageError("unexpected " + pos.get(2));
         }
         String block = pos.size() == 2 ? pos.get(1) : null;
         int l = limit;
@@ -219,13 +151,13 @@ public final class ToolCommands {
         for (int i = 2; i < args.length; i++) {
             String a = args[i];
             if (a.equals("-h") || a.equals("--help")) {
-                out.print(DUMP_USAGE);
+                out.print(Usage.DUMP);
                 return 0;
             }
             String name = a.contains("=") ? a.substring(0, a.indexOf('=')) : a;
             String v = a.startsWith("--") ? value(args, i, name) : null;
             if (v == null && a.startsWith("-")) {
-                return usageError("unknown long flag '" + a + "' or missing value", DUMP_USAGE);
+                return usageError("unknown long flag '" + a + "' or missing value");
             }
             if (v == null) {
                 pos.add(a);
@@ -238,17 +170,17 @@ public final class ToolCommands {
                     case "--max-time" -> maxt = Long.parseLong(v);
                     case "--match" -> matchers = selector(v);
                     default -> {
-                        return usageError("unknown long flag '" + name + "'", DUMP_USAGE);
+                        return usageError("unknown long flag '" + name + "'");
                     }
                 }
             } catch (NumberFormatException e) {
-                return usageError("invalid " + name + " \"" + v + "\": not a timestamp in milliseconds", DUMP_USAGE);
+                return usageError("invalid " + name + " \"" + v + "\": not a timestamp in milliseconds");
             } catch (IllegalArgumentException e) {
-                return usageError("invalid --match \"" + v + "\": " + e.getMessage(), DUMP_USAGE);
+                return usageError("invalid --match \"" + v + "\": " + e.getMessage());
             }
         }
         if (pos.size() > 1) {
-            return usageError("unexpected " + pos.get(1), DUMP_USAGE);
+            return usageError("unexpected " + pos.get(1));
         }
         long lo = mint;
         long hi = maxt;
@@ -262,12 +194,12 @@ public final class ToolCommands {
 
     private int createBlocks(String[] args) {
         if (args.length > 2 && (args[2].equals("-h") || args[2].equals("--help"))) {
-            out.print(CREATE_USAGE);
+            out.print(Usage.CREATE);
             return 0;
         }
         if (args.length < 3 || !args[2].equals("openmetrics")) {
             return usageError("expected command \"openmetrics\" after \"create-blocks-from\" but got "
-                    + (args.length < 3 ? "nothing" : "\"" + args[2] + "\""), CREATE_USAGE);
+                    + (args.length < 3 ? "nothing" : "\"" + args[2] + "\""));
         }
         long blockMs = 2 * 3_600_000L;
         boolean human = false;
@@ -276,7 +208,7 @@ public final class ToolCommands {
             String a = args[i];
             String v = value(args, i, "--max-block-duration");
             if (a.equals("-h") || a.equals("--help")) {
-                out.print(CREATE_USAGE);
+                out.print(Usage.CREATE);
                 return 0;
             } else if (a.equals("-r") || a.equals("--human-readable")) {
                 human = true;
@@ -285,26 +217,26 @@ public final class ToolCommands {
                 try {
                     blockMs = dev.vigil.query.text.GoText.parseDuration(v);
                 } catch (IllegalArgumentException e) {
-                    return usageError("invalid --max-block-duration \"" + v + "\": " + e.getMessage(), CREATE_USAGE);
+                    return usageError("invalid --max-block-duration \"" + v + "\": " + e.getMessage());
                 }
                 if (blockMs <= 0 || blockMs % (2 * 3_600_000L) != 0) {
-                    return usageError("--max-block-duration must be a multiple of 2h, got " + v, CREATE_USAGE);
+                    return usageError("--max-block-duration must be a multiple of 2h, got " + v);
                 }
             } else if (a.startsWith("-")) {
-                return usageError("unknown long flag '" + a + "'", CREATE_USAGE);
+                return usageError("unknown long flag '" + a + "'");
             } else {
                 pos.add(a);
             }
         }
         if (pos.isEmpty()) {
-            return usageError("required argument 'input file' not provided", CREATE_USAGE);
+            return usageError("required argument 'input file' not provided");
         }
         if (pos.size() > 2) {
-            return usageError("unexpected " + pos.get(2), CREATE_USAGE);
+            return usageError("unexpected " + pos.get(2));
         }
         Path input = Path.of(pos.get(0));
         if (!Files.isRegularFile(input)) {
-            return usageError("path '" + input + "' does not exist", CREATE_USAGE);
+            return usageError("path '" + input + "' does not exist");
         }
         Path dir = Path.of(pos.size() == 2 ? pos.get(1) : "data/");
         try {
@@ -368,7 +300,7 @@ public final class ToolCommands {
         }
     }
 
-    private int usageError(String message, String usage) {
+    private int usageError(String message) {
         err.println("vigil: error: " + message + ", try --help");
         return 1;
     }
