@@ -130,6 +130,49 @@ class CreateBlocksCommandTest {
         }
     }
 
+    /**
+     * The real promtool 2.42 backfills the same file into Prometheus blocks and dumps them: Vigil's backfill and
+     * dump print the same lines (promtool walks block by block, Vigil series by series: compared sorted).
+     */
+    @Test
+    void backfillAndDumpPrintWhatPromtoolPrints() throws Exception {
+        Path promtool = dev.vigil.tsdb.testing.References.require("promtool");
+        StringBuilder sb = new StringBuilder("# TYPE odd gauge\n");
+        double[] values = {0, 0.1, -2.5, 1e7, 123456, 1234567, 1e-5, 0.0001, Double.NaN, Double.POSITIVE_INFINITY,
+                Double.NEGATIVE_INFINITY, 3.14159265358979, 1e300};
+        for (int i = 0; i < values.length; i++) {
+            String v = Double.isNaN(values[i]) ? "NaN" : Double.isInfinite(values[i]) ? (values[i] > 0 ? "+Inf" : "-Inf")
+                    : Double.toString(values[i]);
+            long t = T0 / 1000 + i * 1800L;
+            sb.append("odd{path=\"C:\\\\dir\",quote=\"say \\\"hi\\\"\"} ").append(v).append(' ').append(t).append('\n');
+            sb.append("odd{path=\"b\"} ").append(v).append(' ').append(t + 7).append(".5\n");
+        }
+        sb.append("# EOF\n");
+        Path f = dir.resolve("odd.om");
+        Files.writeString(f, sb);
+
+        Path pdata = dir.resolve("prometheus");
+        Process p = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", f.toString(),
+                pdata.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, p.waitFor());
+        // promtool's dump opens the folder as a database, which needs a WAL folder.
+        Files.createDirectories(pdata.resolve("wal"));
+        Path dumped = dir.resolve("promtool.dump");
+        p = new ProcessBuilder(promtool.toString(), "tsdb", "dump", pdata.toString()).redirectOutput(dumped.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, p.waitFor());
+        List<String> want = new ArrayList<>(Files.readAllLines(dumped));
+        want.sort(null);
+
+        Path data = dir.resolve("data");
+        assertEquals(0, run("tsdb", "create-blocks-from", "openmetrics", f.toString(), data.toString()), err.toString());
+        assertEquals(0, run("tsdb", "dump", data.toString()), err.toString());
+        List<String> got = new ArrayList<>(List.of(out.toString(StandardCharsets.UTF_8).split("\n")));
+        got.sort(null);
+        assertEquals(2 * values.length, want.size(), want::toString);
+        assertEquals(want, got);
+    }
+
     @Test
     void aFolderARunningStoreHoldsIsRefused() throws Exception {
         Path data = dir.resolve("data");
