@@ -7,7 +7,7 @@ import java.time.format.DateTimeFormatter;
 
 /** Go's renderings that promtool's output uses: {@code %g} of a float, a duration, a UTC time, a byte size. */
 public final class GoFormat {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss '+0000 UTC'").withZone(ZoneOffset.UTC);
 
     private GoFormat() {
     }
@@ -75,23 +75,25 @@ public final class GoFormat {
         return sb.append('s').toString();
     }
 
-    /** A millisecond timestamp as a UTC time. */
+    /** A millisecond timestamp as Go prints a UTC time of whole seconds (promtool drops the milliseconds). */
     public static String time(long ms) {
         return TIME.format(Instant.ofEpochMilli(ms));
     }
 
-    /** Bytes in binary units, as {@code 1.5 MiB}. */
+    /** Bytes as Go's units.Base2Bytes prints them: every non-zero binary unit, largest first ({@code 1KiB86B}). */
     public static String bytes(long n) {
-        if (n < 1024) {
-            return n + " B";
+        if (n == 0) {
+            return "0B";
         }
-        String[] units = {"KiB", "MiB", "GiB", "TiB", "PiB"};
-        double v = n;
-        int u = -1;
-        while (v >= 1024 && u < units.length - 1) {
-            v /= 1024;
-            u++;
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < units.length && n != 0; i++) {
+            long part = n % 1024;
+            if (part != 0) {
+                sb.insert(0, part + units[i]);
+            }
+            n /= 1024;
         }
-        return String.format(java.util.Locale.ROOT, "%.1f %s", v, units[u]);
+        return sb.toString();
     }
 }

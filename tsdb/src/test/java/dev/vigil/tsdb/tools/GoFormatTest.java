@@ -32,4 +32,14 @@ class GoFormatTest {
         assertEquals("0s", GoFormat.duration(0));
         assertEquals("54h0m0s", GoFormat.duration(54 * 3_600_000L));
     }
+
+    @Test
+    void timesAndSizesAsPromtoolListPrintsThem() {
+        assertEquals("2023-11-14 23:59:00 +0000 UTC", GoFormat.time(1_700_006_340_001L));
+        assertEquals("1KiB86B", GoFormat.bytes(1110));
+        assertEquals("876B", GoFormat.bytes(876));
+        assertEquals("1KiB", GoFormat.bytes(1024));
+        assertEquals("2MiB3B", GoFormat.bytes(2 * 1024 * 1024 + 3));
+        assertEquals("0B", GoFormat.bytes(0));
+    }
 }
