@@ -102,7 +102,7 @@ class CreateBlocksCommandTest {
         }
         // Blocks reaching into the head's time would make the next start drop the head's samples there.
         assertEquals(1, run("tsdb", "create-blocks-from", "openmetrics", file().toString(), data.toString()));
-        assertTrue(err.toString(StandardCharsets.UTF_8).contains("the store's head holds samples from 2023-11-15 00:00:00.000 UTC"),
+        assertTrue(err.toString(StandardCharsets.UTF_8).contains("the store's head holds samples from 2023-11-15 00:00:00 +0000 UTC"),
                 err.toString(StandardCharsets.UTF_8));
         assertEquals(1, blocks(data), "nothing written");
 
@@ -171,6 +171,57 @@ class CreateBlocksCommandTest {
         got.sort(null);
         assertEquals(2 * values.length, want.size(), want::toString);
         assertEquals(want, got);
+    }
+
+    /**
+     * promtool's analyze and Vigil's on one block of the same data spanning exactly one 2 h window (so both blocks
+     * have the same range and churn counts agree): the same figures in every section, ties in any order.
+     */
+    @Test
+    void analyzeFindsWhatPromtoolFinds() throws Exception {
+        Path promtool = dev.vigil.tsdb.testing.References.require("promtool");
+        StringBuilder sb = new StringBuilder();
+        for (long t = T0; t < T0 + 2 * H; t += 60_000) {
+            sb.append("full{job=\"steady\",instance=\"host:9249\"} 1 ").append(t / 1000).append('\n');
+        }
+        sb.append("full{job=\"steady\",instance=\"host:9249\"} 1 ").append((T0 + 2 * H - 1) / 1000.0).append('\n');
+        for (int i = 0; i < 7; i++) {
+            for (long t = T0 + i * 600_000L; t < T0 + i * 600_000L + 300_000; t += 60_000) {
+                sb.append("short{job=\"churn\",task=\"t").append(i).append("\"} 2 ").append(t / 1000).append('\n');
+            }
+        }
+        sb.append("# EOF\n");
+        Path f = dir.resolve("churn.om");
+        Files.writeString(f, sb);
+        Path pdata = dir.resolve("prometheus");
+        Process p = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics", f.toString(),
+                pdata.toString()).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, p.waitFor());
+        Files.createDirectories(pdata.resolve("wal"));
+        Path analyzed = dir.resolve("promtool.analyze");
+        p = new ProcessBuilder(promtool.toString(), "tsdb", "analyze", pdata.toString()).redirectOutput(analyzed.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, p.waitFor());
+        String want = Files.readString(analyzed);
+        assertTrue(want.contains("Duration: 2h0m0s\n"), want);
+
+        Path data = dir.resolve("data");
+        assertEquals(0, run("tsdb", "create-blocks-from", "openmetrics", f.toString(), data.toString()), err.toString());
+        assertEquals(0, run("tsdb", "analyze", data.toString()), err.toString());
+        String got = out.toString(StandardCharsets.UTF_8);
+        assertEquals(sections(want), sections(got), "promtool:\n" + want + "\nvigil:\n" + got);
+        assertTrue(got.contains("\nLabel pairs most involved in churning:\n6 __name__=short\n6 job=churn\n0 "), got);
+    }
+
+    /** Each section's lines as a set (ties come in any order), the block ID left out. */
+    private static List<java.util.Set<String>> sections(String analyze) {
+        List<java.util.Set<String>> out = new ArrayList<>();
+        for (String section : analyze.split("\n\n")) {
+            java.util.Set<String> lines = new java.util.TreeSet<>(List.of(section.split("\n")));
+            lines.removeIf(l -> l.startsWith("Block ID: "));
+            out.add(lines);
+        }
+        return out;
     }
 
     @Test

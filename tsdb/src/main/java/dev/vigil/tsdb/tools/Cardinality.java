@@ -16,8 +16,9 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * {@code tsdb analyze}: one block's cardinality in promtool's sections. A series churns when its samples leave more
- * than a tenth of the block's range uncovered at either end (it started or stopped inside the block).
+ * {@code tsdb analyze}: one block's cardinality in promtool's sections. Churn is promtool's: for each label pair (and
+ * name), the block time its series leave uncovered (the block's range minus first-to-last sample), summed, in whole
+ * block ranges; so a pair counts 1 for each series missing from the whole block, or two missing half of it.
  */
 public final class Cardinality {
     private Cardinality() {
@@ -36,7 +37,7 @@ public final class Cardinality {
             return false;
         }
         BlockMeta m = block.meta();
-        long slack = (m.maxTime() - m.minTime()) / 10;
+        long range = m.maxTime() - m.minTime();
         Map<String, Set<String>> values = new HashMap<>();
         Map<String, Long> valueLength = new HashMap<>();
         Map<String, Long> pairs = new HashMap<>();
@@ -59,7 +60,7 @@ public final class Cardinality {
                     first = Math.min(first, it.t());
                     last = Math.max(last, it.t());
                 }
-                boolean churn = first > m.minTime() + slack || last < m.maxTime() - slack;
+                long uncovered = first == Long.MAX_VALUE ? range : range - (last - first);
                 for (int i = 0; i < l.size(); i++) {
                     String name = l.name(i);
                     String pair = name + "=" + l.value(i);
@@ -68,10 +69,8 @@ public final class Cardinality {
                         valueLength.merge(name, (long) l.value(i).length(), Long::sum);
                     }
                     pairs.merge(pair, 1L, Long::sum);
-                    if (churn) {
-                        churnPairs.merge(pair, 1L, Long::sum);
-                        churnNames.merge(name, 1L, Long::sum);
-                    }
+                    churnPairs.merge(pair, uncovered, Long::sum);
+                    churnNames.merge(name, uncovered, Long::sum);
                 }
             }
         }
@@ -83,6 +82,8 @@ public final class Cardinality {
         out.println("Label names: " + values.size());
         out.println("Postings (unique label pairs): " + pairs.size());
         out.println("Postings entries (total label pairs): " + entries);
+        churnPairs.replaceAll((k, v) -> v / range);
+        churnNames.replaceAll((k, v) -> v / range);
         section(out, "Label pairs most involved in churning:", churnPairs, limit);
         section(out, "Label names most involved in churning:", churnNames, limit);
         section(out, "Most common label pairs:", pairs, limit);
