@@ -43,6 +43,13 @@ public final class Main {
         if (args.length > 0 && args[0].equals("test")) {
             return test(args, out, err);
         }
+        if (args.length > 0 && args[0].equals("check")) {
+            return dev.vigil.server.tools.ToolCommands.check(args, out, err);
+        }
+        if (args.length > 0 && args[0].equals("tsdb")) {
+            quietStore();
+            return dev.vigil.server.tools.ToolCommands.tsdb(args, out, err);
+        }
         ServerConfig cfg;
         try {
             cfg = Flags.parse(args);
@@ -111,6 +118,11 @@ public final class Main {
         Logger.getLogger("dev.vigil.tsdb").setLevel(Level.WARNING);
         Logger.getLogger("dev.vigil.query.rules").setLevel(Level.SEVERE);
         return RuleUnitTests.run(files, out, err);
+    }
+
+    /** The offline tools print their results only: the store's informational log lines would mix with them. */
+    private static void quietStore() {
+        Logger.getLogger("dev.vigil.tsdb").setLevel(Level.WARNING);
     }
 
     /** SIGHUP re-reads the configuration file, as it does for Prometheus. */

@@ -79,7 +79,7 @@ public final class RuleFiles {
     }
 
     /** The files a {@code rule_files} pattern names, sorted (Go's filepath.Glob; no match is no error). */
-    static List<Path> glob(String pattern, Path baseDir) throws RuleFileException {
+    public static List<Path> glob(String pattern, Path baseDir) throws RuleFileException {
         Path p = Path.of(pattern);
         if (!p.isAbsolute()) {
             p = baseDir.resolve(pattern);

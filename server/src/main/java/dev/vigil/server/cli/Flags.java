@@ -301,6 +301,11 @@ public final class Flags {
             names.add("--" + d.name());
         }
         sb.append("  ").append(String.join(", ", names)).append('\n');
+        sb.append("\nCommands (each takes --help):\n")
+                .append("  check config FILE...                 Check a configuration file and the rule files it names.\n")
+                .append("  test rules FILE...                   Run rule unit tests (promtool's format).\n")
+                .append("  tsdb list|analyze|dump [DATA_DIR]    Inspect a stopped Vigil's data folder.\n")
+                .append("  tsdb create-blocks-from openmetrics FILE [DATA_DIR]  Backfill a file into a stopped Vigil's blocks.\n");
         return sb.toString();
     }
 }

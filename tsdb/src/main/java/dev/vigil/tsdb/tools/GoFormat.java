@@ -1,0 +1,99 @@
+package dev.vigil.tsdb.tools;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/** Go's renderings that promtool's output uses: {@code %g} of a float, a duration, a UTC time, a byte size. */
+public final class GoFormat {
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss '+0000 UTC'").withZone(ZoneOffset.UTC);
+
+    private GoFormat() {
+    }
+
+    /** Go's {@code %g}: the shortest digits, with an exponent below 1e-4 and from 1e6 (shortest %g uses 6 there). */
+    public static String g(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        if (v == 0) {
+            return 1 / v < 0 ? "-0" : "0";
+        }
+        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
+        int exp = d.precision() - d.scale() - 1;
+        if (exp < -4 || exp >= 6) {
+            String digits = d.unscaledValue().abs().toString();
+            StringBuilder sb = new StringBuilder();
+            if (v < 0) {
+                sb.append('-');
+            }
+            sb.append(digits.charAt(0));
+            if (digits.length() > 1) {
+                sb.append('.').append(digits, 1, digits.length());
+            }
+            sb.append('e').append(exp < 0 ? '-' : '+');
+            int a = Math.abs(exp);
+            if (a < 10) {
+                sb.append('0');
+            }
+            return sb.append(a).toString();
+        }
+        return d.toPlainString();
+    }
+
+    /** Go's {@code time.Duration} string of milliseconds, as {@code 2h0m0s} or {@code 1.5s}. */
+    public static String duration(long ms) {
+        if (ms == 0) {
+            return "0s";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (ms < 0) {
+            sb.append('-');
+            ms = -ms;
+        }
+        if (ms < 1000) {
+            return sb.append(ms).append("ms").toString();
+        }
+        long h = ms / 3_600_000;
+        long m = ms / 60_000 % 60;
+        long s = ms / 1000 % 60;
+        long frac = ms % 1000;
+        if (h > 0) {
+            sb.append(h).append('h');
+        }
+        if (h > 0 || m > 0) {
+            sb.append(m).append('m');
+        }
+        sb.append(s);
+        if (frac > 0) {
+            sb.append('.').append(String.format("%03d", frac).replaceAll("0+$", ""));
+        }
+        return sb.append('s').toString();
+    }
+
+    /** A millisecond timestamp as Go prints a UTC time of whole seconds (promtool drops the milliseconds). */
+    public static String time(long ms) {
+        return TIME.format(Instant.ofEpochMilli(ms));
+    }
+
+    /** Bytes as Go's units.Base2Bytes prints them: every non-zero binary unit, largest first ({@code 1KiB86B}). */
+    public static String bytes(long n) {
+        if (n == 0) {
+            return "0B";
+        }
+        String[] units = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < units.length && n != 0; i++) {
+            long part = n % 1024;
+            if (part != 0) {
+                sb.insert(0, part + units[i]);
+            }
+            n /= 1024;
+        }
+        return sb.toString();
+    }
+}
