@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.VigilServer;
-import dev.vigil.server.cli.Flags;
-import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.push.Processes;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,28 +32,14 @@ class AlertmanagerEndToEndTest {
     @TempDir
     Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final AlertingVigil alerting = new AlertingVigil();
 
     @Test
     void firesAndResolvesInTheRealAlertmanager() throws Exception {
         References.require("prometheus-alertmanager");
         int amPort = Processes.freePort();
         Files.writeString(dir.resolve("am.yml"), "route:\n  receiver: none\nreceivers:\n  - name: none\n");
-        Files.writeString(dir.resolve("rules.yml"), """
-                groups:
-                - name: push
-                  interval: 1s
-                  rules:
-                  - alert: TaskManagerDown
-                    expr: cond == 1
-                    labels: {severity: page}
-                    annotations: {summary: "{{ $labels.job }} is down ({{ $value }})"}
-                """);
-        Path config = dir.resolve("vigil.yml");
-        Files.writeString(config, """
-                global:
-                  evaluation_interval: 1s
-                  external_labels: {dc: test}
-                rule_files: [rules.yml]
+        Path config = AlertingVigil.writeConfig(dir, "{{ $labels.job }} is down ({{ $value }})", """
                 alerting:
                   alertmanagers:
                   - static_configs: [{targets: ['127.0.0.1:%d']}]
@@ -67,12 +51,9 @@ class AlertmanagerEndToEndTest {
                     "--storage.path=" + dir.resolve("am"), "--web.listen-address=127.0.0.1:" + amPort,
                     "--cluster.listen-address="), dir.resolve("am.log"), "http://127.0.0.1:" + amPort + "/-/ready",
                     Duration.ofSeconds(30));
-            ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
-                    "--storage.tsdb.path=" + dir.resolve("vigil"), "--config.file=" + config,
-                    "--web.external-url=http://vigil.test:9090/");
-            vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
+            vigil = AlertingVigil.start(config, dir);
             String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
-            push(v, "cond 1\n");
+            alerting.push(v, "cond 1\n");
             JsonNode alert = await(amPort, true);
             assertEquals("{alertname=TaskManagerDown, dc=test, job=flink, severity=page}",
                 new java.util.TreeMap<>(JSON.convertValue(alert.get("labels"), java.util.Map.class)).toString());
@@ -82,7 +63,7 @@ class AlertmanagerEndToEndTest {
             // Valid until 4 resend delays (1m) ahead unless resent: endsAt is far beyond now.
             assertTrue(Instant.parse(alert.get("endsAt").asText()).isAfter(Instant.now().plusSeconds(120)), alert::toString);
 
-            push(v, "cond 0\n");
+            alerting.push(v, "cond 0\n");
             await(amPort, false);
             String metrics = http.send(HttpRequest.newBuilder(URI.create(v + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
@@ -95,12 +76,6 @@ class AlertmanagerEndToEndTest {
             }
             Processes.stop(am);
         }
-    }
-
-    private void push(String base, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics/job/flink"))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
     }
 
     /** Waits until Alertmanager lists the alert as active ({@code present}) or no longer does. */

@@ -8,14 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.vigil.server.VigilServer;
-import dev.vigil.server.cli.Flags;
-import dev.vigil.server.cli.ServerConfig;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +37,7 @@ class WebhookEndToEndTest {
     @TempDir
     Path dir;
     private final HttpClient http = HttpClient.newHttpClient();
+    private final AlertingVigil alerting = new AlertingVigil();
     private final List<JsonNode> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger refused = new AtomicInteger();
     private volatile boolean down = true;
@@ -64,22 +62,7 @@ class WebhookEndToEndTest {
             }
             ex.close();
         });
-        Files.writeString(dir.resolve("rules.yml"), """
-                groups:
-                - name: push
-                  interval: 1s
-                  rules:
-                  - alert: TaskManagerDown
-                    expr: cond == 1
-                    labels: {severity: page}
-                    annotations: {summary: "{{ $labels.job }} is down"}
-                """);
-        Path config = dir.resolve("vigil.yml");
-        Files.writeString(config, """
-                global:
-                  evaluation_interval: 1s
-                  external_labels: {dc: test}
-                rule_files: [rules.yml]
+        Path config = AlertingVigil.writeConfig(dir, "{{ $labels.job }} is down", """
                 vigil:
                   notify:
                     route:
@@ -97,12 +80,9 @@ class WebhookEndToEndTest {
                 """.formatted(port));
         VigilServer vigil = null;
         try {
-            ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
-                    "--storage.tsdb.path=" + dir.resolve("vigil"), "--config.file=" + config,
-                    "--web.external-url=http://vigil.test:9090/");
-            vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
+            vigil = AlertingVigil.start(config, dir);
             String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
-            push(v, "cond 1\n");
+            alerting.push(v, "cond 1\n");
 
             // Down, no listener: requests are retried and fail, notifications give up and are counted.
             await(() -> counter(v, "vigil_notifications_failed_total") >= 2, "failed notifications counted");
@@ -133,7 +113,7 @@ class WebhookEndToEndTest {
             assertEquals("http://vigil.test:9090/graph?g0.expr=cond+%3D%3D+1&g0.tab=1", a.get("generatorURL").asText());
             assertTrue(a.get("fingerprint").asText().matches("[0-9a-f]{16}"), a::toString);
 
-            push(v, "cond 0\n");
+            alerting.push(v, "cond 0\n");
             JsonNode resolved = awaitMessage(m -> m.get("status").asText().equals("resolved"));
             JsonNode r = resolved.get("alerts").get(0);
             assertEquals("resolved", r.get("status").asText());
@@ -151,12 +131,6 @@ class WebhookEndToEndTest {
             }
             receiver.stop(0);
         }
-    }
-
-    private void push(String base, String body) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/metrics/job/flink"))
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        assertTrue(r.statusCode() / 100 == 2, r.statusCode() + " " + r.body());
     }
 
     private long counter(String base, String name) throws Exception {

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.ingest.scrape.SelfScrape;
 import dev.vigil.server.VigilServer;
 import dev.vigil.server.cli.Flags;
@@ -20,11 +19,8 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -38,7 +34,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Vigil stores each once (its self-scrape stores nothing).
  */
 class PushLabelModeAgainstPrometheusTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Every pushed metric name plus the gateway's per-group gauges; not up, scrape_* or the gateway's own. */
     private static final String PUSHED = "{__name__=~\"records_in|heap|sizes_.*|plain|numRunningJobs|push_time_seconds|push_failure_time_seconds\"}";
 
@@ -46,6 +41,7 @@ class PushLabelModeAgainstPrometheusTest {
     Path dir;
 
     private final HttpClient http = HttpClient.newHttpClient();
+    private final ScrapeComparison api = new ScrapeComparison();
 
     private static String config(boolean honor, int port) {
         return """
@@ -123,15 +119,10 @@ class PushLabelModeAgainstPrometheusTest {
         List<Process> procs = new ArrayList<>();
         VigilServer vigil = null;
         try {
-            // Its own persistence file: Debian's default is one shared file that other runs fill.
-            procs.add(Processes.start(List.of(pushgateway.toString(), "--web.listen-address=127.0.0.1:" + pgPort,
-                    "--persistence.file=" + dir.resolve("pg.data")),
-                    dir.resolve("pg.log"), "http://127.0.0.1:" + pgPort + "/-/ready", Duration.ofSeconds(20)));
+            procs.add(ScrapeComparison.startPushgateway(pushgateway, dir, pgPort));
             Path promConfig = dir.resolve("prometheus.yml");
             Files.writeString(promConfig, config(honor, pgPort));
-            procs.add(Processes.start(List.of(prometheus.toString(), "--config.file=" + promConfig,
-                    "--storage.tsdb.path=" + dir.resolve("prom"), "--web.listen-address=127.0.0.1:" + promPort),
-                    dir.resolve("prometheus.log"), "http://127.0.0.1:" + promPort + "/-/ready", Duration.ofSeconds(30)));
+            procs.add(ScrapeComparison.startPrometheus(prometheus, promConfig, dir, promPort));
             Path vigilConfig = dir.resolve("vigil.yml");
             Files.writeString(vigilConfig, config(honor, vigilPushPort));
             ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=127.0.0.1:" + vigilPushPort,
@@ -139,15 +130,15 @@ class PushLabelModeAgainstPrometheusTest {
             vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
             pushes.to(pgPort);
             pushes.to(vigilPushPort);
-            String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
-            String p = "http://127.0.0.1:" + promPort;
+            String v = ScrapeComparison.baseUrl(vigil);
+            String p = ScrapeComparison.baseUrl(promPort);
             awaitScraped(p);
             awaitScraped(v);
             Thread.sleep(3_000);
 
             long now = System.currentTimeMillis() / 1000;
-            TreeSet<String> ps = series(p, match, now);
-            TreeSet<String> vs = series(v, match, now);
+            TreeSet<String> ps = api.series(p, match, now);
+            TreeSet<String> vs = api.series(v, match, now);
             assertTrue(ps.size() >= atLeast, ps::toString);
             TreeSet<String> onlyP = new TreeSet<>(ps);
             onlyP.removeAll(vs);
@@ -155,23 +146,18 @@ class PushLabelModeAgainstPrometheusTest {
             onlyV.removeAll(ps);
             assertEquals(ps, vs, () -> "only in Prometheus: " + onlyP + "\nonly in Vigil: " + onlyV);
             // Not stored twice: the self-scrape stored nothing, and no series kept its as-pushed labels.
-            JsonNode t = get(v, "/api/v1/targets").get("data").get("activeTargets").get(0);
+            JsonNode t = api.get(v, "/api/v1/targets").get("data").get("activeTargets").get(0);
             assertEquals("down", t.get("health").asText(), t.toString());
             assertEquals(SelfScrape.MESSAGE, t.get("lastError").asText());
-            assertEquals(0, series(v, "{__name__=~\"up|scrape_.+|go_.+|process_.+|pushgateway_.+\"}", now).size());
+            assertEquals(0, api.series(v, "{__name__=~\"up|scrape_.+|go_.+|process_.+|pushgateway_.+\"}", now).size());
             // Each series has one sample per push, not one per scrape: nothing else writes to it.
-            JsonNode counts = get(v, "/api/v1/query?query=" + URLEncoder.encode("count_over_time(push_time_seconds[1m])", StandardCharsets.UTF_8));
+            JsonNode counts = api.get(v, "/api/v1/query?query=" + URLEncoder.encode("count_over_time(push_time_seconds[1m])", StandardCharsets.UTF_8));
             assertTrue(counts.get("data").get("result").size() > 0, counts.toString());
             for (JsonNode r : counts.get("data").get("result")) {
                 assertEquals("1", r.get("value").get(1).asText(), counts.toString());
             }
         } finally {
-            if (vigil != null) {
-                vigil.close();
-            }
-            for (Process proc : procs) {
-                Processes.stop(proc);
-            }
+            ScrapeComparison.stop(vigil, procs);
         }
     }
 
@@ -188,7 +174,7 @@ class PushLabelModeAgainstPrometheusTest {
     private void awaitScraped(String base) throws Exception {
         long deadline = System.nanoTime() + 90_000_000_000L;
         while (true) {
-            JsonNode active = get(base, "/api/v1/targets").get("data").get("activeTargets");
+            JsonNode active = api.get(base, "/api/v1/targets").get("data").get("activeTargets");
             boolean all = active.size() > 0;
             for (JsonNode t : active) {
                 all &= !t.get("health").asText().equals("unknown");
@@ -199,20 +185,5 @@ class PushLabelModeAgainstPrometheusTest {
             assertTrue(System.nanoTime() < deadline, base + ": targets not scraped after 90 s: " + active);
             Thread.sleep(200);
         }
-    }
-
-    private JsonNode get(String base, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), base + path + ": " + r.body());
-        return JSON.readTree(r.body());
-    }
-
-    private TreeSet<String> series(String base, String match, long now) throws Exception {
-        TreeSet<String> out = new TreeSet<>();
-        String q = "/api/v1/series?match[]=" + URLEncoder.encode(match, StandardCharsets.UTF_8) + "&start=" + (now - 60) + "&end=" + (now + 1);
-        for (JsonNode s : get(base, q).get("data")) {
-            out.add(new TreeMap<>(JSON.convertValue(s, Map.class)).toString());
-        }
-        return out;
     }
 }

@@ -5,22 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vigil.server.VigilServer;
-import dev.vigil.server.cli.Flags;
-import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.push.Processes;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +30,11 @@ class TlsScrapeAgainstPrometheusTest {
     private static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
     private static final Path NODE_EXPORTER = Path.of("/usr/bin/prometheus-node-exporter");
     private static final Path OPENSSL = Path.of("/usr/bin/openssl");
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newHttpClient();
+    private final ScrapeComparison api = new ScrapeComparison();
 
     private void openssl(String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(OPENSSL.toString()));
@@ -129,33 +119,24 @@ class TlsScrapeAgainstPrometheusTest {
                         static_configs:
                           - targets: ['127.0.0.1:%1$d']
                     """.formatted(nodePort));
-            procs.add(Processes.start(List.of(PROMETHEUS.toString(), "--config.file=" + config,
-                    "--storage.tsdb.path=" + dir.resolve("prom"), "--web.listen-address=127.0.0.1:" + promPort),
-                    dir.resolve("prometheus.log"), "http://127.0.0.1:" + promPort + "/-/ready", Duration.ofSeconds(30)));
-            ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
-                    "--storage.tsdb.path=" + dir.resolve("vigil"), "--config.file=" + config);
-            vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
-            String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
-            String p = "http://127.0.0.1:" + promPort;
-            awaitScraped(p, 4);
-            awaitScraped(v, 4);
+            procs.add(ScrapeComparison.startPrometheus(PROMETHEUS, config, dir, promPort));
+            vigil = ScrapeComparison.startVigil(config, dir);
+            String v = ScrapeComparison.baseUrl(vigil);
+            String p = ScrapeComparison.baseUrl(promPort);
+            api.awaitScraped(p, 4);
+            api.awaitScraped(v, 4);
             Thread.sleep(2_000);
             Map<String, String> health = health(p);
             assertEquals(Map.of("insecure", "up", "no-client-cert", "down", "verified", "up", "wrong-name", "down"), health);
             assertEquals(health, health(v));
             long now = System.currentTimeMillis() / 1000;
             for (String job : List.of("verified", "insecure")) {
-                TreeSet<String> ps = series(p, "{job=\"" + job + "\"}", now);
+                TreeSet<String> ps = api.series(p, "{job=\"" + job + "\"}", now);
                 assertTrue(ps.size() > 5, ps::toString);
-                assertEquals(ps, series(v, "{job=\"" + job + "\"}", now), job);
+                assertEquals(ps, api.series(v, "{job=\"" + job + "\"}", now), job);
             }
         } finally {
-            if (vigil != null) {
-                vigil.close();
-            }
-            for (Process proc : procs) {
-                Processes.stop(proc);
-            }
+            ScrapeComparison.stop(vigil, procs);
         }
     }
 
@@ -172,43 +153,12 @@ class TlsScrapeAgainstPrometheusTest {
         }
     }
 
-    private void awaitScraped(String base, int n) throws Exception {
-        long deadline = System.nanoTime() + 90_000_000_000L;
-        while (true) {
-            JsonNode active = get(base, "/api/v1/targets").get("data").get("activeTargets");
-            int scraped = 0;
-            for (JsonNode t : active) {
-                if (!t.get("health").asText().equals("unknown")) {
-                    scraped++;
-                }
-            }
-            if (scraped == n) {
-                return;
-            }
-            assertTrue(System.nanoTime() < deadline, base + ": targets not all scraped after 90 s: " + active);
-            Thread.sleep(200);
-        }
-    }
 
-    private JsonNode get(String base, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, r.statusCode(), base + path + ": " + r.body());
-        return JSON.readTree(r.body());
-    }
 
     private Map<String, String> health(String base) throws Exception {
         Map<String, String> out = new TreeMap<>();
-        for (JsonNode t : get(base, "/api/v1/targets").get("data").get("activeTargets")) {
+        for (JsonNode t : api.get(base, "/api/v1/targets").get("data").get("activeTargets")) {
             out.put(t.get("scrapePool").asText(), t.get("health").asText());
-        }
-        return out;
-    }
-
-    private TreeSet<String> series(String base, String match, long now) throws Exception {
-        TreeSet<String> out = new TreeSet<>();
-        String q = "/api/v1/series?match[]=" + URLEncoder.encode(match, StandardCharsets.UTF_8) + "&start=" + (now - 60) + "&end=" + (now + 1);
-        for (JsonNode s : get(base, q).get("data")) {
-            out.add(new TreeMap<>(JSON.convertValue(s, Map.class)).toString());
         }
         return out;
     }
