@@ -1,11 +1,29 @@
 package dev.vigil.server;
 
+import dev.vigil.ingest.scrape.ScrapeJob;
+import dev.vigil.ingest.scrape.Scraper;
+import dev.vigil.ingest.scrape.SelfScrape;
+import dev.vigil.ingest.scrape.TargetsView;
+import dev.vigil.query.eval.EngineOptions;
+import dev.vigil.query.eval.PromEngine;
+import dev.vigil.query.rules.GroupSpec;
+import dev.vigil.query.rules.RuleFileException;
+import dev.vigil.query.rules.RuleFiles;
+import dev.vigil.query.rules.RuleManager;
+import dev.vigil.query.rules.RuleOptions;
+import dev.vigil.query.text.GoText;
+import dev.vigil.server.alerting.Notifier;
+import dev.vigil.server.alerting.NotifyConfig;
+import dev.vigil.server.alerting.WebhookNotifier;
+import dev.vigil.server.api.ApiTime;
 import dev.vigil.server.api.Backend;
 import dev.vigil.server.api.FederateApi;
-import dev.vigil.server.api.RemoteReadApi;
 import dev.vigil.server.api.PrometheusApi;
+import dev.vigil.server.api.RemoteReadApi;
 import dev.vigil.server.api.ServerInfo;
 import dev.vigil.server.cli.ConfigFile;
+import dev.vigil.server.cli.ConfigRedaction;
+import dev.vigil.server.cli.Flags;
 import dev.vigil.server.cli.ListenAddress;
 import dev.vigil.server.cli.RemoteReadFlags;
 import dev.vigil.server.cli.ServerConfig;
@@ -14,19 +32,23 @@ import dev.vigil.server.http.HttpMetrics;
 import dev.vigil.server.http.HttpServer;
 import dev.vigil.server.http.PlainText;
 import dev.vigil.server.http.Role;
+import dev.vigil.server.http.RoutePrefix;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.WebSecurity;
 import dev.vigil.server.http.WorkerPool;
 import dev.vigil.server.ops.Lifecycle;
 import dev.vigil.server.ops.SelfMetrics;
 import dev.vigil.server.web.WebUi;
+import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Storage;
 import dev.vigil.tsdb.db.Db;
+import dev.vigil.tsdb.db.DbOptions;
 import dev.vigil.tsdb.db.DbStats;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.server.RoutingHandler;
 import io.undertow.util.Headers;
+import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -37,6 +59,7 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -55,10 +78,10 @@ public final class VigilServer implements AutoCloseable {
     private final Runnable quit;
     private final HttpMetrics httpMetrics = new HttpMetrics();
     private final long startMs = System.currentTimeMillis();
-    /** Sent with the push port's exposition so this process's scraper knows itself ({@link dev.vigil.ingest.scrape.SelfScrape}). */
-    private final String selfId = dev.vigil.ingest.scrape.SelfScrape.newId();
+    /** Sent with the push port's exposition so this process's scraper knows itself ({@link SelfScrape}). */
+    private final String selfId = SelfScrape.newId();
     /** {@code --push.labels}: how pushed series are labelled in the store; null as pushed. Fixed at start. */
-    private java.util.function.UnaryOperator<dev.vigil.tsdb.Labels> pushMapping;
+    private UnaryOperator<Labels> pushMapping;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Backend backend;
     private volatile Storage storage;
@@ -66,19 +89,19 @@ public final class VigilServer implements AutoCloseable {
     private volatile HttpHandler mainLate;
     private volatile HttpHandler pushLate;
     private volatile String configText = "";
-    private volatile dev.vigil.tsdb.Labels externalLabels = dev.vigil.tsdb.Labels.EMPTY;
+    private volatile Labels externalLabels = Labels.EMPTY;
     private volatile long configTime = startMs;
     private volatile boolean reloadOk = true;
     /** The scrape jobs of the last good configuration; applied once the store is open. */
-    private volatile java.util.List<dev.vigil.ingest.scrape.ScrapeJob> scrapeJobs = java.util.List.of();
-    private volatile dev.vigil.ingest.scrape.Scraper scraper;
+    private volatile List<ScrapeJob> scrapeJobs = List.of();
+    private volatile Scraper scraper;
     /** The rule groups of the last good configuration; applied once the store is open. */
-    private volatile java.util.List<dev.vigil.query.rules.GroupSpec> ruleGroups = java.util.List.of();
-    private volatile dev.vigil.query.rules.RuleOptions ruleOptions = dev.vigil.query.rules.RuleOptions.DEFAULT;
-    private volatile dev.vigil.query.rules.RuleManager rules;
-    private final dev.vigil.server.alerting.Notifier notifier = new dev.vigil.server.alerting.Notifier("Vigil/" + Main.version());
-    private final dev.vigil.server.alerting.WebhookNotifier webhooks =
-            new dev.vigil.server.alerting.WebhookNotifier("Vigil/" + Main.version());
+    private volatile List<GroupSpec> ruleGroups = List.of();
+    private volatile RuleOptions ruleOptions = RuleOptions.DEFAULT;
+    private volatile RuleManager rules;
+    private final Notifier notifier = new Notifier("Vigil/" + Main.version());
+    private final WebhookNotifier webhooks =
+            new WebhookNotifier("Vigil/" + Main.version());
     private HttpServer web;
     private HttpServer push;
     private WebSecurity security = WebSecurity.open();
@@ -100,13 +123,13 @@ public final class VigilServer implements AutoCloseable {
     /** The production parts: the on-disk store and the PromQL engine with the flags' limits. */
     public static Wiring defaultWiring(ServerConfig cfg) {
         return new Wiring(
-                () -> Db.open(StorageChurn.apply(dev.vigil.tsdb.db.DbOptions.builder(Path.of(cfg.dataDir()))
+                () -> Db.open(StorageChurn.apply(DbOptions.builder(Path.of(cfg.dataDir()))
                         .retentionMs(cfg.retentionMs())
                         .retentionBytes(cfg.retentionBytes())
                         .outOfOrderWindowMs(cfg.outOfOrderWindowMs())
                         .maxSeries(cfg.maxSeries()))
                         .build()),
-                s -> new dev.vigil.query.eval.PromEngine(s, new dev.vigil.query.eval.EngineOptions(cfg.lookbackDeltaMs(),
+                s -> new PromEngine(s, new EngineOptions(cfg.lookbackDeltaMs(),
                         cfg.queryTimeoutMs(), cfg.queryMaxSamples(), cfg.queryMaxConcurrency())),
                 PushWiring.push(cfg, System.currentTimeMillis()));
     }
@@ -137,16 +160,16 @@ public final class VigilServer implements AutoCloseable {
             return;
         }
         ConfigFile.Loaded c = ConfigFile.load(Path.of(cfg.configFile()));
-        java.util.List<dev.vigil.query.rules.GroupSpec> groups;
+        List<GroupSpec> groups;
         try {
             Path dir = Path.of(cfg.configFile()).toAbsolutePath().getParent();
-            groups = dev.vigil.query.rules.RuleFiles.load(c.ruleFiles(), dir, c.evaluationIntervalMs());
-        } catch (dev.vigil.query.rules.RuleFileException e) {
+            groups = RuleFiles.load(c.ruleFiles(), dir, c.evaluationIntervalMs());
+        } catch (RuleFileException e) {
             throw new IllegalArgumentException("loading rule files: " + e.getMessage());
         }
-        externalLabels = dev.vigil.tsdb.Labels.of(c.externalLabels());
-        dev.vigil.server.alerting.NotifyConfig notify = dev.vigil.server.alerting.NotifyConfig.parse(c.text(), cfg.configFile());
-        configText = dev.vigil.server.cli.ConfigRedaction.redact(c.text());
+        externalLabels = Labels.of(c.externalLabels());
+        NotifyConfig notify = NotifyConfig.parse(c.text(), cfg.configFile());
+        configText = ConfigRedaction.redact(c.text());
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
             LOG.warning("config " + cfg.configFile() + ": section '" + s + "' is accepted but not acted on yet");
@@ -156,19 +179,19 @@ public final class VigilServer implements AutoCloseable {
         ruleOptions = ruleOptions(c.externalLabels());
         notifier.apply(c.alertmanagers(), c.externalLabels());
         webhooks.apply(notify, c.externalLabels(), ruleOptions.externalURL());
-        dev.vigil.query.rules.RuleManager rm = rules;
+        RuleManager rm = rules;
         if (rm != null) {
             rm.update(groups, ruleOptions);
         }
-        dev.vigil.ingest.scrape.Scraper sc = scraper;
+        Scraper sc = scraper;
         if (sc != null) {
             sc.apply(c.scrapeJobs());
         }
         LOG.info("loaded configuration file " + cfg.configFile());
     }
 
-    private dev.vigil.query.rules.RuleOptions ruleOptions(java.util.Map<String, String> externalLabels) {
-        java.util.Map<String, String> f = cfg.flags();
+    private RuleOptions ruleOptions(Map<String, String> externalLabels) {
+        Map<String, String> f = cfg.flags();
         String url = f.getOrDefault("web.external-url", "");
         if (url.isEmpty()) {
             String host;
@@ -182,10 +205,10 @@ public final class VigilServer implements AutoCloseable {
         while (url.endsWith("/")) {
             url = url.substring(0, url.length() - 1);
         }
-        return new dev.vigil.query.rules.RuleOptions(externalLabels, url,
-                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.for-outage-tolerance", "1h")),
-                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.for-grace-period", "10m")),
-                dev.vigil.server.api.ApiTime.parsePromDuration(f.getOrDefault("rules.alert.resend-delay", "1m")));
+        return new RuleOptions(externalLabels, url,
+                ApiTime.parsePromDuration(f.getOrDefault("rules.alert.for-outage-tolerance", "1h")),
+                ApiTime.parsePromDuration(f.getOrDefault("rules.alert.for-grace-period", "10m")),
+                ApiTime.parsePromDuration(f.getOrDefault("rules.alert.resend-delay", "1m")));
     }
 
     /**
@@ -272,7 +295,7 @@ public final class VigilServer implements AutoCloseable {
                     return;
                 }
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
-                dev.vigil.query.rules.RuleManager rm = rules;
+                RuleManager rm = rules;
                 ex.getResponseSender().send(self.render() + (rm == null ? "" : rm.metricsText()) + notifier.metricsText()
                         + webhooks.metricsText());
             }
@@ -281,8 +304,8 @@ public final class VigilServer implements AutoCloseable {
         new WebUi().register(mainRoutes);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
-        String prefix = dev.vigil.server.cli.Flags.routePrefix(cfg);
-        web = HttpServer.start("web", wa.host(), wa.port(), security.headers(dev.vigil.server.http.RoutePrefix.wrap(prefix, main)), listenerOptions());
+        String prefix = Flags.routePrefix(cfg);
+        web = HttpServer.start("web", wa.host(), wa.port(), security.headers(RoutePrefix.wrap(prefix, main)), listenerOptions());
         LOG.info("listening on " + hostPort(web.address()) + (prefix.equals("/") ? "" : " under " + prefix)
                 + " (API, UI, push, /metrics)");
 
@@ -314,8 +337,8 @@ public final class VigilServer implements AutoCloseable {
         Routes portRoutes = routes("push", portPush);
         p.routes().register(portRoutes);
         if (p.pushPortMetrics() != null) {
-            io.undertow.server.HttpHandler groups = p.pushPortMetrics();
-            io.undertow.util.HttpString header = new io.undertow.util.HttpString(dev.vigil.ingest.scrape.SelfScrape.HEADER);
+            HttpHandler groups = p.pushPortMetrics();
+            HttpString header = new HttpString(SelfScrape.HEADER);
             // The instance id lets Vigil's own scraper recognise this port when a config scrapes it.
             portRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics (push port)", ex -> {
                 ex.getResponseHeaders().put(header, selfId);
@@ -330,12 +353,12 @@ public final class VigilServer implements AutoCloseable {
                 st == null ? "" : String.format(": %d series, %d chunks recovered; WAL replay %d ms, %d torn tails",
                         st.headSeries(), st.headChunks(), st.walReplayMillis(), st.walTornTails())));
         synchronized (this) {
-            dev.vigil.ingest.scrape.Scraper sc = new dev.vigil.ingest.scrape.Scraper(s, System::currentTimeMillis,
+            Scraper sc = new Scraper(s, System::currentTimeMillis,
                     "Vigil/" + Main.version());
             sc.recogniseSelf(selfId);
             sc.apply(scrapeJobs);
             scraper = sc;
-            dev.vigil.query.rules.RuleManager rm = new dev.vigil.query.rules.RuleManager(b.engine(), s,
+            RuleManager rm = new RuleManager(b.engine(), s,
                     alerts -> {
                         notifier.send(alerts);
                         webhooks.send(alerts);
@@ -354,14 +377,14 @@ public final class VigilServer implements AutoCloseable {
     }
 
     private ServerInfo serverInfo() {
-        String retention = dev.vigil.query.text.GoText.formatDuration(cfg.retentionMs());
+        String retention = GoText.formatDuration(cfg.retentionMs());
         if (cfg.retentionBytes() > 0) {
             retention += " or " + Sizes.format(cfg.retentionBytes());
         }
         return new ServerInfo(Main.version(), startMs, cfg.flags(), retention, () -> configText, () -> configTime,
                 () -> reloadOk, () -> {
-                    dev.vigil.ingest.scrape.Scraper sc = scraper;
-                    return sc == null ? dev.vigil.ingest.scrape.TargetsView.EMPTY : sc.view();
+                    Scraper sc = scraper;
+                    return sc == null ? TargetsView.EMPTY : sc.view();
                 });
     }
 
@@ -396,11 +419,11 @@ public final class VigilServer implements AutoCloseable {
         if (push != null) {
             push.awaitAndStop(DRAIN_MS);
         }
-        dev.vigil.ingest.scrape.Scraper sc = scraper;
+        Scraper sc = scraper;
         if (sc != null) {
             sc.close();
         }
-        dev.vigil.query.rules.RuleManager rm = rules;
+        RuleManager rm = rules;
         if (rm != null) {
             rm.close();
         }
