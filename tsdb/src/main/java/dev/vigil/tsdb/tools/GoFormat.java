@@ -1,6 +1,6 @@
 package dev.vigil.tsdb.tools;
 
-import java.math.BigDecimal;
+import dev.vigil.tsdb.text.GoFloat;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -12,37 +12,9 @@ public final class GoFormat {
     private GoFormat() {
     }
 
-    /** Go's {@code %g}: the shortest digits, with an exponent below 1e-4 and from 1e6 (shortest %g uses 6 there). */
+    /** Go's {@code %g}: the shortest digits, with an exponent below 1e-4 and from 1e6. */
     public static String g(double v) {
-        if (Double.isNaN(v)) {
-            return "NaN";
-        }
-        if (Double.isInfinite(v)) {
-            return v > 0 ? "+Inf" : "-Inf";
-        }
-        if (v == 0) {
-            return 1 / v < 0 ? "-0" : "0";
-        }
-        BigDecimal d = new BigDecimal(Double.toString(v)).stripTrailingZeros();
-        int exp = d.precision() - d.scale() - 1;
-        if (exp < -4 || exp >= 6) {
-            String digits = d.unscaledValue().abs().toString();
-            StringBuilder sb = new StringBuilder();
-            if (v < 0) {
-                sb.append('-');
-            }
-            sb.append(digits.charAt(0));
-            if (digits.length() > 1) {
-                sb.append('.').append(digits, 1, digits.length());
-            }
-            sb.append('e').append(exp < 0 ? '-' : '+');
-            int a = Math.abs(exp);
-            if (a < 10) {
-                sb.append('0');
-            }
-            return sb.append(a).toString();
-        }
-        return d.toPlainString();
+        return GoFloat.g(v);
     }
 
     /** Go's {@code time.Duration} string of milliseconds, as {@code 2h0m0s} or {@code 1.5s}. */
