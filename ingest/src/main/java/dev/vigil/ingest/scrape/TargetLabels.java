@@ -5,7 +5,6 @@ import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.text.GoDuration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 
 /**
  * A target's labels as Prometheus 2.42's {@code PopulateLabels} makes them: the discovered labels
@@ -13,9 +12,6 @@ import java.util.regex.Matcher;
  * address, interval and timeout, {@code __meta_*} removed and {@code instance} defaulted.
  */
 final class TargetLabels {
-    private static final java.util.regex.Pattern DURATION = java.util.regex.Pattern.compile(
-            "(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?");
-    private static final long[] UNIT_MS = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
 
     private TargetLabels() {
     }
@@ -72,7 +68,7 @@ final class TargetLabels {
             return refused(discovered, "\"" + addr + "\" is not a valid hostname");
         }
         String interval = l.get("__scrape_interval__");
-        long intervalMs = duration(interval);
+        long intervalMs = GoDuration.parse(interval);
         if (intervalMs < 0) {
             return refused(discovered, "error parsing scrape interval: not a valid duration string: \"" + interval + "\"");
         }
@@ -80,7 +76,7 @@ final class TargetLabels {
             return refused(discovered, "scrape interval cannot be 0");
         }
         String timeout = l.get("__scrape_timeout__");
-        long timeoutMs = duration(timeout);
+        long timeoutMs = GoDuration.parse(timeout);
         if (timeoutMs < 0) {
             return refused(discovered, "error parsing scrape timeout: not a valid duration string: \"" + timeout + "\"");
         }
@@ -125,28 +121,5 @@ final class TargetLabels {
             }
         }
         return colons == 0 && addr.indexOf('[') < 0 && addr.indexOf(']') < 0;
-    }
-
-    /** A Prometheus duration ({@code 15s}, {@code 1m30s}) in ms; -1 when malformed. */
-    private static long duration(String s) {
-        if (s.equals("0")) {
-            return 0;
-        }
-        Matcher m = DURATION.matcher(s);
-        if (s.isEmpty() || !m.matches()) {
-            return -1;
-        }
-        long total = 0;
-        try {
-            for (int i = 0; i < UNIT_MS.length; i++) {
-                String g = m.group(i + 1);
-                if (g != null) {
-                    total = Math.addExact(total, Math.multiplyExact(Long.parseLong(g), UNIT_MS[i]));
-                }
-            }
-        } catch (ArithmeticException | NumberFormatException e) {
-            return -1;
-        }
-        return total;
     }
 }

@@ -1,6 +1,7 @@
 package dev.vigil.server.api;
 
 import dev.vigil.query.text.GoText;
+import dev.vigil.tsdb.text.GoDuration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
@@ -22,9 +23,6 @@ public final class ApiTime {
     /** What Go's strconv.ParseFloat accepts in decimal (hex floats are rare enough to skip). */
     private static final Pattern FLOAT = Pattern.compile(
             "[+-]?(?:(?:[0-9]+\\.?[0-9]*|\\.[0-9]+)(?:[eE][+-]?[0-9]+)?|(?i:inf|infinity|nan))");
-    private static final Pattern DURATION = Pattern.compile(
-            "(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?");
-    private static final long[] UNIT_MS = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
 
     private ApiTime() {
     }
@@ -99,28 +97,7 @@ public final class ApiTime {
 
     /** A Prometheus duration ({@code 5m}, {@code 1h30m}, {@code 0}) in ms, or −1 when malformed. */
     public static long parsePromDuration(String s) {
-        if (s.equals("0")) {
-            return 0;
-        }
-        if (s.isEmpty()) {
-            return -1;
-        }
-        java.util.regex.Matcher m = DURATION.matcher(s);
-        if (!m.matches()) {
-            return -1;
-        }
-        long total = 0;
-        try {
-            for (int i = 0; i < UNIT_MS.length; i++) {
-                String g = m.group(i + 1);
-                if (g != null) {
-                    total = Math.addExact(total, Math.multiplyExact(Long.parseLong(g), UNIT_MS[i]));
-                }
-            }
-        } catch (ArithmeticException | NumberFormatException e) {
-            return -1;
-        }
-        return total;
+        return GoDuration.parse(s);
     }
 
     private static long saturatingMul(long a, long b) {

@@ -1,7 +1,9 @@
 package dev.vigil.tsdb.text;
 
-/** Durations written as Prometheus writes them ({@code 1h30m}, {@code 90d}, {@code 0s}): one formatter for every module. */
+/** Durations written as Prometheus writes them ({@code 1h30m}, {@code 90d}, {@code 0s}): one formatter and parser for every module. */
 public final class GoDuration {
+    private static final java.util.regex.Pattern PARSED = java.util.regex.Pattern.compile(
+            "(?:([0-9]+)y)?(?:([0-9]+)w)?(?:([0-9]+)d)?(?:([0-9]+)h)?(?:([0-9]+)m)?(?:([0-9]+)s)?(?:([0-9]+)ms)?");
     private static final long SECOND = 1000;
     private static final long MINUTE = 60 * SECOND;
     private static final long HOUR = 60 * MINUTE;
@@ -10,6 +12,30 @@ public final class GoDuration {
     private static final long YEAR = 365 * DAY;
 
     private GoDuration() {
+    }
+
+    /** A Prometheus duration ({@code 5m}, {@code 1h30m}, {@code 0}) in ms, or -1 when malformed or overflowing. */
+    public static long parse(String s) {
+        if (s.equals("0")) {
+            return 0;
+        }
+        java.util.regex.Matcher m = PARSED.matcher(s);
+        if (s.isEmpty() || !m.matches()) {
+            return -1;
+        }
+        long[] unitMs = {YEAR, WEEK, DAY, HOUR, MINUTE, SECOND, 1};
+        long total = 0;
+        try {
+            for (int i = 0; i < unitMs.length; i++) {
+                String g = m.group(i + 1);
+                if (g != null) {
+                    total = Math.addExact(total, Math.multiplyExact(Long.parseLong(g), unitMs[i]));
+                }
+            }
+        } catch (ArithmeticException | NumberFormatException e) {
+            return -1;
+        }
+        return total;
     }
 
     /** A duration in ms, largest units first. */
