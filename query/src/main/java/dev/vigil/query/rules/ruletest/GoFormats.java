@@ -1,6 +1,7 @@
 package dev.vigil.query.rules.ruletest;
 
 import dev.vigil.query.text.GoText;
+import dev.vigil.tsdb.text.GoDuration;
 import java.math.BigDecimal;
 import java.util.Map;
 import java.util.TreeMap;
@@ -56,23 +57,7 @@ final class GoFormats {
 
     /** Prometheus's model.Duration String(): {@code 1m30s}, {@code 2h}, {@code 0s}; y and w only when exact. */
     static String modelDuration(long ms) {
-        if (ms == 0) {
-            return "0s";
-        }
-        StringBuilder sb = new StringBuilder();
-        long[] mult = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000, 60_000, 1000, 1};
-        String[] unit = {"y", "w", "d", "h", "m", "s", "ms"};
-        for (int i = 0; i < mult.length; i++) {
-            if (i < 2 && ms % mult[i] != 0) {
-                continue;
-            }
-            long v = ms / mult[i];
-            if (v > 0) {
-                sb.append(v).append(unit[i]);
-                ms -= v * mult[i];
-            }
-        }
-        return sb.toString();
+        return GoDuration.format(ms);
     }
 
     /** Go's time.Duration String() for whole milliseconds: {@code 1m0s}, {@code 1h2m3.5s}, {@code 500ms}. */
