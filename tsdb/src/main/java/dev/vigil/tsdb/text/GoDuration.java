@@ -60,6 +60,41 @@ public final class GoDuration {
         return sb.toString();
     }
 
+    /** Go's {@code time.Duration} String() of whole milliseconds: {@code 2h0m0s}, {@code 1.5s}, {@code 500ms}. */
+    public static String timeDuration(long ms) {
+        if (ms == 0) {
+            return "0s";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (ms < 0) {
+            sb.append('-');
+            ms = -ms;
+        }
+        if (ms < SECOND) {
+            return sb.append(ms).append("ms").toString();
+        }
+        long h = ms / HOUR;
+        long m = ms / MINUTE % 60;
+        if (h > 0) {
+            sb.append(h).append('h');
+        }
+        if (h > 0 || m > 0) {
+            sb.append(m).append('m');
+        }
+        sb.append(ms / SECOND % 60);
+        long frac = ms % SECOND;
+        if (frac > 0) {
+            sb.append('.').append(frac / 100);
+            if (frac % 100 > 0) {
+                sb.append(frac / 10 % 10);
+                if (frac % 10 > 0) {
+                    sb.append(frac % 10);
+                }
+            }
+        }
+        return sb.append('s').toString();
+    }
+
     private static long unit(StringBuilder sb, long rest, long mult, String name) {
         long v = rest / mult;
         if (v > 0) {

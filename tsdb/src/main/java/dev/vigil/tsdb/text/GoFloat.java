@@ -14,6 +14,8 @@ public final class GoFloat {
     private static final int JSON = 2;
     /** 'g' / {@code %v} with shortest precision: exponent when it is below -4 or at least 6. */
     private static final int G = 3;
+    /** 'E' with shortest precision: always an exponent, written upper case ({@code 9.5E+02}). */
+    private static final int E = 4;
 
     private GoFloat() {
     }
@@ -72,6 +74,16 @@ public final class GoFloat {
         append(f, out, G);
     }
 
+    /**
+     * Go's {@code strconv.FormatFloat(f, 'E', -1, 64)}: shortest digits, always an exponent
+     * ({@code 9.5E+02}, {@code 1E+00}, {@code 0E+00}); promtool's rule-test failures print values so.
+     */
+    public static String upperE(double f) {
+        StringBuilder sb = new StringBuilder(24);
+        append(f, sb, E);
+        return sb.toString();
+    }
+
     private static void append(double f, StringBuilder out, int mode) {
         if (Double.isNaN(f)) {
             out.append("NaN");
@@ -82,14 +94,14 @@ public final class GoFloat {
             return;
         }
         if (f == 0) {
-            out.append(Double.doubleToRawLongBits(f) < 0 ? "-0" : "0");
+            out.append(Double.doubleToRawLongBits(f) < 0 ? "-0" : "0").append(mode == E ? "E+00" : "");
             return;
         }
         double abs = Math.abs(f);
         // Integers below 2^53 are exact, so their shortest form is their own digits (the common
         // case: counters).
         boolean integer = abs < TWO_53 && f == Math.rint(f);
-        if (integer && (mode != G || abs < 1e6)) {
+        if (integer && mode != E && (mode != G || abs < 1e6)) {
             out.append((long) f);
             return;
         }
@@ -111,6 +123,7 @@ public final class GoFloat {
         boolean exponent = switch (mode) {
             case FIXED -> false;
             case G -> x < -4 || x >= 6;
+            case E -> true;
             default -> abs < 1e-6 || abs >= 1e21;
         };
         if (exponent) {
@@ -118,7 +131,7 @@ public final class GoFloat {
             if (digits.length() > 1) {
                 out.append('.').append(digits, 1, digits.length());
             }
-            out.append('e').append(x < 0 ? '-' : '+');
+            out.append(mode == E ? 'E' : 'e').append(x < 0 ? '-' : '+');
             int ax = Math.abs(x);
             if (ax < 10 && mode != JSON) {
                 out.append('0');

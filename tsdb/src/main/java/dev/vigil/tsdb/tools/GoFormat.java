@@ -1,5 +1,6 @@
 package dev.vigil.tsdb.tools;
 
+import dev.vigil.tsdb.text.GoDuration;
 import dev.vigil.tsdb.text.GoFloat;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -19,32 +20,7 @@ public final class GoFormat {
 
     /** Go's {@code time.Duration} string of milliseconds, as {@code 2h0m0s} or {@code 1.5s}. */
     public static String duration(long ms) {
-        if (ms == 0) {
-            return "0s";
-        }
-        StringBuilder sb = new StringBuilder();
-        if (ms < 0) {
-            sb.append('-');
-            ms = -ms;
-        }
-        if (ms < 1000) {
-            return sb.append(ms).append("ms").toString();
-        }
-        long h = ms / 3_600_000;
-        long m = ms / 60_000 % 60;
-        long s = ms / 1000 % 60;
-        long frac = ms % 1000;
-        if (h > 0) {
-            sb.append(h).append('h');
-        }
-        if (h > 0 || m > 0) {
-            sb.append(m).append('m');
-        }
-        sb.append(s);
-        if (frac > 0) {
-            sb.append('.').append(String.format("%03d", frac).replaceAll("0+$", ""));
-        }
-        return sb.append('s').toString();
+        return GoDuration.timeDuration(ms);
     }
 
     /** A millisecond timestamp as Go prints a UTC time of whole seconds (promtool drops the milliseconds). */

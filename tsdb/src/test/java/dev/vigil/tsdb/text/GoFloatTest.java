@@ -136,4 +136,18 @@ class GoFloatTest {
         assertEquals("1.005", GoFloat.jsonSeconds(1005));
         assertEquals("1795597183.541", GoFloat.jsonSeconds(1795597183541L));
     }
+
+    @Test
+    void upperEAsStrconvWritesIt() {
+        // strconv.FormatFloat(v, 'E', -1, 64), as promtool's rule-test failures print values.
+        assertEquals("9.5E+02", GoFloat.upperE(950));
+        assertEquals("1E+00", GoFloat.upperE(1));
+        assertEquals("1E-05", GoFloat.upperE(0.00001));
+        assertEquals("-1.25E+100", GoFloat.upperE(-1.25e100));
+        assertEquals("0E+00", GoFloat.upperE(0));
+        assertEquals("-0E+00", GoFloat.upperE(-0.0));
+        assertEquals("1.2345678E+07", GoFloat.upperE(12345678));
+        assertEquals("NaN", GoFloat.upperE(Double.NaN));
+        assertEquals("+Inf", GoFloat.upperE(Double.POSITIVE_INFINITY));
+    }
 }

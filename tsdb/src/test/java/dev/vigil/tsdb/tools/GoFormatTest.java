@@ -31,6 +31,10 @@ class GoFormatTest {
         assertEquals("999ms", GoFormat.duration(999));
         assertEquals("0s", GoFormat.duration(0));
         assertEquals("54h0m0s", GoFormat.duration(54 * 3_600_000L));
+        assertEquals("1.05s", GoFormat.duration(1_050));
+        assertEquals("1.005s", GoFormat.duration(1_005));
+        assertEquals("-1m0.5s", GoFormat.duration(-60_500));
+        assertEquals("-500ms", GoFormat.duration(-500));
     }
 
     @Test
