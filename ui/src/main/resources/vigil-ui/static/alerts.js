@@ -71,7 +71,7 @@ if (initial.length) document.querySelectorAll('.state-filter').forEach(c => { c.
 document.querySelectorAll('.state-filter').forEach(c => c.addEventListener('change', () => {
   const p = new URLSearchParams();
   shown().forEach(s => p.append('state', s));
-  history.replaceState(null, '', `?${p}`);
+  history.replaceState(null, '', `${location.pathname}?${p}`);
   render();
 }));
 el('refresh').addEventListener('click', load);

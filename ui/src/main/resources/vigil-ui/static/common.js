@@ -5,9 +5,15 @@ export function nav(active) {
     ['/status', 'TSDB status']];
   const h = document.createElement('header');
   h.className = 'nav';
-  h.innerHTML = '<a class="brand" href="/">VIGIL</a>' + items.map(([href, label]) =>
-    `<a class="item${href === active ? ' active' : ''}" href="${href}">${label}</a>`).join('');
+  // Links are relative to the page's <base>, which the server sets to --web.external-url's path.
+  h.innerHTML = '<a class="brand" href="./">VIGIL</a>' + items.map(([href, label]) =>
+    `<a class="item${href === active ? ' active' : ''}" href="${rel(href)}">${label}</a>`).join('');
   document.body.prepend(h);
+}
+
+/** A root path ('/api/v1/query') as a link relative to the page's <base>, so pages work under a route prefix. */
+export function rel(path) {
+  return path.startsWith('/') ? '.' + path : path;
 }
 
 /** Calls a Prometheus-style API endpoint; resolves to {data, warnings} or throws Error(message). */
@@ -18,10 +24,10 @@ export async function api(path, params = {}, opts = {}) {
   }
   let resp;
   if (opts.method === 'POST') {
-    resp = await fetch(path, { method: 'POST', body, signal: opts.signal });
+    resp = await fetch(rel(path), { method: 'POST', body, signal: opts.signal });
   } else {
     const qs = body.toString();
-    resp = await fetch(qs ? `${path}?${qs}` : path, { signal: opts.signal });
+    resp = await fetch(qs ? `${rel(path)}?${qs}` : rel(path), { signal: opts.signal });
   }
   const text = await resp.text();
   let json;
@@ -121,7 +127,7 @@ export function autoStep(rangeSec, points = 250) {
 
 export function queryLink(expr, range = '1h') {
   const p = new URLSearchParams({ 'g0.expr': expr, 'g0.tab': 'graph', 'g0.range': range });
-  return `/?${p.toString()}`;
+  return `./?${p.toString()}`;
 }
 
 /**

@@ -108,7 +108,7 @@ async function markFiring(jobs) {
 function firingMark(j) {
   if (!j.firing || !j.firing.length) return '';
   const names = [...new Set(j.firing)];
-  return ` <a class="badge bad firing-mark" href="/alerts?state=firing" title="${esc(names.join(', '))}">${names.length === 1 ? esc(names[0]) : `${names.length} alerts`} firing</a>`;
+  return ` <a class="badge bad firing-mark" href="./alerts?state=firing" title="${esc(names.join(', '))}">${names.length === 1 ? esc(names[0]) : `${names.length} alerts`} firing</a>`;
 }
 
 function renderJobs(jobs, selected) {
@@ -119,7 +119,7 @@ function renderJobs(jobs, selected) {
   const badge = s => `<span class="badge ${s === 'RUNNING' ? 'ok' : 'bad'}">${s}</span>`;
   el('jobs').innerHTML = `<table class="data" id="jobs-table"><thead><tr><th>Job</th><th>Job ID</th><th>State</th><th>Uptime</th><th class="num">Subtasks</th><th class="num">Restarts</th><th class="num">Checkpoints ok / failed</th><th class="num">Last checkpoint</th></tr></thead><tbody>${
     jobs.map(j => `<tr class="job${j.name === selected ? ' selected' : ''}" data-firing="${j.firing && j.firing.length ? 'true' : 'false'}">
-      <td><a href="?job=${encodeURIComponent(j.name)}&range=${encodeURIComponent(range())}">${esc(j.name)}</a>${firingMark(j)}</td>
+      <td><a href="flink?job=${encodeURIComponent(j.name)}&range=${encodeURIComponent(range())}">${esc(j.name)}</a>${firingMark(j)}</td>
       <td class="mono">${esc(j.id)}</td><td>${badge(j.state)}</td>
       <td>${j.uptime ? esc(formatDuration(j.uptime / 1000)) : '–'}</td><td class="num">${j.tasks || '–'}</td>
       <td class="num">${j.restarts ?? '–'}</td><td class="num">${j.ckDone ?? '–'} / ${j.ckFailed ?? '–'}</td>
@@ -151,7 +151,7 @@ async function render() {
 el('range').addEventListener('change', () => {
   const p = urlParams();
   p.set('range', range());
-  history.pushState(null, '', `?${p}`);
+  history.pushState(null, '', `${location.pathname}?${p}`);
   render();
 });
 el('refresh').addEventListener('click', render);

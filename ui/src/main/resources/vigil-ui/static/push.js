@@ -1,6 +1,6 @@
 // Push groups, like Pushgateway's status page: labels, last push and last failed push, series
 // count, state; delete with confirmation.
-import { nav, api, esc, ago, formatTime, urlParams } from './common.js';
+import { nav, api, esc, ago, formatTime, urlParams, rel } from './common.js';
 
 nav('/push');
 
@@ -62,7 +62,7 @@ function render(data) {
     const g = slice[Number(b.closest('tr').dataset.i)];
     const name = Object.entries(g.labels).map(([k, v]) => `${k}="${v}"`).join(', ');
     if (!confirm(`Delete push group {${name}}?\nIts series get a staleness marker and disappear from dashboards.`)) return;
-    const resp = await fetch(groupPath(g.labels), { method: 'DELETE' });
+    const resp = await fetch(rel(groupPath(g.labels)), { method: 'DELETE' });
     if (!resp.ok && resp.status !== 202) {
       el('error').textContent = `Delete failed: ${resp.status} ${await resp.text()}`;
       el('error').hidden = false;

@@ -51,7 +51,7 @@ async function load() {
 const type = urlParams().get('type');
 if (type) el('type').value = type;
 el('type').addEventListener('change', () => {
-  history.replaceState(null, '', el('type').value ? `?type=${el('type').value}` : location.pathname);
+  history.replaceState(null, '', el('type').value ? `${location.pathname}?type=${el('type').value}` : location.pathname);
   load();
 });
 el('refresh').addEventListener('click', load);

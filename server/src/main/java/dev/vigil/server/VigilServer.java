@@ -301,7 +301,7 @@ public final class VigilServer implements AutoCloseable {
             }
         };
         mainRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics", metrics));
-        new WebUi().register(mainRoutes);
+        new WebUi(Flags.linkPrefix(cfg)).register(mainRoutes);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
         String prefix = Flags.routePrefix(cfg);

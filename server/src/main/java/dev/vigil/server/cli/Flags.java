@@ -284,6 +284,19 @@ public final class Flags {
         }
     }
 
+    /**
+     * The path browsers reach the pages under: the path of {@code --web.external-url} when given
+     * (a proxy may strip it before the route prefix applies), else the route prefix.
+     */
+    public static String linkPrefix(ServerConfig cfg) {
+        String external = cfg.flags().getOrDefault("web.external-url", "");
+        try {
+            return external.isEmpty() ? routePrefix(cfg) : PrometheusFlags.routePrefix("", external);
+        } catch (UsageException e) {
+            throw new IllegalStateException("checked when parsed", e);
+        }
+    }
+
     /** The --help text. */
     public static String usage() {
         StringBuilder sb = new StringBuilder();

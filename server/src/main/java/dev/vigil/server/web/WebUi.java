@@ -2,14 +2,15 @@ package dev.vigil.server.web;
 
 import dev.vigil.server.http.Role;
 import dev.vigil.server.http.Routes;
-import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.StatusCodes;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -44,6 +45,23 @@ public final class WebUi {
     }
 
     private final ClassLoader loader = WebUi.class.getClassLoader();
+    private final byte[] baseTag;
+
+    /** Pages served at the root, as without {@code --web.external-url} or {@code --web.route-prefix}. */
+    public WebUi() {
+        this("/");
+    }
+
+    /**
+     * @param linkPrefix the path the browser reaches the pages under ({@code "/"} or e.g.
+     *     {@code "/vigil"}): each page gets it as its {@code <base>}, and every link and API call in
+     *     the pages is relative, so they work under a route prefix or behind a proxy that strips one
+     */
+    public WebUi(String linkPrefix) {
+        String base = linkPrefix.endsWith("/") ? linkPrefix : linkPrefix + "/";
+        String attr = base.replace("&", "&amp;").replace("\"", "&quot;").replace("<", "&lt;").replace(">", "&gt;");
+        this.baseTag = ("<head>\n  <base href=\"" + attr + "\">").getBytes(StandardCharsets.UTF_8);
+    }
     /**
      * Assets are immutable inside the jar, so each is read once. Only assets that exist are kept:
      * a miss is keyed by whatever path a client sends, and caching those would grow without bound.
@@ -57,11 +75,6 @@ public final class WebUi {
             routes.get(Role.READ, page.getKey(), exchange -> serve(exchange, resource, false));
         }
         routes.get(Role.READ, "/static/*", this::serveStatic);
-    }
-
-    /** The handler for {@code /static/*}, usable outside a RoutingHandler too. */
-    public HttpHandler staticHandler() {
-        return this::serveStatic;
     }
 
     private void serveStatic(HttpServerExchange exchange) {
@@ -81,7 +94,7 @@ public final class WebUi {
     private void serve(HttpServerExchange exchange, String resource, boolean cacheable) {
         Optional<byte[]> body = Optional.ofNullable(cache.get(resource));
         if (body.isEmpty()) {
-            body = read(resource);
+            body = read(resource).map(b -> resource.endsWith(".html") ? withBase(b) : b);
             body.ifPresent(b -> cache.put(resource, b));
         }
         if (body.isEmpty()) {
@@ -93,6 +106,21 @@ public final class WebUi {
         // Pages must pick up a new jar at once; assets may be cached briefly by the browser.
         exchange.getResponseHeaders().put(Headers.CACHE_CONTROL, cacheable ? "public, max-age=300" : "no-cache");
         exchange.getResponseSender().send(ByteBuffer.wrap(body.get()));
+    }
+
+    private byte[] withBase(byte[] page) {
+        String html = new String(page, StandardCharsets.UTF_8);
+        int at = html.indexOf("<head>");
+        if (at < 0) {
+            throw new IllegalStateException("a page without <head>");
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(page.length + baseTag.length);
+        byte[] before = html.substring(0, at).getBytes(StandardCharsets.UTF_8);
+        byte[] after = html.substring(at + "<head>".length()).getBytes(StandardCharsets.UTF_8);
+        out.writeBytes(before);
+        out.writeBytes(baseTag);
+        out.writeBytes(after);
+        return out.toByteArray();
     }
 
     private Optional<byte[]> read(String resource) {
