@@ -27,8 +27,9 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.streaming.api.graph.StreamGraph;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The migration as a user does it: Vigil started with a Flink shop's own {@code prometheus.yml}
@@ -96,11 +97,13 @@ class MigrationEndToEndTest {
     private final ScrapeComparison api = new ScrapeComparison();
 
     /**
-     * A typical Flink shop's prometheus.yml, with 1 s intervals instead of 15 s so the test is short;
-     * its pushgateway job leaves {@code honor_labels} at its default (false), as such files do, so
-     * the pushed job is kept as {@code exported_job}.
+     * A typical Flink shop's prometheus.yml, with 1 s intervals instead of 15 s so the test is short.
+     * Such files differ in one setting that matters here: most leave {@code honor_labels} at its
+     * default (false: the pushed job is kept as {@code exported_job}, the target's instance wins),
+     * others set it to true (the pushed job wins, and the empty instance the Pushgateway adds keeps
+     * the target's away). Both are run.
      */
-    private static String prometheusYml(int nodePort, int gatewayPort) {
+    private static String prometheusYml(int nodePort, int gatewayPort, boolean honor) {
         return """
                 global:
                   scrape_interval: 1s
@@ -117,11 +120,11 @@ class MigrationEndToEndTest {
                           role: 'taskmanager'
 
                   - job_name: 'pushgateway'
-                    static_configs:
+                %s    static_configs:
                       - targets: ['127.0.0.1:%d']
                         labels:
                           instance: 'pushgateway'
-                """.formatted(nodePort, gatewayPort);
+                """.formatted(nodePort, honor ? "    honor_labels: true\n" : "", gatewayPort);
     }
 
     /**
@@ -146,8 +149,9 @@ class MigrationEndToEndTest {
             Restart=always
             """;
 
-    @Test
-    void theOldStacksFilesGiveItsAnswersWithEachSeriesStoredOnce() throws Exception {
+    @ParameterizedTest(name = "honor_labels: {0}")
+    @ValueSource(booleans = {false, true})
+    void theOldStacksFilesGiveItsAnswersWithEachSeriesStoredOnce(boolean honor) throws Exception {
         Path prometheus = References.require("prometheus");
         Path pushgateway = References.require("prometheus-pushgateway");
         Path nodeExporter = References.require("prometheus-node-exporter");
@@ -164,10 +168,10 @@ class MigrationEndToEndTest {
             procs.add(ScrapeComparison.startNodeExporter(nodeExporter, dir, nodePort, "cpu", "meminfo", "loadavg", "uname"));
             procs.add(ScrapeComparison.startPushgateway(pushgateway, dir, gatewayPort));
             Path promConfig = dir.resolve("prometheus.yml");
-            Files.writeString(promConfig, prometheusYml(nodePort, gatewayPort));
+            Files.writeString(promConfig, prometheusYml(nodePort, gatewayPort, honor));
             procs.add(ScrapeComparison.startPrometheus(prometheus, promConfig, dir, promPort));
-            scrapeMode = startVigil("scrape-mode", nodePort, scrapeModePort, "pushgateway-scrape");
-            asPushed = startVigil("as-pushed", nodePort, asPushedPort, "as-pushed");
+            scrapeMode = startVigil("scrape-mode", nodePort, scrapeModePort, "pushgateway-scrape", honor);
+            asPushed = startVigil("as-pushed", nodePort, asPushedPort, "as-pushed", honor);
             String p = ScrapeComparison.baseUrl(promPort);
             String v = ScrapeComparison.baseUrl(scrapeMode);
             String a = ScrapeComparison.baseUrl(asPushed);
@@ -194,9 +198,11 @@ class MigrationEndToEndTest {
             assertEquals(labelValues(p, "job_name"), labelValues(v, "job_name"), "label_values(..., job_name)");
             TreeSet<String> pushedOnProm = new TreeSet<>(query(p, PUSHED, t).keySet());
             assertTrue(pushedOnProm.size() > 100, pushedOnProm::toString);
-            // The scraped form the old dashboards were written against: the target's job and instance, the pushed job kept aside.
-            assertEquals(Map.of(), query(p, PUSHED + " unless {exported_job=\"" + REPORTER_JOB
-                    + "\",job=\"pushgateway\",instance=\"pushgateway\"}", t));
+            // The scraped form the old dashboards were written against: without honor_labels the
+            // target's job and instance, the pushed job kept aside; with it, the pushed job and no instance.
+            String scrapedForm = honor ? "{job=\"" + REPORTER_JOB + "\",instance=\"\",exported_job=\"\"}"
+                    : "{exported_job=\"" + REPORTER_JOB + "\",job=\"pushgateway\",instance=\"pushgateway\"}";
+            assertEquals(Map.of(), query(p, PUSHED + " unless " + scrapedForm, t));
 
             // Stored once, pushgateway-scrape mode: each sample of a push group's push_time_seconds is a
             // new push time, so the scrape of Vigil's own push port (whose answer carries the same
@@ -206,12 +212,14 @@ class MigrationEndToEndTest {
             assertEquals("1", repeats.values().iterator().next(), repeats::toString);
 
             // Stored once, as-pushed mode: the same series as Prometheus's, under the labels as pushed
-            // (exported_job is the job; the gateway target's job and instance are not there) ...
+            // (exported_job, if any, is the job; the gateway target's job and instance are not there) ...
             TreeSet<String> expected = new TreeSet<>();
             for (JsonNode s : result(p, PUSHED, t)) {
                 Map<String, String> l = new TreeMap<>(ScrapeComparison.JSON.convertValue(s.get("metric"), Map.class));
                 l.remove("instance");
-                l.put("job", l.remove("exported_job"));
+                if (l.containsKey("exported_job")) {
+                    l.put("job", l.remove("exported_job"));
+                }
                 expected.add(l.toString());
             }
             assertEquals(expected, new TreeSet<>(query(a, PUSHED, t).keySet()));
@@ -244,10 +252,10 @@ class MigrationEndToEndTest {
     }
 
     /** Starts Vigil as the old unit's ExecStart line does, with a copy of the prometheus.yml pointing at its own push port. */
-    private VigilServer startVigil(String name, int nodePort, int pushPort, String labelMode) throws Exception {
+    private VigilServer startVigil(String name, int nodePort, int pushPort, String labelMode, boolean honor) throws Exception {
         Path home = Files.createDirectories(dir.resolve(name));
         Path config = home.resolve("prometheus.yml");
-        Files.writeString(config, prometheusYml(nodePort, pushPort));
+        Files.writeString(config, prometheusYml(nodePort, pushPort, honor));
         String unit = UNIT.formatted(config, home.resolve("metrics2"), pushPort, labelMode);
         List<String> words = ExecStart.split(unit.substring(unit.indexOf("ExecStart=") + "ExecStart=".length(), unit.indexOf("Restart=")));
         assertEquals("/usr/bin/prometheus", words.get(0));
