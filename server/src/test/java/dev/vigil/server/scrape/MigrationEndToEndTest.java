@@ -27,6 +27,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.functions.sink.DiscardingSink;
 import org.apache.flink.streaming.api.functions.source.SourceFunction;
 import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -249,6 +250,26 @@ class MigrationEndToEndTest {
             }
             ScrapeComparison.stop(scrapeMode, procs);
         }
+    }
+
+    /** The README's migration guide gives a unit whose flag line Vigil takes as meant. */
+    @Test
+    void theGuidesUnitLineParses() throws Exception {
+        Path root = Path.of("").toAbsolutePath();
+        while (!Files.exists(root.resolve("README.md")) || !Files.exists(root.resolve("server"))) {
+            root = root.getParent();
+        }
+        String readme = Files.readString(root.resolve("README.md"));
+        String guide = readme.substring(readme.indexOf("## Migrate from Prometheus + Pushgateway"));
+        String unit = guide.substring(guide.indexOf("ExecStart=") + "ExecStart=".length(), guide.indexOf("ExecReload="));
+        List<String> words = ExecStart.split(unit);
+        assertEquals(List.of("/usr/bin/java", "-jar", "/opt/vigil/vigil.jar"), words.subList(0, 3));
+        ServerConfig cfg = Flags.parse(words.subList(3, words.size()).toArray(String[]::new));
+        assertEquals("/etc/prometheus/prometheus.yml", cfg.configFile());
+        assertEquals("/var/lib/vigil", cfg.dataDir());
+        assertEquals("pushgateway-scrape", cfg.flags().get("push.labels"));
+        assertTrue(cfg.enableLifecycle());
+        assertEquals(List.of(), Flags.ignoredGiven(cfg));
     }
 
     /** Starts Vigil as the old unit's ExecStart line does, with a copy of the prometheus.yml pointing at its own push port. */
