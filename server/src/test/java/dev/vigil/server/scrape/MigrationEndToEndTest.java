@@ -46,8 +46,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * one {@code prometheus.yml}, the pushgateway target's port being the only difference.
  *
  * <p>Timing: the reporters push each second at their own moments and Prometheus scrapes the
- * Pushgateway each second, so a changing value (heap, a rate, {@code push_time_seconds}) differs
- * between the stores by up to two seconds of change. Those queries are compared by their label sets
+ * Pushgateway every two seconds, so a changing value (heap, a rate, {@code push_time_seconds})
+ * differs between the stores by up to three seconds of change. Those queries are compared by their label sets
  * only. Values are compared exactly where they cannot change any more: the job's source emits a
  * fixed number of records and then idles, so once every store shows the last record the record
  * counters are fixed, as are the cluster's slot and job counts and node_exporter's machine facts;
@@ -98,7 +98,8 @@ class MigrationEndToEndTest {
     private final ScrapeComparison api = new ScrapeComparison();
 
     /**
-     * A typical Flink shop's prometheus.yml, with 1 s intervals instead of 15 s so the test is short.
+     * A typical Flink shop's prometheus.yml, with 2 s intervals instead of 15 s so the test is short
+     * (the timeout as long as the interval, so a scrape on a loaded machine does not time out).
      * Such files differ in one setting that matters here: most leave {@code honor_labels} at its
      * default (false: the pushed job is kept as {@code exported_job}, the target's instance wins),
      * others set it to true (the pushed job wins, and the empty instance the Pushgateway adds keeps
@@ -107,8 +108,8 @@ class MigrationEndToEndTest {
     private static String prometheusYml(int nodePort, int gatewayPort, boolean honor) {
         return """
                 global:
-                  scrape_interval: 1s
-                  scrape_timeout: 1s
+                  scrape_interval: 2s
+                  scrape_timeout: 2s
                   evaluation_interval: 15s
 
                 scrape_configs:
@@ -183,7 +184,11 @@ class MigrationEndToEndTest {
             for (String base : List.of(p, v, a)) {
                 awaitValue(base, done, Integer.toString(RECORDS));
             }
-            Thread.sleep(4_000); // a few more pushes and scrapes, so every store has the final set of series
+            // Each Vigil has seen its own push port once (until then a failed scrape of it reports up=0).
+            for (String base : List.of(v, a)) {
+                awaitSelfRecognised(base);
+            }
+            Thread.sleep(6_000); // a few more pushes and scrapes, so every store has the final set of series
             String t = String.format("%.3f", System.currentTimeMillis() / 1000.0);
 
             for (String q : STEADY) {
@@ -378,6 +383,14 @@ class MigrationEndToEndTest {
             }
         }
         throw new AssertionError(base + " has no target of job " + job);
+    }
+
+    private void awaitSelfRecognised(String base) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!target(base, "pushgateway").get("lastError").asText().equals(SelfScrape.MESSAGE)) {
+            assertTrue(System.nanoTime() < deadline, base + ": its own push port not recognised in 60 s: " + target(base, "pushgateway"));
+            Thread.sleep(250);
+        }
     }
 
     /** Waits up to 90 s until the instant query {@code q} (now) gives exactly one series whose value is {@code want}. */
