@@ -241,8 +241,9 @@ class MigrationEndToEndTest {
             }
 
             // deleteOnShutdown: the reporters delete their groups, and every store stops answering for
-            // the cluster's metrics. Not push_time_seconds: a report that runs while Flink's registry
-            // closes can PUT the group again, empty, after the DELETE (seen on the real Pushgateway too).
+            // the cluster's metrics. Not push_time_seconds: once two pushed series stayed on Prometheus
+            // after the close, most likely a report that ran while Flink's registry closed and PUT the
+            // group again, empty, after its DELETE, which no store can tell from a real push.
             cluster.close();
             cluster = null;
             for (String base : List.of(p, v, a)) {
