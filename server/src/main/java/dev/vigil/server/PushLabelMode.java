@@ -7,6 +7,7 @@ import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.cli.ListenAddress;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Storage;
+import java.io.IOException;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -44,6 +45,13 @@ final class PushLabelMode {
         }
         LOG.info("pushed series are stored as Prometheus stored them scraping a Pushgateway: " + m.get().describe());
         return m.get();
+    }
+
+    /** After a reload: pushes from now on are stored under {@code mapping}'s labels (no-op as-pushed or before the store is open). */
+    static void remap(Storage pushStore, UnaryOperator<Labels> mapping) throws IOException {
+        if (pushStore instanceof MappedStorage m && mapping != null) {
+            m.remap(mapping, System.currentTimeMillis());
+        }
     }
 
     /** The store pushes go to: {@code store} itself, or one writing under {@code mapping}'s labels. */

@@ -80,8 +80,10 @@ public final class VigilServer implements AutoCloseable {
     private final long startMs = System.currentTimeMillis();
     /** Sent with the push port's exposition so this process's scraper knows itself ({@link SelfScrape}). */
     private final String selfId = SelfScrape.newId();
-    /** {@code --push.labels}: how pushed series are labelled in the store; null as pushed. Fixed at start. */
+    /** {@code --push.labels}: how pushed series are labelled in the store; null as pushed. Read again by each reload. */
     private UnaryOperator<Labels> pushMapping;
+    /** The store the push side writes to: the store itself, or a {@code MappedStorage} that a reload remaps. */
+    private Storage pushStore;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Backend backend;
     private volatile Storage storage;
@@ -145,7 +147,9 @@ public final class VigilServer implements AutoCloseable {
         try {
             s.loadConfig();
             s.loadWebSecurity();
-            s.pushMapping = PushLabelMode.mapping(cfg, s.scrapeJobs);
+            if (cfg.configFile().isEmpty()) {
+                s.pushMapping = PushLabelMode.mapping(cfg, List.of()); // else loadConfig read it
+            }
             s.bind();
             s.openStore();
         } catch (Exception | Error e) {
@@ -160,6 +164,8 @@ public final class VigilServer implements AutoCloseable {
             return;
         }
         ConfigFile.Loaded c = ConfigFile.load(Path.of(cfg.configFile()));
+        // Checked before anything applies: a reload without the push port's job is refused whole.
+        UnaryOperator<Labels> mapping = PushLabelMode.mapping(cfg, c.scrapeJobs());
         List<GroupSpec> groups;
         try {
             Path dir = Path.of(cfg.configFile()).toAbsolutePath().getParent();
@@ -187,6 +193,8 @@ public final class VigilServer implements AutoCloseable {
         if (sc != null) {
             sc.apply(c.scrapeJobs());
         }
+        pushMapping = mapping;
+        PushLabelMode.remap(pushStore, mapping);
         LOG.info("loaded configuration file " + cfg.configFile());
     }
 
@@ -331,7 +339,12 @@ public final class VigilServer implements AutoCloseable {
         mainPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         RoutingHandler portPush = new RoutingHandler(false);
         portPush.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
-        Wiring.Push p = wiring.push().apply(PushLabelMode.storage(pushMapping, s));
+        Storage ps;
+        synchronized (this) { // a reload in between would otherwise be lost
+            ps = PushLabelMode.storage(pushMapping, s);
+            pushStore = ps;
+        }
+        Wiring.Push p = wiring.push().apply(ps);
         pushParts = p;
         p.routes().register(routes("web", mainPush));
         Routes portRoutes = routes("push", portPush);

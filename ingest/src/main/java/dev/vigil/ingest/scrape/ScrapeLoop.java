@@ -143,6 +143,12 @@ final class ScrapeLoop implements Runnable {
             // Storing it would keep every pushed series twice (once as pushed, once as scraped).
             LOG.warning("job " + target.job().name() + ": target " + target.url() + " is this Vigil's own push port;"
                     + " its series are not stored again (pushed series are already stored as pushed)");
+            if (reported) {
+                // Earlier scrapes failed before the header could be seen (a timeout while starting under
+                // load) and stored up=0: end those series now, or rules on up == 0 see a target down.
+                markAllStale();
+                reported = false;
+            }
             target.state(new ScrapeTarget.State(ScrapeTarget.Health.DOWN, SelfScrape.MESSAGE, start,
                     (System.nanoTime() - t0) / 1e9));
             return;

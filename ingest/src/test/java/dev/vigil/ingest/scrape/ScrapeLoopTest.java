@@ -35,6 +35,7 @@ class ScrapeLoopTest {
     private volatile String body = "";
     private volatile String contentType = "text/plain; version=0.0.4";
     private volatile boolean gzip;
+    private volatile String selfHeader;
     private volatile String lastAccept;
     private final MemoryStorage storage = new MemoryStorage();
     private final AtomicLong clock = new AtomicLong(1_000_000);
@@ -55,6 +56,9 @@ class ScrapeLoopTest {
                 ex.getResponseHeaders().add("Content-Encoding", "gzip");
             }
             ex.getResponseHeaders().add("Content-Type", contentType);
+            if (selfHeader != null) {
+                ex.getResponseHeaders().add(SelfScrape.HEADER, selfHeader);
+            }
             ex.sendResponseHeaders(status, b.length == 0 ? -1 : b.length);
             try (OutputStream o = ex.getResponseBody()) {
                 o.write(b);
@@ -153,6 +157,26 @@ class ScrapeLoopTest {
         l.scrapeOnce();
         assertEquals(List.of("1000000=1.0", "1015000=1.0", "1030000=stale", "1045000=1.0"), of("a"));
         assertEquals("", l.target().state().lastError());
+    }
+
+    @Test
+    void aSelfScrapeRecognisedAfterAFailedScrapeEndsWhatTheFailureReported() throws Exception {
+        body = "a 1\n";
+        ScrapeJob j = job(false, true, 0, Map.of());
+        ScrapeLoop l = new ScrapeLoop(new ScrapeTarget(j, address(), Map.of()), storage, http, clock::get, "Vigil/test", "me");
+        status = 500; // the push port not answering yet, as a timeout at start would
+        l.scrapeOnce();
+        assertEquals(List.of("1000000=0.0"), of("up"));
+        status = 200;
+        selfHeader = "me";
+        clock.set(1_015_000);
+        l.scrapeOnce();
+        assertEquals(List.of("1000000=0.0", "1015000=stale"), of("up"));
+        assertEquals(List.of(), of("a"));
+        assertEquals(SelfScrape.MESSAGE, l.target().state().lastError());
+        clock.set(1_030_000);
+        l.scrapeOnce();
+        assertEquals(List.of("1000000=0.0", "1015000=stale"), of("up"), "nothing after it is known");
     }
 
     @Test
