@@ -13,6 +13,9 @@
 #
 # Printed: per evaluation round (15 s), the CPU the rules cost = (phase-2 CPU rate - phase-1 CPU
 # rate) x 15 s, that as a share of one core, and the summed / slowest group duration (median).
+# Vigil also counts the CPU its evaluating threads spend per group (vigil_rule_group_cpu_seconds_total),
+# which a busy machine does not inflate; the process-CPU difference is only meaningful when the
+# machine has idle CPU (on a saturated machine each process gets its share whatever it wants).
 #
 #   bench/scripts/rules-compare.sh         # TMS=20 BASE=120 WARMUP=45 RULES=180
 #
@@ -125,6 +128,12 @@ sleep "$WARMUP"
 groups() { # base URL -> "sum max count" of prometheus_rule_group_last_duration_seconds
   curl -fsS "$1/metrics" | awk '/^prometheus_rule_group_last_duration_seconds\{/ {s += $2; if ($2 > m) m = $2; n++} END {printf "%.6f %.6f %d\n", s, m, n}'
 }
+counter_sum() { # base URL, metric -> the sum of its series
+  curl -fsS "$1/metrics" | awk -v n="$2" 'index($0, n "{") == 1 {s += $2} END {printf "%.6f\n", s}'
+}
+vr2=$(counter_sum "http://127.0.0.1:$vport" vigil_rule_group_cpu_seconds_total)
+vi2=$(counter_sum "http://127.0.0.1:$vport" prometheus_rule_group_iterations_total)
+mi2=$(counter_sum "http://127.0.0.1:$mport" prometheus_rule_group_iterations_total)
 v2=$(cpu_ticks "$vpid"); m2=$(cpu_ticks "$mpid"); t2=$(date +%s.%N)
 : > "$work/durations"
 end=$(( $(date +%s) + RULES ))
@@ -134,11 +143,16 @@ while [ "$(date +%s)" -lt "$end" ]; do
   sleep 15
 done
 v3=$(cpu_ticks "$vpid"); m3=$(cpu_ticks "$mpid"); t3=$(date +%s.%N)
+vr3=$(counter_sum "http://127.0.0.1:$vport" vigil_rule_group_cpu_seconds_total)
+vi3=$(counter_sum "http://127.0.0.1:$vport" prometheus_rule_group_iterations_total)
+mi3=$(counter_sum "http://127.0.0.1:$mport" prometheus_rule_group_iterations_total)
 load2=$(cut -d' ' -f1 /proc/loadavg)
 series() { curl -fsS "$1/api/v1/status/tsdb" | python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["headStats"]["numSeries"])'; }
 rules_loaded() { curl -fsS "$1/api/v1/rules" | python3 -c 'import json,sys; print(sum(len(g["rules"]) for g in json.load(sys.stdin)["data"]["groups"]))'; }
 echo "series in the head: Vigil $(series "http://127.0.0.1:$vport"), Prometheus $(series "http://127.0.0.1:$mport") (recording outputs and ALERTS included)"
 echo "rules loaded: Vigil $(rules_loaded "http://127.0.0.1:$vport"), Prometheus $(rules_loaded "http://127.0.0.1:$mport"); load (1 min) $load1 then $load2; end $(date -u +%H:%M:%SZ)"
+echo "group evaluations in phase 2: Vigil $(awk -v a="$vi2" -v b="$vi3" 'BEGIN {print b - a}'), Prometheus $(awk -v a="$mi2" -v b="$mi3" 'BEGIN {print b - a}')"
+awk -v c="$vr3" -v d="$vr2" -v a="$vi3" -v b="$vi2" 'BEGIN { r = (a - b) / 10; if (r > 0) printf "Vigil      rule threads'"'"' CPU (vigil_rule_group_cpu_seconds_total): %.3f CPU-s per round of 10 groups (%.2f %% of one core at one round per 15 s); not inflated by load\n", (c - d) / r, (c - d) / r / 15 * 100 }'
 python3 - "$work/durations" "$tck" "$v0" "$v1" "$v2" "$v3" "$m0" "$m1" "$m2" "$m3" "$t0" "$t1" "$t2" "$t3" <<'PY'
 import statistics, sys
 rows = [list(map(float, l.split())) for l in open(sys.argv[1]) if l.strip()]
