@@ -7,11 +7,13 @@ import dev.vigil.ingest.scrape.TargetsView;
 import dev.vigil.query.eval.EngineOptions;
 import dev.vigil.query.eval.PromEngine;
 import dev.vigil.query.rules.GroupSpec;
+import dev.vigil.query.rules.OutgoingAlert;
 import dev.vigil.query.rules.RuleFileException;
 import dev.vigil.query.rules.RuleFiles;
 import dev.vigil.query.rules.RuleManager;
 import dev.vigil.query.rules.RuleOptions;
 import dev.vigil.query.text.GoText;
+import dev.vigil.server.alerting.AlertRelabeling;
 import dev.vigil.server.alerting.Notifier;
 import dev.vigil.server.alerting.NotifyConfig;
 import dev.vigil.server.alerting.WebhookNotifier;
@@ -102,6 +104,7 @@ public final class VigilServer implements AutoCloseable {
     private volatile RuleOptions ruleOptions = RuleOptions.DEFAULT;
     private volatile RuleManager rules;
     private final Notifier notifier = new Notifier("Vigil/" + Main.version());
+    private volatile AlertRelabeling alertRelabeling = AlertRelabeling.NONE;
     private final WebhookNotifier webhooks =
             new WebhookNotifier("Vigil/" + Main.version());
     private HttpServer web;
@@ -183,8 +186,11 @@ public final class VigilServer implements AutoCloseable {
         scrapeJobs = c.scrapeJobs();
         ruleGroups = groups;
         ruleOptions = ruleOptions(c.externalLabels());
-        notifier.apply(c.alertmanagers(), c.externalLabels());
-        webhooks.apply(notify, c.externalLabels(), ruleOptions.externalURL());
+        // External labels are added by alertRelabeling, before alert_relabel_configs as in
+        // Prometheus, so a rule can read or drop them; the notifiers add none of their own.
+        alertRelabeling = new AlertRelabeling(c.externalLabels(), c.alertRelabeling());
+        notifier.apply(c.alertmanagers(), Map.of());
+        webhooks.apply(notify, Map.of(), ruleOptions.externalURL());
         RuleManager rm = rules;
         if (rm != null) {
             rm.update(groups, ruleOptions);
@@ -373,8 +379,9 @@ public final class VigilServer implements AutoCloseable {
             scraper = sc;
             RuleManager rm = new RuleManager(b.engine(), s,
                     alerts -> {
-                        notifier.send(alerts);
-                        webhooks.send(alerts);
+                        List<OutgoingAlert> out = alertRelabeling.apply(alerts);
+                        notifier.send(out);
+                        webhooks.send(out);
                     }, 2);
             rm.update(ruleGroups, ruleOptions);
             rules = rm;

@@ -11,4 +11,6 @@ final class GroupMetrics {
     volatile double lastDurationSeconds;
     volatile long lastEvaluationMs;
     volatile long lastSamples;
+    /** CPU the evaluating thread spent on the group, over all evaluations: the cost load does not inflate. */
+    final AtomicLong cpuNanos = new AtomicLong();
 }

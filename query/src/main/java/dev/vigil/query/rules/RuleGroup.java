@@ -30,6 +30,7 @@ import java.util.logging.Logger;
  */
 public final class RuleGroup {
     private static final Logger LOG = Logger.getLogger(RuleGroup.class.getName());
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private final GroupSpec spec;
     private final List<Rule> rules = new ArrayList<>();
@@ -154,6 +155,7 @@ public final class RuleGroup {
     /** Evaluates every rule at {@code tsMs}, in order. */
     public void evaluate(long tsMs) {
         long t0 = System.nanoTime();
+        long cpu0 = THREADS.getCurrentThreadCpuTime();
         long startedMs = System.currentTimeMillis();
         long samples = 0;
         metrics.iterations.incrementAndGet();
@@ -201,6 +203,10 @@ public final class RuleGroup {
         metrics.lastDurationSeconds = lastDurationSeconds;
         metrics.lastEvaluationMs = tsMs;
         metrics.lastSamples = samples;
+        long cpu = THREADS.getCurrentThreadCpuTime();
+        if (cpu0 >= 0 && cpu >= cpu0) {
+            metrics.cpuNanos.addAndGet(cpu - cpu0);
+        }
     }
 
     /** Appends one rule's samples and stale markers for its series that are gone. */

@@ -121,6 +121,8 @@ public final class RuleManager implements AutoCloseable {
                 "The timestamp of the last rule group evaluation in seconds.",
                 g -> g.metrics.lastEvaluationMs == 0 ? -62135596800.0 : g.metrics.lastEvaluationMs / 1000.0);
         metric(sb, gs, "prometheus_rule_group_rules", "gauge", "The number of rules.", g -> (double) g.rules().size());
+        metric(sb, gs, "vigil_rule_group_cpu_seconds_total", "counter",
+                "CPU time the evaluating thread spent on the rule group, all evaluations.", g -> g.metrics.cpuNanos.get() / 1e9);
         return sb.toString();
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Measurement (tag perf): 1,000 Flink-shaped rules (half recording, half alerting, in 10 groups)
  * over 43,000 series, evaluated round after round; prints wall and CPU time per round. Run with
- * {@code mvn -pl query -am test -Dtest=RuleCostHarness -Dgroups=perf -DexcludedGroups=none}.
+ * {@code mvn -pl query -am test -Dtest=RuleCostHarness -Dgroups=perf -DexcludedGroups=none [-Drounds=30]}.
  */
 @Tag("perf")
 class RuleCostHarness {
@@ -59,7 +59,8 @@ class RuleCostHarness {
                         RuleOptions.DEFAULT, AlertSink.NONE, true));
             }
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            for (int round = 0; round < 6; round++) {
+            int rounds = Integer.getInteger("rounds", 6);
+            for (int round = 0; round < rounds; round++) {
                 long ts = now + round * 15_000L;
                 long cpu0 = os.getProcessCpuTime();
                 long t0 = System.nanoTime();

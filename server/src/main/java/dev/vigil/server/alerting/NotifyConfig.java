@@ -1,6 +1,7 @@
 package dev.vigil.server.alerting;
 
 import dev.vigil.query.text.GoText;
+import dev.vigil.tsdb.Labels;
 import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -18,7 +19,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * The {@code vigil.notify} section of the configuration: the built-in notifier's receivers and its
- * one route, in Alertmanager's own vocabulary (a subset), so a block pasted from an Alertmanager
+ * route tree, in Alertmanager's own vocabulary (a subset), so a block pasted from an Alertmanager
  * configuration works.
  *
  * @param route the root route; null when the section is absent (no built-in notifications)
@@ -28,13 +29,46 @@ public record NotifyConfig(Route route, Map<String, List<Webhook>> receivers) {
     public static final NotifyConfig NONE = new NotifyConfig(null, Map.of());
 
     /**
-     * Alertmanager's route: which receiver, grouping and timing.
+     * Alertmanager's route: which alerts (matchers), which receiver, grouping and timing, and its
+     * child routes, which inherit what they do not set.
      *
      * @param groupBy label names; {@code ["..."]} groups by every label; empty = one group
+     * @param matchers sorted as Alertmanager sorts them
+     * @param continueMatching {@code continue}: after matching, the next sibling routes are tried too
+     * @param key Alertmanager's route key ({@code {}/{severity="page"}}), the start of the group key
+     * @param id the key plus the route's position among its siblings: tells apart routes with equal keys
      */
-    public record Route(String receiver, List<String> groupBy, long groupWaitMs, long groupIntervalMs, long repeatIntervalMs) {
+    public record Route(String receiver, List<String> groupBy, long groupWaitMs, long groupIntervalMs, long repeatIntervalMs,
+            List<RouteMatcher> matchers, boolean continueMatching, List<Route> routes, String key, String id) {
+        /** A root route without children. */
+        public Route(String receiver, List<String> groupBy, long groupWaitMs, long groupIntervalMs, long repeatIntervalMs) {
+            this(receiver, groupBy, groupWaitMs, groupIntervalMs, repeatIntervalMs, List.of(), false, List.of(), "{}", "{}");
+        }
+
         boolean groupByAll() {
             return groupBy.contains("...");
+        }
+
+        /**
+         * The routes an alert goes to, as Alertmanager's depth-first search: none when this route's
+         * matchers fail; else the matches of its children, left to right, stopping after the
+         * first match without {@code continue}; else this route itself.
+         */
+        public List<Route> match(Labels l) {
+            for (RouteMatcher m : matchers) {
+                if (!m.matches(l)) {
+                    return List.of();
+                }
+            }
+            List<Route> all = new ArrayList<>();
+            for (Route child : routes) {
+                List<Route> found = child.match(l);
+                all.addAll(found);
+                if (!found.isEmpty() && !child.continueMatching()) {
+                    break;
+                }
+            }
+            return all.isEmpty() ? List.of(this) : all;
         }
     }
 
@@ -49,7 +83,8 @@ public record NotifyConfig(Route route, Map<String, List<Webhook>> receivers) {
 
     private static final Set<String> TOP = Set.of("notify");
     private static final Set<String> NOTIFY = Set.of("route", "receivers");
-    private static final Set<String> ROUTE = Set.of("receiver", "group_by", "group_wait", "group_interval", "repeat_interval");
+    private static final Set<String> ROUTE = Set.of("receiver", "group_by", "group_wait", "group_interval", "repeat_interval",
+            "matchers", "match", "match_re", "continue", "routes");
     private static final Set<String> RECEIVER = Set.of("name", "webhook_configs");
     private static final Set<String> WEBHOOK = Set.of("url", "send_resolved", "http_config", "max_alerts");
     private static final Set<String> HTTP = Set.of("basic_auth", "authorization");
@@ -114,17 +149,36 @@ public record NotifyConfig(Route route, Map<String, List<Webhook>> receivers) {
             if (rt == null || isNull(rt.getValueNode())) {
                 throw bad(n, "no routes provided");
             }
-            Map<String, NodeTuple> route = mapping(rt.getValueNode(), ROUTE, "route");
-            String receiver = route.containsKey("receiver") ? scalar(route.get("receiver").getValueNode()) : "";
+            Map<String, NodeTuple> root = mapping(rt.getValueNode(), ROUTE, "route");
+            String receiver = root.containsKey("receiver") ? scalar(root.get("receiver").getValueNode()) : "";
             if (receiver.isEmpty()) {
                 throw bad(rt.getValueNode(), "root route must specify a default receiver");
             }
-            if (!receivers.containsKey(receiver)) {
+            for (String k : List.of("matchers", "match", "match_re")) {
+                if (root.containsKey(k) && !isNull(root.get(k).getValueNode())) {
+                    throw bad(root.get(k).getKeyNode(), "root route must not have any matchers");
+                }
+            }
+            if (root.containsKey("continue")) {
+                throw bad(root.get("continue").getKeyNode(), "cannot have continue in root route");
+            }
+            Route defaults = new Route("", List.of(), 30_000, 300_000, 4 * 3_600_000L);
+            return new NotifyConfig(route(rt.getValueNode(), defaults, receivers, null, 0), receivers);
+        }
+
+        /** A route and its children, what it does not set taken from {@code parent}. */
+        Route route(Node n, Route parent, Map<String, List<Webhook>> receivers, String parentKey, int position) {
+            Map<String, NodeTuple> route = mapping(n, ROUTE, "route");
+            String receiver = route.containsKey("receiver") ? scalar(route.get("receiver").getValueNode()) : "";
+            if (receiver.isEmpty()) {
+                receiver = parent.receiver();
+            } else if (!receivers.containsKey(receiver)) {
                 throw bad(route.get("receiver").getValueNode(), "undefined receiver " + GoText.quote(receiver) + " used in route");
             }
-            List<String> groupBy = new ArrayList<>();
+            List<String> groupBy = parent.groupBy();
             NodeTuple gb = route.get("group_by");
             if (gb != null && !isNull(gb.getValueNode())) {
+                groupBy = new ArrayList<>();
                 for (Node g : sequence(gb.getValueNode())) {
                     String l = scalar(g);
                     if (!l.equals("...") && !l.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
@@ -132,20 +186,72 @@ public record NotifyConfig(Route route, Map<String, List<Webhook>> receivers) {
                     }
                     groupBy.add(l);
                 }
+                if (groupBy.contains("...") && groupBy.size() > 1) {
+                    throw bad(gb.getValueNode(), "cannot have wildcard group_by (`...`) and other other labels at the same time");
+                }
+                groupBy = List.copyOf(groupBy);
             }
-            if (groupBy.contains("...") && groupBy.size() > 1) {
-                throw bad(gb.getValueNode(), "cannot have wildcard group_by (`...`) and other other labels at the same time");
-            }
-            long interval = duration(route.get("group_interval"), 300_000);
+            long interval = duration(route.get("group_interval"), parent.groupIntervalMs());
             if (interval <= 0) {
                 throw bad(route.get("group_interval").getValueNode(), "group_interval cannot be zero");
             }
-            long repeat = duration(route.get("repeat_interval"), 4 * 3_600_000L);
+            long repeat = duration(route.get("repeat_interval"), parent.repeatIntervalMs());
             if (repeat <= 0) {
                 throw bad(route.get("repeat_interval").getValueNode(), "repeat_interval cannot be zero");
             }
-            return new NotifyConfig(new Route(receiver, List.copyOf(groupBy), duration(route.get("group_wait"), 30_000), interval,
-                    repeat), receivers);
+            List<RouteMatcher> matchers = matchers(route);
+            String key = (parentKey == null ? "" : parentKey + "/") + "{"
+                    + String.join(",", matchers.stream().map(RouteMatcher::toString).toList()) + "}";
+            String id = parentKey == null ? key : key + "/" + position;
+            List<Route> children = new ArrayList<>();
+            Route self = new Route(receiver, groupBy, duration(route.get("group_wait"), parent.groupWaitMs()), interval, repeat,
+                    matchers, route.containsKey("continue") && bool(route.get("continue").getValueNode()), List.of(), key, id);
+            NodeTuple rs = route.get("routes");
+            if (rs != null && !isNull(rs.getValueNode())) {
+                List<Node> nodes = sequence(rs.getValueNode());
+                for (int i = 0; i < nodes.size(); i++) {
+                    children.add(route(nodes.get(i), self, receivers, key, i));
+                }
+            }
+            return new Route(self.receiver(), groupBy, self.groupWaitMs(), interval, repeat, matchers, self.continueMatching(),
+                    List.copyOf(children), key, id);
+        }
+
+        /** {@code match}, {@code match_re} and {@code matchers} of a route, in Alertmanager's order. */
+        List<RouteMatcher> matchers(Map<String, NodeTuple> route) {
+            List<RouteMatcher> out = new ArrayList<>();
+            for (String k : List.of("match", "match_re")) {
+                NodeTuple t = route.get(k);
+                if (t == null || isNull(t.getValueNode())) {
+                    continue;
+                }
+                if (!(t.getValueNode() instanceof MappingNode mn)) {
+                    throw bad(t.getValueNode(), k + " must be a mapping");
+                }
+                for (NodeTuple e : mn.getValue()) {
+                    String name = scalar(e.getKeyNode());
+                    if (!name.matches("[a-zA-Z_][a-zA-Z0-9_]*")) {
+                        throw bad(e.getKeyNode(), GoText.quote(name) + " is not a valid label name");
+                    }
+                    try {
+                        out.add(RouteMatcher.of(name, k.equals("match") ? "=" : "=~", scalar(e.getValueNode())));
+                    } catch (IllegalArgumentException x) {
+                        throw bad(e.getValueNode(), x.getMessage());
+                    }
+                }
+            }
+            NodeTuple t = route.get("matchers");
+            if (t != null && !isNull(t.getValueNode())) {
+                for (Node mn : sequence(t.getValueNode())) {
+                    try {
+                        out.add(RouteMatcher.parse(scalar(mn)));
+                    } catch (IllegalArgumentException x) {
+                        throw bad(mn, x.getMessage());
+                    }
+                }
+            }
+            out.sort(RouteMatcher.ORDER);
+            return List.copyOf(out);
         }
 
         Webhook webhook(Node n) {

@@ -104,7 +104,12 @@ final class WebhookMessage {
 
     /** Alertmanager's group key of the root route: {@code {}:{alertname="X"}}. */
     static String groupKey(Labels groupLabels) {
-        StringBuilder sb = new StringBuilder("{}:{");
+        return groupKey("{}", groupLabels);
+    }
+
+    /** Alertmanager's group key: the route's key, then the group labels: {@code {}/{team="a"}:{alertname="X"}}. */
+    static String groupKey(String routeKey, Labels groupLabels) {
+        StringBuilder sb = new StringBuilder(routeKey).append(":{");
         for (int i = 0; i < groupLabels.size(); i++) {
             if (i > 0) {
                 sb.append(", ");

@@ -26,11 +26,11 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * The built-in notifier for people who run no Alertmanager: alerts grouped by the route's
- * {@code group_by}, each group flushed after {@code group_wait} and then every
- * {@code group_interval}, sent only when something changed or {@code repeat_interval} passed (as
- * Alertmanager decides), to every webhook of the route's receiver in Alertmanager's webhook
- * payload. A receiver that is down is retried with backoff until the next flush, which tries
+ * The built-in notifier for people who run no Alertmanager: each alert goes to the routes of the
+ * tree it matches (as Alertmanager routes it), grouped by that route's {@code group_by}, each
+ * group flushed after {@code group_wait} and then every {@code group_interval}, sent only when
+ * something changed or {@code repeat_interval} passed (as Alertmanager decides), to every webhook
+ * of the route's receiver in Alertmanager's webhook payload. A receiver that is down is retried with backoff until the next flush, which tries
  * again: a notification is never dropped while its alerts last, and every failure is logged and
  * counted.
  */
@@ -43,7 +43,7 @@ public final class WebhookNotifier implements AlertSink, AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "webhook-timer"));
     private final ExecutorService senders = Executors.newCachedThreadPool(r -> daemon(r, "webhook-sender"));
-    private final Map<Labels, Group> groups = new HashMap<>();
+    private final Map<GroupId, Group> groups = new HashMap<>();
     /** Per receiver: notifications sent, notifications failed after retries, requests failed. */
     private final Map<String, AtomicLong[]> counts = new ConcurrentHashMap<>();
     private volatile NotifyConfig config = NotifyConfig.NONE;
@@ -87,16 +87,19 @@ public final class WebhookNotifier implements AlertSink, AutoCloseable {
                     }
                 });
                 Labels labels = b.build();
-                Labels key = groupLabels(labels, c.route());
-                Group g = groups.get(key);
-                if (g == null) {
-                    g = new Group(key);
-                    groups.put(key, g);
-                    // As Alertmanager: an alert that started more than group_wait ago is sent at once.
-                    long wait = a.startsAtMs() + c.route().groupWaitMs() < now ? 0 : c.route().groupWaitMs();
-                    g.schedule(wait);
+                OutgoingAlert alert = new OutgoingAlert(labels, a.annotations(), a.startsAtMs(), a.endsAtMs(), a.generatorURL());
+                for (NotifyConfig.Route route : c.route().match(labels)) {
+                    GroupId id = new GroupId(route.id(), groupLabels(labels, route));
+                    Group g = groups.get(id);
+                    if (g == null) {
+                        g = new Group(id, route);
+                        groups.put(id, g);
+                        // As Alertmanager: an alert that started more than group_wait ago is sent at once.
+                        long wait = a.startsAtMs() + route.groupWaitMs() < now ? 0 : route.groupWaitMs();
+                        g.schedule(wait);
+                    }
+                    g.put(labels, alert);
                 }
-                g.put(labels, new OutgoingAlert(labels, a.annotations(), a.startsAtMs(), a.endsAtMs(), a.generatorURL()));
             }
         }
     }
@@ -114,16 +117,27 @@ public final class WebhookNotifier implements AlertSink, AutoCloseable {
         return Labels.of(m);
     }
 
-    /** One group of alerts with its timer and, per webhook, what was last delivered. */
+    /** Which route (by its id: equal child routes stay apart) and which group labels. */
+    private record GroupId(String route, Labels labels) {
+    }
+
+    /**
+     * One group of alerts of one route, with its timer and, per webhook, what was last delivered.
+     * It keeps the route it was made for until it ends, as Alertmanager's groups do until a reload.
+     */
     private final class Group {
+        final GroupId id;
         final Labels labels;
+        final NotifyConfig.Route route;
         final Map<Labels, OutgoingAlert> alerts = new LinkedHashMap<>();
         final Map<NotifyConfig.Webhook, Sent> sent = new HashMap<>();
         ScheduledFuture<?> timer;
         int inFlight;
 
-        Group(Labels labels) {
-            this.labels = labels;
+        Group(GroupId id, NotifyConfig.Route route) {
+            this.id = id;
+            this.labels = id.labels();
+            this.route = route;
         }
 
         void put(Labels l, OutgoingAlert a) {
@@ -141,7 +155,7 @@ public final class WebhookNotifier implements AlertSink, AutoCloseable {
             }
             long now = System.currentTimeMillis();
             synchronized (groups) {
-                schedule(c.route().groupIntervalMs());
+                schedule(route.groupIntervalMs());
                 if (inFlight > 0) {
                     return; // the last flush is still retrying; it ends before this one would
                 }
@@ -153,13 +167,13 @@ public final class WebhookNotifier implements AlertSink, AutoCloseable {
                     (r ? resolved : firing).add(a.labels());
                     items.add(new WebhookMessage.Item(a.labels(), a.annotations(), a.startsAtMs(), a.endsAtMs(), a.generatorURL(), r));
                 }
-                String receiver = c.route().receiver();
+                String receiver = route.receiver();
                 List<NotifyConfig.Webhook> hooks = c.receivers().getOrDefault(receiver, List.of());
                 Map<Labels, OutgoingAlert> snapshot = new HashMap<>(alerts);
                 List<Runnable> deliveries = new ArrayList<>();
                 for (NotifyConfig.Webhook w : hooks) {
                     Sent last = sent.getOrDefault(w, Sent.NOTHING);
-                    if (!needsUpdate(last, firing, resolved, w.sendResolved(), now, c.route().repeatIntervalMs())) {
+                    if (!needsUpdate(last, firing, resolved, w.sendResolved(), now, route.repeatIntervalMs())) {
                         continue;
                     }
                     List<WebhookMessage.Item> body = w.sendResolved() ? items : items.stream().filter(i -> !i.resolved()).toList();
@@ -174,8 +188,8 @@ public final class WebhookNotifier implements AlertSink, AutoCloseable {
                         truncated = body.size() - w.maxAlerts();
                         body = body.subList(0, w.maxAlerts());
                     }
-                    byte[] payload = WebhookMessage.encode(receiver, WebhookMessage.groupKey(labels), labels, body, truncated, externalURL);
-                    long deadline = now + c.route().groupIntervalMs();
+                    byte[] payload = WebhookMessage.encode(receiver, WebhookMessage.groupKey(route.key(), labels), labels, body, truncated, externalURL);
+                    long deadline = now + route.groupIntervalMs();
                     deliveries.add(() -> {
                         boolean ok = deliver(receiver, w, payload, deadline);
                         synchronized (groups) {
@@ -205,8 +219,8 @@ public final class WebhookNotifier implements AlertSink, AutoCloseable {
                     alerts.remove(l);
                 }
             }
-            if (alerts.isEmpty() && groups.get(labels) == this) {
-                groups.remove(labels);
+            if (alerts.isEmpty() && groups.get(id) == this) {
+                groups.remove(id);
                 timer.cancel(false);
             }
         }

@@ -63,21 +63,23 @@ public final class ConfigFile {
      * @param ruleFiles the {@code rule_files} patterns as written (relative to the file's folder)
      * @param evaluationIntervalMs {@code global.evaluation_interval}
      * @param externalLabels {@code global.external_labels}
-     * @param alertmanagers {@code alerting.alertmanagers}, one per static target
+     * @param alertmanagers {@code alerting.alertmanagers}, one per static target its
+     *     {@code relabel_configs} kept
+     * @param alertRelabeling {@code alerting.alert_relabel_configs}
      */
     public record Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs, List<String> ruleFiles,
             long evaluationIntervalMs, Map<String, String> externalLabels,
-            List<dev.vigil.server.alerting.Alertmanager> alertmanagers) {
+            List<dev.vigil.server.alerting.Alertmanager> alertmanagers, Relabeling alertRelabeling) {
         public Loaded(String text, List<String> ignored, List<ScrapeJob> scrapeJobs) {
-            this(text, ignored, scrapeJobs, List.of(), 60_000, Map.of(), List.of());
+            this(text, ignored, scrapeJobs, List.of(), 60_000, Map.of(), List.of(), Relabeling.NONE);
         }
     }
 
     private static final Set<String> ALERTING = Set.of("alertmanagers", "alert_relabel_configs");
     private static final Set<String> ALERTMANAGER = Set.of("static_configs", "scheme", "path_prefix", "timeout",
             "api_version", "basic_auth", "authorization", "bearer_token", "bearer_token_file", "follow_redirects",
-            "enable_http2");
-    private static final Set<String> ALERTMANAGER_REFUSED = Set.of("relabel_configs", "tls_config", "proxy_url", "oauth2",
+            "enable_http2", "relabel_configs");
+    private static final Set<String> ALERTMANAGER_REFUSED = Set.of("tls_config", "proxy_url", "oauth2",
             "no_proxy", "proxy_from_environment", "proxy_connect_header");
 
     private final String where;
@@ -166,14 +168,11 @@ public final class ConfigFile {
             }
         }
         List<dev.vigil.server.alerting.Alertmanager> ams = new ArrayList<>();
+        Relabeling alertRelabeling = Relabeling.NONE;
         NodeTuple at = top.get("alerting");
         if (at != null && !isNull(at.getValueNode())) {
             Map<String, NodeTuple> am = mapping(at.getValueNode(), ALERTING, "config.AlertingConfig");
-            NodeTuple relabel = am.get("alert_relabel_configs");
-            if (relabel != null && !isNull(relabel.getValueNode())) {
-                throw new IllegalArgumentException(where + ":" + line(relabel.getKeyNode())
-                        + ": alert_relabel_configs is not supported by Vigil yet");
-            }
+            alertRelabeling = relabeling(am.get("alert_relabel_configs"), "empty or null alert relabeling rule");
             NodeTuple list = am.get("alertmanagers");
             if (list != null && !isNull(list.getValueNode())) {
                 for (Node n : sequence(list.getValueNode())) {
@@ -181,7 +180,7 @@ public final class ConfigFile {
                 }
             }
         }
-        return new Loaded(text, ignored, jobs, ruleFiles, evaluation, external, ams);
+        return new Loaded(text, ignored, jobs, ruleFiles, evaluation, external, ams, alertRelabeling);
     }
 
     private List<dev.vigil.server.alerting.Alertmanager> alertmanagers(Node n) {
@@ -208,16 +207,49 @@ public final class ConfigFile {
         long timeout = duration(m.get("timeout"), 10_000);
         Map<String, String> headers = new LinkedHashMap<>();
         auth(m, headers);
+        Relabeling relabel = relabeling(m.get("relabel_configs"), "empty or null Alertmanager target relabeling rule");
         List<dev.vigil.server.alerting.Alertmanager> out = new ArrayList<>();
         NodeTuple st = m.get("static_configs");
         if (st != null && !isNull(st.getValueNode())) {
             for (Node gn : sequence(st.getValueNode())) {
-                for (String target : group(gn).targets()) {
-                    out.add(new dev.vigil.server.alerting.Alertmanager(scheme + "://" + target + path, timeout, headers));
+                ScrapeJob.StaticGroup g = group(gn);
+                for (String target : g.targets()) {
+                    String url = alertmanagerUrl(relabel, target, scheme, path, g.labels(), gn);
+                    if (url != null) {
+                        out.add(new dev.vigil.server.alerting.Alertmanager(url, timeout, headers));
+                    }
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * An Alertmanager target's URL after its {@code relabel_configs}, as Prometheus 2.42 builds it:
+     * the target's labels are {@code __address__}, {@code __scheme__}, {@code __alerts_path__} and
+     * its group's labels; null when a rule drops the target.
+     */
+    private String alertmanagerUrl(Relabeling relabel, String target, String scheme, String path,
+            Map<String, String> groupLabels, Node at) {
+        if (relabel.isEmpty()) {
+            return scheme + "://" + target + path;
+        }
+        Map<String, String> l = new LinkedHashMap<>(groupLabels);
+        l.put("__address__", target);
+        l.put("__scheme__", scheme);
+        l.put("__alerts_path__", path);
+        dev.vigil.tsdb.Labels out = relabel.relabeler().process(dev.vigil.tsdb.Labels.of(l));
+        if (out == null) {
+            return null;
+        }
+        String addr = out.get("__address__");
+        if (addr == null || addr.isEmpty() || addr.contains("/")) {
+            throw new IllegalArgumentException(where + ":" + line(at) + ": Alertmanager target \"" + target
+                    + "\" relabelled to the invalid address \"" + (addr == null ? "" : addr) + "\"");
+        }
+        String s = out.get("__scheme__");
+        String p = out.get("__alerts_path__");
+        return (s == null ? "" : s) + "://" + addr + (p == null ? "" : p);
     }
 
     private ScrapeJob job(Node n, long globalInterval, long globalTimeout) {
@@ -269,8 +301,10 @@ public final class ConfigFile {
         }
         return new ScrapeJob(name, interval, timeout, scheme, path, params, bool(m.get("honor_labels"), false),
                 bool(m.get("honor_timestamps"), true), (long) number(m.get("sample_limit")),
-                size(m.get("body_size_limit")), headers, groups, relabeling(m.get("relabel_configs"), "target"),
-                relabeling(m.get("metric_relabel_configs"), "metric"), fileSd(m.get("file_sd_configs")),
+                size(m.get("body_size_limit")), headers, groups,
+                relabeling(m.get("relabel_configs"), "empty or null target relabeling rule in scrape config"),
+                relabeling(m.get("metric_relabel_configs"), "empty or null metric relabeling rule in scrape config"),
+                fileSd(m.get("file_sd_configs")),
                 httpSd(m.get("http_sd_configs")), tls(m.get("tls_config")));
     }
 
@@ -354,7 +388,7 @@ public final class ConfigFile {
     }
 
     /** A relabelling list; a bad rule is reported at its line with Prometheus's message. */
-    private Relabeling relabeling(NodeTuple t, String kind) {
+    private Relabeling relabeling(NodeTuple t, String nullRule) {
         if (t == null || isNull(t.getValueNode())) {
             return Relabeling.NONE;
         }
@@ -362,8 +396,7 @@ public final class ConfigFile {
         List<RelabelConfig> rules = new ArrayList<>();
         for (Node rn : nodes) {
             if (isNull(rn)) {
-                throw new IllegalArgumentException(where + ":" + line(rn) + ": empty or null " + kind
-                        + " relabeling rule in scrape config");
+                throw new IllegalArgumentException(where + ":" + line(rn) + ": " + nullRule);
             }
             Map<String, NodeTuple> r = mapping(rn, RELABEL, "relabel.Config");
             List<String> sources = null;

@@ -63,4 +63,44 @@ class WebhookMessageTest {
                 """, "v.yml"));
         assertTrue(e.getMessage().startsWith("v.yml:6: field email_configs not found in receiver"), e.getMessage());
     }
+
+    @Test
+    void childRoutesInheritAndAreMatchedDepthFirst() {
+        NotifyConfig c = NotifyConfig.parse("""
+                vigil:
+                  notify:
+                    route:
+                      receiver: r
+                      group_by: [alertname]
+                      routes:
+                        - {matchers: ['team = "a"', 'severity=~"page|critical"'], receiver: p, continue: true}
+                        - {match_re: {team: 'a|b'}, group_wait: 1s}
+                    receivers: [{name: r}, {name: p}]
+                """, "v.yml");
+        NotifyConfig.Route page = c.route().routes().get(0);
+        assertEquals("{}/{severity=~\"page|critical\",team=\"a\"}", page.key());
+        assertEquals(List.of("alertname"), page.groupBy());
+        NotifyConfig.Route teams = c.route().routes().get(1);
+        assertEquals("r", teams.receiver());
+        assertEquals(1_000, teams.groupWaitMs());
+        assertEquals(List.of(page, teams), c.route().match(Labels.of("team", "a", "severity", "page")));
+        assertEquals(List.of(teams), c.route().match(Labels.of("team", "a", "severity", "info")));
+        assertEquals(List.of(c.route()), c.route().match(Labels.of("team", "c")));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> NotifyConfig.parse("""
+                vigil:
+                  notify:
+                    route: {receiver: r, matchers: ['a=b']}
+                    receivers: [{name: r}]
+                """, "v.yml"));
+        assertEquals("v.yml:3: root route must not have any matchers", e.getMessage());
+        e = assertThrows(IllegalArgumentException.class, () -> NotifyConfig.parse("""
+                vigil:
+                  notify:
+                    route:
+                      receiver: r
+                      routes: [{matchers: ['team=~"("']}]
+                    receivers: [{name: r}]
+                """, "v.yml"));
+        assertTrue(e.getMessage().startsWith("v.yml:5: invalid regular expression \"(\""), e.getMessage());
+    }
 }

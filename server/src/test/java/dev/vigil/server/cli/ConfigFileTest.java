@@ -118,6 +118,12 @@ class ConfigFileTest {
                 error("scrape_configs:\n  - job_name: a\n    static_configs:\n      - targets: ['http://a:1/metrics']\n"));
         assertEquals("p.yml:3: unsupported scheme \"ftp\" for scrape config with job name \"a\"",
                 error("scrape_configs:\n  - job_name: a\n    scheme: ftp\n"));
+        assertEquals("p.yml:3: empty or null alert relabeling rule",
+                error("alerting:\n  alert_relabel_configs:\n    -\n"));
+        assertEquals("p.yml:3: relabel configuration for replace action requires 'target_label' value",
+                error("alerting:\n  alert_relabel_configs:\n    - source_labels: [a]\n"));
+        assertEquals("p.yml:5: empty or null Alertmanager target relabeling rule",
+                error("alerting:\n  alertmanagers:\n  - static_configs: [{targets: [a:1]}]\n    relabel_configs:\n    -\n"));
         assertEquals("p.yml:2: job_name is empty", error("scrape_configs:\n  - scrape_interval: 1s\n"));
         assertEquals("p.yml:2: expected a list, found a mapping", error("scrape_configs:\n  job_name: a\n"));
         assertEquals("p.yml:2: mapping values are not allowed here", error("global:\n  a: b: c\n").replaceAll("\\s+$", ""));
