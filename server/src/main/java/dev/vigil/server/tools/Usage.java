@@ -72,4 +72,20 @@ final class Usage {
               <input file>          OpenMetrics input file to read.
               [<output directory>]  Data folder (default "data/").
             """;
+
+    static final String IMPORT_PROMETHEUS = """
+            usage: vigil tsdb import-prometheus [<flags>] <prometheus data folder> [<output directory>]
+
+            Import the blocks of a stopped Prometheus 2.x (or of a snapshot of one) into the data folder of a
+            stopped Vigil, with deleted ranges (tombstones) left out. Samples Vigil already holds are skipped, so
+            a second run adds nothing. The WAL (the newest 2-3 h, not yet in blocks) is not read: snapshot the
+            running Prometheus (POST /api/v1/admin/tsdb/snapshot) and import the snapshot to bring those too.
+
+            Flags:
+              -h, --help  Show this help.
+
+            Args:
+              <prometheus data folder>  Prometheus's --storage.tsdb.path, or a folder under its snapshots/.
+              [<output directory>]      Data folder (default "data/").
+            """;
 }

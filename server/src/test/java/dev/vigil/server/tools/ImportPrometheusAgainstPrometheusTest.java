@@ -1,0 +1,227 @@
+package dev.vigil.server.tools;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vigil.server.MainAccess;
+import dev.vigil.server.VigilServer;
+import dev.vigil.server.cli.Flags;
+import dev.vigil.server.cli.ServerConfig;
+import dev.vigil.server.push.Processes;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A data folder the real Prometheus 2.42 made: promtool's backfilled history, which Prometheus compacts into
+ * level-2 blocks at start, then its own scrapes of itself; a {@code delete_series} leaves a tombstone in a compacted
+ * block. While it runs, the import refuses the folder. Its snapshot (blocks plus the head as a block) is imported
+ * twice, and the stopped folder once more (nothing new: its blocks are the snapshot's); then Vigil on the result and
+ * Prometheus restarted on the snapshot give the same range query answers over the whole time.
+ */
+class ImportPrometheusAgainstPrometheusTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long H = 3600;
+
+    @TempDir
+    Path dir;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private String err;
+
+    private int run(String... args) {
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        int rc = MainAccess.run(args, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(e, true, StandardCharsets.UTF_8));
+        err = e.toString(StandardCharsets.UTF_8);
+        return rc;
+    }
+
+    @Test
+    void anImportedFolderAnswersAsPrometheusDoes() throws Exception {
+        Path prometheus = dev.vigil.tsdb.testing.References.require("prometheus");
+        Path promtool = dev.vigil.tsdb.testing.References.require("promtool");
+        long now = System.currentTimeMillis() / 1000;
+        long histStart = now - 17 * H;
+        long histEnd = now - 3 * H;
+        StringBuilder om = new StringBuilder("# TYPE hist_total counter\n");
+        for (int tm = 0; tm < 3; tm++) {
+            for (long t = histStart; t < histEnd; t += 60) {
+                om.append("hist_total{tm=\"tm").append(tm).append("\"} ").append((t - histStart) / 60 * (tm + 1)).append(' ')
+                        .append(t).append('\n');
+            }
+        }
+        om.append("# EOF\n");
+        Files.writeString(dir.resolve("hist.om"), om);
+        Path prom = dir.resolve("prom");
+        Process pt = new ProcessBuilder(promtool.toString(), "tsdb", "create-blocks-from", "openmetrics",
+                dir.resolve("hist.om").toString(), prom.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        assertEquals(0, pt.waitFor());
+
+        int port = Processes.freePort();
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: self
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(port));
+        String base = "http://127.0.0.1:" + port;
+        Path data = dir.resolve("vigil");
+        Process p = Processes.start(List.of(prometheus.toString(), "--config.file=" + config, "--storage.tsdb.path=" + prom,
+                "--web.listen-address=127.0.0.1:" + port, "--web.enable-admin-api", "--storage.tsdb.use-lockfile"),
+                dir.resolve("prometheus.log"), base + "/-/ready", Duration.ofSeconds(30));
+        Path snapshot;
+        try {
+            awaitCompactedBlock(prom);
+            // Some seconds of scrapes in the head.
+            Thread.sleep(6_000);
+            long delFrom = histStart + 5 * H;
+            post(base + "/api/v1/admin/tsdb/delete_series?match[]=" + enc("hist_total{tm=\"tm1\"}") + "&start=" + delFrom
+                    + "&end=" + (delFrom + H), 204);
+            assertEquals(1, run("tsdb", "import-prometheus", prom.toString(), data.toString()));
+            assertTrue(err.contains("Prometheus data folder " + prom + " is in use (its lock file is held by process "), err);
+            assertFalse(Files.exists(data) && blocks(data) > 0, "nothing imported from a running Prometheus");
+            JsonNode snap = post(base + "/api/v1/admin/tsdb/snapshot", 200);
+            snapshot = prom.resolve("snapshots").resolve(snap.get("data").get("name").asText());
+        } finally {
+            Processes.stop(p);
+        }
+        assertTrue(hasTombstone(snapshot), "a block of the snapshot carries the deletion");
+
+        assertEquals(0, run("tsdb", "import-prometheus", snapshot.toString(), data.toString()), () -> err);
+        String first = err;
+        // 60 minutes deleted at 60 s, the range's both ends included.
+        assertTrue(first.contains("left out 61 samples in deleted ranges (tombstones)"), first);
+        assertTrue(first.contains("skipped 0 samples already present"), first);
+        assertFalse(first.contains("WAL"), first);
+        long blocksAfterFirst = blocks(data);
+
+        assertEquals(0, run("tsdb", "import-prometheus", snapshot.toString(), data.toString()), () -> err);
+        assertTrue(err.contains("imported 0 samples of 0 series from "), err);
+        assertEquals(0, run("tsdb", "import-prometheus", prom.toString(), data.toString()), () -> err);
+        assertTrue(err.contains("imported 0 samples of 0 series from "), err);
+        assertTrue(err.contains("not read: the WAL ("), err);
+        assertEquals(blocksAfterFirst, blocks(data), "the second and third runs wrote no block");
+
+        // Prometheus again, on the snapshot and scraping nothing; Vigil on the import.
+        Path empty = dir.resolve("empty.yml");
+        Files.writeString(empty, "global:\n  scrape_interval: 1m\n");
+        int port2 = Processes.freePort();
+        p = Processes.start(List.of(prometheus.toString(), "--config.file=" + empty, "--storage.tsdb.path=" + snapshot,
+                "--web.listen-address=127.0.0.1:" + port2), dir.resolve("prometheus2.log"),
+                "http://127.0.0.1:" + port2 + "/-/ready", Duration.ofSeconds(30));
+        VigilServer vigil = null;
+        try {
+            ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
+                    "--storage.tsdb.path=" + data, "--config.file=" + empty);
+            vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
+            String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
+            String pr = "http://127.0.0.1:" + port2;
+            long end = now + 120;
+            List<String> whole = List.of("hist_total", "count_over_time(hist_total[10m])", "rate(hist_total[5m])",
+                    "up", "count({__name__=~\".+\"})", "sum by (job) (prometheus_tsdb_head_series)");
+            for (String q : whole) {
+                assertSame(pr, v, q, histStart - 600, end, 60);
+            }
+            List<String> recent = List.of("rate(prometheus_http_requests_total[5s])", "scrape_samples_scraped",
+                    "count by (__name__) ({job=\"self\"})");
+            for (String q : recent) {
+                assertSame(pr, v, q, now - 30, end, 1);
+            }
+            JsonNode gap = query(pr, "count_over_time(hist_total{tm=\"tm1\"}[30m])", histStart + 6 * H, histStart + 6 * H, 1);
+            assertEquals(0, gap.get("data").get("result").size(), "the deleted hour is empty: " + gap);
+        } finally {
+            if (vigil != null) {
+                vigil.close();
+            }
+            Processes.stop(p);
+        }
+    }
+
+    private void assertSame(String prom, String vigil, String q, long start, long end, long step) throws Exception {
+        Map<String, String> want = matrix(query(prom, q, start, end, step));
+        assertFalse(want.isEmpty(), q + ": Prometheus has no answer");
+        assertEquals(want, matrix(query(vigil, q, start, end, step)), q);
+    }
+
+    private JsonNode query(String base, String q, long start, long end, long step) throws Exception {
+        String url = base + "/api/v1/query_range?query=" + enc(q) + "&start=" + start + "&end=" + end + "&step=" + step;
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, r.statusCode(), url + ": " + r.body());
+        return JSON.readTree(r.body());
+    }
+
+    private static Map<String, String> matrix(JsonNode answer) {
+        Map<String, String> out = new TreeMap<>();
+        for (JsonNode s : answer.get("data").get("result")) {
+            out.put(new TreeMap<>(JSON.convertValue(s.get("metric"), Map.class)).toString(), s.get("values").toString());
+        }
+        return out;
+    }
+
+    private JsonNode post(String url, int status) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(status, r.statusCode(), url + ": " + r.body());
+        return r.body().isEmpty() ? null : JSON.readTree(r.body());
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** Waits until Prometheus has compacted promtool's 2 h blocks into a larger one (it does so soon after start). */
+    private static void awaitCompactedBlock(Path prom) throws Exception {
+        long deadline = System.nanoTime() + 120_000_000_000L;
+        while (true) {
+            try (Stream<Path> s = Files.list(prom)) {
+                for (Path b : s.toList()) {
+                    Path meta = b.resolve("meta.json");
+                    if (Files.exists(meta) && JSON.readTree(meta.toFile()).get("compaction").get("level").asInt() >= 2) {
+                        return;
+                    }
+                }
+            }
+            assertTrue(System.nanoTime() < deadline, "Prometheus compacted nothing in 120 s");
+            Thread.sleep(500);
+        }
+    }
+
+    private static boolean hasTombstone(Path folder) throws Exception {
+        try (Stream<Path> s = Files.list(folder)) {
+            for (Path b : s.toList()) {
+                Path t = b.resolve("tombstones");
+                if (Files.exists(t) && Files.size(t) > 9) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static long blocks(Path data) throws Exception {
+        try (Stream<Path> s = Files.list(data)) {
+            return s.filter(b -> Files.exists(b.resolve("meta.json"))).count();
+        }
+    }
+}
