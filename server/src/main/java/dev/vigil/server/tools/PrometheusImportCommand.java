@@ -53,8 +53,9 @@ final class PrometheusImportCommand {
     /** The closing lines: what was read, written and left out, and the rate. */
     static String summary(PrometheusImport.Summary s) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format("imported %d samples of %d series from %d blocks into %d new blocks in %.1f s (%.0f samples/s)",
-                s.samples(), s.series(), s.blocks(), s.blocksWritten(), s.nanos() / 1e9, s.samplesPerSecond()));
+        b.append(String.format("imported %d samples of %d series from %d blocks%s into %d new blocks in %.1f s (%.0f samples/s)",
+                s.samples(), s.series(), s.blocks(), s.walRead() ? " and the WAL" : "", s.blocksWritten(), s.nanos() / 1e9,
+                s.samplesPerSecond()));
         b.append(String.format("%nskipped %d samples already present", s.skipped()));
         if (s.conflicts() > 0) {
             b.append(" (").append(s.conflicts()).append(" of them with another value in Vigil, which was kept)");
@@ -70,10 +71,8 @@ final class PrometheusImportCommand {
         for (String d : s.damaged()) {
             b.append(String.format("%ndamaged, not imported: %s", d));
         }
-        if (s.walBytes() > 0) {
-            b.append(String.format("%nnot read: the WAL (%d bytes in wal/), which holds the newest samples not yet in blocks;"
-                    + " to bring them, import a snapshot of the running Prometheus instead"
-                    + " (POST /api/v1/admin/tsdb/snapshot with --web.enable-admin-api)", s.walBytes()));
+        for (String n : s.walNotes()) {
+            b.append(String.format("%nWAL read up to a torn or damaged tail (normal after a crash): %s", n));
         }
         return b.toString();
     }

@@ -76,10 +76,9 @@ final class Usage {
     static final String IMPORT_PROMETHEUS = """
             usage: vigil tsdb import-prometheus [<flags>] <prometheus data folder> [<output directory>]
 
-            Import the blocks of a stopped Prometheus 2.x (or of a snapshot of one) into the data folder of a
-            stopped Vigil, with deleted ranges (tombstones) left out. Samples Vigil already holds are skipped, so
-            a second run adds nothing. The WAL (the newest 2-3 h, not yet in blocks) is not read: snapshot the
-            running Prometheus (POST /api/v1/admin/tsdb/snapshot) and import the snapshot to bring those too.
+            Import the blocks and the WAL of a stopped Prometheus 2.x (or a snapshot of one) into the data folder
+            of a stopped Vigil, with deleted ranges (tombstones) left out. Samples Vigil already holds are skipped,
+            so a second run adds nothing. A folder a running Prometheus holds is refused.
 
             Flags:
               -h, --help  Show this help.

@@ -13,8 +13,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * A stopped Prometheus 2.x data folder (or a snapshot of one): its blocks, oldest first, and the size of its WAL,
- * whose newest samples are not yet in any block. Blocks that another block names as a compaction parent are left
+ * A stopped Prometheus 2.x data folder (or a snapshot of one): its blocks, oldest first. Blocks that another block names as a compaction parent are left
  * out, as Prometheus itself deletes them on its next start.
  */
 public final class PromFolder {
@@ -22,12 +21,10 @@ public final class PromFolder {
 
     private final Path dir;
     private final List<PromBlock.Meta> blocks;
-    private final long walBytes;
 
-    private PromFolder(Path dir, List<PromBlock.Meta> blocks, long walBytes) {
+    private PromFolder(Path dir, List<PromBlock.Meta> blocks) {
         this.dir = dir;
         this.blocks = blocks;
-        this.walBytes = walBytes;
     }
 
     /**
@@ -55,16 +52,7 @@ public final class PromFolder {
         metas.forEach(m -> replaced.addAll(m.parents()));
         metas.removeIf(m -> replaced.contains(m.ulid()));
         metas.sort(Comparator.comparingLong(PromBlock.Meta::minTime).thenComparing(PromBlock.Meta::ulid));
-        long wal = 0;
-        Path walDir = dir.resolve("wal");
-        if (Files.isDirectory(walDir)) {
-            try (var s = Files.walk(walDir)) {
-                for (Path p : s.filter(Files::isRegularFile).toList()) {
-                    wal += Files.size(p);
-                }
-            }
-        }
-        return new PromFolder(dir, List.copyOf(metas), wal);
+        return new PromFolder(dir, List.copyOf(metas));
     }
 
     public Path dir() {
@@ -74,11 +62,6 @@ public final class PromFolder {
     /** The blocks to read, oldest first. */
     public List<PromBlock.Meta> blocks() {
         return blocks;
-    }
-
-    /** Bytes in {@code wal/} (segments and checkpoints); 0 for a snapshot. */
-    public long walBytes() {
-        return walBytes;
     }
 
     public PromBlock open(FileIo io, PromBlock.Meta meta) throws IOException {

@@ -15,6 +15,9 @@ import dev.vigil.tsdb.prometheus.PromBlock;
 import dev.vigil.tsdb.prometheus.PromFolder;
 import dev.vigil.tsdb.prometheus.PromFormatException;
 import dev.vigil.tsdb.prometheus.PromIndex;
+import dev.vigil.tsdb.prometheus.PromSource;
+import dev.vigil.tsdb.prometheus.PromWal;
+import dev.vigil.tsdb.prometheus.SampleBuffer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -25,8 +28,8 @@ import java.util.List;
 
 /**
  * {@code tsdb import-prometheus}: every block of a stopped Prometheus 2.x data folder becomes one Vigil block over the
- * same time range, written offline into a stopped Vigil's data folder (whose lock it holds meanwhile), with the
- * tombstones' deleted ranges left out.
+ * same time range, and the samples of its WAL (its head, not yet in blocks) one more, written offline into a stopped
+ * Vigil's data folder (whose lock it holds meanwhile), with the tombstones' deleted ranges left out.
  *
  * <p>Idempotent: a sample whose series already has a sample at that timestamp in Vigil's blocks (including blocks
  * this run wrote) is skipped, so a second run writes nothing; where the values differ, Vigil's is kept and the
@@ -36,8 +39,8 @@ import java.util.List;
 public final class PrometheusImport {
     /** What a run did. */
     public record Summary(int blocks, int blocksWritten, long series, long samples, long skipped, long conflicts,
-            long deleted, long clipped, long histogramChunks, long clippedFrom, long walBytes, List<String> damaged,
-            long nanos) {
+            long deleted, long clipped, long histogramChunks, long clippedFrom, boolean walRead, List<String> walNotes,
+            List<String> damaged, long nanos) {
         public double samplesPerSecond() {
             return nanos <= 0 ? 0 : samples * 1e9 / nanos;
         }
@@ -75,6 +78,7 @@ public final class PrometheusImport {
         long deleted = 0;
         long histograms = 0;
         long headFrom;
+        PromWal wal;
         List<String> damaged = new ArrayList<>();
         try (DataFolder dst = DataFolder.openForWriting(io, vigilDir)) {
             List<Block> existing = new ArrayList<>(dst.blocks());
@@ -84,21 +88,37 @@ public final class PrometheusImport {
             }
             headFrom = dst.firstHeadSample(persisted, Long.MAX_VALUE);
             List<PromBlock.Meta> metas = src.blocks();
-            progress.println("importing " + metas.size() + " blocks from " + promDir + " into " + vigilDir);
-            PromBlock.SampleBuffer buf = new PromBlock.SampleBuffer();
-            for (int i = 0; i < metas.size(); i++) {
+            long minValid = Long.MIN_VALUE;
+            for (PromBlock.Meta m : metas) {
+                minValid = Math.max(minValid, m.maxTime());
+            }
+            // The WAL is read first (its samples held in memory), so that a damaged WAL is known before writing.
+            wal = PromWal.read(promDir.resolve("wal"), minValid);
+            List<PromSource.Opener> sources = new ArrayList<>();
+            for (PromBlock.Meta m : metas) {
+                sources.add(new PromSource.Opener(m, () -> src.open(io, m)));
+            }
+            if (wal != null) {
+                PromWal w = wal;
+                sources.add(new PromSource.Opener(w.meta(), () -> w));
+            }
+            progress.println("importing " + metas.size() + " blocks" + (wal != null ? " and the WAL" : "") + " from "
+                    + promDir + " into " + vigilDir);
+            SampleBuffer buf = new SampleBuffer();
+            for (int i = 0; i < sources.size(); i++) {
                 long blockStart = System.nanoTime();
                 long skippedBefore = skipped;
-                PromBlock block;
+                PromSource block;
                 BlockMeta out;
+                PromBlock.Meta meta = sources.get(i).meta();
                 try {
-                    block = src.open(io, metas.get(i));
+                    block = sources.get(i).open().get();
                     out = importBlock(block, existing, buf, vigilDir, headFrom);
                 } catch (PromFormatException | UncheckedIOException e) {
                     // A damaged block is set aside: the others still come over, and the summary names it.
                     String why = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
-                    damaged.add(metas.get(i).ulid() + ": " + why);
-                    progress.printf("block %d/%d %s: damaged, not imported: %s%n", i + 1, metas.size(), metas.get(i).ulid(), why);
+                    damaged.add(meta.ulid() + ": " + why);
+                    progress.printf("block %d/%d %s: damaged, not imported: %s%n", i + 1, sources.size(), meta.ulid(), why);
                     continue;
                 }
                 String what;
@@ -113,7 +133,7 @@ public final class PrometheusImport {
                 double secs = (System.nanoTime() - blockStart) / 1e9;
                 double total = (System.nanoTime() - start) / 1e9;
                 progress.printf("block %d/%d %s [%s, %s): %s, %d skipped as present, %.1f s; total %d samples, %.0f samples/s%n",
-                        i + 1, metas.size(), block.meta().ulid(), GoFormat.time(block.meta().minTime()),
+                        i + 1, sources.size(), block.meta().ulid(), GoFormat.time(block.meta().minTime()),
                         GoFormat.time(block.meta().maxTime()), what, skipped - skippedBefore, secs, samples,
                         total > 0 ? samples / total : 0.0);
             }
@@ -121,11 +141,11 @@ public final class PrometheusImport {
             histograms = buf.histogramChunks;
         }
         return new Summary(src.blocks().size(), written, series, samples, skipped, conflicts, deleted, clipped, histograms,
-                headFrom, src.walBytes(), List.copyOf(damaged), System.nanoTime() - start);
+                headFrom, wal != null, wal == null ? List.of() : wal.damaged(), List.copyOf(damaged), System.nanoTime() - start);
     }
 
     /** Writes the new samples of one Prometheus block as a Vigil block, or nothing (null) when there are none. */
-    private BlockMeta importBlock(PromBlock block, List<Block> existing, PromBlock.SampleBuffer buf, Path vigilDir,
+    private BlockMeta importBlock(PromSource block, List<Block> existing, SampleBuffer buf, Path vigilDir,
             long headFrom) throws IOException {
         List<PromIndex.Entry> entries = block.series();
         long lo = block.meta().minTime();
@@ -178,9 +198,9 @@ public final class PrometheusImport {
      * Vigil already holds over the range, timestamp by timestamp. Series left with no sample are passed over.
      */
     private final class NewSamples implements SeriesSet {
-        private final PromBlock block;
+        private final PromSource block;
         private final List<PromIndex.Entry> entries;
-        private final PromBlock.SampleBuffer buf;
+        private final SampleBuffer buf;
         private final SeriesSet present;
         private final long end;
         private boolean presentValid;
@@ -189,7 +209,7 @@ public final class PrometheusImport {
         private int i = -1;
         private final ArraySeries current = new ArraySeries();
 
-        NewSamples(PromBlock block, List<PromIndex.Entry> entries, PromBlock.SampleBuffer buf, SeriesSet present, long end) {
+        NewSamples(PromSource block, List<PromIndex.Entry> entries, SampleBuffer buf, SeriesSet present, long end) {
             this.block = block;
             this.entries = entries;
             this.buf = buf;
