@@ -39,6 +39,10 @@ final class PrometheusImportCommand {
             return usageError(err, "Prometheus data folder '" + from + "' does not exist");
         }
         Path to = Path.of(pos.size() == 2 ? pos.get(1) : "data/");
+        if (from.toAbsolutePath().normalize().equals(to.toAbsolutePath().normalize())) {
+            return usageError(err, "the Prometheus folder and Vigil's data folder are both '" + from
+                    + "': Vigil writes its own blocks into a folder of its own");
+        }
         PrometheusImport.Summary s;
         try {
             s = PrometheusImport.run(FileIo.DEFAULT, from, to, err);

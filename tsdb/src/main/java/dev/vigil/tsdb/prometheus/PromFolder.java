@@ -35,9 +35,9 @@ public final class PromFolder {
         if (!Files.isDirectory(dir)) {
             throw new NoSuchFileException(dir.toString(), null, "no such Prometheus data folder");
         }
-        String pid = PromLock.holder(dir);
-        if (pid != null) {
-            throw new PromFolderInUseException(dir, pid);
+        String why = PromLock.inUse(dir);
+        if (why != null) {
+            throw new PromFolderInUseException(dir, why);
         }
         List<PromBlock.Meta> metas = new ArrayList<>();
         try (var s = Files.list(dir)) {

@@ -7,8 +7,8 @@ import java.nio.file.Path;
 public final class PromFolderInUseException extends IOException {
     private static final long serialVersionUID = 1L;
 
-    public PromFolderInUseException(Path dir, String pid) {
-        super("Prometheus data folder " + dir + " is in use (its lock file is held by process " + pid
+    public PromFolderInUseException(Path dir, String why) {
+        super("Prometheus data folder " + dir + " is in use (" + why
                 + "): stop that Prometheus first, or import a snapshot of it (POST /api/v1/admin/tsdb/snapshot)");
     }
 }

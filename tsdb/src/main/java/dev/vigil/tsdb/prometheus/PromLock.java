@@ -18,14 +18,25 @@ public final class PromLock {
     }
 
     /**
+     * Why the folder is taken to be in use ("its lock file is held by process 42", "process 42 has its WAL open"), or
+     * null when it is not.
+     */
+    public static String inUse(Path dir) throws IOException {
+        Path lock = dir.resolve("lock");
+        String pid = Files.exists(lock) ? holder(dir) : null;
+        if (pid != null) {
+            return "its lock file is held by process " + pid;
+        }
+        pid = walWriter(dir);
+        return pid == null ? null : "process " + pid + " has its WAL open";
+    }
+
+    /**
      * The process ID holding a lock on {@code dir/lock}, "unknown" when held but the holder is not known, or null when
      * the file is missing or not locked.
      */
-    public static String holder(Path dir) throws IOException {
+    static String holder(Path dir) throws IOException {
         Path lock = dir.resolve("lock");
-        if (!Files.exists(lock)) {
-            return walWriter(dir);
-        }
         Path procLocks = Path.of("/proc/locks");
         if (Files.isReadable(procLocks)) {
             Object ino = Files.getAttribute(lock, "unix:ino");

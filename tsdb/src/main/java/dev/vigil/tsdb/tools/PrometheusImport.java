@@ -48,7 +48,8 @@ public final class PrometheusImport {
 
     private final FileIo io;
     private final PrintStream progress;
-    private long series;
+    /** Distinct series imported, over every block. */
+    private final java.util.Set<Labels> seriesSeen = new java.util.HashSet<>();
     private long samples;
     private long skipped;
     private long conflicts;
@@ -140,7 +141,7 @@ public final class PrometheusImport {
             deleted = buf.deleted;
             histograms = buf.histogramChunks;
         }
-        return new Summary(src.blocks().size(), written, series, samples, skipped, conflicts, deleted, clipped, histograms,
+        return new Summary(src.blocks().size(), written, seriesSeen.size(), samples, skipped, conflicts, deleted, clipped, histograms,
                 headFrom, wal != null, wal == null ? List.of() : wal.damaged(), List.copyOf(damaged), System.nanoTime() - start);
     }
 
@@ -207,6 +208,7 @@ public final class PrometheusImport {
         private boolean presentDone;
         private SampleIterator reuse;
         private int i = -1;
+        private long lastReport = System.nanoTime();
         private final ArraySeries current = new ArraySeries();
 
         NewSamples(PromSource block, List<PromIndex.Entry> entries, SampleBuffer buf, SeriesSet present, long end) {
@@ -221,6 +223,11 @@ public final class PrometheusImport {
         public boolean next() {
             try {
                 while (++i < entries.size()) {
+                    if ((i & 1023) == 0 && System.nanoTime() - lastReport > 10_000_000_000L) {
+                        lastReport = System.nanoTime();
+                        progress.printf("  %s: %d of %d series read, total %d samples%n", block.meta().ulid(), i,
+                                entries.size(), samples);
+                    }
                     PromIndex.Entry e = entries.get(i);
                     block.read(e, buf);
                     int n = buf.n;
@@ -235,7 +242,7 @@ public final class PrometheusImport {
                         dropPresent(have);
                     }
                     if (buf.n > 0) {
-                        series++;
+                        seriesSeen.add(e.labels());
                         samples += buf.n;
                         current.labels = e.labels();
                         return true;
