@@ -165,6 +165,66 @@ class ImportPrometheusAgainstPrometheusTest {
         }
     }
 
+    /**
+     * A Prometheus killed with SIGKILL leaves its lock file (unlocked) and a WAL that may end in a torn record: the
+     * folder is imported (it is not in use), and Vigil then answers as that Prometheus restarted on it.
+     */
+    @Test
+    void aKilledPrometheusWithOnlyAWalIsImported() throws Exception {
+        Path prometheus = dev.vigil.tsdb.testing.References.require("prometheus");
+        int port = Processes.freePort();
+        Path config = dir.resolve("prometheus.yml");
+        Files.writeString(config, """
+                global:
+                  scrape_interval: 1s
+                scrape_configs:
+                  - job_name: self
+                    static_configs:
+                      - targets: ['127.0.0.1:%d']
+                """.formatted(port));
+        Path prom = dir.resolve("prom");
+        long start = System.currentTimeMillis() / 1000;
+        Process p = Processes.start(List.of(prometheus.toString(), "--config.file=" + config, "--storage.tsdb.path=" + prom,
+                "--web.listen-address=127.0.0.1:" + port, "--storage.tsdb.use-lockfile"), dir.resolve("prometheus.log"),
+                "http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(30));
+        // Targets are applied 5 s after start; wait for some scrapes, which the WAL then holds.
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (query("http://127.0.0.1:" + port, "count_over_time(up[1m]) >= 3", start, start + 120, 60)
+                .get("data").get("result").isEmpty()) {
+            assertTrue(System.nanoTime() < deadline, "Prometheus did not scrape itself 3 times in 60 s");
+            Thread.sleep(500);
+        }
+        p.destroyForcibly().waitFor();
+        assertTrue(Files.exists(prom.resolve("lock")), "a killed Prometheus leaves its lock file");
+
+        Path data = dir.resolve("vigil");
+        assertEquals(0, run("tsdb", "import-prometheus", prom.toString(), data.toString()), () -> err);
+        assertTrue(err.contains("from 0 blocks and the WAL into 1 new blocks"), () -> err + listing(prom));
+
+        Path empty = dir.resolve("empty.yml");
+        Files.writeString(empty, "global:\n  scrape_interval: 1m\n");
+        int port2 = Processes.freePort();
+        p = Processes.start(List.of(prometheus.toString(), "--config.file=" + empty, "--storage.tsdb.path=" + prom,
+                "--web.listen-address=127.0.0.1:" + port2), dir.resolve("prometheus2.log"),
+                "http://127.0.0.1:" + port2 + "/-/ready", Duration.ofSeconds(30));
+        VigilServer vigil = null;
+        try {
+            ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
+                    "--storage.tsdb.path=" + data, "--config.file=" + empty);
+            vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
+            String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
+            long end = System.currentTimeMillis() / 1000 + 60;
+            for (String q : List.of("up", "scrape_samples_scraped", "count by (__name__) ({job=\"self\"})")) {
+                assertSame("http://127.0.0.1:" + port2, v, q, start - 5, end, 1);
+            }
+        } finally {
+            if (vigil != null) {
+                vigil.close();
+            }
+            Processes.stop(p);
+        }
+    }
+
     private void assertSame(String prom, String vigil, String q, long start, long end, long step) throws Exception {
         Map<String, String> want = matrix(query(prom, q, start, end, step));
         assertFalse(want.isEmpty(), q + ": Prometheus has no answer");
@@ -225,6 +285,18 @@ class ImportPrometheusAgainstPrometheusTest {
             }
         }
         return false;
+    }
+
+    private static String listing(Path folder) {
+        try (Stream<Path> s = Files.walk(folder)) {
+            StringBuilder b = new StringBuilder();
+            for (Path p : s.toList()) {
+                b.append(p).append(' ').append(Files.isRegularFile(p) ? Files.size(p) : 0).append('\n');
+            }
+            return b.toString();
+        } catch (java.io.IOException e) {
+            return e.toString();
+        }
     }
 
     private static long blocks(Path data) throws Exception {
