@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # The rate of `vigil.jar tsdb import-prometheus` on Prometheus blocks made by the real promtool from Flink-shaped
 # history: SERIES series (counters and gauges of TaskManagers, job "flink") at 15 s over HOURS hours, ending 3 h ago.
-# Usage: bench/scripts/import-prometheus-rate.sh [SERIES] [HOURS]   (needs server/target/vigil.jar and promtool)
+# With VM_PORT set, VictoriaMetrics 1.79's own migration (`vmctl prometheus --prom-snapshot`) of the same blocks into
+# a victoria-metrics started on 127.0.0.1:VM_PORT is timed after it.
+# Usage: [VM_PORT=26100] bench/scripts/import-prometheus-rate.sh [SERIES] [HOURS]   (needs server/target/vigil.jar, promtool)
 set -euo pipefail
 SERIES=${1:-4000}
 HOURS=${2:-12}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JAR=${JAR:-$ROOT/server/target/vigil.jar}
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+VM_PID=
+trap '[ -n "$VM_PID" ] && kill "$VM_PID"; rm -rf "$WORK"' EXIT
 python3 - "$SERIES" "$HOURS" > "$WORK/history.om" <<'PY'
 import sys, time, random
 series, hours = int(sys.argv[1]), int(sys.argv[2])
@@ -33,3 +36,14 @@ promtool tsdb create-blocks-from openmetrics "$WORK/history.om" "$WORK/prom" > /
 rm "$WORK/history.om"
 echo "# $(date -u +%FT%TZ) load: $(cut -d' ' -f1-3 /proc/loadavg); $SERIES series x ${HOURS} h at 15 s; blocks: $(du -sh "$WORK/prom" | cut -f1)"
 java -jar "$JAR" tsdb import-prometheus "$WORK/prom" "$WORK/vigil" 2>&1 | grep -v '^block '
+if [ -n "${VM_PORT:-}" ]; then
+  victoria-metrics -httpListenAddr=127.0.0.1:$VM_PORT -storageDataPath="$WORK/vm" -retentionPeriod=100y > "$WORK/vm.log" 2>&1 &
+  VM_PID=$!
+  for _ in $(seq 100); do curl -sf "http://127.0.0.1:$VM_PORT/health" > /dev/null && break; sleep 0.2; done
+  T0=$(date +%s.%N)
+  vmctl prometheus --prom-snapshot "$WORK/prom" --vm-addr "http://127.0.0.1:$VM_PORT" -s > "$WORK/vmctl.log" 2>&1
+  T1=$(date +%s.%N)
+  curl -s "http://127.0.0.1:$VM_PORT/internal/force_flush" > /dev/null
+  echo "vmctl prometheus: $(awk -v a="$T0" -v b="$T1" 'BEGIN{printf "%.1f s", b-a}'); its summary:"
+  grep -iE "samples|processed|imported|total" "$WORK/vmctl.log" | tail -5
+fi

@@ -82,12 +82,25 @@ public final class PromBlock implements PromSource {
 
     @Override
     public List<PromIndex.Entry> series() throws PromFormatException {
-        return index.series();
+        try {
+            return index.series();
+        } catch (RuntimeException e) {
+            // Past every checksum yet still inconsistent (an offset out of the file, a bad label set): damaged.
+            throw new PromFormatException(dir + "/index: " + e);
+        }
     }
 
     /** Chunks of another encoding than XOR (native histograms) are left out and counted. */
     @Override
     public void read(PromIndex.Entry e, SampleBuffer out) throws PromFormatException {
+        try {
+            readChecked(e, out);
+        } catch (RuntimeException ex) {
+            throw new PromFormatException(dir + ": series " + e.labels() + ": " + ex);
+        }
+    }
+
+    private void readChecked(PromIndex.Entry e, SampleBuffer out) throws PromFormatException {
         out.clear();
         refs = index.chunkRefs(e.offset(), refs);
         int nc = (int) refs[0];

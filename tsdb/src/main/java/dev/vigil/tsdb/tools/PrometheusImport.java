@@ -50,6 +50,8 @@ public final class PrometheusImport {
     private final PrintStream progress;
     /** Distinct series imported, over every block. */
     private final java.util.Set<Labels> seriesSeen = new java.util.HashSet<>();
+    /** Series of the block being imported, counted once it is written. */
+    private final List<Labels> blockSeries = new ArrayList<>();
     private long samples;
     private long skipped;
     private long conflicts;
@@ -61,12 +63,11 @@ public final class PrometheusImport {
     }
 
     /**
-     * Imports {@code promDir} into {@code vigilDir}, printing a line per block to {@code progress}.
+     * Imports {@code promDir} into {@code vigilDir}, printing a line per block to {@code progress}. A damaged
+     * Prometheus block is left out and named in {@link Summary#damaged}; the others are imported.
      *
      * @throws dev.vigil.tsdb.prometheus.PromFolderInUseException when a running Prometheus holds {@code promDir}
      * @throws FolderInUseException when a running Vigil holds {@code vigilDir}
-     * A damaged Prometheus block is left out and named in {@link Summary#damaged}; the others are imported.
-     *
      */
     public static Summary run(FileIo io, Path promDir, Path vigilDir, PrintStream progress) throws IOException {
         return new PrometheusImport(io, progress).run(promDir, vigilDir);
@@ -109,6 +110,8 @@ public final class PrometheusImport {
             for (int i = 0; i < sources.size(); i++) {
                 long blockStart = System.nanoTime();
                 long skippedBefore = skipped;
+                long[] before = {samples, skipped, conflicts, clipped};
+                blockSeries.clear();
                 PromSource block;
                 BlockMeta out;
                 PromBlock.Meta meta = sources.get(i).meta();
@@ -119,9 +122,14 @@ public final class PrometheusImport {
                     // A damaged block is set aside: the others still come over, and the summary names it.
                     String why = e instanceof UncheckedIOException u ? u.getCause().getMessage() : e.getMessage();
                     damaged.add(meta.ulid() + ": " + why);
+                    samples = before[0];
+                    skipped = before[1];
+                    conflicts = before[2];
+                    clipped = before[3];
                     progress.printf("block %d/%d %s: damaged, not imported: %s%n", i + 1, sources.size(), meta.ulid(), why);
                     continue;
                 }
+                seriesSeen.addAll(blockSeries);
                 String what;
                 if (out == null) {
                     what = "nothing new";
@@ -242,7 +250,7 @@ public final class PrometheusImport {
                         dropPresent(have);
                     }
                     if (buf.n > 0) {
-                        seriesSeen.add(e.labels());
+                        blockSeries.add(e.labels());
                         samples += buf.n;
                         current.labels = e.labels();
                         return true;
