@@ -41,9 +41,11 @@ if [ -n "${VM_PORT:-}" ]; then
   VM_PID=$!
   for _ in $(seq 100); do curl -sf "http://127.0.0.1:$VM_PORT/health" > /dev/null && break; sleep 0.2; done
   T0=$(date +%s.%N)
-  vmctl prometheus --prom-snapshot "$WORK/prom" --vm-addr "http://127.0.0.1:$VM_PORT" -s > "$WORK/vmctl.log" 2>&1
+  # vmctl wants a terminal even when silent: give it one.
+  script -qec "vmctl prometheus --vm-disable-progress-bar --prom-snapshot $WORK/prom --vm-addr http://127.0.0.1:$VM_PORT -s" \
+    /dev/null > "$WORK/vmctl.log" 2>&1
   T1=$(date +%s.%N)
   curl -s "http://127.0.0.1:$VM_PORT/internal/force_flush" > /dev/null
   echo "vmctl prometheus: $(awk -v a="$T0" -v b="$T1" 'BEGIN{printf "%.1f s", b-a}'); its summary:"
-  grep -iE "samples|processed|imported|total" "$WORK/vmctl.log" | tail -5
+  grep -E "samples|Total time" "$WORK/vmctl.log" | tail -4
 fi
