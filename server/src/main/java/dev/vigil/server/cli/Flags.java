@@ -318,7 +318,8 @@ public final class Flags {
                 .append("  check config FILE...                 Check a configuration file and the rule files it names.\n")
                 .append("  test rules FILE...                   Run rule unit tests (promtool's format).\n")
                 .append("  tsdb list|analyze|dump [DATA_DIR]    Inspect a stopped Vigil's data folder.\n")
-                .append("  tsdb create-blocks-from openmetrics FILE [DATA_DIR]  Backfill a file into a stopped Vigil's blocks.\n");
+                .append("  tsdb create-blocks-from openmetrics FILE [DATA_DIR]  Backfill a file into a stopped Vigil's blocks.\n")
+                .append("  tsdb import-prometheus PROM_DIR [DATA_DIR]  Import a stopped Prometheus's blocks.\n");
         return sb.toString();
     }
 }

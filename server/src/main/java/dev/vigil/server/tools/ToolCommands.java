@@ -79,8 +79,9 @@ public final class ToolCommands {
             case "analyze" -> analyze(args);
             case "dump" -> dump(args);
             case "create-blocks-from" -> createBlocks(args);
-            default -> usageError("expected command \"list\", \"analyze\", \"dump\" or \"create-blocks-from\" after"
-                    + " \"tsdb\" but got " + got(args));
+            case "import-prometheus" -> PrometheusImportCommand.run(args, out, err);
+            default -> usageError("expected command \"list\", \"analyze\", \"dump\", \"create-blocks-from\" or"
+                    + " \"import-prometheus\" after \"tsdb\" but got " + got(args));
         };
     }
 

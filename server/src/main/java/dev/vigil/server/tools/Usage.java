@@ -72,4 +72,19 @@ final class Usage {
               <input file>          OpenMetrics input file to read.
               [<output directory>]  Data folder (default "data/").
             """;
+
+    static final String IMPORT_PROMETHEUS = """
+            usage: vigil tsdb import-prometheus [<flags>] <prometheus data folder> [<output directory>]
+
+            Import the blocks and the WAL of a stopped Prometheus 2.x (or a snapshot of one) into the data folder
+            of a stopped Vigil, with deleted ranges (tombstones) left out. Samples Vigil already holds are skipped,
+            so a second run adds nothing. A folder a running Prometheus holds is refused.
+
+            Flags:
+              -h, --help  Show this help.
+
+            Args:
+              <prometheus data folder>  Prometheus's --storage.tsdb.path, or a folder under its snapshots/.
+              [<output directory>]      Data folder (default "data/").
+            """;
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.tsdb.Values;
+import dev.vigil.tsdb.prometheus.XorChunkDecoder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -18,7 +19,7 @@ class PromXorChunkTest {
         }
         byte[] bytes = c.toBytes();
         assertEquals(t.length, ((bytes[0] & 0xff) << 8) | (bytes[1] & 0xff), "sample count header");
-        PromXorReader.Samples s = PromXorReader.decode(bytes);
+        XorChunkDecoder.Samples s = XorChunkDecoder.decode(bytes);
         assertEquals(t.length, s.t().size());
         for (int i = 0; i < t.length; i++) {
             assertEquals(t[i], s.t().get(i), "timestamp " + i);
@@ -95,7 +96,7 @@ class PromXorChunkTest {
         c.reset();
         c.append(5, 2);
         c.append(6, 2);
-        PromXorReader.Samples s = PromXorReader.decode(c.toBytes());
+        XorChunkDecoder.Samples s = XorChunkDecoder.decode(c.toBytes());
         assertEquals(List.of(5L, 6L), s.t());
         assertEquals(new ArrayList<>(List.of(2.0, 2.0)), s.v());
     }

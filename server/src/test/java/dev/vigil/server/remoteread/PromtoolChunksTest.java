@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.vigil.tsdb.prometheus.XorChunkDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ class PromtoolChunksTest {
                 assertEquals(1, f[pos++], "XOR encoding");
                 byte[] data = java.util.Arrays.copyOfRange(f, pos, pos + (int) len);
                 pos += (int) len + 4; // data, CRC32
-                PromXorReader.Samples s = PromXorReader.decode(data);
+                XorChunkDecoder.Samples s = XorChunkDecoder.decode(data);
                 PromXorChunk mine = new PromXorChunk();
                 for (int i = 0; i < s.t().size(); i++) {
                     mine.append(s.t().get(i), s.v().get(i));

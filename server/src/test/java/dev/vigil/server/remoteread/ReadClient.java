@@ -2,6 +2,7 @@ package dev.vigil.server.remoteread;
 
 import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.CodedOutputStream;
+import dev.vigil.tsdb.prometheus.XorChunkDecoder;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -140,7 +141,7 @@ final class ReadClient {
                 if (enc != 1) {
                     throw new IOException("chunk encoding " + enc);
                 }
-                PromXorReader.Samples s = PromXorReader.decode(data);
+                XorChunkDecoder.Samples s = XorChunkDecoder.decode(data);
                 if (s.t().get(0) != min || s.t().get(s.t().size() - 1) != max) {
                     throw new IOException("chunk min/max time do not match its samples");
                 }
