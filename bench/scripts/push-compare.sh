@@ -12,7 +12,8 @@
 #
 # Targets: vigil | pg | vm | prom. Extra arguments go to `flood`. Knobs (environment):
 # PUSHERS=20 (flood -c), SKIP=10 (seconds before the steady window), VIGIL_HEAP=2g,
-# VIGIL_JAR, BENCH_JAR.
+# VIGIL_JAR, BENCH_JAR; for a secured Vigil (push-tls-compare.sh sets them): VIGIL_ARGS (more
+# server flags), SCHEME=https, CURL_ARGS (e.g. "-k -u reader:pw" for the ready check and /metrics).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -21,6 +22,9 @@ VIGIL_JAR="${VIGIL_JAR:-$root/server/target/vigil.jar}"
 PUSHERS="${PUSHERS:-20}"
 SKIP="${SKIP:-10}"
 VIGIL_HEAP="${VIGIL_HEAP:-2g}"
+VIGIL_ARGS="${VIGIL_ARGS:-}"
+SCHEME="${SCHEME:-http}"
+CURL_ARGS="${CURL_ARGS:-}"
 target="$1"; tms="$2"; duration="$3"; shift 3
 seconds="${duration#PT}"; seconds="${seconds%S}"
 window=$((seconds - SKIP - 2))
@@ -33,8 +37,8 @@ print(*[s.getsockname()[1] for s in ss])")
 dir="$(mktemp -d /tmp/push-compare.XXXXXX)"
 case "$target" in
   vigil) java -Xmx"$VIGIL_HEAP" -jar "$VIGIL_JAR" --storage.tsdb.path="$dir/data" --web.listen-address=127.0.0.1:"$wport" \
-             --push.listen-address=127.0.0.1:"$pport" > "$dir/log" 2>&1 &
-         ready="http://127.0.0.1:$wport/-/ready" ;;
+             --push.listen-address=127.0.0.1:"$pport" $VIGIL_ARGS > "$dir/log" 2>&1 &
+         ready="$SCHEME://127.0.0.1:$wport/-/ready" ;;
   pg)    prometheus-pushgateway --persistence.file="$dir/pg.data" --web.listen-address=127.0.0.1:"$pport" > "$dir/log" 2>&1 &
          ready="http://127.0.0.1:$pport/-/ready" ;;
   vm)    victoria-metrics -storageDataPath="$dir/data" -httpListenAddr=127.0.0.1:"$pport" > "$dir/log" 2>&1 &
@@ -48,12 +52,12 @@ esac
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$dir"' EXIT
 for _ in $(seq 120); do
-  curl -sf "$ready" > /dev/null && break
+  curl -sf $CURL_ARGS "$ready" > /dev/null && break
   kill -0 "$server" 2>/dev/null || { echo "$target did not start:"; tail -5 "$dir/log"; exit 1; }
   sleep 0.5
 done
 echo "== $target, $tms TaskManagers, $PUSHERS pushers, $duration $* ($(date -u +%H:%M:%S) UTC, $(uptime | sed 's/.*load/load/'))"
-java -jar "$BENCH_JAR" flood -n "$tms" -c "$PUSHERS" -d "$duration" --url "http://127.0.0.1:$pport" --pid "$server" \
+java -jar "$BENCH_JAR" flood -n "$tms" -c "$PUSHERS" -d "$duration" --url "$SCHEME://127.0.0.1:$pport" --pid "$server" \
     --data-dir "$dir" --progress PT5S "$@" > "$dir/flood.out" 2>&1 &
 flood=$!
 sleep "$SKIP"
@@ -93,5 +97,5 @@ PY
 wait "$flood" || true
 grep "^RESULT\|^first" "$dir/flood.out" || tail -5 "$dir/flood.out"
 if [ "$target" = vigil ]; then
-  curl -s "http://127.0.0.1:$wport/metrics" | grep -E 'wal_fsync_duration_seconds\{quantile="0.5"|wal_commits_total |wal_fsyncs_total ' || true
+  curl -s $CURL_ARGS "$SCHEME://127.0.0.1:$wport/metrics" | grep -E 'wal_fsync_duration_seconds\{quantile="0.5"|wal_commits_total |wal_fsyncs_total ' || true
 fi

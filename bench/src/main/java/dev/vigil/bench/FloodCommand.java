@@ -67,11 +67,14 @@ final class FloodCommand implements Callable<Integer> {
                 remoteWrite == null ? "" : " as remote write to " + remoteWrite);
         Stats stats = new Stats();
         Report report = new Report(System.out, "flood", target.label == null ? base.toString() : target.label, target.probe());
-        Http http = new Http(target.timeout);
+        javax.net.ssl.SSLContext tls = push.tls();
+        Http http = new Http(target.timeout, tls);
         RawHttp[] conns = new RawHttp[concurrency];
         for (int w = 0; w < concurrency; w++) {
-            conns[w] = new RawHttp(target.timeout);
+            conns[w] = new RawHttp(target.timeout, tls == null ? null : tls.getSocketFactory());
         }
+        String[] pushHeaders = push.headers(Http.FLINK_ACCEPT);
+        String[] writeHeaders = push.headers(Http.REMOTE_WRITE_HEADERS);
         // The generator shares the machine with the target: rendering ~1 MB of text per push costs
         // about a third of the target's CPU per sample, so it can render up front instead.
         byte[][][] bodies = null;
@@ -115,13 +118,13 @@ final class FloodCommand implements Callable<Integer> {
             Http.Answer a;
             int bytes;
             if (remoteWrite != null) {
-                a = conns[w].send("POST", remoteWrite, rw.array(), rw.length(), Http.PROTOBUF, Http.REMOTE_WRITE_HEADERS);
+                a = conns[w].send("POST", remoteWrite, rw.array(), rw.length(), Http.PROTOBUF, writeHeaders);
                 bytes = rw.length();
             } else if (body != null) {
-                a = conns[w].send(to.method(), to.push(r.path(), r.groupJob()), body, body.length, Http.TEXT_004, Http.FLINK_ACCEPT);
+                a = conns[w].send(to.method(), to.push(r.path(), r.groupJob()), body, body.length, Http.TEXT_004, pushHeaders);
                 bytes = body.length;
             } else {
-                a = conns[w].send(to.method(), to.push(r.path(), r.groupJob()), sink.array(), sink.length(), Http.TEXT_004, Http.FLINK_ACCEPT);
+                a = conns[w].send(to.method(), to.push(r.path(), r.groupJob()), sink.array(), sink.length(), Http.TEXT_004, pushHeaders);
                 bytes = sink.length();
             }
             stats.record(System.nanoTime() - t0, a.status(), samples, bytes);

@@ -23,6 +23,44 @@ final class PushOptions {
             description = "Send the reporter's DELETE for every group at the end. Default: ${DEFAULT-VALUE}")
     boolean deleteOnExit;
 
+    @Option(names = "--cacert", description = "For an https --url: trust the CA certificates in this PEM file.")
+    java.nio.file.Path caCert;
+
+    @Option(names = "--insecure", description = "For an https --url: accept any server certificate (the target is on loopback).")
+    boolean insecure;
+
+    @Option(names = "--user", description = "user:password sent as basic auth on every request, as Flink 2.3's reporter sends its username and password.")
+    String user;
+
+    /** The TLS client context for an https URL, or null for http. */
+    javax.net.ssl.SSLContext tls() throws Exception {
+        if (!base().getScheme().equals("https")) {
+            return null;
+        }
+        if (caCert != null) {
+            return dev.vigil.bench.load.ClientTls.trusting(caCert);
+        }
+        if (insecure) {
+            return dev.vigil.bench.load.ClientTls.insecure();
+        }
+        throw new IllegalArgumentException("an https --url needs --cacert FILE or --insecure");
+    }
+
+    /** {@code extra} plus the Authorization header when {@code --user} is given: encoded once, sent as is. */
+    String[] headers(String... extra) {
+        if (user == null) {
+            return extra;
+        }
+        if (user.indexOf(':') < 0) {
+            throw new IllegalArgumentException("--user must be user:password");
+        }
+        String[] out = java.util.Arrays.copyOf(extra, extra.length + 2);
+        out[extra.length] = "Authorization";
+        out[extra.length + 1] = "Basic " + java.util.Base64.getEncoder().encodeToString(
+                user.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return out;
+    }
+
     /** The checked base URL (loopback only). */
     URI base() {
         return Loopback.check(url);
@@ -41,7 +79,7 @@ final class PushOptions {
         for (Reporter r : reps) {
             URI del = to.delete(r.path());
             if (del != null) {
-                Http.Answer a = http.send("DELETE", del, null, Http.TEXT_004);
+                Http.Answer a = http.send("DELETE", del, null, 0, Http.TEXT_004, headers());
                 if (a.status() < 200 || a.status() >= 300) {
                     System.out.println("DELETE " + del + " answered " + a.status() + ": " + a.body());
                     failures++;

@@ -8,6 +8,7 @@ import dev.vigil.ingest.push.PushException;
 import dev.vigil.ingest.push.PushGroups;
 import dev.vigil.ingest.push.PushOptions;
 import dev.vigil.ingest.remote.RemoteWriteAppender;
+import dev.vigil.ingest.remote.RemoteWriteDecoder;
 import dev.vigil.ingest.text.ExpositionFormat;
 import dev.vigil.ingest.text.TextParser;
 import dev.vigil.tsdb.Labels;
@@ -90,6 +91,14 @@ public final class StoreIngest implements Ingest {
 
     @Override
     public Stored remoteWrite(byte[] body, int length) throws IngestException, IOException {
+        // A snappy block declares its decoded length up front: a bomb is refused by that number,
+        // before anything is allocated for it (Prometheus 2.42 allocates it, to ~4 GiB).
+        long max = groups.options().maxBodyBytes();
+        long declared = RemoteWriteDecoder.declaredLength(body, 0, length);
+        if (max > 0 && declared > max) {
+            throw new IngestException.TooLarge(max, "remote write: decompressed body of " + declared
+                    + " bytes exceeds the limit of " + max + " bytes (--push.max-body-size)");
+        }
         return new Stored(remoteWrite.append(body, length));
     }
 

@@ -25,6 +25,12 @@ public interface Engine {
     /** Range query at start, start+step, ... up to end (ms); the result is a matrix. */
     QueryResult range(String query, long startMs, long endMs, long stepMs, QueryOptions options);
 
+    /**
+     * The concurrency slots and timeout queries run under, which the metadata endpoints
+     * (series, labels, TSDB status) share.
+     */
+    QueryGate gate();
+
     /** Parses (and type-checks) without evaluating; used by format_query. */
     Expr parse(String query);
 }

@@ -272,7 +272,8 @@ public final class VigilServer implements AutoCloseable {
     }
 
     private HttpServer.Options listenerOptions() {
-        return new HttpServer.Options(security.sslContext(), cfg.web().readTimeoutMs(), cfg.web().maxConnections());
+        return new HttpServer.Options(security.sslContext(), cfg.web().readTimeoutMs(), cfg.web().maxConnections(),
+                security.http2());
     }
 
     private void bind() {

@@ -20,9 +20,18 @@ public final class Http {
     private final Duration timeout;
 
     public Http(Duration timeout) {
+        this(timeout, null);
+    }
+
+    /** @param tls for https targets, or null for the JDK's default trust */
+    public Http(Duration timeout, javax.net.ssl.SSLContext tls) {
         this.timeout = timeout;
-        this.client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER);
+        if (tls != null) {
+            b.sslContext(tls);
+        }
+        this.client = b.build();
     }
 
     /** The answer's status and body (bodies are small: push answers and query JSON). */

@@ -7,11 +7,11 @@ public final class Loopback {
     private Loopback() {
     }
 
-    /** Parses a base URL and refuses anything but 127.0.0.1, ::1 or localhost over http. */
+    /** Parses a base URL and refuses anything but 127.0.0.1, ::1 or localhost over http or https. */
     public static URI check(String url) {
         URI u = URI.create(url);
         String host = u.getHost();
-        if (!"http".equals(u.getScheme()) || host == null
+        if (!("http".equals(u.getScheme()) || "https".equals(u.getScheme())) || host == null
                 || !(host.equals("127.0.0.1") || host.equals("localhost") || host.equals("[::1]") || host.equals("::1"))) {
             throw new IllegalArgumentException("only http://127.0.0.1 targets are allowed, got " + url);
         }

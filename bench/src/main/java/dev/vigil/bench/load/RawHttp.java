@@ -24,8 +24,16 @@ public final class RawHttp implements AutoCloseable {
     private byte[] head = new byte[1024];
     private final byte[] line = new byte[8192];
 
+    private final javax.net.ssl.SSLSocketFactory tls;
+
     public RawHttp(java.time.Duration timeout) {
+        this(timeout, null);
+    }
+
+    /** @param tls for https targets: the sockets' TLS layer (one factory for all workers: sessions resume) */
+    public RawHttp(java.time.Duration timeout, javax.net.ssl.SSLSocketFactory tls) {
         this.timeoutMs = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+        this.tls = tls;
     }
 
     /** Sends the request and reads the answer; I/O failures come back as {@link Stats#IO_ERROR}. */
@@ -55,6 +63,15 @@ public final class RawHttp implements AutoCloseable {
         s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(uri.getHost(), uri.getPort()), 5000);
         s.setSoTimeout(timeoutMs);
+        if ("https".equals(uri.getScheme())) {
+            if (tls == null) {
+                s.close();
+                throw new IOException("an https target needs a TLS context (--cacert or --insecure)");
+            }
+            javax.net.ssl.SSLSocket t = (javax.net.ssl.SSLSocket) tls.createSocket(s, uri.getHost(), uri.getPort(), true);
+            t.startHandshake();
+            s = t;
+        }
         socket = s;
         out = s.getOutputStream();
         in = new BufferedInputStream(s.getInputStream(), 16 << 10);

@@ -7,10 +7,11 @@ import org.junit.jupiter.api.Test;
 
 class LoopbackTest {
     @Test
-    void onlyLoopbackHttpTargetsAreAccepted() {
+    void onlyLoopbackTargetsAreAccepted() {
         assertEquals("http://127.0.0.1:9091", Loopback.check("http://127.0.0.1:9091/").toString());
+        assertEquals("https://127.0.0.1:9091", Loopback.check("https://127.0.0.1:9091").toString(), "TLS to this machine too");
         assertEquals("http://localhost:9090", Loopback.check("http://localhost:9090").toString());
-        for (String bad : new String[] {"http://10.0.0.1:9091", "http://example.org", "https://127.0.0.1:9091", "http://127.0.0.2:1",
+        for (String bad : new String[] {"http://10.0.0.1:9091", "http://example.org", "https://10.0.0.1:9091", "http://127.0.0.2:1",
                 "ftp://127.0.0.1/"}) {
             assertThrows(IllegalArgumentException.class, () -> Loopback.check(bad), bad);
         }

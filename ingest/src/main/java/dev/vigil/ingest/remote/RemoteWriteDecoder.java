@@ -106,6 +106,22 @@ public final class RemoteWriteDecoder {
         }
     }
 
+    /**
+     * The decoded length a snappy block declares in its preamble (a varint of at most 32 bits),
+     * or -1 when the preamble is not one; reads five bytes at most.
+     */
+    public static long declaredLength(byte[] body, int off, int len) {
+        long n = 0;
+        for (int i = 0; i < 5 && i < len; i++) {
+            int b = body[off + i] & 0xff;
+            n |= (long) (b & 0x7f) << (7 * i);
+            if ((b & 0x80) == 0) {
+                return n <= 0xffffffffL ? n : -1;
+            }
+        }
+        return -1;
+    }
+
     /** Decodes a snappy-compressed body. */
     public void decode(byte[] body, int off, int len, Sink sink) throws ExpositionException {
         int n;

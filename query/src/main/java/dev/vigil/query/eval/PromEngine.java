@@ -3,6 +3,7 @@ package dev.vigil.query.eval;
 import dev.vigil.query.Engine;
 import dev.vigil.query.QueryException;
 import dev.vigil.query.QueryException.ErrorType;
+import dev.vigil.query.QueryGate;
 import dev.vigil.query.QueryOptions;
 import dev.vigil.query.QueryResult;
 import dev.vigil.query.ast.Expr;
@@ -20,8 +21,6 @@ import dev.vigil.tsdb.Storage;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Vigil's PromQL engine with Prometheus 2.x semantics.
@@ -34,12 +33,17 @@ import java.util.concurrent.TimeUnit;
 public final class PromEngine implements Engine {
     private final Storage storage;
     private final EngineOptions options;
-    private final Semaphore slots;
+    private final QueryGate gate;
 
     public PromEngine(Storage storage, EngineOptions options) {
         this.storage = storage;
         this.options = options;
-        this.slots = new Semaphore(options.maxConcurrency(), true);
+        this.gate = new QueryGate(options.maxConcurrency(), options.timeoutMs());
+    }
+
+    @Override
+    public QueryGate gate() {
+        return gate;
     }
 
     @Override
@@ -131,25 +135,11 @@ public final class PromEngine implements Engine {
     }
 
     private QueryResult run(QueryOptions opts, long start, long end, Body body) {
-        long timeout = options.timeoutMs();
-        if (opts != null && opts.timeoutMs() > 0) {
-            timeout = Math.min(timeout, opts.timeoutMs());
-        }
         long lookback = opts != null && opts.lookbackDeltaMs() > 0 ? opts.lookbackDeltaMs() : options.lookbackDeltaMs();
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeout);
-        try {
-            if (!slots.tryAcquire(timeout, TimeUnit.MILLISECONDS)) {
-                throw new QueryException(ErrorType.TIMEOUT, "query timed out in query queue");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QueryException(ErrorType.CANCELED, "query was canceled in query queue");
-        }
-        try (QueryContext ctx = new QueryContext(storage, lookback, start, end, options.defaultSubqueryStepMs(), deadline,
-                options.maxSamples())) {
+        try (QueryGate.Admission a = gate.enter(opts == null ? 0 : opts.timeoutMs());
+                QueryContext ctx = new QueryContext(storage, lookback, start, end, options.defaultSubqueryStepMs(),
+                        a.deadlineNanos(), options.maxSamples())) {
             return new QueryResult(body.eval(ctx), List.of());
-        } finally {
-            slots.release();
         }
     }
 }

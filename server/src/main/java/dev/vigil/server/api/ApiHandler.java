@@ -1,5 +1,6 @@
 package dev.vigil.server.api;
 
+import dev.vigil.query.QueryException;
 import dev.vigil.query.QueryException.ErrorType;
 import dev.vigil.server.http.Cors;
 import dev.vigil.server.http.WorkerPool;
@@ -89,6 +90,12 @@ final class ApiHandler implements HttpHandler {
             out.close();
         } catch (IOException e) {
             LOG.log(Level.FINE, "client went away during " + ex.getRequestPath(), e);
+        } catch (QueryException e) {
+            // A streamed answer ran past its deadline after the status line: cut it short, so
+            // the client sees a broken body rather than a complete-looking partial one.
+            LOG.log(Level.FINE, ex.getRequestPath() + ": " + e.getMessage());
+            ex.setPersistent(false);
+            org.xnio.IoUtils.safeClose(ex.getConnection());
         } catch (RuntimeException e) {
             // Past the status line only a truncated body can tell the client.
             LOG.log(Level.SEVERE, "bug while writing " + ex.getRequestPath(), e);

@@ -3,6 +3,7 @@ package dev.vigil.server.api;
 import dev.vigil.query.Engine;
 import dev.vigil.query.QueryException;
 import dev.vigil.query.QueryException.ErrorType;
+import dev.vigil.query.QueryGate;
 import dev.vigil.query.QueryOptions;
 import dev.vigil.query.QueryResult;
 import dev.vigil.query.ast.Expr;
@@ -39,6 +40,11 @@ import java.util.regex.Pattern;
  */
 public final class PrometheusApi {
     static final String TRUNCATED = "results truncated due to limit";
+    /** Where a metadata request ran out of time: "query timed out in …". */
+    static final String SERIES_STAGE = "series selection";
+    static final String LABELS_STAGE = "label names lookup";
+    static final String LABEL_VALUES_STAGE = "label values lookup";
+    static final String TSDB_STATUS_STAGE = "TSDB status";
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
     private final Supplier<Backend> backend;
@@ -182,7 +188,8 @@ public final class PrometheusApi {
         }
     }
 
-    private static QueryOptions queryOptions(Params p) {
+    /** The {@code timeout} parameter in ms, 0 when absent. */
+    private static long timeoutParam(Params p) {
         long timeout = 0;
         String to = p.get("timeout");
         if (!to.isEmpty()) {
@@ -196,6 +203,33 @@ public final class PrometheusApi {
                 throw new ApiException(ErrorType.TIMEOUT, "query timed out in query queue");
             }
         }
+        return timeout;
+    }
+
+    /**
+     * Takes a query slot for a metadata endpoint, under {@code --query.timeout} (or the request's
+     * shorter {@code timeout}); a full queue is Prometheus's 503 {@code timeout}.
+     */
+    static QueryGate.Admission admit(Backend b, Params p) {
+        long timeout = timeoutParam(p);
+        try {
+            return b.engine().gate().enter(timeout);
+        } catch (QueryException e) {
+            throw new ApiException(e.errorType(), e.getMessage());
+        }
+    }
+
+    /** Runs a step of a metadata endpoint, turning a passed deadline into the API's error. */
+    static void check(QueryGate.Admission a, String stage) {
+        try {
+            a.check(stage);
+        } catch (QueryException e) {
+            throw new ApiException(e.errorType(), e.getMessage());
+        }
+    }
+
+    private static QueryOptions queryOptions(Params p) {
+        long timeout = timeoutParam(p);
         long lookback = 0;
         String lb = p.get("lookback_delta");
         if (!lb.isEmpty()) {
@@ -253,17 +287,23 @@ public final class PrometheusApi {
         List<Matcher[]> sets = matcherSets(b.engine(), p.all("match[]"), true);
         int limit = limit(p);
         SelectHints hints = new SelectHints(start, end, 0, 0, "series");
-        Querier q = b.storage().querier(start, end);
+        QueryGate.Admission a = admit(b, p);
+        Querier q = null;
         boolean handedOver = false;
         try {
+            q = b.storage().querier(start, end);
             if (sets.size() == 1) {
                 SeriesSet s = q.select(true, hints, sets.get(0));
+                check(a, SERIES_STAGE);
                 handedOver = true;
-                return streamed(q, g -> {
+                Querier open = q;
+                return ApiResult.streaming(g -> {
                     int n = 0;
                     boolean truncated = false;
                     g.writeStartArray();
                     while (s.next()) {
+                        // Past the status line a late answer can only be cut short.
+                        a.tick(SERIES_STAGE);
                         if (limit > 0 && n == limit) {
                             truncated = true;
                             break;
@@ -273,12 +313,19 @@ public final class PrometheusApi {
                     }
                     g.writeEndArray();
                     return truncated;
+                }, () -> {
+                    try {
+                        open.close();
+                    } finally {
+                        a.close();
+                    }
                 });
             }
             TreeSet<Labels> all = new TreeSet<>();
             for (Matcher[] ms : sets) {
                 SeriesSet s = q.select(true, hints, ms);
                 while (s.next()) {
+                    tick(a, SERIES_STAGE);
                     all.add(s.at().labels());
                 }
             }
@@ -293,14 +340,23 @@ public final class PrometheusApi {
             }, warnings);
         } finally {
             if (!handedOver) {
-                q.close();
+                try {
+                    if (q != null) {
+                        q.close();
+                    }
+                } finally {
+                    a.close();
+                }
             }
         }
     }
 
-    /** A result written while the querier is still open; the querier closes after writing. */
-    private static ApiResult streamed(Querier q, ApiResult.TruncatingWriter w) {
-        return ApiResult.streaming(w, q::close);
+    static void tick(QueryGate.Admission a, String stage) {
+        try {
+            a.tick(stage);
+        } catch (QueryException e) {
+            throw new ApiException(e.errorType(), e.getMessage());
+        }
     }
 
     ApiResult labels(Backend b, ApiRequest req) {
@@ -310,14 +366,16 @@ public final class PrometheusApi {
         List<Matcher[]> sets = matcherSets(b.engine(), p.all("match[]"), false);
         int limit = limit(p);
         TreeSet<String> names = new TreeSet<>();
-        try (Querier q = b.storage().querier(start, end)) {
+        try (QueryGate.Admission a = admit(b, p); Querier q = b.storage().querier(start, end)) {
             if (sets.isEmpty()) {
                 names.addAll(q.labelNames());
             } else {
                 for (Matcher[] ms : sets) {
+                    check(a, LABELS_STAGE);
                     names.addAll(q.labelNames(ms));
                 }
             }
+            check(a, LABELS_STAGE);
         }
         return stringList(names, limit);
     }
@@ -339,14 +397,16 @@ public final class PrometheusApi {
         List<Matcher[]> sets = matcherSets(b.engine(), p.all("match[]"), false);
         int limit = limit(p);
         TreeSet<String> values = new TreeSet<>();
-        try (Querier q = b.storage().querier(start, end)) {
+        try (QueryGate.Admission a = admit(b, p); Querier q = b.storage().querier(start, end)) {
             if (sets.isEmpty()) {
                 values.addAll(q.labelValues(name));
             } else {
                 for (Matcher[] ms : sets) {
+                    check(a, LABEL_VALUES_STAGE);
                     values.addAll(q.labelValues(name, ms));
                 }
             }
+            check(a, LABEL_VALUES_STAGE);
         }
         return stringList(values, limit);
     }

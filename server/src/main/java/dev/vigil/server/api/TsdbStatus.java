@@ -1,5 +1,6 @@
 package dev.vigil.server.api;
 
+import dev.vigil.query.QueryGate;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
@@ -43,11 +44,13 @@ final class TsdbStatus {
         long series = 0;
         long minT = Long.MAX_VALUE;
         long maxT = Long.MIN_VALUE;
-        try (Querier q = b.storage().querier(ApiTime.MIN_TIME_MS, ApiTime.MAX_TIME_MS)) {
+        try (QueryGate.Admission a = PrometheusApi.admit(b, req.params());
+                Querier q = b.storage().querier(ApiTime.MIN_TIME_MS, ApiTime.MAX_TIME_MS)) {
             SeriesSet s = q.select(false, new SelectHints(ApiTime.MIN_TIME_MS, ApiTime.MAX_TIME_MS, 0, 0, "series"),
                     Matcher.of(Matcher.Type.RE, Labels.METRIC_NAME, ".+"));
             while (s.next()) {
                 Labels ls = s.at().labels();
+                PrometheusApi.tick(a, PrometheusApi.TSDB_STATUS_STAGE);
                 series++;
                 byMetric.merge(ls.metricName(), 1L, Long::sum);
                 for (int i = 0; i < ls.size(); i++) {

@@ -45,10 +45,11 @@ public final class HttpServer {
      * @param tls null for plain HTTP
      * @param idleTimeoutMs a connection that reads and writes nothing for this long is closed
      * @param maxConnections connections beyond this many wait in the kernel's backlog
+     * @param http2 offer HTTP/2 by ALPN (TLS only, as Go's server: no cleartext h2c)
      */
-    public record Options(SSLContext tls, long idleTimeoutMs, int maxConnections) {
+    public record Options(SSLContext tls, long idleTimeoutMs, int maxConnections, boolean http2) {
         /** Prometheus's defaults (--web.read-timeout 5m, --web.max-connections 512), plain HTTP. */
-        public static final Options DEFAULT = new Options(null, 300_000, 512);
+        public static final Options DEFAULT = new Options(null, 300_000, 512, false);
     }
 
     /** Binds and starts plain HTTP with the default limits; throws when the address is taken. */
@@ -82,6 +83,10 @@ public final class HttpServer {
                 .setServerOption(UndertowOptions.MAX_HEADER_SIZE, 1 << 20)
                 .setServerOption(UndertowOptions.MAX_PARAMETERS, 10_000)
                 .setServerOption(UndertowOptions.RECORD_REQUEST_START_TIME, false)
+                .setServerOption(UndertowOptions.ENABLE_HTTP2, tls != null && o.http2())
+                // Go's HTTP/2 server's default: one connection cannot open more streams than this
+                // at once, so HTTP/2 does not walk around --web.max-connections.
+                .setServerOption(UndertowOptions.HTTP2_SETTINGS_MAX_CONCURRENT_STREAMS, 250)
                 .setServerOption(UndertowOptions.IDLE_TIMEOUT, (int) Math.min(Integer.MAX_VALUE, o.idleTimeoutMs()))
                 .setServerOption(UndertowOptions.REQUEST_PARSE_TIMEOUT, REQUEST_PARSE_TIMEOUT_MS)
                 .setServerOption(UndertowOptions.NO_REQUEST_TIMEOUT, NO_REQUEST_TIMEOUT_MS)

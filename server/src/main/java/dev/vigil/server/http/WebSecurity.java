@@ -3,6 +3,7 @@ package dev.vigil.server.http;
 import dev.vigil.server.http.auth.AccessGuard;
 import dev.vigil.server.http.auth.AccessPolicy;
 import dev.vigil.server.http.auth.PasswordCheck;
+import dev.vigil.server.http.tls.NamedGroups;
 import dev.vigil.server.http.tls.SwitchingSslContext;
 import dev.vigil.server.http.tls.TlsContexts;
 import dev.vigil.server.http.webconfig.RolesConfig;
@@ -34,7 +35,7 @@ public final class WebSecurity implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(WebSecurity.class.getName());
 
     /** What one successful load produced. */
-    private record State(AccessPolicy policy, SwitchingSslContext.Current tls, List<Stamp> stamps) {
+    private record State(AccessPolicy policy, SwitchingSslContext.Current tls, List<Stamp> stamps, boolean http2) {
     }
 
     /** A watched file's modification time and size when it was read. */
@@ -66,7 +67,7 @@ public final class WebSecurity implements AutoCloseable {
 
     /** No files: everything open over plain HTTP. */
     public static WebSecurity open() {
-        return new WebSecurity(null, null, new State(AccessPolicy.OPEN, null, List.of()));
+        return new WebSecurity(null, null, new State(AccessPolicy.OPEN, null, List.of(), false));
     }
 
     /**
@@ -96,8 +97,12 @@ public final class WebSecurity implements AutoCloseable {
                 stamps.add(Stamp.of(f));
             }
             tls = new SwitchingSslContext.Current(TlsContexts.build(web.tls()), web.tls());
+            if (!web.tls().namedGroups().isEmpty() && !NamedGroups.supported()) {
+                LOG.warning(webFile + ": curve_preferences needs Java 20 or later (this is Java "
+                        + Runtime.version().feature() + "); the JDK's default key exchange groups apply");
+            }
         }
-        return new State(new AccessPolicy(web, roles), tls, List.copyOf(stamps));
+        return new State(new AccessPolicy(web, roles), tls, List.copyOf(stamps), web.http2());
     }
 
     /** Re-reads the files every {@code periodMs} when one of them changed. */
@@ -139,7 +144,7 @@ public final class WebSecurity implements AutoCloseable {
             return null;
         } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             // Remember the stamps so one bad edit is reported once, not every poll.
-            state = new State(old.policy(), old.tls(), stampsNow(old.stamps()));
+            state = new State(old.policy(), old.tls(), stampsNow(old.stamps()), old.http2());
             String why = e.getMessage();
             LOG.warning("web config reload failed, the previous one stays in force: " + why);
             return why;
@@ -162,6 +167,14 @@ public final class WebSecurity implements AutoCloseable {
     /** The listeners' TLS context, or null for plain HTTP. */
     public SSLContext sslContext() {
         return ssl;
+    }
+
+    /**
+     * Whether the listeners offer HTTP/2 (TLS and {@code http_server_config.http2}, default true);
+     * read at start only, as the exporter toolkit does.
+     */
+    public boolean http2() {
+        return ssl != null && state.http2();
     }
 
     /** Puts {@code http_server_config.headers} on every answer, before anything else runs (401s get them too). */

@@ -159,6 +159,38 @@ class TlsEndToEndTest {
         }
     }
 
+    @Test
+    void http2IsOfferedOverTlsUnlessTheWebConfigTurnsItOff(@TempDir Path dir) throws Exception {
+        TestPki pki = new TestPki(dir);
+        pki.server("server", "vigil-1");
+        HttpClient h2 = HttpClient.newBuilder().sslContext(pki.trustingCa()).version(HttpClient.Version.HTTP_2).build();
+        try (SecuredServer s = SecuredServer.start(dir, SecuredServer.webConfig(tls("")), SecuredServer.ROLES, h2)) {
+            for (int port : new int[] {s.server.webAddress().getPort(), s.server.pushAddress().getPort()}) {
+                HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/api/v1/metrics"))
+                        .header("Authorization", SecuredServer.basic("reader", "reader-pw")).build(), HttpResponse.BodyHandlers.ofString());
+                assertEquals(200, r.statusCode(), r.body());
+                assertEquals(HttpClient.Version.HTTP_2, r.version(), "ALPN chose h2, as Go's server does by default");
+            }
+            String url = "https://127.0.0.1:" + s.server.pushAddress().getPort();
+            String out = curl(dir, "--http2", "-w", "%{http_code} %{http_version}", "-u", "pusher:pusher-pw",
+                    "-X", "PUT", "--data-binary", "m 1\n", url + "/metrics/job/h2");
+            assertTrue(out.matches("2\\d\\d 2"), "curl pushed over h2: " + out);
+        }
+        Path off = dir.resolve("off");
+        java.nio.file.Files.createDirectories(off);
+        for (String f : new String[] {"server.crt", "server.key"}) {
+            java.nio.file.Files.copy(dir.resolve(f), off.resolve(f));
+        }
+        String noH2 = "tls_server_config:\n  cert_file: server.crt\n  key_file: server.key\nhttp_server_config:\n  http2: false\n";
+        try (SecuredServer s = SecuredServer.start(off, SecuredServer.webConfig(noH2), SecuredServer.ROLES, h2)) {
+            HttpResponse<String> r = h2.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + s.server.webAddress().getPort()
+                    + "/api/v1/metrics")).header("Authorization", SecuredServer.basic("reader", "reader-pw")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, r.statusCode(), r.body());
+            assertEquals(HttpClient.Version.HTTP_1_1, r.version(), "http2: false keeps HTTP/1.1");
+        }
+    }
+
     private static String curl(Path dir, String... args) throws Exception {
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "-sS", "--cacert", "ca.crt", "-o", "/dev/null", "-w",
                 "%{http_code}"));

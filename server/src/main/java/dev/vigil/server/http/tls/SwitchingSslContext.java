@@ -92,6 +92,7 @@ public final class SwitchingSslContext extends SSLContext {
                 p.setCipherSuites(suites.toArray(new String[0]));
             }
             p.setUseCipherSuitesOrder(s.preferServerCipherSuites());
+            NamedGroups.apply(p, s.namedGroups());
             if (s.clientAuth().requires) {
                 p.setNeedClientAuth(true);
             } else if (s.clientAuth().asks) {

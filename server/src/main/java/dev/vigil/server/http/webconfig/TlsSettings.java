@@ -10,9 +10,10 @@ import java.util.List;
  * @param cipherSuites JDK names of the TLS 1.2-and-older suites to allow; empty: the JDK's defaults
  *     (TLS 1.3 suites are never narrowed, as in Go)
  * @param protocols the JDK protocol names from {@code min_version} to {@code max_version}
+ * @param namedGroups {@code curve_preferences} as JDK named groups, in order; empty: the JDK's defaults
  */
 public record TlsSettings(Path certFile, Path keyFile, ClientAuth clientAuth, Path clientCaFile,
-        List<String> cipherSuites, List<String> protocols, boolean preferServerCipherSuites) {
+        List<String> cipherSuites, List<String> protocols, boolean preferServerCipherSuites, List<String> namedGroups) {
     /** The files whose change means new certificates to load. */
     public List<Path> files() {
         return clientCaFile == null ? List.of(certFile, keyFile) : List.of(certFile, keyFile, clientCaFile);

@@ -9,8 +9,9 @@ import java.util.Map;
  * @param tls null for plain HTTP
  * @param headers {@code http_server_config.headers}, sent on every answer
  * @param users {@code basic_auth_users}: user name to bcrypt hash
+ * @param http2 {@code http_server_config.http2} (default true): offer HTTP/2 over TLS by ALPN
  */
-public record WebConfig(TlsSettings tls, Map<String, String> headers, Map<String, String> users) {
+public record WebConfig(TlsSettings tls, Map<String, String> headers, Map<String, String> users, boolean http2) {
     /** No file: plain HTTP, no passwords. */
-    public static final WebConfig NONE = new WebConfig(null, Map.of(), Map.of());
+    public static final WebConfig NONE = new WebConfig(null, Map.of(), Map.of(), true);
 }

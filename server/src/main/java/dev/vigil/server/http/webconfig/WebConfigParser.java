@@ -44,7 +44,9 @@ public final class WebConfigParser {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256");
     private static final Set<String> TLS13_CIPHERS = Set.of("TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384",
             "TLS_CHACHA20_POLY1305_SHA256");
-    private static final Set<String> CURVES = Set.of("CurveP256", "CurveP384", "CurveP521", "X25519");
+    /** Go's curve names to the JDK's named groups. */
+    private static final Map<String, String> CURVES = Map.of(
+            "CurveP256", "secp256r1", "CurveP384", "secp384r1", "CurveP521", "secp521r1", "X25519", "x25519");
     /** A bcrypt hash as Go's bcrypt.Cost accepts it: version 2a/2b/2y, two-digit cost, 53 characters of salt and hash. */
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$(\\d\\d)\\$[./A-Za-z0-9]{53}");
 
@@ -77,7 +79,7 @@ public final class WebConfigParser {
         TlsSettings tls = tls(top.get("tls_server_config"));
         Map<String, String> headers = headers(top.get("http_server_config"));
         Map<String, String> users = users(top.get("basic_auth_users"));
-        return new WebConfig(tls, Map.copyOf(headers), Map.copyOf(users));
+        return new WebConfig(tls, Map.copyOf(headers), Map.copyOf(users), http2(top.get("http_server_config")));
     }
 
     private TlsSettings tls(NodeTuple t) {
@@ -90,10 +92,13 @@ public final class WebConfigParser {
         String auth = yaml.string(m, "client_auth_type", "");
         String ca = yaml.string(m, "client_ca_file", "");
         List<String> ciphers = ciphers(m.get("cipher_suites"));
+        List<String> groups = new ArrayList<>();
         for (Node c : m.containsKey("curve_preferences") ? yaml.sequence(m.get("curve_preferences").getValueNode()) : List.<Node>of()) {
-            if (!CURVES.contains(yaml.scalar(c))) {
+            String jdk = CURVES.get(yaml.scalar(c));
+            if (jdk == null) {
                 throw yaml.error(c, "unknown curve: " + yaml.scalar(c));
             }
+            groups.add(jdk);
         }
         String min = version(m, "min_version", "TLS12");
         String max = version(m, "max_version", "TLS13");
@@ -126,7 +131,7 @@ public final class WebConfigParser {
             throw yaml.error(m.get("max_version").getValueNode(), "max_version " + max + " is below min_version " + min);
         }
         return new TlsSettings(dir.resolve(cert), dir.resolve(key), ca2, ca.isEmpty() ? null : dir.resolve(ca),
-                List.copyOf(ciphers), List.copyOf(protocols), prefer);
+                List.copyOf(ciphers), List.copyOf(protocols), prefer, List.copyOf(groups));
     }
 
     private List<String> ciphers(NodeTuple t) {
@@ -153,13 +158,19 @@ public final class WebConfigParser {
         return v;
     }
 
+    private boolean http2(NodeTuple t) {
+        if (t == null || YamlTree.isNull(t.getValueNode())) {
+            return true;
+        }
+        return yaml.bool(yaml.mapping(t.getValueNode(), HTTP, "web.HTTPStruct"), "http2", true);
+    }
+
     private Map<String, String> headers(NodeTuple t) {
         Map<String, String> out = new LinkedHashMap<>();
         if (t == null || YamlTree.isNull(t.getValueNode())) {
             return out;
         }
         Map<String, NodeTuple> m = yaml.mapping(t.getValueNode(), HTTP, "web.HTTPStruct");
-        yaml.bool(m, "http2", true);
         NodeTuple h = m.get("headers");
         if (h == null || YamlTree.isNull(h.getValueNode())) {
             return out;

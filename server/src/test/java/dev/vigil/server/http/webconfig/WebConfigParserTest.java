@@ -88,6 +88,17 @@ class WebConfigParserTest {
     }
 
     @Test
+    void curvePreferencesAndHttp2AreRead() {
+        WebConfig c = WebConfigParser.parse("tls_server_config:\n  cert_file: a\n  key_file: b\n"
+                + "  curve_preferences: [X25519, CurveP384]\nhttp_server_config:\n  http2: false\n", "w", Path.of("/"));
+        assertEquals(java.util.List.of("x25519", "secp384r1"), c.tls().namedGroups(), "Go's names, in order, as the JDK's");
+        assertEquals(false, c.http2());
+        assertEquals(true, WebConfigParser.parse("basic_auth_users: {}\n", "w", Path.of("/")).http2(), "on by default");
+        assertThrows(IllegalArgumentException.class, () -> WebConfigParser.parse(
+                "tls_server_config:\n  cert_file: a\n  key_file: b\n  curve_preferences: [P256]\n", "w", Path.of("/")));
+    }
+
+    @Test
     void rolesFileNamesUnknownRolesAndUsers() {
         RolesConfig r = RolesParser.parse("users:\n  a: [push, read]\nnetworks:\n  push: [10.0.0.0/8, '::1']\n", "r",
                 Set.of("a"));
