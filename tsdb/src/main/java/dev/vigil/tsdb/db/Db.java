@@ -111,7 +111,14 @@ public final class Db implements Storage {
                 // Sized for 100 k series (about 40 MB of file) unless told more; the map grows past its
                 // size by adding tiers, so this bounds disk use for small installations only.
                 long entries = Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, head.seriesCount() * 2L));
-                registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries);
+                try {
+                    registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries);
+                } catch (IOException e) {
+                    // A cache: without it (a disk too full for its file) series get new ids, no more.
+                    LOG.log(Level.WARNING, "series registry could not be opened; running without it", e);
+                }
+            }
+            if (registry != null) {
                 // After a snapshot load the check of every entry (a few µs a series) runs in the
                 // background: it would otherwise be the largest part of a clean restart. A size
                 // mismatch means a rebuild (a put per series): before serving for a small head,
@@ -161,6 +168,8 @@ public final class Db implements Storage {
             db.runMaintenance(true);
             long every = Long.getLong(MAINTENANCE_INTERVAL_PROPERTY, 60_000L);
             db.background.scheduleWithFixedDelay(db::runMaintenance, every, every, TimeUnit.MILLISECONDS);
+            long probe = Long.getLong(DISK_PROBE_INTERVAL_PROPERTY, 1_000L);
+            db.background.scheduleWithFixedDelay(db::probeDisk, probe, probe, TimeUnit.MILLISECONDS);
             db.ready = true;
             return db;
         } catch (IOException | RuntimeException e) {
@@ -304,9 +313,51 @@ public final class Db implements Storage {
         return (int) c.getValue();
     }
 
-    /** True once open and until closed. */
+    /** True once open and until closed, while the data folder takes writes. */
     public boolean ready() {
-        return ready && !closed && !wal.broken();
+        return ready && !closed && !wal.broken() && writeFailure() == null;
+    }
+
+    /** For testing only: how often, in ms, a store that cannot write checks whether it can again (default 1 s). */
+    public static final String DISK_PROBE_INTERVAL_PROPERTY = "vigil.test.disk-probe-interval-ms";
+    /** Bytes the probe writes: about what a large push needs in the WAL. */
+    static final int PROBE_BYTES = 1 << 20;
+    static final String PROBE_FILE = "write-probe.tmp";
+
+    /**
+     * Why the last commit could not be written (a full disk: the WAL write or the head chunk
+     * space failed), or null while the data folder takes writes. Cleared by the next commit that
+     * is written, or by the probe that runs every second meanwhile.
+     */
+    public IOException writeFailure() {
+        IOException e = wal.lastFailure();
+        return e != null ? e : head.chunkSpaceFailure();
+    }
+
+    /**
+     * While commits fail for want of space, checks every second whether the folder takes writes
+     * again (a file of {@link #PROBE_BYTES}, written, forced and deleted; the head chunk space
+     * reserved), so readiness returns even when no client is retrying.
+     */
+    void probeDisk() {
+        if (closed || writeFailure() == null) {
+            return;
+        }
+        FileIo io = opts.io();
+        Path p = opts.dir().resolve(PROBE_FILE);
+        try {
+            try (FileIo.WriteFile f = io.create(p)) {
+                f.write(java.nio.ByteBuffer.allocate(PROBE_BYTES));
+                f.force(false);
+            } finally {
+                io.deleteIfExists(p);
+            }
+            head.reserveChunkSpace();
+            wal.clearFailure();
+            LOG.info("the data folder " + opts.dir() + " takes writes again; ingestion resumes");
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "the data folder still cannot be written", e);
+        }
     }
 
     public DbOptions options() {
