@@ -11,8 +11,13 @@ public final class StorageWriteException extends IOException {
     private static final long serialVersionUID = 1L;
 
     public StorageWriteException(Path folder, IOException cause) {
-        super("the store cannot write to " + folder + ": " + rootMessage(cause) + "; nothing of this request was stored,"
-                + " retry when the disk has space again", cause);
+        super("the store cannot write to " + folder + ": " + rootMessage(cause) + "; not stored, retry when the disk has"
+                + " space again", cause);
+    }
+
+    /** {@code cause}'s message followed by {@code note} (what was stored before it). */
+    public StorageWriteException(StorageWriteException cause, String note) {
+        super(cause.getMessage() + note, cause);
     }
 
     private static String rootMessage(Throwable t) {

@@ -111,14 +111,7 @@ public final class Db implements Storage {
                 // Sized for 100 k series (about 40 MB of file) unless told more; the map grows past its
                 // size by adding tiers, so this bounds disk use for small installations only.
                 long entries = Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, head.seriesCount() * 2L));
-                try {
-                    registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries);
-                } catch (IOException e) {
-                    // A cache: without it (a disk too full for its file) series get new ids, no more.
-                    LOG.log(Level.WARNING, "series registry could not be opened; running without it", e);
-                }
-            }
-            if (registry != null) {
+                registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries);
                 // After a snapshot load the check of every entry (a few µs a series) runs in the
                 // background: it would otherwise be the largest part of a clean restart. A size
                 // mismatch means a rebuild (a put per series): before serving for a small head,
