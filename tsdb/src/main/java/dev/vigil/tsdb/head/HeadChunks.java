@@ -385,7 +385,7 @@ public final class HeadChunks implements AutoCloseable {
         long n = spare != null ? fileBytes : 0;
         java.nio.ByteBuffer[] f = files;
         for (int i = 0; i < f.length; i++) {
-            if (f[i] != null && !inMemory[i]) {
+            if (f[i] != null && !(i < inMemory.length && inMemory[i])) {
                 n += fileBytes;
             }
         }
