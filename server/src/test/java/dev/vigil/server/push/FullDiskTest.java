@@ -50,6 +50,7 @@ class FullDiskTest {
         try (SmallDisk disk = SmallDisk.mount(96)) {
             Path data = disk.dir().resolve("data");
             Map<Integer, TreeSet<Integer>> acked = new HashMap<>();
+            java.util.Set<String> groups = null;
             int[] seq = new int[GROUPS];
             Map<Integer, Integer> statuses = new TreeMap<>();
             VigilServer server = start(data);
@@ -85,6 +86,18 @@ class FullDiskTest {
                         refusal.body());
                 assertEquals(503, get(base, "/-/ready").statusCode(), "not ready while the disk is full");
 
+                // A new group: its membership goes to the group journal first, which a full disk cuts short.
+                groups = new java.util.TreeSet<>();
+                for (int g = 0; g < GROUPS; g++) {
+                    groups.add("flink-full-disk-" + g);
+                }
+                for (int k = 0; k < 3; k++) {
+                    int status = pushResponse(base, "flink-full-disk-new-" + k, 10 + k, 0).statusCode();
+                    assertTrue(status == 200 || status == 503, "new group on a full disk: " + status);
+                    if (status == 200) {
+                        groups.add("flink-full-disk-new-" + k);
+                    }
+                }
                 assertEquals(503, remoteWrite(base, System.currentTimeMillis()), "remote write on a full disk");
                 assertEquals(503, importText(base, System.currentTimeMillis()), "import on a full disk");
 
@@ -103,13 +116,19 @@ class FullDiskTest {
                     }
                 }
                 assertEquals(204, remoteWrite(base, System.currentTimeMillis()));
+                assertEquals(200, pushResponse(base, "flink-full-disk-late", 20, 0).statusCode());
+                groups.add("flink-full-disk-late");
                 assertStored(base, acked);
+                assertEquals(groups, groups(base));
             } finally {
                 server.close();
             }
             server = start(data);
             try {
                 assertStored("http://127.0.0.1:" + server.webAddress().getPort(), acked);
+                // Every acknowledged group change is read back from the group journal, also those
+                // logged after a change the full disk cut short.
+                assertEquals(groups, groups("http://127.0.0.1:" + server.webAddress().getPort()));
             } finally {
                 server.close();
             }
@@ -143,9 +162,24 @@ class FullDiskTest {
     }
 
     private HttpResponse<String> pushResponse(String base, int group, int seq) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create(base + "/metrics/job/flink-full-disk-" + group))
+        return pushResponse(base, "flink-full-disk-" + group, group, seq);
+    }
+
+    private HttpResponse<String> pushResponse(String base, String job, int group, int seq) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + "/metrics/job/" + job))
                 .header("Content-Type", "text/plain; version=0.0.4")
                 .PUT(HttpRequest.BodyPublishers.ofString(body(group, seq))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The jobs of the push groups, as the push API lists them. */
+    private java.util.Set<String> groups(String base) throws Exception {
+        HttpResponse<String> r = get(base, "/api/v1/metrics");
+        assertEquals(200, r.statusCode(), r.body());
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (JsonNode g : json.readTree(r.body()).path("data")) {
+            out.add(g.path("labels").path("job").asText());
+        }
+        return out;
     }
 
     private HttpResponse<String> get(String base, String path) throws Exception {
