@@ -161,8 +161,7 @@ public final class Db implements Storage {
             db.runMaintenance(true);
             long every = Long.getLong(MAINTENANCE_INTERVAL_PROPERTY, 60_000L);
             db.background.scheduleWithFixedDelay(db::runMaintenance, every, every, TimeUnit.MILLISECONDS);
-            long probe = Long.getLong(DISK_PROBE_INTERVAL_PROPERTY, 1_000L);
-            db.background.scheduleWithFixedDelay(db::probeDisk, probe, probe, TimeUnit.MILLISECONDS);
+            db.background.scheduleWithFixedDelay(db::probeDisk, 1, 1, TimeUnit.SECONDS);
             db.ready = true;
             return db;
         } catch (IOException | RuntimeException e) {
@@ -311,10 +310,9 @@ public final class Db implements Storage {
         return ready && !closed && !wal.broken() && writeFailure() == null;
     }
 
-    /** For testing only: how often, in ms, a store that cannot write checks whether it can again (default 1 s). */
-    public static final String DISK_PROBE_INTERVAL_PROPERTY = "vigil.test.disk-probe-interval-ms";
     /** Bytes the probe writes: about what a large push needs in the WAL. */
     static final int PROBE_BYTES = 1 << 20;
+    private static final java.nio.ByteBuffer PROBE_ZEROS = java.nio.ByteBuffer.allocateDirect(PROBE_BYTES).asReadOnlyBuffer();
     static final String PROBE_FILE = "write-probe.tmp";
 
     /**
@@ -340,7 +338,7 @@ public final class Db implements Storage {
         Path p = opts.dir().resolve(PROBE_FILE);
         try {
             try (FileIo.WriteFile f = io.create(p)) {
-                f.write(java.nio.ByteBuffer.allocate(PROBE_BYTES));
+                f.write(PROBE_ZEROS.duplicate());
                 f.force(false);
             } finally {
                 io.deleteIfExists(p);
