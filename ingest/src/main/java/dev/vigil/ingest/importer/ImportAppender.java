@@ -6,6 +6,7 @@ import dev.vigil.ingest.text.ExpositionFormat;
 import dev.vigil.ingest.text.MalformedBodyException;
 import dev.vigil.tsdb.AppendRejectedException;
 import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.StorageWriteException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
@@ -58,6 +59,12 @@ public final class ImportAppender {
             throw new IngestException.TooLarge(e.limit, e.getMessage() + imported(pipeline.stored()));
         } catch (AppendRejectedException e) {
             throw new IngestException.Refused(e.getMessage() + " (" + pipeline.stored() + " samples imported before it)");
+        } catch (IOException e) {
+            StorageWriteException full = StorageWriteException.find(e);
+            if (full != null) {
+                throw new StorageWriteException(full, imported(pipeline.stored()));
+            }
+            throw e;
         }
         return pipeline.stored();
     }

@@ -151,18 +151,39 @@ final class GroupJournal implements Closeable {
     }
 
     private void startSegment() throws IOException {
-        Path p = segmentPath(segment);
-        Files.createDirectories(p.toAbsolutePath().getParent());
-        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        ByteBuffer h = ByteBuffer.allocate(HEADER).putInt(MAGIC).putInt(VERSION).flip();
-        while (h.hasRemaining()) {
-            ch.write(h);
-        }
-        ch.force(true);
-        fsyncDir(p.toAbsolutePath().getParent());
-        channel = ch;
+        channel = createSegment(segment);
         written = HEADER;
         forced = HEADER;
+    }
+
+    /** Segment {@code n} with its header, forced; on failure (a full disk) nothing of it is left. */
+    private FileChannel createSegment(long n) throws IOException {
+        Path p = segmentPath(n);
+        Files.createDirectories(p.toAbsolutePath().getParent());
+        Files.deleteIfExists(p); // a header a full disk cut short, from an earlier attempt
+        FileChannel ch = FileChannel.open(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        try {
+            ByteBuffer h = ByteBuffer.allocate(HEADER).putInt(MAGIC).putInt(VERSION).flip();
+            while (h.hasRemaining()) {
+                ch.write(h);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            try {
+                ch.close();
+                Files.deleteIfExists(p);
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
+            throw full(e);
+        }
+        fsyncDir(p.toAbsolutePath().getParent());
+        return ch;
+    }
+
+    /** A write the journal's disk refused: the push that needed it is answered as unable to store. */
+    private IOException full(IOException e) {
+        return new dev.vigil.tsdb.StorageWriteException(stateFile.toAbsolutePath().getParent(), e);
     }
 
     /** Logs a group's whole state and the stored series leaving it; returns once it is on disk. */
@@ -203,8 +224,20 @@ final class GroupJournal implements Closeable {
         synchronized (writeLock) {
             ch = channel;
             ByteBuffer buf = ByteBuffer.wrap(frame);
-            while (buf.hasRemaining()) {
-                ch.write(buf);
+            try {
+                while (buf.hasRemaining()) {
+                    ch.write(buf);
+                }
+            } catch (IOException e) {
+                // A full disk cut the frame short: cut it off, or every later change would be
+                // logged behind a torn frame, where start stops reading.
+                try {
+                    ch.truncate(written);
+                    ch.position(written);
+                } catch (IOException e2) {
+                    e.addSuppressed(e2);
+                }
+                throw full(e);
             }
             written += frame.length;
             end = written;
@@ -218,7 +251,11 @@ final class GroupJournal implements Closeable {
             synchronized (writeLock) {
                 target = written;
             }
-            ch.force(false);
+            try {
+                ch.force(false);
+            } catch (IOException e) {
+                throw full(e);
+            }
             forced = target;
         }
     }
@@ -241,12 +278,16 @@ final class GroupJournal implements Closeable {
     long roll() throws IOException {
         synchronized (forceLock) {
             synchronized (writeLock) {
+                // The new segment first: when a full disk refuses it, logging goes on in the old one.
                 FileChannel old = channel;
                 old.force(false);
-                old.close();
+                FileChannel next = createSegment(segment + 1);
                 long last = segment;
                 segment++;
-                startSegment();
+                channel = next;
+                written = HEADER;
+                forced = HEADER;
+                old.close();
                 bytesSinceCheckpoint = 0;
                 return last;
             }

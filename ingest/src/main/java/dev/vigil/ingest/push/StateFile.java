@@ -72,6 +72,26 @@ final class StateFile {
     void write(List<GroupView> groups) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.createDirectories(file.toAbsolutePath().getParent());
+        try {
+            writeTemporary(tmp, groups);
+        } catch (IOException | RuntimeException e) {
+            // A full disk fails it part-way: the part written must not keep holding the space.
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
+            throw e;
+        }
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException ignored) {
+            // Not every file system lets a directory be fsynced; the rename is still atomic.
+        }
+    }
+
+    private static void writeTemporary(Path tmp, List<GroupView> groups) throws IOException {
         CRC32C crc = new CRC32C();
         try (OutputStream fo = Files.newOutputStream(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
                 CheckedOutputStream co = new CheckedOutputStream(new BufferedOutputStream(fo, 1 << 16), crc);
@@ -90,12 +110,6 @@ final class StateFile {
         }
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             ch.force(true);
-        }
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        try (FileChannel dir = FileChannel.open(file.toAbsolutePath().getParent(), StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException ignored) {
-            // Not every file system lets a directory be fsynced; the rename is still atomic.
         }
     }
 

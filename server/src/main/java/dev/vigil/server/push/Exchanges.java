@@ -1,5 +1,6 @@
 package dev.vigil.server.push;
 
+import dev.vigil.tsdb.StorageWriteException;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
@@ -55,6 +56,15 @@ final class Exchanges {
                         text(ex, 400, "request body could not be read: " + e.getMessage());
                     }
                 } catch (IOException e) {
+                    StorageWriteException full = StorageWriteException.find(e);
+                    if (full != null) {
+                        // A full disk: nothing of the request was stored; the client retries later.
+                        LOG.fine(() -> "push API request refused, the store cannot write: " + ex.getRequestURI() + ": " + full.getMessage());
+                        if (!ex.isResponseStarted()) {
+                            text(ex, StatusCodes.SERVICE_UNAVAILABLE, full.getMessage());
+                        }
+                        return;
+                    }
                     LOG.log(Level.WARNING, "push API request failed: " + ex.getRequestMethod() + " " + ex.getRequestURI(), e);
                     if (!ex.isResponseStarted()) {
                         text(ex, 500, "internal error: " + e.getMessage());

@@ -161,6 +161,7 @@ public final class Db implements Storage {
             db.runMaintenance(true);
             long every = Long.getLong(MAINTENANCE_INTERVAL_PROPERTY, 60_000L);
             db.background.scheduleWithFixedDelay(db::runMaintenance, every, every, TimeUnit.MILLISECONDS);
+            db.background.scheduleWithFixedDelay(db::probeDisk, 1, 1, TimeUnit.SECONDS);
             db.ready = true;
             return db;
         } catch (IOException | RuntimeException e) {
@@ -304,9 +305,50 @@ public final class Db implements Storage {
         return (int) c.getValue();
     }
 
-    /** True once open and until closed. */
+    /** True once open and until closed, while the data folder takes writes. */
     public boolean ready() {
-        return ready && !closed && !wal.broken();
+        return ready && !closed && !wal.broken() && writeFailure() == null;
+    }
+
+    /** Bytes the probe writes: about what a large push needs in the WAL. */
+    static final int PROBE_BYTES = 1 << 20;
+    private static final java.nio.ByteBuffer PROBE_ZEROS = java.nio.ByteBuffer.allocateDirect(PROBE_BYTES).asReadOnlyBuffer();
+    static final String PROBE_FILE = "write-probe.tmp";
+
+    /**
+     * Why the last commit could not be written (a full disk: the WAL write or the head chunk
+     * space failed), or null while the data folder takes writes. Cleared by the next commit that
+     * is written, or by the probe that runs every second meanwhile.
+     */
+    public IOException writeFailure() {
+        IOException e = wal.lastFailure();
+        return e != null ? e : head.chunkSpaceFailure();
+    }
+
+    /**
+     * While commits fail for want of space, checks every second whether the folder takes writes
+     * again (a file of {@link #PROBE_BYTES}, written, forced and deleted; the head chunk space
+     * reserved), so readiness returns even when no client is retrying.
+     */
+    void probeDisk() {
+        if (closed || writeFailure() == null) {
+            return;
+        }
+        FileIo io = opts.io();
+        Path p = opts.dir().resolve(PROBE_FILE);
+        try {
+            try (FileIo.WriteFile f = io.create(p)) {
+                f.write(PROBE_ZEROS.duplicate());
+                f.force(false);
+            } finally {
+                io.deleteIfExists(p);
+            }
+            head.reserveChunkSpace();
+            wal.clearFailure();
+            LOG.info("the data folder " + opts.dir() + " takes writes again; ingestion resumes");
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "the data folder still cannot be written", e);
+        }
     }
 
     public DbOptions options() {

@@ -68,7 +68,7 @@ public final class Head implements AutoCloseable {
      */
     public Head(Path chunkDir, FileIo io, Options opts, boolean keepChunkFiles) throws IOException {
         this.opts = opts;
-        this.files = new HeadChunks(chunkDir, io, HeadChunks.DEFAULT_FILE_BYTES, keepChunkFiles);
+        this.files = new HeadChunks(chunkDir, io, HeadChunks.configuredFileBytes(), keepChunkFiles);
     }
 
     /** Counters for /metrics and the status page. */
@@ -300,6 +300,16 @@ public final class Head implements AutoCloseable {
 
     RoaringBitmap select(dev.vigil.tsdb.Matcher... ms) {
         return postings.select(ms);
+    }
+
+    /** Why taking head chunk space last failed (a full disk), or null once it succeeded since. */
+    public IOException chunkSpaceFailure() {
+        return files.reserveFailure();
+    }
+
+    /** Takes the head chunk space the next commits need now (see {@link HeadChunks#reserve}). */
+    public void reserveChunkSpace() throws IOException {
+        files.reserve();
     }
 
     /** Bytes written to head chunk files since start. */

@@ -317,8 +317,14 @@ final class HeadAppender implements Appender {
                 meta.forEach((k, v) -> WalRecords.putMetadata(buf, k, v));
                 WalRecords.endFrame(buf, m);
             }
+            // Space for the chunks this commit may cut is taken before it is logged: once
+            // logged it is applied whole, and a full disk must refuse it here, not half-way.
+            head.files().reserve();
             wal.log(buf);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            release();
+            throw e instanceof dev.vigil.tsdb.StorageWriteException ? e : new dev.vigil.tsdb.StorageWriteException(wal.dataFolder(), e);
+        } catch (RuntimeException e) {
             release();
             throw e;
         }

@@ -16,6 +16,14 @@ import java.util.zip.CRC32C;
  * live here until the head is truncated. After a clean shutdown the files a shutdown snapshot
  * lists are re-attached ({@link #attach}); otherwise they are rebuilt from the WAL.
  * Writes are serialised; reads are lock-free (a chunk ref is published after its bytes).
+ *
+ * <p>A full disk: every file's space is taken before it is mapped ({@link FileIo#mapReadWrite}),
+ * so no store through a mapping can fault. A commit calls {@link #reserve} before it logs to the
+ * WAL: it fails there, with nothing logged, unless the file being written has a quarter left or
+ * the next file is already allocated. Applying a logged commit therefore never waits for space;
+ * should one batch still outgrow both (a single commit of more than a quarter file of chunks) on
+ * a full disk, its chunks go to a file held in memory rather than fail half-applied, and head
+ * snapshots are refused until that file has been truncated away (the WAL has its samples).
  */
 public final class HeadChunks implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HeadChunks.class.getName());
@@ -25,11 +33,32 @@ public final class HeadChunks implements AutoCloseable {
     /** series ref + mint + maxt + encoding + length. */
     static final int RECORD_HEAD = 8 + 8 + 8 + 1 + 4;
     public static final long DEFAULT_FILE_BYTES = 128L << 20;
+    /**
+     * For testing only: head chunk file size in bytes (default {@link #DEFAULT_FILE_BYTES}), so a
+     * full-disk test fits a small file system.
+     */
+    public static final String FILE_BYTES_PROPERTY = "vigil.test.head-chunk-file-bytes";
+    /** Capacity of a file held in memory when a full disk left no other place for a chunk. */
+    static final int MEMORY_FILE_BYTES = 4 << 20;
+
+    /** The file size in effect: {@link #FILE_BYTES_PROPERTY} if set, else the default. */
+    public static long configuredFileBytes() {
+        return Math.max(64 << 10, Long.getLong(FILE_BYTES_PROPERTY, DEFAULT_FILE_BYTES));
+    }
 
     private final Path dir;
     private final FileIo io;
     private final int fileBytes;
-    private volatile MappedByteBuffer[] files = new MappedByteBuffer[1];
+    private volatile java.nio.ByteBuffer[] files = new java.nio.ByteBuffer[1];
+    /** Per file: held in memory, not on disk (see the class comment). */
+    private boolean[] inMemory = new boolean[1];
+    private int memoryFiles;
+    /** The next file, allocated ahead by {@link #reserve}; null if none. */
+    private MappedByteBuffer spare;
+    /** A commit may skip {@link #reserve}'s lock: the current file has a quarter left or a spare exists. */
+    private volatile boolean roomy;
+    /** Why the last reservation failed, or null once one succeeded since. */
+    private volatile IOException reserveFailure;
     private volatile long[] fileMaxT = new long[1];
     private int curFile;
     private int curPos;
@@ -96,7 +125,7 @@ public final class HeadChunks implements AutoCloseable {
                 io.deleteIfExists(p);
             }
         }
-        MappedByteBuffer[] f = new MappedByteBuffer[max + 2];
+        java.nio.ByteBuffer[] f = new java.nio.ByteBuffer[max + 2];
         long[] mt = new long[max + 2];
         int[] used = new int[max + 2];
         int[] crcs = new int[max + 2];
@@ -138,15 +167,63 @@ public final class HeadChunks implements AutoCloseable {
         fileUsed = used;
         fileCrcs = crcs;
         fileMaxT = mt;
+        inMemory = new boolean[f.length];
         files = f;
         curFile = max;
         curPos = HEADER;
         sealed = true; // the next write starts a new file: attached files stay as listed
+        roomy = false;
+    }
+
+    /**
+     * Makes sure the chunks of one commit can be written without taking disk space: the file
+     * being written has a quarter of its size left, or the next file is allocated now. Call
+     * before the commit is logged; an IOException (a full disk) means nothing may be logged.
+     */
+    public void reserve() throws IOException {
+        if (roomy) {
+            return;
+        }
+        synchronized (this) {
+            if (roomy) {
+                return;
+            }
+            if (spare == null) {
+                Path p = dir.resolve(fileName(curFile + 1));
+                try {
+                    spare = io.mapReadWrite(p, fileBytes);
+                } catch (IOException e) {
+                    reserveFailure = e;
+                    try {
+                        io.deleteIfExists(p);
+                    } catch (IOException e2) {
+                        e.addSuppressed(e2);
+                    }
+                    throw e;
+                }
+            }
+            reserveFailure = null;
+            roomy = true;
+        }
+    }
+
+    /** Why the last {@link #reserve} failed (a full disk), or null once one has succeeded since. */
+    public IOException reserveFailure() {
+        return reserveFailure;
+    }
+
+    /** Recomputes {@link #roomy} after the write position moved. Caller holds the monitor. */
+    private void updateRoomy() {
+        boolean r = spare != null
+                || (curFile > 0 && !sealed && !inMemory[curFile] && fileBytes - curPos >= fileBytes / 4);
+        if (r != roomy) {
+            roomy = r;
+        }
     }
 
     /** True if {@code ref} points at a record inside the used part of an attached file. */
     boolean validRef(long ref) {
-        MappedByteBuffer[] f = files;
+        java.nio.ByteBuffer[] f = files;
         int file = Refs.chunkFile(ref);
         int off = Refs.chunkOffset(ref);
         int[] used = fileUsed;
@@ -158,14 +235,18 @@ public final class HeadChunks implements AutoCloseable {
      * Forces every file to the device and describes them (used length, CRC32C, newest time),
      * for a shutdown snapshot. No writes may run concurrently.
      */
-    public synchronized List<FileState> forceAndDescribe() {
+    public synchronized List<FileState> forceAndDescribe() throws IOException {
         List<FileState> out = new java.util.ArrayList<>();
-        MappedByteBuffer[] f = files;
+        java.nio.ByteBuffer[] f = files;
         for (int i = 1; i < f.length; i++) {
             if (f[i] == null) {
                 continue;
             }
-            f[i].force();
+            if (inMemory[i]) {
+                throw new IOException("head chunk file " + i + " is held in memory since the disk was full; no head snapshot"
+                        + " until the head has been cut past it (the WAL holds its samples)");
+            }
+            ((MappedByteBuffer) f[i]).force();
             boolean writing = i == curFile && !sealed;
             out.add(new FileState(i, writing ? curPos : fileUsed[i], writing ? (int) fileCrc.getValue() : fileCrcs[i],
                     fileMaxT[i]));
@@ -173,12 +254,30 @@ public final class HeadChunks implements AutoCloseable {
         return out;
     }
 
-    private void newFile() throws IOException {
+    private void newFile() {
         int n = curFile + 1;
-        Path p = dir.resolve(fileName(n));
-        MappedByteBuffer m = io.mapReadWrite(p, fileBytes);
+        java.nio.ByteBuffer m = spare;
+        spare = null;
+        boolean memory = false;
+        if (m == null) {
+            // No reservation covered this (one batch wrote more than a quarter file of chunks).
+            Path p = dir.resolve(fileName(n));
+            try {
+                m = io.mapReadWrite(p, fileBytes);
+            } catch (IOException e) {
+                LOG.log(java.util.logging.Level.SEVERE, "no disk space for head chunk file " + p + "; holding its chunks in"
+                        + " memory until the head is cut past them (the WAL has their samples)", e);
+                try {
+                    io.deleteIfExists(p);
+                } catch (IOException e2) {
+                    LOG.log(java.util.logging.Level.FINE, "could not remove " + p, e2);
+                }
+                m = java.nio.ByteBuffer.allocate((int) Math.min(fileBytes, MEMORY_FILE_BYTES));
+                memory = true;
+            }
+        }
         m.put(0, MAGIC).put(4, (byte) VERSION);
-        MappedByteBuffer[] f = files;
+        java.nio.ByteBuffer[] f = files;
         long[] mt = fileMaxT;
         int[] used = fileUsed;
         int[] crcs = fileCrcs;
@@ -192,6 +291,13 @@ public final class HeadChunks implements AutoCloseable {
             mt = Arrays.copyOf(mt, n * 2);
             used = Arrays.copyOf(used, n * 2);
             crcs = Arrays.copyOf(crcs, n * 2);
+        }
+        if (n >= inMemory.length) {
+            inMemory = Arrays.copyOf(inMemory, f.length);
+        }
+        inMemory[n] = memory;
+        if (memory) {
+            memoryFiles++;
         }
         f[n] = m;
         mt[n] = Long.MIN_VALUE;
@@ -210,13 +316,13 @@ public final class HeadChunks implements AutoCloseable {
     public synchronized long write(long seriesRef, long mint, long maxt, byte encoding, byte[] data, int len)
             throws IOException {
         int need = RECORD_HEAD + len + 4;
-        if (curFile == 0 || sealed || curPos + need > fileBytes) {
-            if (need + HEADER > fileBytes) {
+        if (curFile == 0 || sealed || curPos + need > files[curFile].capacity()) {
+            if (need + HEADER > Math.min(fileBytes, MEMORY_FILE_BYTES)) {
                 throw new IOException("chunk of " + len + " bytes larger than a head chunk file");
             }
             newFile();
         }
-        MappedByteBuffer m = files[curFile];
+        java.nio.ByteBuffer m = files[curFile];
         int at = curPos;
         m.putLong(at, seriesRef).putLong(at + 8, mint).putLong(at + 16, maxt).put(at + 24, encoding)
                 .putInt(at + 25, len);
@@ -230,12 +336,13 @@ public final class HeadChunks implements AutoCloseable {
         if (maxt > fileMaxT[curFile]) {
             fileMaxT[curFile] = maxt;
         }
+        updateRoomy();
         return Refs.chunkRef(curFile, at);
     }
 
     /** Copies the data of chunk {@code ref} into {@code dst} (grown as needed); length in {@link #lastLength}. */
     public byte[] read(long ref, byte[] dst, int[] lastLength) {
-        MappedByteBuffer[] f = files;
+        java.nio.ByteBuffer[] f = files;
         int fi = Refs.chunkFile(ref);
         ByteBuffer m = fi < f.length ? f[fi] : null;
         if (m == null) {
@@ -255,10 +362,15 @@ public final class HeadChunks implements AutoCloseable {
 
     /** Deletes files whose chunks all end before {@code mint}, except the one being written. */
     public synchronized void truncateBefore(long mint) throws IOException {
-        MappedByteBuffer[] f = files;
+        java.nio.ByteBuffer[] f = files;
         for (int i = 1; i < curFile; i++) {
             if (f[i] != null && fileMaxT[i] < mint) {
                 f[i] = null;
+                if (inMemory[i]) {
+                    inMemory[i] = false;
+                    memoryFiles--;
+                    continue;
+                }
                 io.deleteIfExists(dir.resolve(fileName(i)));
                 LOG.fine("deleted head chunk file " + i);
             }
@@ -270,17 +382,25 @@ public final class HeadChunks implements AutoCloseable {
     }
 
     public synchronized long diskBytes() {
-        long n = 0;
-        for (MappedByteBuffer m : files) {
-            if (m != null) {
+        long n = spare != null ? fileBytes : 0;
+        java.nio.ByteBuffer[] f = files;
+        for (int i = 0; i < f.length; i++) {
+            if (f[i] != null && !(i < inMemory.length && inMemory[i])) {
                 n += fileBytes;
             }
         }
         return n;
     }
 
+    /** Files held in memory because the disk was full when they were needed. */
+    public synchronized int memoryFiles() {
+        return memoryFiles;
+    }
+
     @Override
-    public void close() {
-        files = new MappedByteBuffer[1];
+    public synchronized void close() {
+        files = new java.nio.ByteBuffer[1];
+        spare = null;
+        roomy = false;
     }
 }

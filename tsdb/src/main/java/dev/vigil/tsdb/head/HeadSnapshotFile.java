@@ -106,6 +106,24 @@ public final class HeadSnapshotFile implements AutoCloseable {
         }
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         io.deleteIfExists(tmp);
+        try {
+            writeTo(head, chunks, io, tmp, wal, live, sym, symList);
+        } catch (IOException | RuntimeException e) {
+            // A full disk fails it part-way: the part written must not keep holding the space.
+            try {
+                io.deleteIfExists(tmp);
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
+            throw e;
+        }
+        io.rename(tmp, file);
+        io.fsyncDir(file.getParent());
+        return live.size();
+    }
+
+    private static void writeTo(Head head, HeadChunks chunks, FileIo io, Path tmp, WalPosition wal, List<MemSeries> live,
+            Map<String, Integer> sym, List<String> symList) throws IOException {
         ByteOut b = new ByteOut(FRAME_TARGET + (64 << 10));
         try (FileIo.WriteFile out = io.openAppend(tmp)) {
             b.putBytes(MAGIC, 0, 4).putByte(VERSION).putByte(0).putByte(0).putByte(0);
@@ -155,9 +173,6 @@ public final class HeadSnapshotFile implements AutoCloseable {
             end(b, f, out, true);
             out.force(false);
         }
-        io.rename(tmp, file);
-        io.fsyncDir(file.getParent());
-        return live.size();
     }
 
     private static void addSymbol(Map<String, Integer> sym, List<String> symList, String x) {

@@ -166,7 +166,7 @@ public final class SeriesRegistry implements AutoCloseable {
         try {
             Long id = map.get(key(l));
             return id == null ? -1 : (int) (long) id;
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Chronicle Map may rethrow an IOException unchecked
             disable(e);
             return -1;
         }
@@ -199,7 +199,7 @@ public final class SeriesRegistry implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 disable(e);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Chronicle Map may rethrow an IOException unchecked
             disable(e);
         }
     }
@@ -213,7 +213,7 @@ public final class SeriesRegistry implements AutoCloseable {
         ChronicleMap<CharSequence, Long> bigger = build(io, next, want);
         try {
             map.forEach(bigger::put);
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Chronicle Map may rethrow an IOException unchecked
             bigger.close();
             io.deleteIfExists(next);
             throw e;
@@ -246,7 +246,7 @@ public final class SeriesRegistry implements AutoCloseable {
             if (cur != null && cur == id) {
                 map.remove(k);
             }
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // Chronicle Map may rethrow an IOException unchecked
             disable(e);
         }
     }
@@ -283,7 +283,7 @@ public final class SeriesRegistry implements AutoCloseable {
                 keep = reserved;
                 try {
                     map.clear();
-                } catch (RuntimeException e) {
+                } catch (Exception e) { // Chronicle Map may rethrow an IOException unchecked
                     disable(e);
                     return;
                 }
@@ -354,6 +354,9 @@ public final class SeriesRegistry implements AutoCloseable {
     }
 
     public synchronized long size() {
+        if (disabled) {
+            return 0; // a map that failed is not touched again (one of its locks may be left held)
+        }
         return Math.max(0, map.size() - (map.containsKey(RESERVED_KEY) ? 1 : 0));
     }
 

@@ -69,6 +69,9 @@ final class DefaultFileIo implements FileIo {
     @Override
     public MappedByteBuffer mapReadWrite(Path path, long size) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            // A write through a mapping onto a page the file system cannot back (a hole in a sparse
+            // file on a full disk) is a SIGBUS, not an IOException: the space is taken first.
+            SpaceReservation.reserve(ch, path, size);
             return ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
         }
     }

@@ -38,7 +38,11 @@ public interface FileIo {
     /** Maps a whole file read-only (files up to 2 GiB). */
     MappedByteBuffer mapReadOnly(Path path) throws IOException;
 
-    /** Maps {@code size} bytes of a file read-write, creating and extending it as needed. */
+    /**
+     * Maps {@code size} bytes of a file read-write, creating and extending it as needed. The
+     * file's blocks are taken on the device first, so no store through the mapping can fault
+     * (SIGBUS) on a full disk; without the space this fails with an IOException instead.
+     */
     MappedByteBuffer mapReadWrite(Path path, long size) throws IOException;
 
     /** Atomically renames a file or a folder, replacing a target file. */

@@ -50,6 +50,8 @@ public final class Wal implements AutoCloseable, FrameSink {
     private int curSegment;
     private long curSize;
     private volatile IOException broken;
+    /** Why the last batch could not be written (undone: a full disk), or null once one was written since. */
+    private volatile IOException lastFailure;
 
     private Wal(Path dir, FileIo io, long segmentBytes) {
         this.dir = dir;
@@ -297,20 +299,65 @@ public final class Wal implements AutoCloseable, FrameSink {
     // ---------------------------------------------------------------- writing
 
     private void newSegment(int seg) throws IOException {
+        cur = createSegment(seg);
+        curSegment = seg;
+        curSize = HEADER;
+    }
+
+    /** Creates segment {@code seg} with its header, forced; on failure (a full disk) removes what was made. */
+    private FileIo.WriteFile createSegment(int seg) throws IOException {
         Path p = dir.resolve(name(seg));
         io.deleteIfExists(p);
         FileIo.WriteFile f = io.openAppend(p);
         try {
             f.write(header());
             f.force(false);
+            io.fsyncDir(dir);
         } catch (IOException e) {
-            f.close();
+            try {
+                f.close();
+                io.deleteIfExists(p);
+            } catch (IOException e2) {
+                e.addSuppressed(e2);
+            }
             throw e;
         }
-        io.fsyncDir(dir);
-        cur = f;
+        return f;
+    }
+
+    /**
+     * Moves writing on to segment {@code seg}: the new segment is created before the current one
+     * is closed, so when it cannot be (a full disk) writing goes on where it was.
+     */
+    private void switchTo(int seg) throws IOException {
+        cur.force(false);
+        FileIo.WriteFile next = createSegment(seg);
+        FileIo.WriteFile old = cur;
+        cur = next;
         curSegment = seg;
         curSize = HEADER;
+        old.close();
+    }
+
+    /** The folder the WAL lives in. */
+    public Path dir() {
+        return dir;
+    }
+
+    /** The data folder holding the WAL (its parent), for messages. */
+    public Path dataFolder() {
+        Path p = dir.toAbsolutePath().getParent();
+        return p == null ? dir : p;
+    }
+
+    /** Why the last batch could not be written (a full disk), or null once a batch was written since. */
+    public IOException lastFailure() {
+        return lastFailure;
+    }
+
+    /** Forgets {@link #lastFailure}: a probe showed the folder takes writes again. */
+    public void clearFailure() {
+        lastFailure = null;
     }
 
     /** The segment being written. */
@@ -331,9 +378,7 @@ public final class Wal implements AutoCloseable, FrameSink {
         syncLock.lock();
         try {
             flushOpen();
-            cur.force(false);
-            cur.close();
-            newSegment(curSegment + 1);
+            switchTo(curSegment + 1);
             return curSegment;
         } finally {
             syncLock.unlock();
@@ -350,9 +395,7 @@ public final class Wal implements AutoCloseable, FrameSink {
         syncLock.lock();
         try {
             flushOpen();
-            cur.force(false);
-            cur.close();
-            newSegment(curSegment + 2);
+            switchTo(curSegment + 2);
             return curSegment - 1;
         } finally {
             syncLock.unlock();
@@ -486,9 +529,7 @@ public final class Wal implements AutoCloseable, FrameSink {
         try {
             try {
                 if (curSize > HEADER && curSize + b.buf.length() > segmentBytes) {
-                    cur.force(false);
-                    cur.close();
-                    newSegment(curSegment + 1);
+                    switchTo(curSegment + 1);
                     before = curSize;
                 }
                 cur.write(b.buf.asByteBuffer());
@@ -496,10 +537,18 @@ public final class Wal implements AutoCloseable, FrameSink {
             } catch (IOException e) {
                 // A failed write (disk full) is undone so the segment ends on a frame boundary.
                 b.error = e;
+                boolean first = lastFailure == null;
+                lastFailure = e;
                 try {
                     cur.truncate(before);
                     curSize = before;
-                    LOG.log(Level.SEVERE, "WAL write to segment " + curSegment + " failed; batch rejected", e);
+                    // Once per spell of failures: a full disk fails every push until space returns.
+                    if (first) {
+                        LOG.log(Level.SEVERE, "WAL write to segment " + curSegment + " failed; batch rejected, and so is"
+                                + " every batch until a write succeeds again", e);
+                    } else {
+                        LOG.fine("WAL write to segment " + curSegment + " failed again: " + e.getMessage());
+                    }
                 } catch (IOException | RuntimeException e2) {
                     e.addSuppressed(e2);
                     broken = e;
@@ -518,6 +567,9 @@ public final class Wal implements AutoCloseable, FrameSink {
                 return;
             }
             fsyncLatency.observe(System.nanoTime() - t0);
+            if (lastFailure != null) {
+                lastFailure = null;
+            }
             syncs.incrementAndGet();
             bytesWritten.addAndGet(b.buf.length());
             if (b.buf.array().length <= 4 << 20) {

@@ -95,6 +95,14 @@ public final class FaultyFileIo implements FileIo {
     @Override
     public MappedByteBuffer mapReadWrite(Path path, long size) throws IOException {
         tick(Op.MAP, path);
+        long grow = Math.max(0, size - (real.exists(path) ? real.size(path) : 0));
+        if (grow > 0 && bytesUntilFull != Long.MAX_VALUE) {
+            // The real facade takes the space before mapping: a full disk fails here, never in a store.
+            if (grow > bytesUntilFull) {
+                throw new IOException("No space left on device: cannot reserve " + grow + " bytes for " + path);
+            }
+            bytesUntilFull -= grow;
+        }
         return real.mapReadWrite(path, size);
     }
 

@@ -38,7 +38,15 @@ public final class References {
         if (Files.isExecutable(p)) {
             return p;
         }
-        String why = binary + " not installed (" + HOW.getOrDefault(binary, "install the Debian package that provides it") + ")";
+        unavailable(binary + " not installed (" + HOW.getOrDefault(binary, "install the Debian package that provides it") + ")");
+        throw new AssertionError("unreachable");
+    }
+
+    /**
+     * Something a test needs from the machine is missing ({@code why}): skips the calling test,
+     * printing why, or with {@code CI=true} fails it. Never returns.
+     */
+    public static void unavailable(String why) {
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
             Assertions.fail("CI=true and " + why);
         }
