@@ -98,7 +98,8 @@ final class QueueManager implements AutoCloseable {
     private void run() {
         try {
             tail = db.tailWal(cfg.positionName());
-            LOG.info(cfg + ": following the WAL from " + tail.position());
+            WalTail.Position from = tail.position();
+            LOG.info(cfg + ": sending from WAL segment " + from.segment() + " offset " + from.offset());
             Handler h = new Handler();
             while (running) {
                 int n = tail.poll(h, 1 << 20);

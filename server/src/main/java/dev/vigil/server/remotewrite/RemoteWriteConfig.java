@@ -26,10 +26,12 @@ public record RemoteWriteConfig(String name, String url, long remoteTimeoutMs, M
     }
 
     public static final long DEFAULT_REMOTE_TIMEOUT_MS = 30_000;
+    /** Position files of remotes start with this; others in the folder belong to other followers. */
+    public static final String POSITION_PREFIX = "remote_write-";
 
     /** The name of the position file this remote keeps in the data folder: stable across restarts and reloads. */
     public String positionName() {
-        return "remote_write-" + name.replaceAll("[^A-Za-z0-9_.-]", "_");
+        return POSITION_PREFIX + name.replaceAll("[^A-Za-z0-9_.-]", "_");
     }
 
     /** The URL without any user:password part, for labels, logs and pages. */

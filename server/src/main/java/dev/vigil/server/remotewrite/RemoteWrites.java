@@ -50,6 +50,28 @@ public final class RemoteWrites implements AutoCloseable {
                 queues.put(c.name(), new QueueManager(c, db, external, userAgent));
             }
         }
+        forgetRemoved(configs);
+    }
+
+    /**
+     * Deletes the saved positions of remotes no longer configured, so they stop holding WAL
+     * segments; a remote configured again later starts from the WAL's end, as in Prometheus.
+     */
+    private void forgetRemoved(List<RemoteWriteConfig> configs) {
+        java.util.Set<String> keep = new java.util.HashSet<>();
+        for (RemoteWriteConfig c : configs) {
+            keep.add(c.positionName());
+        }
+        try {
+            for (String n : db.savedTails()) {
+                if (n.startsWith(RemoteWriteConfig.POSITION_PREFIX) && !keep.contains(n)) {
+                    LOG.info("remote write position " + n + " belongs to no configured remote; deleted");
+                    db.dropTailPosition(n);
+                }
+            }
+        } catch (java.io.IOException e) {
+            LOG.warning("could not list the saved remote write positions: " + e.getMessage());
+        }
     }
 
     /** One line per remote for the status page. */

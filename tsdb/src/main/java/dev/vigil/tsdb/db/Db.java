@@ -590,7 +590,7 @@ public final class Db implements Storage {
      * then the newest ones within the bound are kept and the follower will find a gap.
      */
     private int truncationPoint(int seg) throws IOException {
-        int held = wal.heldFrom();
+        int held = Math.min(wal.heldFrom(), savedTailsFrom());
         if (held >= seg) {
             return seg;
         }
@@ -634,6 +634,50 @@ public final class Db implements Storage {
     public void saveTailPosition(String name, WalTail tail, WalTail.Position p) throws IOException {
         TailPositionFile.write(opts.io(), tailFile(name), p);
         tail.keep(p);
+    }
+
+    /**
+     * The lowest segment a saved follower position names, or {@code Integer.MAX_VALUE}: a
+     * follower that is not running (the store just opened, a remote being restarted) still
+     * holds its segments.
+     */
+    private int savedTailsFrom() throws IOException {
+        Path d = opts.dir().resolve(TAILS);
+        int min = Integer.MAX_VALUE;
+        if (!opts.io().isDirectory(d)) {
+            return min;
+        }
+        for (Path p : opts.io().list(d)) {
+            String n = p.getFileName().toString();
+            if (n.endsWith(".tmp") || n.endsWith(".damaged")) {
+                continue;
+            }
+            WalTail.Position pos = TailPositionFile.read(opts.io(), p);
+            if (pos != null) {
+                min = Math.min(min, pos.segment());
+            }
+        }
+        return min;
+    }
+
+    /** Names of the followers with a saved position. */
+    public List<String> savedTails() throws IOException {
+        Path d = opts.dir().resolve(TAILS);
+        List<String> out = new java.util.ArrayList<>();
+        if (opts.io().isDirectory(d)) {
+            for (Path p : opts.io().list(d)) {
+                String n = p.getFileName().toString();
+                if (!n.endsWith(".tmp") && !n.endsWith(".damaged")) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Forgets follower {@code name}'s saved position, so it no longer holds WAL segments. */
+    public void dropTailPosition(String name) throws IOException {
+        opts.io().deleteIfExists(tailFile(name));
     }
 
     private Path tailFile(String name) {

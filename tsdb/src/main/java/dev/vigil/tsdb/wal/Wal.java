@@ -323,6 +323,16 @@ public final class Wal implements AutoCloseable, FrameSink {
         }
     }
 
+    /** The end of what has been written: the current segment and its size (whole batches only). */
+    public WalTail.Position end() {
+        syncLock.lock();
+        try {
+            return new WalTail.Position(curSegment, curSize);
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
     /**
      * Closes the current segment and starts the next one; returns the number of the new one.
      * Everything logged before the call is in segments below it.

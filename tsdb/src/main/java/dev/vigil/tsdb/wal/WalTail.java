@@ -19,7 +19,9 @@ import java.util.zip.CRC32C;
  * order, and waits at the live segment's end for more.
  *
  * <p>On the first {@link #poll} it reads the series and metadata records of everything before
- * its position, so the samples after it can be resolved. Checkpoint segments repeat records of
+ * its position and of any checkpoint after it, so the samples after it can be resolved. (A
+ * series whose record is in a segment already deleted and that left the head before the
+ * checkpoint cannot be: its samples reach the handler with an unknown ref.) Checkpoint segments repeat records of
  * the segments below them and are skipped, unless the segments the position needs were already
  * deleted (a gap): then reading resumes at the oldest segment, checkpoint samples included, and
  * {@link #gaps} counts it. Not thread-safe: one consumer thread polls; {@link #keep} may be called
@@ -46,7 +48,6 @@ public final class WalTail implements AutoCloseable {
     private int chSeg = -1;
     private int seg;
     private long off;
-    private boolean startAtEnd;
     private boolean scanned;
     /** After a gap: checkpoint samples are the only copy left, so they are delivered. */
     private boolean replayCheckpoints;
@@ -60,9 +61,9 @@ public final class WalTail implements AutoCloseable {
         this.io = io;
         this.wal = wal;
         if (from == null) {
-            seg = wal.currentSegment();
-            off = Long.MAX_VALUE;
-            startAtEnd = true;
+            Position end = wal.end();
+            seg = end.segment();
+            off = end.offset();
         } else {
             seg = from.segment();
             off = Math.max(Wal.HEADER, from.offset());
@@ -120,7 +121,7 @@ public final class WalTail implements AutoCloseable {
         }
     }
 
-    /** Reads series and metadata of everything before the position (and finds the end, if starting there). */
+    /** Reads series and metadata of everything before the position. */
     private void scanBefore(WalRecords.Handler h) throws IOException {
         List<Integer> present = Wal.segments(io, dir);
         if (present.isEmpty()) {
@@ -153,6 +154,21 @@ public final class WalTail implements AutoCloseable {
                 o = next;
             }
         }
+        // Segments below the position may be gone (held only from the position's segment on);
+        // a later checkpoint names every series the head still had, so read its series too.
+        for (int s : present) {
+            if (s > seg && Wal.isCheckpoint(io, dir, s)) {
+                openAt(s);
+                long o = Wal.HEADER;
+                while (true) {
+                    long next = scanFrames(h, o, Long.MAX_VALUE);
+                    if (next == o) {
+                        break;
+                    }
+                    o = next;
+                }
+            }
+        }
         if (present.contains(seg)) {
             openAt(seg);
             long o = Wal.HEADER;
@@ -164,13 +180,7 @@ public final class WalTail implements AutoCloseable {
                 }
                 o = next;
             }
-            if (startAtEnd) {
-                off = o;
-            }
-        } else if (startAtEnd) {
-            off = Wal.HEADER;
         }
-        startAtEnd = false;
     }
 
     /** Series and metadata frames from {@code from} up to {@code limit}; returns the offset reached. */
