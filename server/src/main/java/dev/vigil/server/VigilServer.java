@@ -313,6 +313,8 @@ public final class VigilServer implements AutoCloseable {
             }
         };
         mainRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics", metrics));
+        mainRoutes.get(Role.READ, "/api/v1/status/remote_write", httpMetrics.instrument("/api/v1/status/remote_write",
+                new dev.vigil.server.remotewrite.RemoteWriteStatus(() -> remoteWrites)));
         new WebUi().register(mainRoutes);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());

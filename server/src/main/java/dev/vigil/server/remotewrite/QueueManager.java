@@ -102,7 +102,9 @@ final class QueueManager implements AutoCloseable {
             LOG.info(cfg + ": sending from WAL segment " + from.segment() + " offset " + from.offset());
             Handler h = new Handler();
             while (running) {
-                int n = tail.poll(h, 1 << 20);
+                // Small steps: the position is noted and the shards recounted between polls, and a
+                // poll blocks while the shards are full.
+                int n = tail.poll(h, 64 << 10);
                 long now = System.currentTimeMillis();
                 if (now - lastMarkMs >= SAVE_EVERY_MS || n == 0) {
                     mark(now);
@@ -166,20 +168,26 @@ final class QueueManager implements AutoCloseable {
 
     /**
      * A simple form of Prometheus's shard calculation, every 10 s: the send time per sample seen
-     * in the last interval times the samples to send per second (the incoming rate, smoothed, plus
-     * the backlog spread over the next interval) gives the shards needed; a change of less than
-     * 30 % is ignored, and nothing changes while sends fail (more shards would not help) or when
-     * nothing was sent. To change, the shards send what they hold and stop, the position is saved
-     * and new shards start, so each series stays in order.
+     * in the last interval times the samples to send per second gives the shards needed. The
+     * samples to send are the store's append rate (smoothed; not the rate read from the WAL, which
+     * the shards themselves throttle) plus 5 % of the backlog, the backlog being the append rate
+     * times how far the sent timestamps lag the newest stored one (Prometheus's
+     * {@code dataPending} and {@code backlogCatchup}). A change of less than 30 % is ignored, and
+     * nothing changes while sends fail (more shards would not help) or when nothing was sent. To
+     * change (at most doubling or halving per step), the shards send what they hold and stop, the
+     * position is saved and new shards start, so each series stays in order.
      */
     private void reshard(long now) throws Exception {
         double secs = (now - lastReshardMs) / 1000.0;
         lastReshardMs = now;
-        long in = m.samplesIn.sum();
+        long in = db.samplesAppended();
         long sent = m.samplesTotal.sum();
         long nanos = m.batchNanos.get();
-        double rate = (in - inAtReshard) / secs;
+        double rate = inAtReshard == 0 ? 0 : (in - inAtReshard) / secs;
         inRate = inRate < 0 ? rate : 0.2 * rate + 0.8 * inRate;
+        long hiSent = m.highestSentMs.get();
+        double lagS = hiSent == Long.MIN_VALUE ? 0 : Math.max(0, (db.headMaxT() - hiSent) / 1000.0);
+        double backlog = inRate * lagS;
         long sentDelta = sent - sentAtReshard;
         long nanosDelta = nanos - nanosAtReshard;
         inAtReshard = in;
@@ -191,11 +199,13 @@ final class QueueManager implements AutoCloseable {
         Shard[] cur = shards;
         // Time a sample takes, per shard: the shards send in parallel.
         double secPerSample = nanosDelta / 1e9 / sentDelta;
-        double want = secPerSample * (inRate + pending() / (RESHARD_EVERY_MS / 1000.0));
-        int desired = (int) Math.ceil(want * 1.1);
+        double want = secPerSample * (inRate + 0.05 * backlog);
+        int n = cur.length;
+        // At most double or halve per step: more shards raise the send latency that the next
+        // estimate divides by (on a busy machine, sharply), so a jump overshoots.
+        int desired = (int) Math.max(Math.ceil(n / 2.0), Math.min(2L * n, (long) Math.ceil(want)));
         desired = Math.max(cfg.queue().minShards(), Math.min(cfg.queue().maxShards(), desired));
         m.shardsDesired = desired;
-        int n = cur.length;
         if (desired == n || desired > n * 0.7 && desired < n * 1.3 && Math.abs(desired - n) < 2) {
             return;
         }

@@ -14,14 +14,21 @@ import org.xerial.snappy.Snappy;
  * Not thread-safe: one per sender.
  */
 final class WriteRequestEncoder {
-    private byte[] buf = new byte[64 << 10];
+    private byte[] buf;
     private int len;
     private byte[] compressed = new byte[0];
 
+    WriteRequestEncoder() {
+        this(64 << 10);
+    }
+
+    private WriteRequestEncoder(int capacity) {
+        buf = new byte[capacity];
+    }
+
     /** The repeated {@code Label} fields (TimeSeries field 1) of {@code l}, for {@link #sample}. */
     static byte[] labels(Labels l) {
-        WriteRequestEncoder e = new WriteRequestEncoder();
-        e.buf = new byte[256];
+        WriteRequestEncoder e = new WriteRequestEncoder(256);
         for (int i = 0; i < l.size(); i++) {
             byte[] n = l.name(i).getBytes(StandardCharsets.UTF_8);
             byte[] v = l.value(i).getBytes(StandardCharsets.UTF_8);

@@ -85,6 +85,13 @@ class RemoteWriteReceiversTest {
             assertEquals(expected, Receivers.rawViaQuery(prom, sel, 3600, Map.of()), "Prometheus differs from Vigil");
             assertEquals(expected, Receivers.rawViaExport(vm, sel), "VictoriaMetrics differs from Vigil");
 
+            com.fasterxml.jackson.databind.JsonNode queues = Receivers.get(vigil + "/api/v1/status/remote_write").path("data").path("queues");
+            assertEquals(2, queues.size(), queues.toString());
+            assertEquals("vm", queues.get(0).path("name").asText());
+            assertTrue(queues.get(0).path("samplesSent").asLong() > 0 && queues.get(0).path("position").asText().startsWith("segment "),
+                    queues.toString());
+            assertFalse(queues.toString().contains("hunter2"), queues.toString());
+
             String after = metrics(vigil);
             assertTrue(value(after, "prometheus_remote_storage_samples_dropped_total", "vm") > 0, after);
             assertEquals(0, value(after, "prometheus_remote_storage_samples_failed_total", "vm"), after);

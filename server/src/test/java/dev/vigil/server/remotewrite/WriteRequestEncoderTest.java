@@ -43,7 +43,7 @@ class WriteRequestEncoderTest {
         });
         assertEquals(List.of(
                 "flink_numRecordsIn{dc=\"eu1\", job=\"j\u00e9\"} 1700000000123 " + Long.toHexString(Double.doubleToRawLongBits(42.5)),
-                "up -5 7ff0000000000002",
+                "up{} -5 7ff0000000000002",
                 "flink_numRecordsIn{dc=\"eu1\", job=\"j\u00e9\"} " + Long.MAX_VALUE / 2 + " 8000000000000000",
                 "flink_numRecordsIn counter Records in. []"), got);
     }

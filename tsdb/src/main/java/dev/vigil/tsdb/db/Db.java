@@ -687,6 +687,11 @@ public final class Db implements Storage {
         return opts.dir().resolve(TAILS).resolve(name);
     }
 
+    /** Samples appended since open: a counter read, cheap enough to poll (remote write's incoming rate). */
+    public long samplesAppended() {
+        return head.stats().samplesAppended.sum();
+    }
+
     /** The newest sample timestamp in the head (ms), cheap enough for every scrape of /metrics. */
     public long headMaxT() {
         return head.maxT();
