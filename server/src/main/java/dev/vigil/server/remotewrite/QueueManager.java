@@ -7,7 +7,6 @@ import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.wal.WalRecords;
 import dev.vigil.tsdb.wal.WalTail;
 import java.util.ArrayDeque;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.logging.Level;
@@ -36,7 +35,8 @@ final class QueueManager implements AutoCloseable {
     private final String userAgent;
     private final RemoteClient client;
     private final Relabeler relabeler;
-    private final Map<Long, byte[]> series = new HashMap<>();
+    /** Labels as sent (encoded), by series ref: refs are dense ids from 1 (docs/refs.md). */
+    private byte[][] series = new byte[4096][];
     private final Map<String, Metadata> metadata = new ConcurrentHashMap<>();
     private final Thread reader;
     private volatile boolean running = true;
@@ -231,7 +231,7 @@ final class QueueManager implements AutoCloseable {
         WalTail.Position from = saved;
         tail.close();
         tail = db.tailWal(cfg.positionName());
-        series.clear();
+        series = new byte[4096][];
         LOG.info(cfg + ": rewound to " + (from == null ? "the saved position" : from));
         shards = newShards(cur.length);
     }
@@ -305,30 +305,73 @@ final class QueueManager implements AutoCloseable {
         }
     }
 
+    private byte[] seriesLabels(long ref) {
+        return ref > 0 && ref < series.length ? series[(int) ref] : null;
+    }
+
     /** WAL records → sendable samples. Runs on the reader thread. */
     private final class Handler implements WalRecords.Handler {
         @Override
         public void series(long ref, Labels labels) {
             Labels l = withExternal(labels);
             l = relabeler.process(l);
-            series.put(ref, l == null || l.size() == 0 ? DROPPED : WriteRequestEncoder.labels(l));
+            if (ref <= 0 || ref > Integer.MAX_VALUE - 8) {
+                return;
+            }
+            if (ref >= series.length) {
+                series = java.util.Arrays.copyOf(series, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(ref + 1, series.length * 2L)));
+            }
+            series[(int) ref] = l == null || l.size() == 0 ? DROPPED : WriteRequestEncoder.labels(l);
         }
+
+        private int[] sid = new int[1024];
+        private int[] order = new int[1024];
+        private byte[][] lbl = new byte[1024][];
 
         @Override
         public void samples(long[] refs, long[] ts, long[] bits, int n) {
             Shard[] s = shards;
             m.samplesIn.add(n);
+            if (sid.length < n) {
+                sid = new int[n];
+                order = new int[n];
+                lbl = new byte[n][];
+            }
+            // Resolve and route every sample first, then hand each shard its samples in one go
+            // (one lock per shard and record, not per sample), in WAL order within the shard.
+            int[] counts = new int[s.length + 1];
             long hi = Long.MIN_VALUE;
             for (int i = 0; i < n; i++) {
-                byte[] l = series.get(refs[i]);
+                byte[] l = seriesLabels(refs[i]);
                 hi = Math.max(hi, ts[i]);
                 if (l == null || l == DROPPED) {
                     m.samplesDropped.increment();
+                    sid[i] = -1;
                     continue;
                 }
-                Shard sh = s[(int) Long.remainderUnsigned(refs[i] * 0x9E3779B97F4A7C15L >>> 16, s.length)];
+                lbl[i] = l;
+                int k = (int) Long.remainderUnsigned(refs[i] * 0x9E3779B97F4A7C15L >>> 16, s.length);
+                sid[i] = k;
+                counts[k + 1]++;
+            }
+            for (int k = 0; k < s.length; k++) {
+                counts[k + 1] += counts[k];
+            }
+            int[] fill = counts.clone();
+            for (int i = 0; i < n; i++) {
+                if (sid[i] >= 0) {
+                    order[fill[sid[i]]++] = i;
+                }
+            }
+            for (int k = 0; k < s.length; k++) {
+                int from = counts[k];
+                int to = counts[k + 1];
                 long backoff = 1;
-                while (!sh.offer(l, ts[i], bits[i])) {
+                while (from < to) {
+                    from += s[k].offer(lbl, ts, bits, order, from, to);
+                    if (from == to) {
+                        break;
+                    }
                     m.enqueueRetries.increment();
                     if (!running) {
                         cutShort = true;
@@ -345,6 +388,7 @@ final class QueueManager implements AutoCloseable {
                     backoff = Math.min(backoff * 2, 100);
                 }
             }
+            java.util.Arrays.fill(lbl, 0, n, null);
             QueueMetrics.max(m.highestReadMs, hi);
         }
 

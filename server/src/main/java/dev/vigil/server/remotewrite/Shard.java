@@ -42,21 +42,27 @@ final class Shard {
         thread.start();
     }
 
-    /** Adds a sample; false when the ring is full (the caller waits and tries again). */
-    synchronized boolean offer(byte[] labels, long t, long valueBits) {
-        if (size == lbl.length) {
-            return false;
+    /**
+     * Adds the samples {@code order[from..to)} names (indexes into the other arrays) as far as
+     * there is room; returns how many (the caller waits and offers the rest again).
+     */
+    synchronized int offer(byte[][] labels, long[] t, long[] valueBits, int[] order, int from, int to) {
+        int n = Math.min(to - from, lbl.length - size);
+        for (int k = 0; k < n; k++) {
+            int j = order[from + k];
+            int i = (head + size) % lbl.length;
+            lbl[i] = labels[j];
+            ts[i] = t[j];
+            bits[i] = valueBits[j];
+            size++;
         }
-        int i = (head + size) % lbl.length;
-        lbl[i] = labels;
-        ts[i] = t;
-        bits[i] = valueBits;
-        size++;
-        enqueued.incrementAndGet();
-        if (size >= cfg.queue().maxSamplesPerSend()) {
-            notifyAll();
+        if (n > 0) {
+            enqueued.addAndGet(n);
+            if (size >= cfg.queue().maxSamplesPerSend()) {
+                notifyAll();
+            }
         }
-        return true;
+        return n;
     }
 
     synchronized int pending() {
