@@ -97,6 +97,17 @@ class RemoteWriteReceiversTest {
             assertEquals(0, value(after, "prometheus_remote_storage_samples_failed_total", "vm"), after);
             assertEquals(0, value(after, "prometheus_remote_storage_samples_pending", "prom"), after);
             assertFalse(after.contains("hunter2"), after);
+
+            // A reload that drops a remote stops its queue and forgets its WAL position.
+            assertTrue(Files.exists(dir.resolve("data/wal_tails/remote_write-prom")));
+            Files.writeString(cfgFile, config(vm, prom).replaceAll("(?s)  - url: [^\\n]*\\n    name: prom.*", ""));
+            HttpResponse<String> reload = HTTP.send(HttpRequest.newBuilder(URI.create(vigil + "/-/reload"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, reload.statusCode(), reload.body());
+            queues = Receivers.get(vigil + "/api/v1/status/remote_write").path("data").path("queues");
+            assertEquals(1, queues.size(), queues.toString());
+            assertFalse(Files.exists(dir.resolve("data/wal_tails/remote_write-prom")));
+            assertTrue(Files.exists(dir.resolve("data/wal_tails/remote_write-vm")));
         } finally {
             if (pusher != null) {
                 pusher.stop();
