@@ -165,7 +165,9 @@ final class Shard {
                     if (abort) {
                         throw new InterruptedException("aborted");
                     }
-                    LOG.fine(cfg + ": recoverable error, retrying in " + backoff + " ms: " + r.reason());
+                    // Once per batch at WARNING (an outage shows in the log), then quietly.
+                    LOG.log(backoff == cfg.queue().minBackoffMs() ? java.util.logging.Level.WARNING : java.util.logging.Level.FINE,
+                            cfg + ": failed to send a batch of " + n + " samples, retrying: " + r.reason());
                     Thread.sleep(Math.max(backoff, r.retryAfterMs()));
                     backoff = Math.min(backoff * 2, cfg.queue().maxBackoffMs());
                 }
