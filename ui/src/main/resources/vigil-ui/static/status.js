@@ -38,7 +38,7 @@ function remoteWrite(list) {
     el('remote-write').innerHTML = '<div class="empty">No remote write: add <code>remote_write</code> to <code>--config.file</code> to send everything stored to Mimir, Thanos, VictoriaMetrics or a Prometheus.</div>';
     return;
   }
-  el('remote-write').innerHTML = `<table class="data"><thead><tr><th>Name</th><th>Endpoint</th><th class="num">Shards (desired, min–max)</th><th class="num">Pending</th><th class="num">Sent</th><th class="num">Retried</th><th class="num">Failed</th><th class="num">Dropped</th><th>Sent up to</th><th class="num">Lag</th><th>Saved WAL position</th><th>Last error</th></tr></thead><tbody>${
+  el('remote-write').innerHTML = `<table class="data"><thead><tr><th>Name</th><th>Endpoint</th><th class="num">Shards (desired, min–max)</th><th class="num">Pending</th><th class="num">Sent (tries)</th><th class="num">Retried</th><th class="num">Failed</th><th class="num">Dropped</th><th>Sent up to</th><th class="num">Lag</th><th>Saved WAL position</th><th>Last error</th></tr></thead><tbody>${
     list.map(q => `<tr data-remote="${esc(q.name)}"><td>${esc(q.name)}</td><td class="mono">${esc(q.url)}</td>
       <td class="num">${q.shards} (${q.shardsDesired}, ${q.minShards}–${q.maxShards})</td>
       <td class="num">${num(q.pending)} / ${num(q.capacityPerShard * q.shards)}</td><td class="num">${num(q.samplesSent)}</td>

@@ -70,6 +70,8 @@ class RemoteWriteStatusBrowserTest {
             }
             String text = row.getText();
             assertTrue(text.contains("http://127.0.0.1:" + dead + "/api/v1/write") && text.contains("ConnectException"), text);
+            // The pushed sample and push_time_seconds etc. wait in the batch being retried.
+            assertFalse(text.contains(" 0 / 2,500"), "samples waiting are shown as pending: " + text);
             assertFalse(browser.driver.getPageSource().contains("pa55word"), "the URL's password is not shown");
             browser.screenshot("status-remote-write");
         } finally {

@@ -52,7 +52,10 @@ final class RemoteClient {
         try {
             r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            return new Result(Outcome.RETRY, 0, e.getClass().getSimpleName() + ": " + e.getMessage(), 0);
+            String where = url.getHost() + ":" + url.getPort();
+            String why = e instanceof java.net.ConnectException ? "cannot connect to " + where + " (ConnectException)"
+                    : e.getClass().getSimpleName() + ": " + e.getMessage();
+            return new Result(Outcome.RETRY, 0, why, 0);
         }
         int s = r.statusCode();
         if (s / 100 == 2) {

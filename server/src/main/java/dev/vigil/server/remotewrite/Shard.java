@@ -26,6 +26,8 @@ final class Shard {
     final AtomicLong enqueued = new AtomicLong();
     final AtomicLong done = new AtomicLong();
     private boolean draining;
+    /** Samples of the batch being sent, under this shard's lock. */
+    private int inFlight;
     private volatile boolean abort;
     private final Thread thread;
 
@@ -65,8 +67,9 @@ final class Shard {
         return n;
     }
 
+    /** Samples queued or in the batch being sent (retried): Prometheus's samples_pending. */
     synchronized int pending() {
-        return size;
+        return size + inFlight;
     }
 
     /** Sends what is queued and ends; returns false if that did not finish within {@code ms}. */
@@ -124,8 +127,12 @@ final class Shard {
                     }
                     head = (head + n) % lbl.length;
                     size -= n;
+                    inFlight = n;
                 }
                 send(enc, n, batchMaxT);
+                synchronized (this) {
+                    inFlight = 0;
+                }
                 done.addAndGet(n);
             }
         } catch (InterruptedException e) {
