@@ -167,15 +167,12 @@ final class QueueManager implements AutoCloseable {
     }
 
     /**
-     * A simple form of Prometheus's shard calculation, every 10 s: the send time per sample seen
-     * in the last interval times the samples to send per second gives the shards needed. The
-     * samples to send are the store's append rate (smoothed; not the rate read from the WAL, which
-     * the shards themselves throttle) plus 5 % of the backlog, the backlog being the append rate
-     * times how far the sent timestamps lag the newest stored one (Prometheus's
-     * {@code dataPending} and {@code backlogCatchup}). A change of less than 30 % is ignored, and
-     * nothing changes while sends fail (more shards would not help) or when nothing was sent. To
-     * change (at most doubling or halving per step), the shards send what they hold and stop, the
-     * position is saved and new shards start, so each series stays in order.
+     * Every 10 s: the shard count {@link ShardCount} asks for, from the send time per sample of
+     * the last interval, the store's append rate (smoothed; not the rate read from the WAL, which
+     * the shards themselves throttle) and the lag of the sent timestamps. Nothing changes while
+     * sends fail (more shards would not help) or when nothing was sent. To change, the shards
+     * send what they hold and stop, the position is saved and new shards start, so each series
+     * stays in order.
      */
     private void reshard(long now) throws Exception {
         double secs = (now - lastReshardMs) / 1000.0;
@@ -187,7 +184,6 @@ final class QueueManager implements AutoCloseable {
         inRate = inRate < 0 ? rate : 0.2 * rate + 0.8 * inRate;
         long hiSent = m.highestSentMs.get();
         double lagS = hiSent == Long.MIN_VALUE ? 0 : Math.max(0, (db.headMaxT() - hiSent) / 1000.0);
-        double backlog = inRate * lagS;
         long sentDelta = sent - sentAtReshard;
         long nanosDelta = nanos - nanosAtReshard;
         inAtReshard = in;
@@ -197,16 +193,12 @@ final class QueueManager implements AutoCloseable {
             return;
         }
         Shard[] cur = shards;
-        // Time a sample takes, per shard: the shards send in parallel.
-        double secPerSample = nanosDelta / 1e9 / sentDelta;
-        double want = secPerSample * (inRate + 0.05 * backlog);
         int n = cur.length;
-        // At most double or halve per step: more shards raise the send latency that the next
-        // estimate divides by (on a busy machine, sharply), so a jump overshoots.
-        int desired = (int) Math.max(Math.ceil(n / 2.0), Math.min(2L * n, (long) Math.ceil(want)));
-        desired = Math.max(cfg.queue().minShards(), Math.min(cfg.queue().maxShards(), desired));
+        // Time a sample takes in one shard (the shards send in parallel).
+        double secPerSample = nanosDelta / 1e9 / sentDelta;
+        int desired = ShardCount.desired(n, cfg.queue().minShards(), cfg.queue().maxShards(), secPerSample, inRate, lagS);
         m.shardsDesired = desired;
-        if (desired == n || desired > n * 0.7 && desired < n * 1.3 && Math.abs(desired - n) < 2) {
+        if (!ShardCount.worthChanging(n, desired)) {
             return;
         }
         LOG.info(cfg + ": resharding from " + n + " to " + desired + " shards");
