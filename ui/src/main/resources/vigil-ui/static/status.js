@@ -1,4 +1,4 @@
-// TSDB status: head, scrape targets, blocks, retention and disk, cardinality top lists,
+// TSDB status: head, scrape targets, remote write queues, blocks, retention and disk, cardinality top lists,
 // ingestion and rejection rates (computed from two readings of the storage counters).
 import { nav, api, esc, formatBytes, formatTime, formatDuration, ago } from './common.js';
 
@@ -33,6 +33,21 @@ function targets(list) {
       <td class="num">${(t.lastScrapeDuration * 1000).toFixed(1)} ms</td><td class="error-text">${esc(t.lastError)}</td></tr>`).join('')}</tbody></table>`;
 }
 
+function remoteWrite(list) {
+  if (!list.length) {
+    el('remote-write').innerHTML = '<div class="empty">No remote write: add <code>remote_write</code> to <code>--config.file</code> to send everything stored to Mimir, Thanos, VictoriaMetrics or a Prometheus.</div>';
+    return;
+  }
+  el('remote-write').innerHTML = `<table class="data"><thead><tr><th>Name</th><th>Endpoint</th><th class="num">Shards (desired, min–max)</th><th class="num">Pending</th><th class="num">Sent (tries)</th><th class="num">Retried</th><th class="num">Failed</th><th class="num">Dropped</th><th>Sent up to</th><th class="num">Lag</th><th>Saved WAL position</th><th>Last error</th></tr></thead><tbody>${
+    list.map(q => `<tr data-remote="${esc(q.name)}"><td>${esc(q.name)}</td><td class="mono">${esc(q.url)}</td>
+      <td class="num">${q.shards} (${q.shardsDesired}, ${q.minShards}–${q.maxShards})</td>
+      <td class="num">${num(q.pending)} / ${num(q.capacityPerShard * q.shards)}</td><td class="num">${num(q.samplesSent)}</td>
+      <td class="num">${num(q.samplesRetried)}</td><td class="num">${num(q.samplesFailed)}</td><td class="num">${num(q.samplesDropped)}</td>
+      <td>${q.highestSentSeconds ? esc(formatTime(q.highestSentSeconds)) : 'nothing yet'}</td>
+      <td class="num">${q.highestSentSeconds ? q.lagSeconds.toFixed(1) + ' s' : '–'}</td><td class="mono">${esc(q.position || '–')}</td>
+      <td class="error-text">${esc(q.lastError)}</td></tr>`).join('')}</tbody></table>`;
+}
+
 async function load() {
   el('error').hidden = true;
   try {
@@ -43,6 +58,7 @@ async function load() {
       api('/api/v1/targets', { state: 'active' }).catch(() => ({ data: { activeTargets: [] } })),
     ]);
     targets(scrape.data.activeTargets || []);
+    api('/api/v1/status/remote_write').then(r => remoteWrite(r.data.queues || [])).catch(() => remoteWrite([]));
     const h = tsdb.data.headStats || {};
     kv('head', [
       ['Series', num(h.numSeries)], ['Chunks', num(h.chunkCount)], ['Label pairs', num(h.numLabelPairs)],

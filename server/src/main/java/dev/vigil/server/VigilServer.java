@@ -28,6 +28,7 @@ import dev.vigil.server.cli.ConfigRedaction;
 import dev.vigil.server.cli.Flags;
 import dev.vigil.server.cli.ListenAddress;
 import dev.vigil.server.cli.RemoteReadFlags;
+import dev.vigil.server.cli.RemoteWriteSection;
 import dev.vigil.server.cli.ServerConfig;
 import dev.vigil.server.cli.Sizes;
 import dev.vigil.server.http.HttpMetrics;
@@ -40,6 +41,8 @@ import dev.vigil.server.http.WebSecurity;
 import dev.vigil.server.http.WorkerPool;
 import dev.vigil.server.ops.Lifecycle;
 import dev.vigil.server.ops.SelfMetrics;
+import dev.vigil.server.remotewrite.RemoteWriteConfig;
+import dev.vigil.server.remotewrite.RemoteWrites;
 import dev.vigil.server.web.WebUi;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Storage;
@@ -103,6 +106,9 @@ public final class VigilServer implements AutoCloseable {
     private volatile List<GroupSpec> ruleGroups = List.of();
     private volatile RuleOptions ruleOptions = RuleOptions.DEFAULT;
     private volatile RuleManager rules;
+    /** The remote_write entries of the last good configuration; applied once the store is open. */
+    private volatile List<RemoteWriteConfig> remoteWriteConfigs = List.of();
+    private volatile RemoteWrites remoteWrites;
     private final Notifier notifier = new Notifier("Vigil/" + Main.version());
     private volatile AlertRelabeling alertRelabeling = AlertRelabeling.NONE;
     private final WebhookNotifier webhooks =
@@ -178,6 +184,7 @@ public final class VigilServer implements AutoCloseable {
         }
         externalLabels = Labels.of(c.externalLabels());
         NotifyConfig notify = NotifyConfig.parse(c.text(), cfg.configFile());
+        List<RemoteWriteConfig> rw = RemoteWriteSection.parse(c.text(), cfg.configFile());
         configText = ConfigRedaction.redact(c.text());
         configTime = System.currentTimeMillis();
         for (String s : c.ignored()) {
@@ -194,6 +201,11 @@ public final class VigilServer implements AutoCloseable {
         RuleManager rm = rules;
         if (rm != null) {
             rm.update(groups, ruleOptions);
+        }
+        remoteWriteConfigs = rw;
+        RemoteWrites rws = remoteWrites;
+        if (rws != null) {
+            rws.apply(rw, externalLabels);
         }
         Scraper sc = scraper;
         if (sc != null) {
@@ -312,10 +324,12 @@ public final class VigilServer implements AutoCloseable {
                 ex.getResponseHeaders().put(Headers.CONTENT_TYPE, SelfMetrics.CONTENT_TYPE);
                 RuleManager rm = rules;
                 ex.getResponseSender().send(self.render() + (rm == null ? "" : rm.metricsText()) + notifier.metricsText()
-                        + webhooks.metricsText());
+                        + webhooks.metricsText() + (remoteWrites == null ? "" : remoteWrites.metricsText()));
             }
         };
         mainRoutes.get(Role.READ, "/metrics", httpMetrics.instrument("/metrics", metrics));
+        mainRoutes.get(Role.READ, "/api/v1/status/remote_write", httpMetrics.instrument("/api/v1/status/remote_write",
+                new dev.vigil.server.remotewrite.RemoteWriteStatus(() -> remoteWrites)));
         new WebUi(Flags.linkPrefix(cfg)).register(mainRoutes);
         main.setFallbackHandler(httpMetrics.instrument("other", ex -> mainLate.handleRequest(ex)));
         ListenAddress wa = ListenAddress.parse(cfg.webListen());
@@ -386,6 +400,13 @@ public final class VigilServer implements AutoCloseable {
                     }, 2);
             rm.update(ruleGroups, ruleOptions);
             rules = rm;
+            if (s instanceof Db db) {
+                RemoteWrites rws = new RemoteWrites(db, "Vigil/" + Main.version());
+                rws.apply(remoteWriteConfigs, externalLabels);
+                remoteWrites = rws;
+            } else if (!remoteWriteConfigs.isEmpty()) {
+                LOG.warning("remote_write needs the on-disk store; not started");
+            }
         }
         mainLate = mainPush;
         pushLate = portPush;
@@ -447,6 +468,10 @@ public final class VigilServer implements AutoCloseable {
         RuleManager rm = rules;
         if (rm != null) {
             rm.close();
+        }
+        RemoteWrites rws = remoteWrites;
+        if (rws != null) {
+            rws.close(); // before the store: the queues read its WAL
         }
         notifier.close();
         webhooks.close();

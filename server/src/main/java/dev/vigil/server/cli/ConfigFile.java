@@ -82,9 +82,9 @@ public final class ConfigFile {
     private static final Set<String> ALERTMANAGER_REFUSED = Set.of("tls_config", "proxy_url", "oauth2",
             "no_proxy", "proxy_from_environment", "proxy_connect_header");
 
-    private final String where;
+    final String where;
 
-    private ConfigFile(String where) {
+    ConfigFile(String where) {
         this.where = where;
     }
 
@@ -144,7 +144,7 @@ public final class ConfigFile {
         }
         for (String section : top.keySet()) {
             if (!section.equals("global") && !section.equals("scrape_configs") && !section.equals("rule_files")
-                    && !section.equals("alerting") && !section.equals("vigil")) {
+                    && !section.equals("alerting") && !section.equals("vigil") && !section.equals("remote_write")) {
                 ignored.add(section);
             }
         }
@@ -167,6 +167,7 @@ public final class ConfigFile {
                 ruleFiles.add(scalar(n));
             }
         }
+        RemoteWriteSection.read(this, top.get("remote_write")); // checked here; RemoteWriteSection.parse reads it for use
         List<dev.vigil.server.alerting.Alertmanager> ams = new ArrayList<>();
         Relabeling alertRelabeling = Relabeling.NONE;
         NodeTuple at = top.get("alerting");
@@ -338,7 +339,7 @@ public final class ConfigFile {
     }
 
     /** {@code tls_config}, its files relative to the configuration file and read now, so a bad one is refused at its line. */
-    private ScrapeJob.TlsConfig tls(NodeTuple t) {
+    ScrapeJob.TlsConfig tls(NodeTuple t) {
         if (t == null || isNull(t.getValueNode())) {
             return ScrapeJob.TlsConfig.DEFAULT;
         }
@@ -388,7 +389,7 @@ public final class ConfigFile {
     }
 
     /** A relabelling list; a bad rule is reported at its line with Prometheus's message. */
-    private Relabeling relabeling(NodeTuple t, String nullRule) {
+    Relabeling relabeling(NodeTuple t, String nullRule) {
         if (t == null || isNull(t.getValueNode())) {
             return Relabeling.NONE;
         }
@@ -430,7 +431,7 @@ public final class ConfigFile {
         }
     }
 
-    private void auth(Map<String, NodeTuple> m, Map<String, String> headers) {
+    void auth(Map<String, NodeTuple> m, Map<String, String> headers) {
         NodeTuple basic = m.get("basic_auth");
         if (basic != null && !isNull(basic.getValueNode())) {
             Map<String, NodeTuple> b = mapping(basic.getValueNode(), Set.of("username", "password", "password_file"),
@@ -495,7 +496,7 @@ public final class ConfigFile {
 
     // ---------------------------------------------------------------- node helpers
 
-    private Map<String, NodeTuple> mapping(Node n, Set<String> known, String type) {
+    Map<String, NodeTuple> mapping(Node n, Set<String> known, String type) {
         return mappingRefusing(n, known, Set.of(), type);
     }
 
@@ -517,28 +518,28 @@ public final class ConfigFile {
         return out;
     }
 
-    private MappingNode mappingNode(Node n) {
+    MappingNode mappingNode(Node n) {
         if (n instanceof MappingNode m) {
             return m;
         }
         throw new IllegalArgumentException(where + ":" + line(n) + ": expected a mapping, found " + describe(n));
     }
 
-    private List<Node> sequence(Node n) {
+    List<Node> sequence(Node n) {
         if (n instanceof SequenceNode s) {
             return s.getValue();
         }
         throw new IllegalArgumentException(where + ":" + line(n) + ": expected a list, found " + describe(n));
     }
 
-    private String scalar(Node n) {
+    String scalar(Node n) {
         if (n instanceof ScalarNode s) {
             return s.getValue();
         }
         throw new IllegalArgumentException(where + ":" + line(n) + ": expected a single value, found " + describe(n));
     }
 
-    private static boolean isNull(Node n) {
+    static boolean isNull(Node n) {
         return n instanceof ScalarNode s && s.getTag().getValue().endsWith(":null");
     }
 
@@ -546,15 +547,15 @@ public final class ConfigFile {
         return n instanceof MappingNode ? "a mapping" : n instanceof SequenceNode ? "a list" : "\"" + ((ScalarNode) n).getValue() + "\"";
     }
 
-    private static int line(Node n) {
+    static int line(Node n) {
         return n.getStartMark().getLine() + 1;
     }
 
-    private String string(NodeTuple t, String dflt) {
+    String string(NodeTuple t, String dflt) {
         return t == null || isNull(t.getValueNode()) ? dflt : scalar(t.getValueNode());
     }
 
-    private long duration(NodeTuple t, long dflt) {
+    long duration(NodeTuple t, long dflt) {
         if (t == null || isNull(t.getValueNode())) {
             return dflt;
         }
@@ -566,7 +567,7 @@ public final class ConfigFile {
         return ms;
     }
 
-    private boolean bool(NodeTuple t, boolean dflt) {
+    boolean bool(NodeTuple t, boolean dflt) {
         String v = string(t, null);
         if (v == null) {
             return dflt;
@@ -579,7 +580,7 @@ public final class ConfigFile {
         };
     }
 
-    private double number(NodeTuple t) {
+    double number(NodeTuple t) {
         String v = string(t, null);
         if (v == null) {
             return 0;

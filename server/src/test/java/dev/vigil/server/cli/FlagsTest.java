@@ -81,10 +81,10 @@ class FlagsTest {
     @Test
     void configFileChecksTopLevelKeysAndDurations() {
         ConfigFile.Loaded ok = ConfigFile.parse("# comment\nglobal:\n  scrape_interval: 15s\n  evaluation_interval: 5s\n"
-                + "  external_labels: {dc: eu}\nscrape_configs:\n  - job_name: x\nrule_files: [a.yml, 'r/*.yml']\nremote_write: []\n"
+                + "  external_labels: {dc: eu}\nscrape_configs:\n  - job_name: x\nrule_files: [a.yml, 'r/*.yml']\nremote_write: []\nremote_read: []\n"
                 + "alerting:\n  alertmanagers:\n  - path_prefix: /am\n    timeout: 3s\n    static_configs: [{targets: ['h:9093', 'i:9093']}]\n",
                 "p.yml");
-        assertEquals(java.util.List.of("remote_write"), ok.ignored());
+        assertEquals(java.util.List.of("remote_read"), ok.ignored());
         assertEquals("http://i:9093/am/api/v2/alerts", ok.alertmanagers().get(1).url());
         assertEquals(3_000, ok.alertmanagers().get(0).timeoutMs());
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ConfigFile.parse(

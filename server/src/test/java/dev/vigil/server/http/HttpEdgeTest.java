@@ -95,8 +95,8 @@ class HttpEdgeTest {
                   - job_name: c
                     bearer_token: SECRET-3
                     static_configs: [{targets: ['127.0.0.1:1']}]
-                remote_write:
-                  - url: http://127.0.0.1:1/write
+                remote_read:
+                  - url: http://127.0.0.1:1/read
                     oauth2: {client_id: id, client_secret: SECRET-4, token_url: 'http://127.0.0.1:1/t'}
                     sigv4: {region: x, secret_key: SECRET-5}
                     proxy_connect_header: {X-Auth: [SECRET-6]}

@@ -17,7 +17,9 @@ import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.tombstones.Tombstone;
 import dev.vigil.tsdb.tombstones.TombstoneFile;
 import dev.vigil.tsdb.tombstones.Tombstones;
+import dev.vigil.tsdb.wal.TailPositionFile;
 import dev.vigil.tsdb.wal.Wal;
+import dev.vigil.tsdb.wal.WalTail;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -608,12 +610,137 @@ public final class Db implements Storage {
             samples = head.writeCheckpoint(cp);
             cp.commit();
         }
-        wal.truncateBefore(seg);
+        wal.truncateBefore(truncationPoint(seg));
         lastCheckpointSegment = seg;
         checkpoints.incrementAndGet();
         LOG.info(String.format("WAL checkpoint at segment %d: %d series, %d samples in %d ms; older segments deleted", seg,
                 head.seriesCount(), samples, (System.nanoTime() - t0) / 1_000_000));
     }
+
+    /** Bytes of WAL segments that followers may hold back beyond what the store needs; see {@link #tailWal}. */
+    public static final long DEFAULT_WAL_HOLD_BYTES = 4L << 30;
+    private volatile long walHoldBytes = DEFAULT_WAL_HOLD_BYTES;
+
+    /** Sets the bound on WAL kept for followers (docs/format/wal.md, "Followers"). */
+    public void walHoldBytes(long bytes) {
+        walHoldBytes = bytes;
+    }
+
+    /**
+     * The segment to truncate the WAL before after a checkpoint at {@code seg}: the lowest one a
+     * follower still needs, unless the segments from there to {@code seg} exceed the hold bound;
+     * then the newest ones within the bound are kept and the follower will find a gap.
+     */
+    private int truncationPoint(int seg) throws IOException {
+        int held = Math.min(wal.heldFrom(), savedTailsFrom());
+        if (held >= seg) {
+            return seg;
+        }
+        List<Integer> present = wal.segments();
+        present.sort(null);
+        long bytes = 0;
+        int keepFrom = seg;
+        for (int i = present.size() - 1; i >= 0; i--) {
+            int s = present.get(i);
+            if (s >= seg) {
+                continue;
+            }
+            if (s < held) {
+                break;
+            }
+            bytes += opts.io().size(Wal.segmentPath(opts.dir().resolve("wal"), s));
+            if (bytes > walHoldBytes) {
+                LOG.warning("WAL: a follower needs segments from " + held + " on, beyond the hold bound of "
+                        + walHoldBytes + " bytes; deleting those below " + keepFrom);
+                break;
+            }
+            keepFrom = s;
+        }
+        return keepFrom;
+    }
+
+    /**
+     * A follower of the WAL named {@code name} (remote write), from the position it last saved
+     * with {@link #saveTailPosition} or, the first time, from the WAL's end. The WAL keeps the
+     * segments it still needs, within {@link #DEFAULT_WAL_HOLD_BYTES} (see {@link #walHoldBytes}).
+     */
+    public synchronized WalTail tailWal(String name) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("store closed");
+        }
+        WalTail.Position from = TailPositionFile.read(opts.io(), tailFile(name));
+        return wal.tail(name, from);
+    }
+
+    /** Saves {@code p} as follower {@code name}'s position, durably, and lets the WAL drop what is below it. */
+    public void saveTailPosition(String name, WalTail tail, WalTail.Position p) throws IOException {
+        TailPositionFile.write(opts.io(), tailFile(name), p);
+        tail.keep(p);
+    }
+
+    /**
+     * The lowest segment a saved follower position names, or {@code Integer.MAX_VALUE}: a
+     * follower that is not running (the store just opened, a remote being restarted) still
+     * holds its segments.
+     */
+    private int savedTailsFrom() throws IOException {
+        Path d = opts.dir().resolve(TAILS);
+        int min = Integer.MAX_VALUE;
+        if (!opts.io().isDirectory(d)) {
+            return min;
+        }
+        for (Path p : opts.io().list(d)) {
+            String n = p.getFileName().toString();
+            if (n.endsWith(".tmp") || n.endsWith(".damaged")) {
+                continue;
+            }
+            WalTail.Position pos = TailPositionFile.read(opts.io(), p);
+            if (pos != null) {
+                min = Math.min(min, pos.segment());
+            }
+        }
+        return min;
+    }
+
+    /** Names of the followers with a saved position. */
+    public List<String> savedTails() throws IOException {
+        Path d = opts.dir().resolve(TAILS);
+        List<String> out = new java.util.ArrayList<>();
+        if (opts.io().isDirectory(d)) {
+            for (Path p : opts.io().list(d)) {
+                String n = p.getFileName().toString();
+                if (!n.endsWith(".tmp") && !n.endsWith(".damaged")) {
+                    out.add(n);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Forgets follower {@code name}'s saved position, so it no longer holds WAL segments. */
+    public void dropTailPosition(String name) throws IOException {
+        opts.io().deleteIfExists(tailFile(name));
+    }
+
+    private Path tailFile(String name) {
+        if (!name.matches("[A-Za-z0-9_.-]{1,100}")) {
+            throw new IllegalArgumentException("WAL follower name \"" + name + "\" is not a plain file name");
+        }
+        return opts.dir().resolve(TAILS).resolve(name);
+    }
+
+    /** Samples appended since open: a counter read, cheap enough to poll (remote write's incoming rate). */
+    public long samplesAppended() {
+        return head.stats().samplesAppended.sum();
+    }
+
+    /** The newest sample timestamp in the head (ms), cheap enough for every scrape of /metrics. */
+    public long headMaxT() {
+        return head.maxT();
+    }
+
+    /** The folder of the WAL followers' saved positions. */
+    public static final String TAILS = "wal_tails";
 
     @Override
     public Appender appender() {

@@ -370,6 +370,16 @@ public final class Wal implements AutoCloseable, FrameSink {
         }
     }
 
+    /** The end of what has been written: the current segment and its size (whole batches only). */
+    public WalTail.Position end() {
+        syncLock.lock();
+        try {
+            return new WalTail.Position(curSegment, curSize);
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
     /**
      * Closes the current segment and starts the next one; returns the number of the new one.
      * Everything logged before the call is in segments below it.
@@ -440,11 +450,16 @@ public final class Wal implements AutoCloseable, FrameSink {
             }
         }
 
-        /** Forces the checkpoint and puts it in place as its segment. */
+        /**
+         * Forces the checkpoint and puts it in place as its segment. A marker file names it a
+         * checkpoint first, so a follower of the WAL ({@link WalTail}) that has read the segments
+         * below it can skip its records, which repeat theirs.
+         */
         public void commit() throws IOException {
             file.force(false);
             file.close();
             file = null;
+            io.create(checkpointMarker(dir, segment)).close();
             io.rename(tmp, dir.resolve(name(segment)));
             io.fsyncDir(dir);
         }
@@ -460,14 +475,57 @@ public final class Wal implements AutoCloseable, FrameSink {
         }
     }
 
-    /** Deletes every segment numbered below {@code segment}. */
+    /** The empty file that marks segment {@code segment} as a checkpoint (docs/format/wal.md). */
+    static Path checkpointMarker(Path dir, int segment) {
+        return dir.resolve(name(segment) + ".checkpoint");
+    }
+
+    /** True if segment {@code segment} in {@code dir} was written as a checkpoint. */
+    static boolean isCheckpoint(FileIo io, Path dir, int segment) {
+        return io.exists(checkpointMarker(dir, segment));
+    }
+
+    /** Deletes every segment numbered below {@code segment}, and their checkpoint markers. */
     public void truncateBefore(int segment) throws IOException {
         for (int s : segments()) {
             if (s < segment) {
                 io.deleteIfExists(dir.resolve(name(s)));
+                io.deleteIfExists(checkpointMarker(dir, s));
             }
         }
         io.fsyncDir(dir);
+    }
+
+    // ---------------------------------------------------------------- followers
+
+    private final java.util.Set<WalTail> tails = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /**
+     * Opens a follower of this WAL's records from {@code from} (null: from the end as it is now).
+     * Until it is closed, {@link #heldFrom} keeps the segments it still needs.
+     */
+    public WalTail tail(String name, WalTail.Position from) throws IOException {
+        WalTail t = new WalTail(name, dir, io, this, from);
+        tails.add(t);
+        return t;
+    }
+
+    void untail(WalTail t) {
+        tails.remove(t);
+    }
+
+    /** The lowest segment an open follower still needs, or {@code Integer.MAX_VALUE}. */
+    public int heldFrom() {
+        int min = Integer.MAX_VALUE;
+        for (WalTail t : tails) {
+            min = Math.min(min, t.keptSegment());
+        }
+        return min;
+    }
+
+    /** The WAL's folder, for {@link WalTail} only. */
+    Path dir() {
+        return dir;
     }
 
     /**
