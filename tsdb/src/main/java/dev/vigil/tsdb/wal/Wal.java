@@ -523,11 +523,6 @@ public final class Wal implements AutoCloseable, FrameSink {
         return min;
     }
 
-    /** The WAL's folder, for {@link WalTail} only. */
-    Path dir() {
-        return dir;
-    }
-
     /**
      * Appends already framed records (see {@link WalRecords#beginFrame}) and returns when they
      * are on the device. Concurrent callers share one write and one force.
