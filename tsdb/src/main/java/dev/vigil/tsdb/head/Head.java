@@ -29,6 +29,7 @@ import org.roaringbitmap.RoaringBitmap;
  * WAL before applying; reads through {@link #querier}. Thread-safe.
  */
 public final class Head implements AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Head.class.getName());
     /**
      * @param chunkRangeMs chunks never cross a multiple of this (the block range, 2 h)
      * @param oooWindowMs samples up to this much older than the newest sample in the head are
@@ -558,7 +559,34 @@ public final class Head implements AutoCloseable {
 
     /** Applies WAL records at start. Not thread-safe; used before the head is shared. */
     public WalRecords.Handler replayHandler() {
-        return new Replay(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        Replay r = new Replay(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), reuse);
+        reuse = null;
+        return r;
+    }
+
+    private volatile long replayChunksTaken;
+
+    /** Chunks the last WAL replay took over from the head chunk files instead of encoding them. */
+    public long replayChunksTaken() {
+        return replayChunksTaken;
+    }
+
+    /** Set by {@link #adoptChunkFiles} for the next {@link #replayHandler}. */
+    private ChunkReuse reuse;
+
+    /**
+     * Before a replay without a head snapshot into this empty head (made with
+     * {@code keepChunkFiles}): reads the head chunk files left by the last run, so that the
+     * replay takes over the chunks whose samples it finds in the WAL instead of encoding them
+     * again ({@link ChunkReuse}); the files nothing is taken from are deleted after it. Returns
+     * the chunks found.
+     */
+    public int adoptChunkFiles() throws IOException {
+        if (!byLabels.isEmpty()) {
+            throw new IllegalStateException("head not empty");
+        }
+        reuse = new ChunkReuse(files, files.adopt(), opts.chunkRangeMs());
+        return reuse.candidates();
     }
 
     /**
@@ -580,9 +608,11 @@ public final class Head implements AutoCloseable {
         private int n;
         private long[] sortedT = new long[0];
         private long[] sortedBits = new long[0];
+        private final ChunkReuse reuse;
 
-        Replay(int threads) {
+        Replay(int threads, ChunkReuse reuse) {
             this.threads = threads;
+            this.reuse = reuse;
         }
 
         /** Samples per window: a few per series, bounded so the buffers stay near 300 MB at most. */
@@ -654,6 +684,16 @@ public final class Head implements AutoCloseable {
         @Override
         public void finish() {
             flush();
+            if (reuse != null) {
+                try {
+                    reuse.finish(Head.this, scratch.get());
+                    files.dropUnused(reuse.usedFiles());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                LOG.info("WAL replay: " + reuse.summary());
+                replayChunksTaken = reuse.chunksTaken();
+            }
         }
 
         private void flush() {
@@ -747,6 +787,11 @@ public final class Head implements AutoCloseable {
                 synchronized (s) {
                     for (int i = a; i < b; i++) {
                         try {
+                            if (reuse != null && reuse.offer(s, st[i], sb[i], sc)) {
+                                hi = Math.max(hi, st[i]);
+                                lo = Math.min(lo, st[i]);
+                                continue;
+                            }
                             int c = s.append(st[i], sb[i], Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE,
                                     opts.chunkRangeMs(), files, sc, true);
                             if (c == MemSeries.OK || c == MemSeries.OK_OOO) {
