@@ -657,7 +657,7 @@ public final class Head implements AutoCloseable {
             }
             for (int i = 0; i < cnt; i++) {
                 int id = Refs.seriesId(refs[i]);
-                if (byId.get(id) == null) {
+                if (!known(id)) {
                     // An id whose labels came back under another id: its samples join that
                     // series' group, in WAL order with the others.
                     MemSeries a = alias.get(id);
@@ -676,6 +676,27 @@ public final class Head implements AutoCloseable {
             }
         }
 
+        /** Ids seen in the head, as bits: a lookup per sample that stays in the cache. */
+        private long[] knownIds = new long[1024];
+
+        private boolean known(int id) {
+            if (id < 0) {
+                return false;
+            }
+            int w = id >>> 6;
+            if (w < knownIds.length && (knownIds[w] & (1L << id)) != 0) {
+                return true;
+            }
+            if (byId.get(id) == null) {
+                return false;
+            }
+            if (w >= knownIds.length) {
+                knownIds = java.util.Arrays.copyOf(knownIds, Math.max(w + 1, knownIds.length * 2));
+            }
+            knownIds[w] |= 1L << id;
+            return true;
+        }
+
         @Override
         public void metadata(String family, Metadata m) {
             metadata.put(family, m);
@@ -683,7 +704,14 @@ public final class Head implements AutoCloseable {
 
         @Override
         public void finish() {
-            flush();
+            try {
+                flush();
+                awaitWindow();
+            } finally {
+                if (stage != null) {
+                    stage.shutdown();
+                }
+            }
             if (reuse != null) {
                 try {
                     reuse.finish(Head.this, scratch.get());
@@ -696,10 +724,67 @@ public final class Head implements AutoCloseable {
             }
         }
 
+        /**
+         * Hands the window to the apply stage and lets decoding go on into the other set of
+         * buffers: the WAL is read and decoded while the previous window is applied.
+         */
         private void flush() {
             if (n == 0) {
                 return;
             }
+            awaitWindow();
+            int[] wIds = ids;
+            long[] wTs = ts;
+            long[] wBits = bits;
+            int wn = n;
+            if (spareIds == null || spareIds.length < ids.length) {
+                spareIds = new int[ids.length];
+                spareTs = new long[ids.length];
+                spareBits = new long[ids.length];
+            }
+            ids = spareIds;
+            ts = spareTs;
+            bits = spareBits;
+            spareIds = wIds;
+            spareTs = wTs;
+            spareBits = wBits;
+            n = 0;
+            if (stage == null) {
+                stage = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "vigil-wal-replay-apply");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            window = stage.submit(() -> applyWindow(wIds, wTs, wBits, wn));
+        }
+
+        private java.util.concurrent.ExecutorService stage;
+        private java.util.concurrent.Future<?> window;
+        private int[] spareIds;
+        private long[] spareTs;
+        private long[] spareBits;
+
+        private void awaitWindow() {
+            if (window == null) {
+                return;
+            }
+            try {
+                window.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during WAL replay", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                window = null;
+            }
+        }
+
+        private void applyWindow(int[] ids, long[] ts, long[] bits, int n) {
             // Counting sort by series id: stable, two sequential passes.
             int maxId = 0;
             for (int i = 0; i < n; i++) {
@@ -769,7 +854,6 @@ public final class Head implements AutoCloseable {
                     }
                 }
             }
-            n = 0;
         }
 
         /** Applies the samples of series ids [from, to); each series is touched by one thread only. */
