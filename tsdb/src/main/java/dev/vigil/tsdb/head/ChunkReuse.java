@@ -105,9 +105,8 @@ final class ChunkReuse {
                 return outOfOrder(s, p, t, bits, sc);
             }
             if (it.next() && it.t() == t && it.bits() == bits) {
-                samplesTaken.increment();
                 if (++p.matched == it.count()) {
-                    take(s, p.ref, p.mint, t, bits);
+                    take(s, p.ref, p.mint, t, bits, p.matched);
                     partial[id] = null;
                 }
                 return true;
@@ -135,9 +134,8 @@ final class ChunkReuse {
         if (!it.next() || it.t() != t || it.bits() != bits) {
             return false;
         }
-        samplesTaken.increment();
         if (it.count() == 1) {
-            take(s, refs[k], t, t, bits);
+            take(s, refs[k], t, t, bits, 1);
             return true;
         }
         Partial np = new Partial(refs[k], t, data, len[0], it);
@@ -146,8 +144,9 @@ final class ChunkReuse {
         return true;
     }
 
-    private void take(MemSeries s, long ref, long mint, long maxt, long lastBits) {
+    private void take(MemSeries s, long ref, long mint, long maxt, long lastBits, int samples) {
         s.takeReplayedChunk(ref, mint, maxt, lastBits);
+        samplesTaken.add(samples);
         fileUsed[Refs.chunkFile(ref)] = true;
         chunksTaken.increment();
     }
@@ -176,7 +175,6 @@ final class ChunkReuse {
     private void giveUp(MemSeries s, Partial p, MemSeries.Scratch sc) throws IOException {
         partial[s.id] = null;
         givenUp.increment();
-        samplesTaken.add(-p.matched);
         VxorIterator it = new VxorIterator(p.data, p.len);
         for (int j = 0; j < p.matched && it.next(); j++) {
             s.append(it.t(), it.bits(), Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE, chunkRange, files, sc, true);

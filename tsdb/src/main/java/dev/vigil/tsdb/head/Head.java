@@ -615,10 +615,16 @@ public final class Head implements AutoCloseable {
             this.reuse = reuse;
         }
 
-        /** Samples per window: a few per series, bounded so the buffers stay near 300 MB at most. */
+        /**
+         * Samples per window: a few dozen per series, so that the per-series work of a window
+         * (finding the series, its monitor, its open or matched chunk: cache misses all) is
+         * shared by many samples. Bounded by a fifth of the heap: 56 bytes a sample, for the
+         * window being applied, the one being decoded and the sorted copy.
+         */
         private int window() {
-            long w = Math.max(1L << 21, 8L * byLabels.size());
-            return (int) Math.min(w, 8L << 20);
+            long w = Math.max(1L << 21, 32L * byLabels.size());
+            long budget = Runtime.getRuntime().maxMemory() / 5 / 56;
+            return (int) Math.min(w, Math.max(1L << 21, Math.min(budget, 64L << 20)));
         }
 
         @Override
