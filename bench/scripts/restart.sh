@@ -34,6 +34,6 @@ if [ ! -d "$DATA/wal" ]; then
 fi
 for _ in $(seq "$RUNS"); do
   java "${FLAGS[@]}" -Xmx"$HEAP" -cp "$CP" -DdropChunks="$drop" dev.vigil.tsdb.perf.HeadHarness recover "$DATA" 2>&1 \
-    | grep -E "crash recovery|WAL replay: [0-9]+ of|head chunk files:" || true
+    | grep -E "crash recovery|WAL replay: [0-9]+ of|head chunk files:|series registry:" || true
 done
 echo "uptime: $(uptime)"
