@@ -102,7 +102,7 @@ public final class Db implements Storage {
             SnapshotLoad sl = loadSnapshot(o, ho, walDir);
             head = sl.head;
             if (head == null) {
-                head = new Head(o.dir().resolve("chunks_head"), o.io(), ho, false);
+                head = headForReplay(o, ho);
             }
             Wal wal = Wal.open(walDir, o.io(), o.walSegmentBytes(), head.replayHandler(), sl.replayFrom);
             opened = wal;
@@ -183,6 +183,26 @@ public final class Db implements Storage {
             fl.release();
             lc.close();
             throw e;
+        }
+    }
+
+    /**
+     * An empty head for a replay of the whole WAL that takes over the chunks the head chunk files
+     * still hold, or, when those cannot be read, one that deletes them and encodes every sample.
+     */
+    private static Head headForReplay(DbOptions o, Head.Options ho) throws IOException {
+        Path dir = o.dir().resolve("chunks_head");
+        Head head = new Head(dir, o.io(), ho, true);
+        try {
+            long t0 = System.nanoTime();
+            int found = head.adoptChunkFiles();
+            LOG.info(String.format("head chunk files: %d chunks found in %d ms for the WAL replay to take over", found,
+                    (System.nanoTime() - t0) / 1_000_000));
+            return head;
+        } catch (IOException | RuntimeException e) {
+            LOG.log(Level.WARNING, "head chunk files not usable; the WAL replay encodes every sample again", e);
+            head.close();
+            return new Head(dir, o.io(), ho, false);
         }
     }
 

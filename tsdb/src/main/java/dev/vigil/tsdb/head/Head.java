@@ -29,6 +29,7 @@ import org.roaringbitmap.RoaringBitmap;
  * WAL before applying; reads through {@link #querier}. Thread-safe.
  */
 public final class Head implements AutoCloseable {
+    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Head.class.getName());
     /**
      * @param chunkRangeMs chunks never cross a multiple of this (the block range, 2 h)
      * @param oooWindowMs samples up to this much older than the newest sample in the head are
@@ -568,7 +569,34 @@ public final class Head implements AutoCloseable {
 
     /** Applies WAL records at start. Not thread-safe; used before the head is shared. */
     public WalRecords.Handler replayHandler() {
-        return new Replay(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+        Replay r = new Replay(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), reuse);
+        reuse = null;
+        return r;
+    }
+
+    private volatile long replayChunksTaken;
+
+    /** Chunks the last WAL replay took over from the head chunk files instead of encoding them. */
+    public long replayChunksTaken() {
+        return replayChunksTaken;
+    }
+
+    /** Set by {@link #adoptChunkFiles} for the next {@link #replayHandler}. */
+    private ChunkReuse reuse;
+
+    /**
+     * Before a replay without a head snapshot into this empty head (made with
+     * {@code keepChunkFiles}): reads the head chunk files left by the last run, so that the
+     * replay takes over the chunks whose samples it finds in the WAL instead of encoding them
+     * again ({@link ChunkReuse}); the files nothing is taken from are deleted after it. Returns
+     * the chunks found.
+     */
+    public int adoptChunkFiles() throws IOException {
+        if (!byLabels.isEmpty()) {
+            throw new IllegalStateException("head not empty");
+        }
+        reuse = new ChunkReuse(files, files.adopt(), opts.chunkRangeMs());
+        return reuse.candidates();
     }
 
     /**
@@ -590,15 +618,23 @@ public final class Head implements AutoCloseable {
         private int n;
         private long[] sortedT = new long[0];
         private long[] sortedBits = new long[0];
+        private final ChunkReuse reuse;
 
-        Replay(int threads) {
+        Replay(int threads, ChunkReuse reuse) {
             this.threads = threads;
+            this.reuse = reuse;
         }
 
-        /** Samples per window: a few per series, bounded so the buffers stay near 300 MB at most. */
+        /**
+         * Samples per window: a few dozen per series, so that the per-series work of a window
+         * (finding the series, its monitor, its open or matched chunk: cache misses all) is
+         * shared by many samples. Bounded by a fifth of the heap: 56 bytes a sample, for the
+         * window being applied, the one being decoded and the sorted copy.
+         */
         private int window() {
-            long w = Math.max(1L << 21, 8L * byLabels.size());
-            return (int) Math.min(w, 8L << 20);
+            long w = Math.max(1L << 21, 32L * byLabels.size());
+            long budget = Runtime.getRuntime().maxMemory() / 5 / 56;
+            return (int) Math.min(w, Math.max(1L << 21, Math.min(budget, 64L << 20)));
         }
 
         @Override
@@ -637,7 +673,7 @@ public final class Head implements AutoCloseable {
             }
             for (int i = 0; i < cnt; i++) {
                 int id = Refs.seriesId(refs[i]);
-                if (byId.get(id) == null) {
+                if (!known(id)) {
                     // An id whose labels came back under another id: its samples join that
                     // series' group, in WAL order with the others.
                     MemSeries a = alias.get(id);
@@ -656,6 +692,27 @@ public final class Head implements AutoCloseable {
             }
         }
 
+        /** Ids seen in the head, as bits: a lookup per sample that stays in the cache. */
+        private long[] knownIds = new long[1024];
+
+        private boolean known(int id) {
+            if (id < 0) {
+                return false;
+            }
+            int w = id >>> 6;
+            if (w < knownIds.length && (knownIds[w] & (1L << id)) != 0) {
+                return true;
+            }
+            if (byId.get(id) == null) {
+                return false;
+            }
+            if (w >= knownIds.length) {
+                knownIds = java.util.Arrays.copyOf(knownIds, Math.max(w + 1, knownIds.length * 2));
+            }
+            knownIds[w] |= 1L << id;
+            return true;
+        }
+
         @Override
         public void metadata(String family, Metadata m) {
             metadata.put(family, m);
@@ -663,13 +720,87 @@ public final class Head implements AutoCloseable {
 
         @Override
         public void finish() {
-            flush();
+            try {
+                flush();
+                awaitWindow();
+            } finally {
+                if (stage != null) {
+                    stage.shutdown();
+                }
+            }
+            if (reuse != null) {
+                try {
+                    reuse.finish(Head.this, scratch.get());
+                    files.dropUnused(reuse.usedFiles());
+                } catch (IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                LOG.info("WAL replay: " + reuse.summary());
+                replayChunksTaken = reuse.chunksTaken();
+            }
         }
 
+        /**
+         * Hands the window to the apply stage and lets decoding go on into the other set of
+         * buffers: the WAL is read and decoded while the previous window is applied.
+         */
         private void flush() {
             if (n == 0) {
                 return;
             }
+            awaitWindow();
+            int[] wIds = ids;
+            long[] wTs = ts;
+            long[] wBits = bits;
+            int wn = n;
+            if (spareIds == null || spareIds.length < ids.length) {
+                spareIds = new int[ids.length];
+                spareTs = new long[ids.length];
+                spareBits = new long[ids.length];
+            }
+            ids = spareIds;
+            ts = spareTs;
+            bits = spareBits;
+            spareIds = wIds;
+            spareTs = wTs;
+            spareBits = wBits;
+            n = 0;
+            if (stage == null) {
+                stage = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "vigil-wal-replay-apply");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            window = stage.submit(() -> applyWindow(wIds, wTs, wBits, wn));
+        }
+
+        private java.util.concurrent.ExecutorService stage;
+        private java.util.concurrent.Future<?> window;
+        private int[] spareIds;
+        private long[] spareTs;
+        private long[] spareBits;
+
+        private void awaitWindow() {
+            if (window == null) {
+                return;
+            }
+            try {
+                window.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted during WAL replay", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IllegalStateException(e.getCause());
+            } finally {
+                window = null;
+            }
+        }
+
+        private void applyWindow(int[] ids, long[] ts, long[] bits, int n) {
             // Counting sort by series id: stable, two sequential passes.
             int maxId = 0;
             for (int i = 0; i < n; i++) {
@@ -739,7 +870,6 @@ public final class Head implements AutoCloseable {
                     }
                 }
             }
-            n = 0;
         }
 
         /** Applies the samples of series ids [from, to); each series is touched by one thread only. */
@@ -757,6 +887,11 @@ public final class Head implements AutoCloseable {
                 synchronized (s) {
                     for (int i = a; i < b; i++) {
                         try {
+                            if (reuse != null && reuse.offer(s, st[i], sb[i], sc)) {
+                                hi = Math.max(hi, st[i]);
+                                lo = Math.min(lo, st[i]);
+                                continue;
+                            }
                             int c = s.append(st[i], sb[i], Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE,
                                     opts.chunkRangeMs(), files, sc, true);
                             if (c == MemSeries.OK || c == MemSeries.OK_OOO) {

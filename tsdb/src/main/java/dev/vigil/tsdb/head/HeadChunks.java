@@ -66,6 +66,8 @@ public final class HeadChunks implements AutoCloseable {
     private boolean sealed;
     private long bytes;
     private final CRC32C crc = new CRC32C();
+    /** Highest file number {@link #adopt} took over. */
+    private int adoptedMax;
 
     /** Running CRC32C of the current file's bytes from offset 0, for {@link #describeFiles}. */
     private final CRC32C fileCrc = new CRC32C();
@@ -218,6 +220,130 @@ public final class HeadChunks implements AutoCloseable {
                 || (curFile > 0 && !sealed && !inMemory[curFile] && fileBytes - curPos >= fileBytes / 4);
         if (r != roomy) {
             roomy = r;
+        }
+    }
+
+    /**
+     * What {@link #adopt} found: every intact record of the files present, in write order (file
+     * by file, offset by offset).
+     */
+    static final class Found {
+        long[] series = new long[1024];
+        long[] refs = new long[1024];
+        long[] mints = new long[1024];
+        int n;
+
+        void add(long seriesRef, long ref, long mint) {
+            if (n == refs.length) {
+                series = Arrays.copyOf(series, n * 2);
+                refs = Arrays.copyOf(refs, n * 2);
+                mints = Arrays.copyOf(mints, n * 2);
+            }
+            series[n] = seriesRef;
+            refs[n] = ref;
+            mints[n] = mint;
+            n++;
+        }
+    }
+
+    /**
+     * Maps every file present when no head snapshot describes them, so that a WAL replay can take
+     * over the chunks whose samples it finds in the WAL (see {@link ChunkReuse}) instead of
+     * encoding them again. Each file is read up to its first record that is not intact (a torn
+     * or damaged tail is ignored, never trusted); files with a bad header are deleted. Later
+     * writes go to new files; {@link #dropUnused} deletes the files no chunk was taken from.
+     */
+    synchronized Found adopt() throws IOException {
+        if (curFile != 0) {
+            throw new IllegalStateException("adopt after writes");
+        }
+        List<Integer> nums = new java.util.ArrayList<>();
+        for (Path p : io.list(dir)) {
+            String name = p.getFileName().toString();
+            if (name.length() == 6 && name.chars().allMatch(Character::isDigit) && Integer.parseInt(name) > 0) {
+                nums.add(Integer.parseInt(name));
+            } else {
+                io.deleteIfExists(p);
+            }
+        }
+        nums.sort(null);
+        Found found = new Found();
+        if (nums.isEmpty()) {
+            return found;
+        }
+        int max = nums.get(nums.size() - 1);
+        MappedByteBuffer[] f = new MappedByteBuffer[max + 2];
+        long[] mt = new long[max + 2];
+        int[] used = new int[max + 2];
+        int[] crcs = new int[max + 2];
+        CRC32C rec = new CRC32C();
+        CRC32C whole = new CRC32C();
+        for (int num : nums) {
+            Path p = dir.resolve(fileName(num));
+            if (io.size(p) != fileBytes) {
+                LOG.warning("head chunk file " + p + " has " + io.size(p) + " bytes, not " + fileBytes + "; deleted");
+                io.deleteIfExists(p);
+                continue;
+            }
+            MappedByteBuffer m = io.mapReadWrite(p, fileBytes);
+            if (m.get(0) != MAGIC[0] || m.get(1) != MAGIC[1] || m.get(2) != MAGIC[2] || m.get(3) != MAGIC[3]
+                    || m.get(4) != VERSION) {
+                LOG.warning("head chunk file " + p + " has a bad header; deleted");
+                io.deleteIfExists(p);
+                continue;
+            }
+            whole.reset();
+            whole.update(m.slice(0, HEADER));
+            long fileMax = Long.MIN_VALUE;
+            int pos = HEADER;
+            while (pos + RECORD_HEAD + 4 <= fileBytes) {
+                long seriesRef = m.getLong(pos);
+                int len = m.getInt(pos + 25);
+                if (len <= 0 || len > fileBytes - pos - RECORD_HEAD - 4) {
+                    if (seriesRef != 0 || len != 0) {
+                        LOG.warning("head chunk file " + p + ": damaged record at offset " + pos + "; the rest is not used");
+                    }
+                    break;
+                }
+                rec.reset();
+                rec.update(m.slice(pos, RECORD_HEAD + len));
+                if ((int) rec.getValue() != m.getInt(pos + RECORD_HEAD + len)) {
+                    LOG.warning("head chunk file " + p + ": record at offset " + pos + " fails its checksum; the rest is not used");
+                    break;
+                }
+                long maxt = m.getLong(pos + 16);
+                if (m.get(pos + 24) == dev.vigil.tsdb.chunkenc.Encoding.VXOR) {
+                    found.add(seriesRef, Refs.chunkRef(num, pos), m.getLong(pos + 8));
+                }
+                fileMax = Math.max(fileMax, maxt);
+                whole.update(m.slice(pos, RECORD_HEAD + len + 4));
+                pos += RECORD_HEAD + len + 4;
+            }
+            f[num] = m;
+            mt[num] = fileMax;
+            used[num] = pos;
+            crcs[num] = (int) whole.getValue();
+            bytes += pos;
+        }
+        fileUsed = used;
+        fileCrcs = crcs;
+        fileMaxT = mt;
+        files = f;
+        curFile = max;
+        adoptedMax = max;
+        curPos = HEADER;
+        sealed = true;
+        return found;
+    }
+
+    /** Deletes the adopted files whose number {@code keep} does not hold (no chunk was taken from them). */
+    synchronized void dropUnused(java.util.BitSet keep) throws IOException {
+        MappedByteBuffer[] f = files;
+        for (int i = 1; i <= adoptedMax && i < f.length; i++) {
+            if (f[i] != null && !keep.get(i)) {
+                f[i] = null;
+                io.deleteIfExists(dir.resolve(fileName(i)));
+            }
         }
     }
 

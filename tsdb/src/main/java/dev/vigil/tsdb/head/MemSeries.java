@@ -229,18 +229,8 @@ final class MemSeries {
     }
 
     private void appendInOrder(long t, long bits, long chunkRange, HeadChunks files) throws IOException {
-        if (open != null && open.count() > 0) {
-            if (openRangeEnd == Long.MIN_VALUE) {
-                openRangeEnd = rangeEnd(open.minT(), chunkRange); // resumed from a snapshot
-            }
-            // t is newer than the open chunk's samples, so it is in their block range unless at
-            // or past its end (one compare per sample instead of two long divisions).
-            boolean full = open.count() >= Encoding.TARGET_SAMPLES || open.byteLength() >= Encoding.MAX_BYTES - 24
-                    || (t >= openRangeEnd && (openRangeEnd != Long.MAX_VALUE
-                            || Math.floorDiv(t, chunkRange) != Math.floorDiv(open.minT(), chunkRange)));
-            if (full) {
-                cut(files);
-            }
+        if (open != null && open.count() > 0 && full(t, chunkRange)) {
+            cut(files);
         }
         if (open == null) {
             open = new VxorAppender(24);
@@ -251,6 +241,59 @@ final class MemSeries {
         open.append(t, Double.longBitsToDouble(bits));
         lastBits = bits;
         LAST_T_SEEN.setRelease(this, t);
+    }
+
+    /** Whether the non-empty open chunk must be cut before in-order sample {@code t} goes in. */
+    private boolean full(long t, long chunkRange) {
+        if (openRangeEnd == Long.MIN_VALUE) {
+            openRangeEnd = rangeEnd(open.minT(), chunkRange); // resumed from a snapshot
+        }
+        // t is newer than the open chunk's samples, so it is in their block range unless at
+        // or past its end (one compare per sample instead of two long divisions).
+        return open.count() >= Encoding.TARGET_SAMPLES || open.byteLength() >= Encoding.MAX_BYTES - 24
+                || (t >= openRangeEnd && (openRangeEnd != Long.MAX_VALUE
+                        || Math.floorDiv(t, chunkRange) != Math.floorDiv(open.minT(), chunkRange)));
+    }
+
+    /**
+     * Cuts the open chunk now if an in-order append of {@code t} would cut it; returns whether
+     * the open chunk is empty (so a chunk starting at {@code t} may follow). Caller holds the monitor.
+     */
+    boolean cutBefore(long t, long chunkRange, HeadChunks files) throws IOException {
+        if (open == null || open.count() == 0) {
+            return true;
+        }
+        if (full(t, chunkRange)) {
+            cut(files);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Applies {@code t} as an out-of-order sample (duplicate check against everything the
+     * series holds), whatever {@link #lastT()} says: for a replay taking over a chunk whose
+     * samples up to after {@code t} it has matched but not added yet. Caller holds the monitor.
+     */
+    int appendOutOfOrder(long t, long bits, long chunkRange, HeadChunks files, Scratch s) throws IOException {
+        long existing = valueAt(t, files, s);
+        if (existing != NO_VALUE_MARK || s.found) {
+            return existing == bits ? IDEMPOTENT : DUPLICATE;
+        }
+        if (ooo == null) {
+            ooo = new Ooo();
+        }
+        ooo.insert(t, bits);
+        if (ooo.n >= Encoding.TARGET_SAMPLES) {
+            ooo.flush(ref(), files, chunkRange);
+        }
+        if (t < minT) {
+            minT = t;
+        }
+        if (t > maxT) {
+            maxT = t;
+        }
+        return OK_OOO;
     }
 
     /** End (exclusive) of the block range holding t; Long.MAX_VALUE when that would overflow. */
@@ -288,6 +331,36 @@ final class MemSeries {
         nChunks++;
         // The next chunk most likely needs about as many bytes as this one did.
         open = new VxorAppender(Math.min(open.byteLength() + 16, Encoding.MAX_BYTES + 64));
+    }
+
+    /** True when no in-order sample waits in an open chunk. */
+    boolean openEmpty() {
+        return open == null || open.count() == 0;
+    }
+
+    /**
+     * Adds a full chunk found in the head chunk files whose samples a WAL replay would append
+     * next (see {@link ChunkReuse}), as if they had been appended and the chunk cut. Caller holds
+     * the monitor; the open chunk is empty and {@code mint} is after {@link #lastT()}.
+     */
+    void takeReplayedChunk(long ref, long mint, long maxt, long lastBits) {
+        if (chunks == null) {
+            chunks = new long[3 * 2];
+        } else if (3 * (nChunks + 1) > chunks.length) {
+            chunks = Arrays.copyOf(chunks, chunks.length * 2);
+        }
+        chunks[3 * nChunks] = ref;
+        chunks[3 * nChunks + 1] = mint;
+        chunks[3 * nChunks + 2] = maxt;
+        nChunks++;
+        this.lastBits = lastBits;
+        if (mint < minT) {
+            minT = mint;
+        }
+        if (maxt > maxT) {
+            maxT = maxt;
+        }
+        LAST_T_SEEN.setRelease(this, maxt);
     }
 
     /** Captures what a reader needs for [mint, maxt]; the reader then works without the lock. */

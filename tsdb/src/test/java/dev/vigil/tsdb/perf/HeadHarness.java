@@ -64,10 +64,20 @@ public final class HeadHarness {
             Runtime.getRuntime().halt(0);
         }
         if (mode.equals("recover")) {
-            // recover DIR: what a kill -9 costs on a folder kept by -Dkeep=DIR (no snapshot: full WAL replay)
+            // recover DIR: what a kill -9 costs on a folder kept by -Dkeep=DIR (no snapshot: full WAL replay);
+            // -DdropChunks=true also deletes the head chunk files, so every sample is encoded again
             Path d = Path.of(args[1]);
             Files.deleteIfExists(d.resolve(Db.SNAPSHOT));
-            reopen(DbOptions.builder(d).clock(() -> T0 + 3_600_000L * 24).build(), "crash recovery (full WAL replay)", 0, 0, 0);
+            boolean drop = Boolean.getBoolean("dropChunks");
+            if (drop && Files.isDirectory(d.resolve("chunks_head"))) {
+                try (var s = Files.list(d.resolve("chunks_head"))) {
+                    for (Path p : (Iterable<Path>) s::iterator) {
+                        Files.delete(p);
+                    }
+                }
+            }
+            reopen(DbOptions.builder(d).clock(() -> T0 + 3_600_000L * 24).build(), "crash recovery (full WAL replay"
+                    + (drop ? ", no head chunk files)" : ")"), 0, 0, 0);
             return;
         }
         String keep = System.getProperty("keep");
