@@ -272,7 +272,7 @@ public final class HeadChunks implements AutoCloseable {
             return found;
         }
         int max = nums.get(nums.size() - 1);
-        MappedByteBuffer[] f = new MappedByteBuffer[max + 2];
+        java.nio.ByteBuffer[] f = new java.nio.ByteBuffer[max + 2];
         long[] mt = new long[max + 2];
         int[] used = new int[max + 2];
         int[] crcs = new int[max + 2];
@@ -328,6 +328,7 @@ public final class HeadChunks implements AutoCloseable {
         fileUsed = used;
         fileCrcs = crcs;
         fileMaxT = mt;
+        inMemory = new boolean[f.length];
         files = f;
         curFile = max;
         adoptedMax = max;
@@ -338,7 +339,7 @@ public final class HeadChunks implements AutoCloseable {
 
     /** Deletes the adopted files whose number {@code keep} does not hold (no chunk was taken from them). */
     synchronized void dropUnused(java.util.BitSet keep) throws IOException {
-        MappedByteBuffer[] f = files;
+        java.nio.ByteBuffer[] f = files;
         for (int i = 1; i <= adoptedMax && i < f.length; i++) {
             if (f[i] != null && !keep.get(i)) {
                 f[i] = null;
