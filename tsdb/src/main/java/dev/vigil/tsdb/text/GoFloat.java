@@ -190,20 +190,33 @@ public final class GoFloat {
         // shortest digits, where Java 17's own may print one or two more, which then had to be
         // dropped by trial parses (a third of a small query's time went there).
         String s = NumberOutput.toString(abs, true);
+        // "ddd.ddd" or "d.dddE[-]x": the digits without the point, leading and trailing zeros,
+        // read in one pass with one String made.
+        int len = s.length();
         int e = s.indexOf('E');
-        String mant = e < 0 ? s : s.substring(0, e);
-        int exp = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
-        int dot = mant.indexOf('.');
-        String all = mant.substring(0, dot) + mant.substring(dot + 1);
+        int mantEnd = e < 0 ? len : e;
+        int exp = e < 0 ? 0 : Integer.parseInt(s, e + 1, len, 10);
+        int dot = s.indexOf('.');
+        char[] buf = new char[mantEnd];
+        int nd = 0;
         int lead = 0;
-        while (lead < all.length() - 1 && all.charAt(lead) == '0') {
-            lead++;
+        boolean leading = true;
+        for (int i = 0; i < mantEnd; i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                continue;
+            }
+            if (leading && c == '0' && i < mantEnd - 1) {
+                lead++;
+                continue;
+            }
+            leading = false;
+            buf[nd++] = c;
         }
-        int end = all.length();
-        while (end > lead + 1 && all.charAt(end - 1) == '0') {
-            end--;
+        while (nd > 1 && buf[nd - 1] == '0') {
+            nd--;
         }
-        String digits = all.substring(lead, end);
+        String digits = new String(buf, 0, nd);
         int point = dot - lead + exp;
         // Schubfach, like Java 19+, may print 2 digits where 1 reads back too (4.9E-324 vs Go's 5e-324).
         if (digits.length() == 2) {
