@@ -10,7 +10,7 @@
 # them in its upkeep. Phases:
 #   ingest  each query's first request right after the import settled (no restart)
 #   start   both restarted; each query's first FIRST_RUNS (3) requests, within the first minute
-#   warm    WARM_RUNS (20) timed requests per query after 2 warm-ups, targets interleaved
+#   warm    WARM_RUNS (10) timed requests per query after 3 warm-ups, targets interleaved
 #   replay  `vigil-bench query` for REPLAY_DURATION (PT20S) at each of CONCURRENCY (4 16), Vigil
 #           and VictoriaMetrics alternating
 # Range and step of the graphs: RANGE (PT24H) / STEP (PT60S). VIGIL_JAVA_OPTS go to Vigil's JVM.
@@ -29,7 +29,7 @@ INTERVAL="${INTERVAL:-PT60S}"
 RANGE="${RANGE:-PT24H}"
 STEP="${STEP:-PT60S}"
 FIRST_RUNS="${FIRST_RUNS:-3}"
-WARM_RUNS="${WARM_RUNS:-20}"
+WARM_RUNS="${WARM_RUNS:-10}"
 REPLAY_DURATION="${REPLAY_DURATION:-PT20S}"
 CONCURRENCY="${CONCURRENCY:-4 16}"
 
@@ -120,7 +120,7 @@ if phase start; then
   latency after-start --warmup 0 --runs "$FIRST_RUNS"
 fi
 if phase warm; then
-  latency warm --warmup 2 --runs "$WARM_RUNS"
+  latency warm --warmup 3 --runs "$WARM_RUNS"
 fi
 if phase replay; then
   for c in $CONCURRENCY; do
