@@ -8,8 +8,6 @@ import dev.vigil.bench.load.Report;
 import dev.vigil.bench.load.Stats;
 import dev.vigil.bench.load.Workload;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -122,32 +120,6 @@ final class QueryCommand implements Callable<Integer> {
     }
 
     private Http.Answer send(Http http, URI base, Query q) {
-        long endSec = end != null ? end : System.currentTimeMillis() / 1000;
-        long startSec = endSec - range.toSeconds();
-        switch (q.kind()) {
-            case RANGE -> {
-                String form = "query=" + enc(q.expr()) + "&start=" + startSec + "&end=" + endSec + "&step=" + step.toSeconds();
-                return http.send("POST", URI.create(base + "/api/v1/query_range"), form.getBytes(StandardCharsets.UTF_8),
-                        "application/x-www-form-urlencoded");
-            }
-            case INSTANT -> {
-                String form = "query=" + enc(q.expr()) + "&time=" + endSec;
-                return http.send("POST", URI.create(base + "/api/v1/query"), form.getBytes(StandardCharsets.UTF_8),
-                        "application/x-www-form-urlencoded");
-            }
-            case LABEL_VALUES -> {
-                String[] parts = q.expr().split("\\|", 2);
-                return http.get(URI.create(base + "/api/v1/label/" + parts[0] + "/values?match%5B%5D=" + enc(parts[1])
-                        + "&start=" + startSec + "&end=" + endSec));
-            }
-            case SERIES -> {
-                return http.get(URI.create(base + "/api/v1/series?match%5B%5D=" + enc(q.expr()) + "&start=" + startSec + "&end=" + endSec));
-            }
-            default -> throw new IllegalStateException();
-        }
-    }
-
-    private static String enc(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+        return DashboardQueries.send(http, base, q, end != null ? end : System.currentTimeMillis() / 1000, range, step);
     }
 }

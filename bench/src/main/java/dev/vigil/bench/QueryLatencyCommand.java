@@ -1,10 +1,10 @@
 package dev.vigil.bench;
 
+import dev.vigil.bench.load.DashboardQueries;
+import dev.vigil.bench.load.DashboardQueries.Query;
 import dev.vigil.bench.load.Http;
 import dev.vigil.bench.load.Loopback;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,8 +17,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * Times the four Flink dashboard range queries over HTTP (form POST to /api/v1/query_range, as
- * Grafana sends them) against several Prometheus-API targets holding the same data, runs
+ * Times Flink dashboard queries over HTTP (form POSTs to /api/v1/query_range and /api/v1/query,
+ * label and series GETs, as Grafana sends them) against several Prometheus-API targets holding the same data, runs
  * interleaved so every target sees the same machine load, and prints median, p95 and the
  * target's CPU time per query.
  */
@@ -51,8 +51,14 @@ final class QueryLatencyCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "PT60S", description = "Per-request timeout. Default: ${DEFAULT-VALUE}")
     Duration timeout;
 
-    @Option(names = "--only", description = "Run only the queries with these names (sum-rate, topk-max, quantile, watermark).", split = ",")
+    @Option(names = "--only", description = "Run only the queries with these names (sum-rate, topk-max, quantile, watermark; dashboard: panel numbers from 0).", split = ",")
     List<String> only;
+
+    @Option(names = "--set", defaultValue = "four", description = "four: the four heavy operator queries; dashboard: every query of one Grafana Flink dashboard refresh (`vigil-bench query --list`). Default: ${DEFAULT-VALUE}")
+    String set;
+
+    @Option(names = "--warmup", defaultValue = "1", description = "Untimed requests per cell before the timed runs (0: time the first requests, e.g. after a start). Default: ${DEFAULT-VALUE}")
+    int warmup;
 
     record Target(String name, URI base, long pid) {
     }
@@ -81,18 +87,23 @@ final class QueryLatencyCommand implements Callable<Integer> {
             ts.add(new Target(t.substring(0, eq), Loopback.check(at > 0 ? rest.substring(0, at) : rest), pid));
         }
         Http http = new Http(timeout);
+        List<Query> queries = queries();
+        if (warmup == 0) {
+            // The first timed request must not carry this client's own cold start: warm its HTTP
+            // stack on a path that no target answers with a query.
+            for (int k = 0; k < 50; k++) {
+                for (Target t : ts) {
+                    http.get(URI.create(t.base() + "/vigil-bench-client-warmup"));
+                }
+            }
+        }
         List<Cell> cells = new ArrayList<>();
         for (String rs : ranges) {
             String[] p = rs.split("/");
             Duration range = Duration.parse(p[0]);
             Duration step = Duration.parse(p[1]);
             String rangeName = range.toHours() + "h@" + step.toSeconds() + "s";
-            for (String[] q : QUERIES) {
-                if (only != null && !only.contains(q[0])) {
-                    continue;
-                }
-                String form = "query=" + URLEncoder.encode(q[1], StandardCharsets.UTF_8) + "&start=" + (end - range.toSeconds())
-                        + "&end=" + end + "&step=" + step.toSeconds();
+            for (Query q : queries) {
                 int n = ts.size();
                 List<List<Double>> times = new ArrayList<>();
                 long[] cpu = new long[n];
@@ -101,12 +112,16 @@ final class QueryLatencyCommand implements Callable<Integer> {
                 boolean[] once = new boolean[n];
                 for (int i = 0; i < n; i++) {
                     times.add(new ArrayList<>());
-                    long t0 = System.nanoTime();
-                    Http.Answer a = post(http, ts.get(i), form);
-                    double ms = (System.nanoTime() - t0) / 1e6;
-                    series[i] = countSeries(a);
-                    errors[i] = error(a);
-                    once[i] = ms > slow.toMillis() || errors[i] != null;
+                }
+                for (int w = 0; w < warmup; w++) {
+                    for (int i = 0; i < n; i++) {
+                        long t0 = System.nanoTime();
+                        Http.Answer a = DashboardQueries.send(http, ts.get(i).base(), q, end, range, step);
+                        double ms = (System.nanoTime() - t0) / 1e6;
+                        series[i] = countSeries(a);
+                        errors[i] = error(a);
+                        once[i] = ms > slow.toMillis() || errors[i] != null;
+                    }
                 }
                 for (int r = 0; r < runs; r++) {
                     for (int i = 0; i < n; i++) {
@@ -115,9 +130,12 @@ final class QueryLatencyCommand implements Callable<Integer> {
                         }
                         long c0 = cpuTicks(ts.get(i).pid());
                         long t0 = System.nanoTime();
-                        Http.Answer a = post(http, ts.get(i), form);
+                        Http.Answer a = DashboardQueries.send(http, ts.get(i).base(), q, end, range, step);
                         times.get(i).add((System.nanoTime() - t0) / 1e6);
                         cpu[i] += cpuTicks(ts.get(i).pid()) - c0;
+                        if (warmup == 0 && r == 0) {
+                            series[i] = countSeries(a);
+                        }
                         if (error(a) != null) {
                             errors[i] = error(a);
                         }
@@ -126,10 +144,10 @@ final class QueryLatencyCommand implements Callable<Integer> {
                 for (int i = 0; i < n; i++) {
                     double[] ms = times.get(i).stream().mapToDouble(Double::doubleValue).toArray();
                     double cpuMs = ms.length == 0 || ts.get(i).pid() == 0 ? Double.NaN : cpu[i] * 10.0 / ms.length;
-                    Cell c = new Cell(q[0], rangeName, ts.get(i).name(), ms, cpuMs, series[i], errors[i]);
+                    Cell c = new Cell(q.panel(), rangeName, ts.get(i).name(), ms, cpuMs, series[i], errors[i]);
                     cells.add(c);
-                    System.out.printf(Locale.ROOT, "%-8s %-10s %-11s median %9.1f ms  p95 %9.1f ms  cpu %8.1f ms/q  runs %2d  series %4d%s%n",
-                            rangeName, q[0], c.target(), c.pct(50), c.pct(95), c.cpuMsPerQuery(), ms.length, c.series(),
+                    System.out.printf(Locale.ROOT, "%-8s %-30s %-11s median %9.1f ms  p95 %9.1f ms  cpu %8.1f ms/q  runs %2d  series %4d%s%n",
+                            rangeName, q.panel(), c.target(), c.pct(50), c.pct(95), c.cpuMsPerQuery(), ms.length, c.series(),
                             c.error() == null ? "" : "  ERROR " + c.error());
                 }
             }
@@ -170,11 +188,52 @@ final class QueryLatencyCommand implements Callable<Integer> {
             }
             System.out.println(row);
         }
+        for (int i = 1; i < ts.size(); i++) {
+            int over = 0;
+            int total = 0;
+            double worst = 0;
+            String worstName = "";
+            double sum = 0;
+            for (int k = 0; k < cells.size(); k += ts.size()) {
+                double r = cells.get(k).pct(50) / cells.get(k + i).pct(50);
+                if (Double.isNaN(r)) {
+                    continue;
+                }
+                total++;
+                sum += Math.log(r);
+                over += r > 1 ? 1 : 0;
+                if (r > worst) {
+                    worst = r;
+                    worstName = cells.get(k).range() + " " + cells.get(k).query();
+                }
+            }
+            System.out.printf(Locale.ROOT, "%s / %s: %d of %d medians above 1.0, geometric mean %.2f, worst %.2f (%s)%n",
+                    ts.get(0).name(), ts.get(i).name(), over, total, Math.exp(sum / Math.max(1, total)), worst, worstName);
+        }
     }
 
-    private static Http.Answer post(Http http, Target t, String form) {
-        return http.send("POST", URI.create(t.base() + "/api/v1/query_range"), form.getBytes(StandardCharsets.UTF_8),
-                "application/x-www-form-urlencoded");
+    /** The queries of --set, narrowed by --only, each with a short name. */
+    private List<Query> queries() {
+        List<Query> all = new ArrayList<>();
+        if (set.equals("four")) {
+            for (String[] q : QUERIES) {
+                all.add(new Query(q[0], DashboardQueries.Kind.RANGE, q[1]));
+            }
+        } else if (set.equals("dashboard")) {
+            List<Query> d = DashboardQueries.flink(".+");
+            for (int i = 0; i < d.size(); i++) {
+                all.add(new Query(i + " " + d.get(i).panel(), d.get(i).kind(), d.get(i).expr()));
+            }
+        } else {
+            throw new IllegalArgumentException("--set must be four or dashboard, not " + set);
+        }
+        List<Query> out = new ArrayList<>();
+        for (Query q : all) {
+            if (only == null || only.contains(q.panel()) || only.contains(q.panel().split(" ", 2)[0])) {
+                out.add(q);
+            }
+        }
+        return out;
     }
 
     private static String error(Http.Answer a) {

@@ -18,6 +18,7 @@ import dev.vigil.server.alerting.Notifier;
 import dev.vigil.server.alerting.NotifyConfig;
 import dev.vigil.server.alerting.WebhookNotifier;
 import dev.vigil.server.api.ApiTime;
+import dev.vigil.server.api.ApiWarmup;
 import dev.vigil.server.api.Backend;
 import dev.vigil.server.api.FederateApi;
 import dev.vigil.server.api.PrometheusApi;
@@ -90,7 +91,14 @@ public final class VigilServer implements AutoCloseable {
     /** The store the push side writes to: the store itself, or a {@code MappedStorage} that a reload remaps. */
     private Storage pushStore;
     private final AtomicBoolean closed = new AtomicBoolean();
+    /** Off with -Dvigil.queryWarmup=false (for measuring what it saves). */
+    private static final boolean WARMUP = !"false".equals(System.getProperty("vigil.queryWarmup"));
+    /** Wall time and rounds the start-up query warm-up may take at most. */
+    private static final long WARMUP_BUDGET_MS = Long.getLong("vigil.queryWarmupMs", 10_000);
+    private static final int WARMUP_ROUNDS = 40;
     private volatile Backend backend;
+    /** The query API; the start-up warm-up runs its endpoints. */
+    private PrometheusApi api;
     private volatile Storage storage;
     private volatile Wiring.Push pushParts;
     private volatile HttpHandler mainLate;
@@ -308,7 +316,7 @@ public final class VigilServer implements AutoCloseable {
         main.setInvalidMethodHandler(PlainText.METHOD_NOT_ALLOWED);
         Routes mainRoutes = routes("web", main);
         lifecycle.register(mainRoutes, httpMetrics::instrument);
-        PrometheusApi api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, () -> rules, apiPool);
+        api = new PrometheusApi(() -> backend, serverInfo(), System::currentTimeMillis, () -> rules, apiPool);
         api.register(mainRoutes, httpMetrics::instrument);
         new FederateApi(() -> backend, () -> externalLabels, cfg.lookbackDeltaMs(), System::currentTimeMillis)
                 .register(mainRoutes, httpMetrics::instrument);
@@ -412,6 +420,25 @@ public final class VigilServer implements AutoCloseable {
         pushLate = portPush;
         backend = b;
         LOG.info("server is ready to receive requests");
+        warmUpQueries(b);
+    }
+
+    /**
+     * Runs dashboard-shaped queries over the store once in the background, so the first panels
+     * after a start are not answered by cold code (docs/PERFORMANCE-query.md has the figures).
+     */
+    private void warmUpQueries(Backend b) {
+        if (api == null || !WARMUP) {
+            return;
+        }
+        ApiWarmup w = new ApiWarmup(api, b, System::currentTimeMillis);
+        Thread t = new Thread(() -> {
+            long t0 = System.nanoTime();
+            int n = w.run(WARMUP_BUDGET_MS, WARMUP_ROUNDS, closed::get);
+            LOG.fine(() -> String.format("query warm-up: %d queries in %d ms", n, (System.nanoTime() - t0) / 1_000_000));
+        }, "query-warmup");
+        t.setDaemon(true);
+        t.start();
     }
 
     private DbStats dbStats() {

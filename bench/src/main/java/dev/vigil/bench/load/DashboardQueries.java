@@ -1,5 +1,9 @@
 package dev.vigil.bench.load;
 
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -65,5 +69,35 @@ public final class DashboardQueries {
                 new Query("Network segments used", Kind.RANGE, "flink_taskmanager_Status_Shuffle_Netty_UsedMemorySegments / flink_taskmanager_Status_Shuffle_Netty_TotalMemorySegments"),
                 new Query("Top 5 busiest subtasks", Kind.RANGE, "topk(5, flink_taskmanager_job_task_busyTimeMsPerSecond{" + j + "})"),
                 new Query("Records in rate by subtask", Kind.RANGE, "sum by (task_name, subtask_index) (rate(flink_taskmanager_job_task_numRecordsIn{" + j + "}[1m]))"));
+    }
+
+    /** Sends {@code q} as Grafana does, for the range ending at {@code endSec}. */
+    public static Http.Answer send(Http http, URI base, Query q, long endSec, Duration range, Duration step) {
+        long startSec = endSec - range.toSeconds();
+        switch (q.kind()) {
+            case RANGE -> {
+                String form = "query=" + enc(q.expr()) + "&start=" + startSec + "&end=" + endSec + "&step=" + step.toSeconds();
+                return http.send("POST", URI.create(base + "/api/v1/query_range"), form.getBytes(StandardCharsets.UTF_8),
+                        "application/x-www-form-urlencoded");
+            }
+            case INSTANT -> {
+                String form = "query=" + enc(q.expr()) + "&time=" + endSec;
+                return http.send("POST", URI.create(base + "/api/v1/query"), form.getBytes(StandardCharsets.UTF_8),
+                        "application/x-www-form-urlencoded");
+            }
+            case LABEL_VALUES -> {
+                String[] parts = q.expr().split("\\|", 2);
+                return http.get(URI.create(base + "/api/v1/label/" + parts[0] + "/values?match%5B%5D=" + enc(parts[1])
+                        + "&start=" + startSec + "&end=" + endSec));
+            }
+            case SERIES -> {
+                return http.get(URI.create(base + "/api/v1/series?match%5B%5D=" + enc(q.expr()) + "&start=" + startSec + "&end=" + endSec));
+            }
+            default -> throw new IllegalStateException();
+        }
+    }
+
+    private static String enc(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 }

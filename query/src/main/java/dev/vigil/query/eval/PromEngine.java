@@ -8,7 +8,7 @@ import dev.vigil.query.QueryOptions;
 import dev.vigil.query.QueryResult;
 import dev.vigil.query.ast.Expr;
 import dev.vigil.query.ast.ValueType;
-import dev.vigil.query.parser.Parser;
+import dev.vigil.query.parser.ParseCache;
 import dev.vigil.query.value.Matrix;
 import dev.vigil.query.value.Sample;
 import dev.vigil.query.value.Scalar;
@@ -34,6 +34,7 @@ public final class PromEngine implements Engine {
     private final Storage storage;
     private final EngineOptions options;
     private final QueryGate gate;
+    private final ParseCache parsed = new ParseCache(512);
 
     public PromEngine(Storage storage, EngineOptions options) {
         this.storage = storage;
@@ -48,7 +49,7 @@ public final class PromEngine implements Engine {
 
     @Override
     public Expr parse(String query) {
-        return Parser.parse(query);
+        return parsed.parse(query);
     }
 
     @Override

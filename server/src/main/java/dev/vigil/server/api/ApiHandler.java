@@ -9,6 +9,7 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.logging.Logger;
  */
 final class ApiHandler implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
+    private static final int RESPONSE_BUFFER = 64 << 10;
 
     private final Supplier<Backend> backend;
     private final PrometheusApi.Endpoint endpoint;
@@ -85,7 +87,9 @@ final class ApiHandler implements HttpHandler {
         try {
             ex.setStatusCode(StatusCodes.OK);
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-            OutputStream out = ex.getOutputStream();
+            // The generator flushes every 8 KB and the exchange's stream sends each flush as a
+            // chunk: a buffer in between makes a range result a few writes, not one per flush.
+            OutputStream out = new BufferedOutputStream(ex.getOutputStream(), RESPONSE_BUFFER);
             result.writeTo(out);
             out.close();
         } catch (IOException e) {

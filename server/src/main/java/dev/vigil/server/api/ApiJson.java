@@ -137,11 +137,26 @@ public final class ApiJson {
         g.writeStartArray();
         sb.setLength(0);
         ApiTime.appendTimestamp(t, sb);
-        g.writeNumber(sb.toString());
-        sb.setLength(0);
+        // Both texts go to the generator as characters: no String per number (a range result
+        // writes two per point).
+        int tl = sb.length();
         GoFloat.append(v, sb);
-        g.writeString(sb.toString());
+        char[] c = chars(sb.length());
+        sb.getChars(0, sb.length(), c, 0);
+        g.writeNumber(c, 0, tl);
+        g.writeString(c, tl, sb.length() - tl);
         g.writeEndArray();
+    }
+
+    private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[64]);
+
+    private static char[] chars(int n) {
+        char[] c = CHARS.get();
+        if (c.length < n) {
+            c = new char[Math.max(n, c.length * 2)];
+            CHARS.set(c);
+        }
+        return c;
     }
 
     /** A label set as a JSON object in label order. */

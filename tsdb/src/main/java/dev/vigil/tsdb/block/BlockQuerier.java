@@ -42,6 +42,14 @@ final class BlockQuerier implements Querier {
         }
     }
 
+    private ImmutableRoaringBitmap postingsOf(IndexReader.Values vs, int i) {
+        try {
+            return block.index().postings(vs, i);
+        } catch (MalformedException e) {
+            throw block.damaged(e.getMessage(), e);
+        }
+    }
+
     @Override
     public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
         if (disjoint()) {
@@ -71,11 +79,16 @@ final class BlockQuerier implements Querier {
         if (disjoint()) {
             return List.of();
         }
-        if (matchers.length == 0 && mint <= block.meta().minTime() && maxt >= block.meta().maxTime() - 1) {
+        if (mint <= block.meta().minTime() && maxt >= block.meta().maxTime() - 1) {
+            // The whole block is in range: every selected series counts, so the values are
+            // those whose postings meet the selection; no series is read.
             IndexReader.Values vs = block.index().values(name);
+            ImmutableRoaringBitmap selected = matchers.length == 0 ? null : postings(matchers);
             List<String> out = new ArrayList<>();
             for (int i = 0; vs != null && i < vs.size(); i++) {
-                out.add(vs.value(i));
+                if (selected == null || ImmutableRoaringBitmap.intersects(selected, postingsOf(vs, i))) {
+                    out.add(vs.value(i));
+                }
             }
             return out;
         }

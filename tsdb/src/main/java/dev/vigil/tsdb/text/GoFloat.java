@@ -1,9 +1,9 @@
 package dev.vigil.tsdb.text;
 
+import com.fasterxml.jackson.core.io.NumberOutput;
+
 /** Formats floats exactly as Go's strconv does, for the protocols Vigil speaks. */
 public final class GoFloat {
-    /** Java 19 made Double.toString shortest (JDK-4511638); older runtimes need the slow check. */
-    private static final boolean SHORTEST_TO_STRING = Runtime.version().feature() >= 19;
     private static final double TWO_53 = 9007199254740992d;
 
     /** The query API's rule: 'e' below 1e-6 and from 1e21, 'f' otherwise; exponent of 2+ digits. */
@@ -105,6 +105,9 @@ public final class GoFloat {
             out.append((long) f);
             return;
         }
+        if (!integer && (mode != G || abs >= 1e-4 && abs < 1e6) && appendFewDecimals(f, abs, out)) {
+            return;
+        }
         String digits;
         int point;
         if (integer) {
@@ -153,31 +156,83 @@ public final class GoFloat {
         }
     }
 
+    private static final double[] POW10 = {1, 10, 100, 1e3, 1e4, 1e5, 1e6};
+    private static final long[] LONG_POW10 = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000};
+
+    /**
+     * Gauges and averages often have a few decimals (0.25, 12.5): when {@code abs} is exactly
+     * the double nearest to m / 10^k for the smallest such k ≤ 6, those digits are its shortest
+     * form, written here without the general path's string work. Below 2^50 / 10^k the double's
+     * spacing is under a quarter of 10^-k, so rounding abs × 10^k finds m and no other k-decimal
+     * number reads back as abs.
+     *
+     * @return false when abs has more decimals, leaving {@code out} unchanged
+     */
+    private static boolean appendFewDecimals(double f, double abs, StringBuilder out) {
+        for (int k = 1; k < POW10.length; k++) {
+            double scaled = abs * POW10[k];
+            if (scaled >= 0x1p50) {
+                return false;
+            }
+            double m = Math.rint(scaled);
+            if (m / POW10[k] == abs) {
+                long lm = (long) m;
+                long frac = lm % LONG_POW10[k];
+                if (f < 0) {
+                    out.append('-');
+                }
+                out.append(lm / LONG_POW10[k]).append('.');
+                for (long q = LONG_POW10[k - 1]; q > frac; q /= 10) {
+                    out.append('0');
+                }
+                // The smallest k leaves no trailing zero in frac.
+                out.append(frac);
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Digits d1 d2 ... dn with the decimal point after position {@code point}: 0.d1...dn × 10^point. */
     private record Decimal(String digits, int point) {
     }
 
     /** The shortest digits that read back as {@code abs} (finite, positive), nearest first. */
     private static Decimal shortest(double abs) {
-        String s = Double.toString(abs);
+        // Jackson's Schubfach writer is the algorithm of Java 19's Double.toString (JDK-4511638):
+        // shortest digits, where Java 17's own may print one or two more, which then had to be
+        // dropped by trial parses (a third of a small query's time went there).
+        String s = NumberOutput.toString(abs, true);
+        // "ddd.ddd" or "d.dddE[-]x": the digits without the point, leading and trailing zeros,
+        // read in one pass with one String made.
+        int len = s.length();
         int e = s.indexOf('E');
-        String mant = e < 0 ? s : s.substring(0, e);
-        int exp = e < 0 ? 0 : Integer.parseInt(s.substring(e + 1));
-        int dot = mant.indexOf('.');
-        String all = mant.substring(0, dot) + mant.substring(dot + 1);
+        int mantEnd = e < 0 ? len : e;
+        int exp = e < 0 ? 0 : Integer.parseInt(s, e + 1, len, 10);
+        int dot = s.indexOf('.');
+        char[] buf = new char[mantEnd];
+        int nd = 0;
         int lead = 0;
-        while (lead < all.length() - 1 && all.charAt(lead) == '0') {
-            lead++;
+        boolean leading = true;
+        for (int i = 0; i < mantEnd; i++) {
+            char c = s.charAt(i);
+            if (c == '.') {
+                continue;
+            }
+            if (leading && c == '0' && i < mantEnd - 1) {
+                lead++;
+                continue;
+            }
+            leading = false;
+            buf[nd++] = c;
         }
-        int end = all.length();
-        while (end > lead + 1 && all.charAt(end - 1) == '0') {
-            end--;
+        while (nd > 1 && buf[nd - 1] == '0') {
+            nd--;
         }
-        String digits = all.substring(lead, end);
+        String digits = new String(buf, 0, nd);
         int point = dot - lead + exp;
-        // Java before 19 sometimes prints a digit or two more than needed (long outputs only);
-        // Java 19+ may print 2 digits where 1 reads back too (4.9E-324 vs Go's 5e-324).
-        if (digits.length() == 2 || (!SHORTEST_TO_STRING && digits.length() >= 16)) {
+        // Schubfach, like Java 19+, may print 2 digits where 1 reads back too (4.9E-324 vs Go's 5e-324).
+        if (digits.length() == 2) {
             while (digits.length() > 1) {
                 int n = digits.length() - 1;
                 char dropped = digits.charAt(n);

@@ -58,6 +58,30 @@ class GoFloatTest {
         }
     }
 
+    @Test
+    void valuesWithFewDecimalsWriteTheirShortestDigits() {
+        // The fast path for m / 10^k: what it writes must be the shortest digits, as the
+        // general path (Schubfach) finds them, in 'f' notation.
+        SplittableRandom r = new SplittableRandom(7);
+        for (int i = 0; i < 50_000; i++) {
+            int k = r.nextInt(1, 8);
+            long m = r.nextLong(1, i % 3 == 0 ? 1000 : 1L << r.nextInt(10, 52));
+            double d = (r.nextBoolean() ? -m : m) / Math.pow(10, k);
+            if (Math.abs(d) < 1e-6 || Math.abs(d) >= 1e21) {
+                continue;
+            }
+            String want = new BigDecimal(com.fasterxml.jackson.core.io.NumberOutput.toString(d, true))
+                    .stripTrailingZeros().toPlainString();
+            assertEquals(want, GoFloat.format(d), "m=" + m + " k=" + k);
+            assertEquals(want, GoFloat.formatFixed(d), "m=" + m + " k=" + k);
+        }
+        assertEquals("0.25", GoFloat.format(0.25));
+        assertEquals("-12.005", GoFloat.format(-12.005));
+        assertEquals("0.1", GoFloat.format(0.1));
+        assertEquals("0.3", GoFloat.format(0.1 + 0.2 - 0.00000000000000005551115123125783));
+        assertEquals("0.30000000000000004", GoFloat.format(0.1 + 0.2));
+    }
+
     /** The significant digits without sign, point, exponent or padding zeros. */
     private static String digitString(String s) {
         String m = s.replaceFirst("^-", "");

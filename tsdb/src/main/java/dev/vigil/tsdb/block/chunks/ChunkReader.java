@@ -75,7 +75,7 @@ public final class ChunkReader {
         private final ByteIn in = new ByteIn();
         private final ByteIn refIn = new ByteIn();
         private byte[] bytes = new byte[1 << 12];
-        private byte[] refBytes = new byte[1 << 12];
+        private byte[] refBytes = new byte[0];
         private int encoding;
         private int dataLen;
 

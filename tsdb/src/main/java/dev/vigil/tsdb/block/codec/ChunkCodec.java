@@ -53,13 +53,21 @@ public final class ChunkCodec {
         DIVISORS = d;
     }
 
-    private final ByteOut raw = new ByteOut(1 << 14);
-    private final ByteOut tmp = new ByteOut(1 << 12);
-    private final Deflater deflater = new Deflater(6, true);
-    private final Inflater inflater = new Inflater(true);
-    private byte[] inflated = new byte[1 << 14];
-    private byte[] deflated = new byte[1 << 14];
-    private long[] scratch = new long[256];
+    /**
+     * One inflater per thread: a payload is inflated whole within one call, and a reader makes a
+     * codec per block per query, so a codec of its own would cost every small query a native
+     * zlib allocation per block.
+     */
+    private static final ThreadLocal<Inflater> INFLATER = ThreadLocal.withInitial(() -> new Inflater(true));
+
+    // Encoding state and the inflate buffer are made on first use: most codecs only decode, and
+    // a query makes one per block it reads.
+    private ByteOut raw;
+    private ByteOut tmp;
+    private Deflater deflater;
+    private byte[] inflated = new byte[0];
+    private byte[] deflated;
+    private long[] scratch = new long[0];
     private boolean deflateEnabled = true;
 
     /** For measurements: turn the general compressor off. */
@@ -76,6 +84,12 @@ public final class ChunkCodec {
     public void encode(long[] t, double[] v, int n, long sameAsBack, ByteOut out) {
         if (n < 1 || n > MAX_SAMPLES) {
             throw new IllegalArgumentException("chunk of " + n + " samples");
+        }
+        if (raw == null) {
+            raw = new ByteOut(1 << 14);
+            tmp = new ByteOut(1 << 12);
+            deflater = new Deflater(6, true);
+            deflated = new byte[1 << 14];
         }
         raw.reset();
         raw.putUvarint(n);
@@ -367,7 +381,7 @@ public final class ChunkCodec {
 
     private long[] scratch(int n) {
         if (scratch.length < n) {
-            scratch = new long[Math.max(n, scratch.length * 2)];
+            scratch = new long[Math.max(Math.max(n, 256), scratch.length * 2)];
         }
         return scratch;
     }
@@ -414,8 +428,9 @@ public final class ChunkCodec {
         }
         int rawLen = data.getUvarintInt(MAX_RAW_BYTES, "uncompressed length");
         if (inflated.length < rawLen) {
-            inflated = new byte[Math.max(rawLen, inflated.length * 2)];
+            inflated = new byte[Math.max(Math.max(rawLen, 1 << 12), inflated.length * 2)];
         }
+        Inflater inflater = INFLATER.get();
         inflater.reset();
         inflater.setInput(data.array(), data.position(), data.remaining());
         try {

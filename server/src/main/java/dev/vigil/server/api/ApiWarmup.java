@@ -1,0 +1,132 @@
+package dev.vigil.server.api;
+
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Matcher;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.SeriesSet;
+import java.io.OutputStream;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongSupplier;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * Runs the shapes of a dashboard's queries (aggregations of selectors and rates, arithmetic,
+ * topk, comparisons, label values, series) through the API's own endpoints over the store's
+ * recent series, writing the JSON nowhere, so the first panels a user opens after a start do
+ * not pay for loading and compiling the query path. Bounded in time; it stops early when the
+ * server is shutting down, and a failure only costs the warm-up.
+ */
+public final class ApiWarmup {
+    private static final Logger LOG = Logger.getLogger(ApiWarmup.class.getName());
+    /** Metric names used; a few cover every code path, more would only cost start-up CPU. */
+    private static final int NAMES = 3;
+
+    private final PrometheusApi api;
+    private final Backend backend;
+    private final LongSupplier clock;
+
+    public ApiWarmup(PrometheusApi api, Backend backend, LongSupplier clock) {
+        this.api = api;
+        this.backend = backend;
+        this.clock = clock;
+    }
+
+    /**
+     * Runs rounds of the warm-up queries for at most {@code budgetMs}; returns the number of
+     * queries answered. {@code stop} ends it between queries.
+     */
+    public int run(long budgetMs, int maxRounds, BooleanSupplier stop) {
+        long t0 = System.nanoTime();
+        long now = clock.getAsLong();
+        Map<String, String> names = recentNames(now);
+        if (names.isEmpty()) {
+            return 0;
+        }
+        List<Map<String, List<String>>> calls = calls(names, now);
+        int n = 0;
+        for (int round = 0; round < maxRounds; round++) {
+            for (Map<String, List<String>> c : calls) {
+                if (stop.getAsBoolean() || System.nanoTime() - t0 > budgetMs * 1_000_000L) {
+                    return n;
+                }
+                if (answer(c)) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Up to {@link #NAMES} metric names seen in the last hour, each with a label to group by. */
+    private Map<String, String> recentNames(long now) {
+        Map<String, String> out = new LinkedHashMap<>();
+        try (Querier q = backend.storage().querier(now - 3_600_000, now)) {
+            List<String> all = q.labelValues(Labels.METRIC_NAME);
+            for (int i = 0; i < all.size() && out.size() < NAMES; i += Math.max(1, all.size() / NAMES)) {
+                String name = all.get(i);
+                SeriesSet s = q.select(false, null, Matcher.eq(Labels.METRIC_NAME, name));
+                if (s.next()) {
+                    Labels l = s.at().labels();
+                    for (int k = 0; k < l.size(); k++) {
+                        if (!l.name(k).equals(Labels.METRIC_NAME)) {
+                            out.put(name, l.name(k));
+                            break;
+                        }
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "query warm-up found no series", e);
+        }
+        return out;
+    }
+
+    private static List<Map<String, List<String>>> calls(Map<String, String> names, long now) {
+        String end = Long.toString(now / 1000);
+        String start = Long.toString(now / 1000 - 3600);
+        List<Map<String, List<String>>> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : names.entrySet()) {
+            String m = e.getKey();
+            String l = e.getValue();
+            String sel = m + "{" + l + "=~\".+\"}";
+            for (String q : List.of("sum by (" + l + ") (rate(" + sel + "[5m]))", "max by (" + l + ") (" + sel + ")",
+                    "avg by (" + l + ") (" + m + ")", "increase(" + m + "[5m]) / 5", m + " * 100", m + " / " + m,
+                    "topk(5, " + sel + ")", "time() * 1000 - min by (" + l + ") (" + m + " > 0)")) {
+                out.add(Map.of("kind", List.of("range"), "query", List.of(q), "start", List.of(start), "end", List.of(end),
+                        "step", List.of("15")));
+            }
+            out.add(Map.of("kind", List.of("instant"), "query", List.of("max(" + sel + ") / 1000"), "time", List.of(end)));
+            out.add(Map.of("kind", List.of("values"), "name", List.of(l), "match[]", List.of(sel), "start", List.of(start),
+                    "end", List.of(end)));
+            out.add(Map.of("kind", List.of("series"), "match[]", List.of(m), "start", List.of(start), "end", List.of(end)));
+        }
+        return out;
+    }
+
+    private boolean answer(Map<String, List<String>> call) {
+        Params p = Params.of(call);
+        ApiResult r = null;
+        try {
+            r = switch (p.get("kind")) {
+                case "range" -> api.queryRange(backend, new ApiRequest(p, Map.of()));
+                case "instant" -> api.query(backend, new ApiRequest(p, Map.of()));
+                case "values" -> api.labelValues(backend, new ApiRequest(p, Map.of("name", p.get("name"))));
+                default -> api.series(backend, new ApiRequest(p, Map.of()));
+            };
+            r.writeTo(OutputStream.nullOutputStream());
+            return true;
+        } catch (Exception e) {
+            LOG.log(Level.FINE, "query warm-up call failed", e);
+            return false;
+        } finally {
+            if (r != null) {
+                r.close();
+            }
+        }
+    }
+}
