@@ -105,7 +105,7 @@ public final class GoFloat {
             out.append((long) f);
             return;
         }
-        if (!integer && (mode != G || abs >= 1e-4 && abs < 1e6) && appendFewDecimals(f, abs, out)) {
+        if (!integer && mode != E && (mode != G || abs >= 1e-4 && abs < 1e6) && appendFewDecimals(f, abs, out)) {
             return;
         }
         String digits;
