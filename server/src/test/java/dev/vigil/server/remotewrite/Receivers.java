@@ -110,6 +110,21 @@ public final class Receivers {
     }
 
     /** Sample count of a raw map. */
+    /**
+     * What {@code read} answers once it equals {@code expected}, or its last answer after 60 s.
+     * The sent-timestamp gauges have whole seconds, as Prometheus's do, so "caught up" may be seen
+     * while the last second's samples are still on their way to the receiver.
+     */
+    public static <T> T whenEqual(T expected, java.util.concurrent.Callable<T> read) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        T got = read.call();
+        while (!expected.equals(got) && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            got = read.call();
+        }
+        return got;
+    }
+
     public static long count(Map<String, Map<Long, Double>> m) {
         return m.values().stream().mapToLong(Map::size).sum();
     }

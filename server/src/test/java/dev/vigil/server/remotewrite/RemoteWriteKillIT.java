@@ -65,8 +65,12 @@ class RemoteWriteKillIT {
             Map<String, Map<Long, Double>> expected = new TreeMap<>(Receivers.rawViaQuery(vigil, sel, 3600, Map.of("dc", "eu1")));
             expected.keySet().removeIf(k -> k.contains("__name__=rw_dropped"));
             assertTrue(Receivers.count(expected) > 1000, "stored " + Receivers.count(expected));
-            assertEquals(expected, Receivers.rawViaQuery(prom, sel, 3600, Map.of()), "Prometheus differs from Vigil");
-            assertEquals(expected, Receivers.rawViaExport(vm, sel), "VictoriaMetrics differs from Vigil");
+            assertEquals(expected, Receivers.whenEqual(expected, () -> Receivers.rawViaQuery(prom, sel, 3600, Map.of())),
+                    "Prometheus differs from Vigil");
+            assertEquals(expected, Receivers.whenEqual(expected, () -> {
+                Receivers.flushVictoria(vm);
+                return Receivers.rawViaExport(vm, sel);
+            }), "VictoriaMetrics differs from Vigil");
         } finally {
             if (vigilProc != null) {
                 vigilProc.destroyForcibly().waitFor();
