@@ -27,11 +27,11 @@ public final class PromWal implements PromSource {
 
     private final PromBlock.Meta meta;
     private final List<PromIndex.Entry> entries;
-    private final List<Samples> samples;
+    private final List<SampleBuffer> samples;
     private final Map<Integer, long[]> deleted;
     private final List<String> damaged;
 
-    private PromWal(PromBlock.Meta meta, List<PromIndex.Entry> entries, List<Samples> samples, Map<Integer, long[]> deleted,
+    private PromWal(PromBlock.Meta meta, List<PromIndex.Entry> entries, List<SampleBuffer> samples, Map<Integer, long[]> deleted,
             List<String> damaged) {
         this.meta = meta;
         this.entries = entries;
@@ -62,8 +62,8 @@ public final class PromWal implements PromSource {
 
     @Override
     public void read(PromIndex.Entry e, SampleBuffer out) {
-        Samples s = samples.get(e.offset());
-        s.sortAndDedup();
+        SampleBuffer s = samples.get(e.offset());
+        s.sortIfNeeded();
         out.clear();
         out.ensure(s.n);
         System.arraycopy(s.t, 0, out.t, 0, s.n);
@@ -75,39 +75,12 @@ public final class PromWal implements PromSource {
         }
     }
 
-    /** One series' samples as appended. */
-    private static final class Samples {
-        long[] t = new long[64];
-        double[] v = new double[64];
-        int n;
-
-        void add(long ts, double value) {
-            if (n == t.length) {
-                t = Arrays.copyOf(t, n * 2);
-                v = Arrays.copyOf(v, n * 2);
-            }
-            t[n] = ts;
-            v[n++] = value;
-        }
-
-        void sortAndDedup() {
-            SampleBuffer b = new SampleBuffer();
-            b.t = t;
-            b.v = v;
-            b.n = n;
-            b.sortIfNeeded();
-            t = b.t;
-            v = b.v;
-            n = b.n;
-        }
-    }
-
     /** One pass over the checkpoint and segments. */
     private static final class Reader {
         private final long minValidTime;
         private final Map<Long, Labels> refs = new HashMap<>();
         private final Map<Labels, Integer> index = new LinkedHashMap<>();
-        private final List<Samples> samples = new ArrayList<>();
+        private final List<SampleBuffer> samples = new ArrayList<>();
         private final Map<Long, List<long[]>> tombstones = new HashMap<>();
         private final List<String> damaged = new ArrayList<>();
         private long min = Long.MAX_VALUE;
@@ -263,7 +236,7 @@ public final class PromWal implements PromSource {
                         Labels l = Labels.of(kv);
                         refs.put(ref, l);
                         index.computeIfAbsent(l, k -> {
-                            samples.add(new Samples());
+                            samples.add(new SampleBuffer(64));
                             return samples.size() - 1;
                         });
                     }

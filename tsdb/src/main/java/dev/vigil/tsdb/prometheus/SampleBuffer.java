@@ -4,13 +4,34 @@ import java.util.Arrays;
 
 /** A growable array of one series' samples. */
 public final class SampleBuffer {
-    public long[] t = new long[512];
-    public double[] v = new double[512];
+    public long[] t;
+    public double[] v;
     public int n;
     /** Samples left out as inside a tombstone's range, since the buffer was made. */
     public long deleted;
     /** Chunks of a histogram encoding left out, since the buffer was made. */
     public long histogramChunks;
+
+    /** A buffer for a block's series read one at a time (reused, so it starts large). */
+    public SampleBuffer() {
+        this(512);
+    }
+
+    /** A buffer of {@code capacity} samples to start with, for one of many series held at once. */
+    public SampleBuffer(int capacity) {
+        t = new long[capacity];
+        v = new double[capacity];
+    }
+
+    /** Appends one sample, growing the arrays as needed. */
+    public void add(long ts, double value) {
+        if (n == t.length) {
+            t = Arrays.copyOf(t, Math.max(16, n * 2));
+            v = Arrays.copyOf(v, t.length);
+        }
+        t[n] = ts;
+        v[n++] = value;
+    }
 
     void clear() {
         n = 0;
@@ -24,8 +45,11 @@ public final class SampleBuffer {
         }
     }
 
-    /** Chunks of one series do not overlap in a block Prometheus wrote; if they do, sort and keep the last. */
-    void sortIfNeeded() {
+    /**
+     * Sorts by timestamp where the samples came out of order, keeping the last one added of equal
+     * timestamps (chunks of one Prometheus series should not overlap; a backfill may repeat itself).
+     */
+    public void sortIfNeeded() {
         boolean ordered = true;
         for (int i = 1; i < n && ordered; i++) {
             ordered = t[i - 1] < t[i];

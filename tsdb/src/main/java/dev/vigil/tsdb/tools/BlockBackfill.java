@@ -7,6 +7,7 @@ import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockWriter;
 import dev.vigil.tsdb.io.FileIo;
+import dev.vigil.tsdb.prometheus.SampleBuffer;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,12 +21,12 @@ import java.util.Map;
  * duration, as {@code promtool tsdb create-blocks-from} writes them. A later sample at the same timestamp wins.
  */
 public final class BlockBackfill {
-    private final Map<Labels, Samples> series = new HashMap<>();
+    private final Map<Labels, SampleBuffer> series = new HashMap<>();
     private long count;
 
     /** Adds one sample. */
     public void add(Labels labels, long t, double v) {
-        series.computeIfAbsent(labels, k -> new Samples()).add(t, v);
+        series.computeIfAbsent(labels, k -> new SampleBuffer(16)).add(t, v);
         count++;
     }
 
@@ -47,8 +48,8 @@ public final class BlockBackfill {
             persisted = Math.max(persisted, b.meta().maxTime());
         }
         long end = Long.MIN_VALUE;
-        for (Samples s : series.values()) {
-            s.sortAndDedup();
+        for (SampleBuffer s : series.values()) {
+            s.sortIfNeeded();
             end = Math.max(end, Math.floorDiv(s.t[s.n - 1], blockMs) * blockMs + blockMs);
         }
         if (end > persisted) {
@@ -74,8 +75,8 @@ public final class BlockBackfill {
         sorted.sort(null);
         long min = Long.MAX_VALUE;
         long max = Long.MIN_VALUE;
-        for (Samples s : series.values()) {
-            s.sortAndDedup();
+        for (SampleBuffer s : series.values()) {
+            s.sortIfNeeded();
             min = Math.min(min, s.t[0]);
             max = Math.max(max, s.t[s.n - 1]);
         }
@@ -88,7 +89,7 @@ public final class BlockBackfill {
             long end = start + blockMs;
             List<Labels> inWindow = new ArrayList<>();
             for (Labels l : sorted) {
-                if (series.get(l).any(start, end)) {
+                if (any(series.get(l), start, end)) {
                     inWindow.add(l);
                 }
             }
@@ -99,67 +100,20 @@ public final class BlockBackfill {
         return out;
     }
 
-    /** One series' samples, growing as they come. */
-    private static final class Samples {
-        long[] t = new long[16];
-        double[] v = new double[16];
-        int n;
-
-        void add(long ts, double value) {
-            if (n == t.length) {
-                t = Arrays.copyOf(t, n * 2);
-                v = Arrays.copyOf(v, n * 2);
-            }
-            t[n] = ts;
-            v[n] = value;
-            n++;
-        }
-
-        void sortAndDedup() {
-            boolean ordered = true;
-            for (int i = 1; i < n && ordered; i++) {
-                ordered = t[i - 1] < t[i];
-            }
-            if (ordered) {
-                return;
-            }
-            Integer[] idx = new Integer[n];
-            for (int i = 0; i < n; i++) {
-                idx[i] = i;
-            }
-            // Stable: of equal timestamps the last added comes last, and is kept.
-            Arrays.sort(idx, (a, b) -> Long.compare(t[a], t[b]));
-            long[] nt = new long[n];
-            double[] nv = new double[n];
-            int m = 0;
-            for (Integer i : idx) {
-                if (m > 0 && nt[m - 1] == t[i]) {
-                    nv[m - 1] = v[i];
-                } else {
-                    nt[m] = t[i];
-                    nv[m] = v[i];
-                    m++;
-                }
-            }
-            t = nt;
-            v = nv;
-            n = m;
-        }
-
-        boolean any(long from, long to) {
-            int i = Arrays.binarySearch(t, 0, n, from);
-            int at = i >= 0 ? i : -i - 1;
-            return at < n && t[at] < to;
-        }
+    /** Whether {@code s} (sorted) has a sample in [from, to). */
+    private static boolean any(SampleBuffer s, long from, long to) {
+        int i = Arrays.binarySearch(s.t, 0, s.n, from);
+        int at = i >= 0 ? i : -i - 1;
+        return at < s.n && s.t[at] < to;
     }
 
     /** The sorted series of one window; the writer keeps only the window's samples. */
     private static final class Set implements SeriesSet {
         private final List<Labels> labels;
-        private final Map<Labels, Samples> data;
+        private final Map<Labels, SampleBuffer> data;
         private int i = -1;
 
-        Set(List<Labels> labels, Map<Labels, Samples> data) {
+        Set(List<Labels> labels, Map<Labels, SampleBuffer> data) {
             this.labels = labels;
             this.data = data;
         }
@@ -172,7 +126,7 @@ public final class BlockBackfill {
         @Override
         public Series at() {
             Labels l = labels.get(i);
-            Samples s = data.get(l);
+            SampleBuffer s = data.get(l);
             return new Series() {
                 @Override
                 public Labels labels() {
@@ -188,10 +142,10 @@ public final class BlockBackfill {
     }
 
     private static final class Iter implements SampleIterator {
-        private final Samples s;
+        private final SampleBuffer s;
         private int i = -1;
 
-        Iter(Samples s) {
+        Iter(SampleBuffer s) {
             this.s = s;
         }
 
