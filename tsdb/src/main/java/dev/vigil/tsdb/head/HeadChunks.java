@@ -166,6 +166,15 @@ public final class HeadChunks implements AutoCloseable {
                 throw new IOException("checking head chunk files failed", cause);
             }
         }
+        install(f, mt, used, crcs, max);
+        roomy = false;
+    }
+
+    /**
+     * Makes the files read at open (attached or adopted, numbered up to {@code max}) the current
+     * set; the next write starts a new file, so they stay as listed.
+     */
+    private void install(java.nio.ByteBuffer[] f, long[] mt, int[] used, int[] crcs, int max) {
         fileUsed = used;
         fileCrcs = crcs;
         fileMaxT = mt;
@@ -173,8 +182,7 @@ public final class HeadChunks implements AutoCloseable {
         files = f;
         curFile = max;
         curPos = HEADER;
-        sealed = true; // the next write starts a new file: attached files stay as listed
-        roomy = false;
+        sealed = true;
     }
 
     /**
@@ -325,15 +333,8 @@ public final class HeadChunks implements AutoCloseable {
             crcs[num] = (int) whole.getValue();
             bytes += pos;
         }
-        fileUsed = used;
-        fileCrcs = crcs;
-        fileMaxT = mt;
-        inMemory = new boolean[f.length];
-        files = f;
-        curFile = max;
+        install(f, mt, used, crcs, max);
         adoptedMax = max;
-        curPos = HEADER;
-        sealed = true;
         return found;
     }
 

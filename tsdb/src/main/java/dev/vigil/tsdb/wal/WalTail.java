@@ -144,42 +144,30 @@ public final class WalTail implements AutoCloseable {
             if (s >= seg) {
                 break;
             }
-            openAt(s);
-            long o = Wal.HEADER;
-            while (true) {
-                long next = scanFrames(h, o, Long.MAX_VALUE);
-                if (next == o) {
-                    break;
-                }
-                o = next;
-            }
+            scanSegment(h, s, Long.MAX_VALUE);
         }
         // Segments below the position may be gone (held only from the position's segment on);
         // a later checkpoint names every series the head still had, so read its series too.
         for (int s : present) {
             if (s > seg && Wal.isCheckpoint(io, dir, s)) {
-                openAt(s);
-                long o = Wal.HEADER;
-                while (true) {
-                    long next = scanFrames(h, o, Long.MAX_VALUE);
-                    if (next == o) {
-                        break;
-                    }
-                    o = next;
-                }
+                scanSegment(h, s, Long.MAX_VALUE);
             }
         }
         if (present.contains(seg)) {
-            openAt(seg);
-            long o = Wal.HEADER;
-            long limit = off;
-            while (o < limit) {
-                long next = scanFrames(h, o, limit);
-                if (next == o) {
-                    break;
-                }
-                o = next;
+            scanSegment(h, seg, off);
+        }
+    }
+
+    /** Series and metadata frames of segment {@code s} from its start up to {@code limit}. */
+    private void scanSegment(WalRecords.Handler h, int s, long limit) throws IOException {
+        openAt(s);
+        long o = Wal.HEADER;
+        while (o < limit) {
+            long next = scanFrames(h, o, limit);
+            if (next == o) {
+                break;
             }
+            o = next;
         }
     }
 
