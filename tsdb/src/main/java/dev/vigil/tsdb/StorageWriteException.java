@@ -31,6 +31,23 @@ public final class StorageWriteException extends IOException {
         return m == null ? t.getClass().getSimpleName() : m;
     }
 
+    /**
+     * Whether {@code t} says the device is out of space or quota (ENOSPC, EDQUOT), anywhere in
+     * its cause chain: the JDK reports both only as an IOException's message.
+     */
+    public static boolean outOfSpace(Throwable t) {
+        if (find(t) != null) {
+            return true;
+        }
+        for (int i = 0; t != null && i < 16; i++, t = t.getCause()) {
+            String m = t.getMessage();
+            if (t instanceof IOException && m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The first StorageWriteException in {@code t}'s cause chain, or null. */
     public static StorageWriteException find(Throwable t) {
         for (int i = 0; t != null && i < 16; i++, t = t.getCause()) {

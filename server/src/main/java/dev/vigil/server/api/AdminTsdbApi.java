@@ -88,7 +88,7 @@ public final class AdminTsdbApi {
             try {
                 db.deleteSeries(start, end, ms.toArray(new Matcher[0]));
             } catch (IOException e) {
-                throw new ApiException(ErrorType.INTERNAL, "delete series: " + e.getMessage());
+                throw writeFailed("delete series", e);
             }
         }
         return ApiResult.NO_CONTENT;
@@ -98,7 +98,7 @@ public final class AdminTsdbApi {
         try {
             db(b).cleanTombstones();
         } catch (IOException e) {
-            throw new ApiException(ErrorType.INTERNAL, "clean tombstones: " + e.getMessage());
+            throw writeFailed("clean tombstones", e);
         }
         return ApiResult.NO_CONTENT;
     }
@@ -121,13 +121,25 @@ public final class AdminTsdbApi {
         try {
             db.snapshot(dir, !skipHead);
         } catch (IOException e) {
-            throw new ApiException(ErrorType.INTERNAL, "create snapshot: " + e.getMessage());
+            throw writeFailed("create snapshot", e);
         }
         return ApiResult.of(g -> {
             g.writeStartObject();
             g.writeStringField("name", name);
             g.writeEndObject();
         });
+    }
+
+    /**
+     * A full disk is the operator's to fix, not a bug: Prometheus's "unavailable" (503), and the
+     * operation changed nothing (tombstones are renamed into place whole; a failed snapshot is
+     * deleted). Anything else stays Prometheus's "internal" (500).
+     */
+    private static ApiException writeFailed(String what, IOException e) {
+        if (dev.vigil.tsdb.StorageWriteException.outOfSpace(e)) {
+            return new ApiException(ErrorType.UNAVAILABLE, what + ": the disk is full: " + e.getMessage());
+        }
+        return new ApiException(ErrorType.INTERNAL, what + ": " + e.getMessage());
     }
 
     private static Db db(Backend b) {

@@ -34,7 +34,8 @@ import org.xerial.snappy.Snappy;
  * once nothing more fits, the JVM lives on (no SIGBUS from a memory-mapped write), every
  * acknowledged push is queryable, nothing refused shows up, {@code /-/ready} says 503; when the
  * ballast is deleted, ingestion resumes by itself and {@code /-/ready} is 200 again. A restart
- * then finds exactly what was acknowledged.
+ * then finds exactly what was acknowledged. The admin API on a full disk answers 503 and
+ * changes nothing: a snapshot leaves no partial folder, a refused delete deletes nothing.
  */
 class FullDiskTest {
     private static final int GROUPS = 3;
@@ -62,6 +63,7 @@ class FullDiskTest {
                         acked.computeIfAbsent(g, k -> new TreeSet<>()).add(seq[g]++);
                     }
                 }
+                assertEquals(204, importText(base, "full_disk_doomed", System.currentTimeMillis()));
                 long ballast = disk.fill(256 << 10);
                 assertTrue(ballast > 0, "ballast written");
 
@@ -99,7 +101,17 @@ class FullDiskTest {
                     }
                 }
                 assertEquals(503, remoteWrite(base, System.currentTimeMillis()), "remote write on a full disk");
-                assertEquals(503, importText(base, System.currentTimeMillis()), "import on a full disk");
+                assertEquals(503, importText(base, "full_disk_import", System.currentTimeMillis()), "import on a full disk");
+
+                // The admin API with not a byte left: 503 as Prometheus's "unavailable", never a 500.
+                disk.fill(0);
+                HttpResponse<String> snap = post(base, "/api/v1/admin/tsdb/snapshot");
+                assertEquals(503, snap.statusCode(), snap.body());
+                assertTrue(snap.body().contains("\"errorType\":\"unavailable\"") && snap.body().contains("No space"), snap.body());
+                assertEquals(List.of(), snapshots(data), "a failed snapshot leaves no folder behind");
+                int deleted = post(base, "/api/v1/admin/tsdb/delete_series?match[]=full_disk_doomed").statusCode();
+                assertTrue(deleted == 204 || deleted == 503, "delete_series on a full disk: " + deleted);
+                assertEquals(deleted == 204 ? 0 : 400, count(base, "full_disk_doomed"), "a delete is whole or not at all");
 
                 assertStored(base, acked); // queries go on, and show exactly the acknowledged pushes
 
@@ -116,6 +128,11 @@ class FullDiskTest {
                     }
                 }
                 assertEquals(204, remoteWrite(base, System.currentTimeMillis()));
+                assertEquals(204, post(base, "/api/v1/admin/tsdb/delete_series?match[]=full_disk_doomed").statusCode());
+                assertEquals(0, count(base, "full_disk_doomed"));
+                snap = post(base, "/api/v1/admin/tsdb/snapshot");
+                assertEquals(200, snap.statusCode(), snap.body());
+                assertEquals(1, snapshots(data).size(), "the snapshot taken once space returned");
                 assertEquals(200, pushResponse(base, "flink-full-disk-late", 20, 0).statusCode());
                 groups.add("flink-full-disk-late");
                 assertStored(base, acked);
@@ -140,7 +157,7 @@ class FullDiskTest {
     private static VigilServer start(Path data) throws Exception {
         Files.createDirectories(data);
         ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
-                "--storage.tsdb.path=" + data);
+                "--storage.tsdb.path=" + data, "--web.enable-admin-api");
         return VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
     }
 
@@ -207,11 +224,33 @@ class FullDiskTest {
         }
     }
 
-    private int importText(String base, long t) throws Exception {
+    private HttpResponse<String> post(String base, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create(base + path.replace("[]", "%5B%5D")))
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<Path> snapshots(Path data) throws java.io.IOException {
+        Path dir = data.resolve("snapshots");
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var s = Files.list(dir)) {
+            return s.toList();
+        }
+    }
+
+    /** How many series of {@code metric} a query finds. */
+    private int count(String base, String metric) throws Exception {
+        HttpResponse<String> r = get(base, "/api/v1/query?query=" + URLEncoder.encode(metric, StandardCharsets.UTF_8));
+        assertEquals(200, r.statusCode(), r.body());
+        return json.readTree(r.body()).path("data").path("result").size();
+    }
+
+    private int importText(String base, String metric, long t) throws Exception {
         // Large enough to need new pages of the WAL (a few bytes may still fit in its last page).
         StringBuilder text = new StringBuilder();
         for (int i = 0; i < 400; i++) {
-            text.append("full_disk_import{src=\"import\",i=\"").append(i).append("\"} 1 ").append(t).append('\n');
+            text.append(metric).append("{src=\"import\",i=\"").append(i).append("\"} 1 ").append(t).append('\n');
         }
         return client.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/import/prometheus"))
                 .POST(HttpRequest.BodyPublishers.ofString(text.toString())).build(), HttpResponse.BodyHandlers.ofString()).statusCode();

@@ -16,8 +16,26 @@ final class SnapshotWriter {
     private SnapshotWriter() {
     }
 
-    /** The caller keeps maintenance (head cuts, compaction, retention) off meanwhile. */
+    /**
+     * The caller keeps maintenance (head cuts, compaction, retention) off meanwhile. A snapshot
+     * that fails part-way (a full disk) is deleted: a folder that looks like a backup but lacks
+     * blocks must not be left for someone to copy off.
+     */
     static void write(FileIo io, Path dir, BlockSet blocks, Head head, Tombstones stones, boolean withHead)
+            throws IOException {
+        try {
+            writeAll(io, dir, blocks, head, stones, withHead);
+        } catch (IOException | RuntimeException e) {
+            try {
+                io.deleteTree(dir);
+            } catch (IOException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private static void writeAll(FileIo io, Path dir, BlockSet blocks, Head head, Tombstones stones, boolean withHead)
             throws IOException {
         io.createDirectories(dir);
         blocks.linkInto(dir);
