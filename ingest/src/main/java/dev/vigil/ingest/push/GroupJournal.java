@@ -92,7 +92,17 @@ final class GroupJournal implements Closeable {
             read(e.getValue(), out);
         }
         segment = segs.isEmpty() ? 1 : segs.lastKey() + 1;
-        startSegment();
+        try {
+            startSegment();
+        } catch (IOException e) {
+            if (!dev.vigil.tsdb.StorageWriteException.outOfSpace(e)) {
+                throw e;
+            }
+            // A full disk at start: what was read stands (the groups are restored); the first
+            // change that finds space makes the segment, and changes are refused until then.
+            LOG.warning("push group journal: cannot start segment " + segment + " (" + e.getMessage()
+                    + "); group changes are refused until the disk has space");
+        }
         return out;
     }
 
@@ -222,6 +232,9 @@ final class GroupJournal implements Closeable {
         FileChannel ch;
         long end;
         synchronized (writeLock) {
+            if (channel == null) {
+                startSegment();
+            }
             ch = channel;
             ByteBuffer buf = ByteBuffer.wrap(frame);
             try {
@@ -279,6 +292,9 @@ final class GroupJournal implements Closeable {
         synchronized (forceLock) {
             synchronized (writeLock) {
                 // The new segment first: when a full disk refuses it, logging goes on in the old one.
+                if (channel == null) {
+                    startSegment();
+                }
                 FileChannel old = channel;
                 old.force(false);
                 FileChannel next = createSegment(segment + 1);

@@ -154,6 +154,63 @@ class FullDiskTest {
         }
     }
 
+    @Test
+    void startsOnAnAlreadyFullDiskServesWhatItHoldsAndResumesWhenSpaceReturns() throws Exception {
+        System.setProperty(HeadChunks.FILE_BYTES_PROPERTY, String.valueOf(256 << 10));
+        try (SmallDisk disk = SmallDisk.mount(64)) {
+            Path data = disk.dir().resolve("data");
+            Map<Integer, TreeSet<Integer>> acked = new HashMap<>();
+            int[] seq = new int[GROUPS];
+            VigilServer server = start(data);
+            try {
+                String base = "http://127.0.0.1:" + server.webAddress().getPort();
+                for (int round = 0; round < 10; round++) {
+                    for (int g = 0; g < GROUPS; g++) {
+                        assertEquals(200, push(base, g, seq[g]));
+                        acked.computeIfAbsent(g, k -> new TreeSet<>()).add(seq[g]++);
+                    }
+                }
+            } finally {
+                server.close();
+            }
+            disk.fill(0);
+            server = start(data);
+            try {
+                String base = "http://127.0.0.1:" + server.webAddress().getPort();
+                assertStored(base, acked);
+                java.util.Set<String> groups = new java.util.TreeSet<>();
+                for (int g = 0; g < GROUPS; g++) {
+                    groups.add("flink-full-disk-" + g);
+                }
+                assertEquals(groups, groups(base), "the push groups, read back although nothing can be written");
+                assertEquals(503, get(base, "/-/ready").statusCode(), "not ready on a full disk");
+                assertEquals(503, push(base, 0, seq[0]), "a push while the disk is still full");
+                disk.freeBallast();
+                long deadline = System.currentTimeMillis() + 30_000;
+                while (get(base, "/-/ready").statusCode() != 200 && System.currentTimeMillis() < deadline) {
+                    Thread.sleep(100);
+                }
+                assertEquals(200, get(base, "/-/ready").statusCode(), "ready once space returned");
+                for (int g = 0; g < GROUPS; g++) {
+                    assertEquals(200, push(base, g, seq[g]));
+                    acked.computeIfAbsent(g, k -> new TreeSet<>()).add(seq[g]++);
+                }
+                assertStored(base, acked);
+                assertEquals(groups, groups(base));
+            } finally {
+                server.close();
+            }
+            server = start(data);
+            try {
+                assertStored("http://127.0.0.1:" + server.webAddress().getPort(), acked);
+            } finally {
+                server.close();
+            }
+        } finally {
+            System.clearProperty(HeadChunks.FILE_BYTES_PROPERTY);
+        }
+    }
+
     private static VigilServer start(Path data) throws Exception {
         Files.createDirectories(data);
         ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",

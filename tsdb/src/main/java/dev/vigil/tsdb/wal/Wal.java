@@ -1,5 +1,6 @@
 package dev.vigil.tsdb.wal;
 
+import dev.vigil.tsdb.StorageWriteException;
 import dev.vigil.tsdb.io.ByteOut;
 import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.io.MalformedException;
@@ -70,7 +71,21 @@ public final class Wal implements AutoCloseable, FrameSink {
         Wal w = new Wal(dir, io, segmentBytes);
         w.deleteUnfinished();
         int last = w.replay(handler, replayFrom);
-        w.newSegment(last + 1);
+        try {
+            w.newSegment(last + 1);
+        } catch (IOException e) {
+            if (!StorageWriteException.outOfSpace(e)) {
+                throw e;
+            }
+            // A full disk must not keep the store from opening what it holds: queries answer,
+            // and the segment is made by the first write that finds space (until then every
+            // commit fails as on a disk that filled up while running).
+            w.curSegment = last + 1;
+            w.curSize = HEADER;
+            w.lastFailure = e;
+            LOG.warning("WAL: cannot start segment " + (last + 1) + " (" + e.getMessage() + "); opening without one,"
+                    + " writes are refused until the disk has space");
+        }
         return w;
     }
 
@@ -330,6 +345,7 @@ public final class Wal implements AutoCloseable, FrameSink {
      * is closed, so when it cannot be (a full disk) writing goes on where it was.
      */
     private void switchTo(int seg) throws IOException {
+        ensureSegment();
         cur.force(false);
         FileIo.WriteFile next = createSegment(seg);
         FileIo.WriteFile old = cur;
@@ -337,6 +353,13 @@ public final class Wal implements AutoCloseable, FrameSink {
         curSegment = seg;
         curSize = HEADER;
         old.close();
+    }
+
+    /** Creates the segment that a full disk at open left unmade ({@link #open}). */
+    private void ensureSegment() throws IOException {
+        if (cur == null && broken == null) {
+            cur = createSegment(curSegment);
+        }
     }
 
     /** The folder the WAL lives in. */
@@ -580,6 +603,14 @@ public final class Wal implements AutoCloseable, FrameSink {
         }
         long before = curSize;
         try {
+            try {
+                ensureSegment();
+            } catch (IOException e) {
+                b.error = e;
+                lastFailure = e;
+                LOG.fine("WAL: segment " + curSegment + " still cannot be created: " + e.getMessage());
+                return;
+            }
             try {
                 if (curSize > HEADER && curSize + b.buf.length() > segmentBytes) {
                     switchTo(curSegment + 1);
