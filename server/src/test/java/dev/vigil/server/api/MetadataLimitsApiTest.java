@@ -15,6 +15,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.Storage;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
@@ -24,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The metadata endpoints (series, label names, label values, TSDB status) wait for the same
  * {@code --query.max-concurrency} slots as queries and give up after {@code --query.timeout} (or
- * the request's {@code timeout}) with Prometheus's 503 {@code timeout} envelope.
+ * the request's {@code timeout}) with Prometheus's 503 {@code timeout} envelope. A series answer
+ * that runs past its deadline after the status line went out is cut short, never completed.
  */
 class MetadataLimitsApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,6 +39,7 @@ class MetadataLimitsApiTest {
             "/api/v1/series?match[]=up", "/api/v1/labels", "/api/v1/label/job/values", "/api/v1/status/tsdb");
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicReference<Engine> engine = new AtomicReference<>();
+    private final AtomicReference<Storage> real = new AtomicReference<>();
 
     @TempDir
     Path dir;
@@ -49,6 +57,117 @@ class MetadataLimitsApiTest {
             engine.set(e);
             return e;
         }, w.push()), () -> { });
+    }
+
+    /**
+     * The real store, behind a querier whose series sets stall once, {@code stallMs} long, after
+     * {@code stallAt} series: a deadline passes while the answer streams, at a point the test knows.
+     */
+    private VigilServer startStalling(int stallAt, long stallMs) throws Exception {
+        ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
+                "--storage.tsdb.path=" + dir.resolve("data"));
+        Wiring w = VigilServer.defaultWiring(cfg);
+        Wiring stalling = new Wiring(() -> {
+            Storage st = w.openStorage().call();
+            real.set(st);
+            return new Storage() {
+                @Override
+                public Appender appender() {
+                    return st.appender();
+                }
+
+                @Override
+                public Querier querier(long mint, long maxt) {
+                    Querier q = st.querier(mint, maxt);
+                    return new Querier() {
+                        @Override
+                        public SeriesSet select(boolean sorted, dev.vigil.tsdb.SelectHints hints, dev.vigil.tsdb.Matcher... ms) {
+                            SeriesSet inner = q.select(sorted, hints, ms);
+                            return new SeriesSet() {
+                                private int n;
+
+                                @Override
+                                public boolean next() {
+                                    if (++n == stallAt) {
+                                        try {
+                                            Thread.sleep(stallMs);
+                                        } catch (InterruptedException e) {
+                                            Thread.currentThread().interrupt();
+                                        }
+                                    }
+                                    return inner.next();
+                                }
+
+                                @Override
+                                public dev.vigil.tsdb.Series at() {
+                                    return inner.at();
+                                }
+                            };
+                        }
+
+                        @Override
+                        public List<String> labelNames(dev.vigil.tsdb.Matcher... ms) {
+                            return q.labelNames(ms);
+                        }
+
+                        @Override
+                        public List<String> labelValues(String name, dev.vigil.tsdb.Matcher... ms) {
+                            return q.labelValues(name, ms);
+                        }
+
+                        @Override
+                        public void close() {
+                            q.close();
+                        }
+                    };
+                }
+
+                @Override
+                public java.util.Map<String, dev.vigil.tsdb.Metadata> metadata() {
+                    return st.metadata();
+                }
+
+                @Override
+                public void close() throws IOException {
+                    st.close();
+                }
+            };
+        }, w.engine(), st -> w.push().apply(real.get()));
+        return VigilServer.start(cfg, stalling, () -> { });
+    }
+
+    @Test
+    void aSeriesAnswerPastItsDeadlineMidStreamIsCutShortNotCompleted() throws Exception {
+        int series = 3_000;
+        VigilServer s = startStalling(2_000, 700);
+        try {
+            // ~200 bytes a series: the stall comes after the status line and the first 64 KB went out.
+            Appender app = real.get().appender();
+            long now = System.currentTimeMillis();
+            String pad = "x".repeat(150);
+            for (int i = 0; i < series; i++) {
+                app.append(0, Labels.of("__name__", "mid_stream_series", "i", String.format("%05d", i), "pad", pad), now, i);
+            }
+            app.commit();
+            String path = "/api/v1/series?match[]=mid_stream_series";
+
+            // The same stall well inside the deadline: the whole answer.
+            HttpResponse<String> whole = get(s, path + "&timeout=30s");
+            assertEquals(200, whole.statusCode(), whole.body());
+            assertEquals(series, JSON.readTree(whole.body()).path("data").size());
+
+            // Past the deadline: the client must not get a complete-looking partial list.
+            try {
+                HttpResponse<String> r = get(s, path + "&timeout=300ms");
+                org.junit.jupiter.api.Assertions.fail("a series answer past its deadline came back whole: " + r.statusCode()
+                        + ", " + r.body().length() + " chars");
+            } catch (IOException expected) {
+                // the connection was closed before the body's end
+            }
+            assertEquals(200, get(s, "/api/v1/labels").statusCode(), "the server answers on");
+        } finally {
+            s.close();
+        }
     }
 
     private HttpResponse<String> get(VigilServer s, String pathAndQuery) throws Exception {
