@@ -11,16 +11,19 @@ import dev.vigil.tsdb.io.MalformedException;
  * derivable from another, in which case one mode byte stands for it. Not thread-safe.
  */
 public final class AggregateChunk {
-    /** Flag: the counter column is present (the series looks like a counter). */
-    static final int HAS_COUNTER = 1;
+    /**
+     * Flag: the values never go down within the chunk (a counter without reset, a watermark, a
+     * constant): the chunk holds count and max (the last value); min and sum are estimated.
+     */
+    static final int MONOTONIC = 1;
+    /** Flag: a gauge-typed chunk carries a counter column (a counter whose chunk has a reset). */
+    static final int HAS_COUNTER = 4;
     /** Flag: the raw value of the chunk's last sample follows (it differs from the counter's). */
     static final int HAS_LAST_RAW = 2;
     /** Sum column: every window is constant, so sum = count × min. */
     static final int SUM_IS_COUNT_TIMES_MIN = 0x40;
     /** Max column: equal to min in every window. */
     static final int MAX_IS_MIN = 0x41;
-    /** Counter column: equal to max in every window (a counter with no reset in the chunk). */
-    static final int COUNTER_IS_MAX = 0x42;
 
     private final ChunkCodec codec = new ChunkCodec();
     private long[] ts = new long[0];
@@ -29,7 +32,7 @@ public final class AggregateChunk {
     /**
      * Encodes windows {@code [from, from + n)} of {@code w} as one chunk (encoding byte first).
      *
-     * @param withCounter store the counter column
+     * @param withCounter when the chunk is not monotonic, store the counter column
      * @param last whether this chunk holds the series' last window (then the raw last value goes
      *     in when it differs from the counter value)
      */
@@ -42,23 +45,26 @@ public final class AggregateChunk {
         p.putUvarint(n);
         System.arraycopy(w.t, from, ts, 0, n);
         codec.encodeTimestampColumn(ts, n, sameAsBack, p);
+        boolean monotonic = w.dropsIn(from, from + n) == 0;
+        withCounter &= !monotonic;
         boolean lastRaw = last && withCounter
                 && Double.doubleToRawLongBits(w.lastRaw) != Double.doubleToRawLongBits(w.counter[from + n - 1]);
-        p.putByte((withCounter ? HAS_COUNTER : 0) | (lastRaw ? HAS_LAST_RAW : 0));
+        p.putByte((monotonic ? MONOTONIC : 0) | (withCounter ? HAS_COUNTER : 0) | (lastRaw ? HAS_LAST_RAW : 0));
         column(w.count, from, n, p);
-        if (allEqual(w.min, w.max, from, n)) {
-            p.putByte(SUM_IS_COUNT_TIMES_MIN);
-            column(w.min, from, n, p);
-            p.putByte(MAX_IS_MIN);
-        } else {
-            column(w.sum, from, n, p);
-            column(w.min, from, n, p);
+        if (monotonic) {
+            // The counter equals max (the last value) when nothing went down.
             column(w.max, from, n, p);
-        }
-        if (withCounter) {
-            if (allEqual(w.counter, w.max, from, n)) {
-                p.putByte(COUNTER_IS_MAX);
+        } else {
+            if (allEqual(w.min, w.max, from, n)) {
+                p.putByte(SUM_IS_COUNT_TIMES_MIN);
+                column(w.min, from, n, p);
+                p.putByte(MAX_IS_MIN);
             } else {
+                column(w.sum, from, n, p);
+                column(w.min, from, n, p);
+                column(w.max, from, n, p);
+            }
+            if (withCounter) {
                 column(w.counter, from, n, p);
             }
         }
@@ -101,6 +107,8 @@ public final class AggregateChunk {
         private double[] counterOwn = new double[0];
         public int n;
         public boolean hasCounter;
+        /** Min and sum are estimates (docs/format/downsample.md). */
+        public boolean monotonic;
         /** The raw last value when stored, else NaN (then it is the last counter value). */
         public double lastRaw;
 
@@ -135,37 +143,67 @@ public final class AggregateChunk {
         out.n = n;
         ChunkCodec.decodeTimestampColumn(in, n, out.t, sameAs);
         int flags = in.getByte();
-        if ((flags & ~(HAS_COUNTER | HAS_LAST_RAW)) != 0) {
+        if ((flags & ~(MONOTONIC | HAS_COUNTER | HAS_LAST_RAW)) != 0 || (flags & MONOTONIC) != 0 && flags != MONOTONIC) {
             throw new MalformedException("aggregate flags " + flags);
         }
         ChunkCodec.decodeValueColumn(in, n, out.count);
-        boolean sumDerived = peek(in, SUM_IS_COUNT_TIMES_MIN);
-        if (!sumDerived) {
-            ChunkCodec.decodeValueColumn(in, n, out.sum);
-        }
-        ChunkCodec.decodeValueColumn(in, n, out.min);
-        if (peek(in, MAX_IS_MIN)) {
-            System.arraycopy(out.min, 0, out.max, 0, n);
-        } else {
-            ChunkCodec.decodeValueColumn(in, n, out.max);
-        }
-        if (sumDerived) {
-            for (int i = 0; i < n; i++) {
-                out.sum[i] = out.count[i] * out.min[i];
-            }
-        }
+        out.monotonic = (flags & MONOTONIC) != 0;
         out.hasCounter = (flags & HAS_COUNTER) != 0;
-        if (!out.hasCounter || peek(in, COUNTER_IS_MAX)) {
+        if (out.monotonic) {
+            ChunkCodec.decodeValueColumn(in, n, out.max);
             out.counter = out.max;
+            estimateMinAndSum(out);
         } else {
-            ChunkCodec.decodeValueColumn(in, n, out.counterOwn);
-            out.counter = out.counterOwn;
+            boolean sumDerived = peek(in, SUM_IS_COUNT_TIMES_MIN);
+            if (!sumDerived) {
+                ChunkCodec.decodeValueColumn(in, n, out.sum);
+            }
+            ChunkCodec.decodeValueColumn(in, n, out.min);
+            if (peek(in, MAX_IS_MIN)) {
+                System.arraycopy(out.min, 0, out.max, 0, n);
+            } else {
+                ChunkCodec.decodeValueColumn(in, n, out.max);
+            }
+            if (sumDerived) {
+                for (int i = 0; i < n; i++) {
+                    out.sum[i] = out.count[i] * out.min[i];
+                }
+            }
+            if (out.hasCounter) {
+                ChunkCodec.decodeValueColumn(in, n, out.counterOwn);
+                out.counter = out.counterOwn;
+            } else {
+                out.counter = out.max;
+            }
         }
         out.lastRaw = (flags & HAS_LAST_RAW) != 0 ? Double.longBitsToDouble(in.getLong()) : Double.NaN;
         if (in.hasMore()) {
             throw new MalformedException(in.remaining() + " stray bytes after an aggregate chunk");
         }
         return n;
+    }
+
+    /**
+     * A monotonic chunk keeps no min and sum: a counter's samples climb steadily through a
+     * window, so its first value lies about (count − 1) steps of the climb below its last, and
+     * its sum is about count × the midpoint. The climb per step comes from the counter column
+     * (resets added back). Exact for windows of one sample; documented as an estimate otherwise.
+     */
+    private static void estimateMinAndSum(Decoded d) {
+        for (int i = 0; i < d.n; i++) {
+            double c = d.count[i];
+            double climb;
+            if (i > 0) {
+                climb = (d.max[i] - d.max[i - 1]) / c;
+            } else if (d.n > 1) {
+                climb = (d.max[1] - d.max[0]) / d.count[1];
+            } else {
+                climb = 0;
+            }
+            double first = c <= 1 ? d.max[i] : Math.min(d.max[i], d.max[i] - climb * (c - 1));
+            d.min[i] = first;
+            d.sum[i] = c * (first + d.max[i]) / 2;
+        }
     }
 
     /** Consumes the mode byte {@code mode} if it comes next. */

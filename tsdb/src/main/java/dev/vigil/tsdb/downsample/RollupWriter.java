@@ -92,7 +92,7 @@ public final class RollupWriter {
                     if (windows == 0) {
                         continue;
                     }
-                    boolean withCounter = w.drops() <= Math.max(1, windows / WINDOWS_PER_ALLOWED_DROP);
+                    boolean withCounter = counterTyped(w);
                     int parts = (windows + ChunkCodec.MAX_SAMPLES - 1) / ChunkCodec.MAX_SAMPLES;
                     List<ChunkMeta> metas = new ArrayList<>(parts);
                     int from = 0;
@@ -134,6 +134,11 @@ public final class RollupWriter {
                 }
             }
         }
+    }
+
+    /** Whether a series went down rarely enough to be a counter, so a reset chunk keeps a counter column. */
+    public static boolean counterTyped(Windows w) {
+        return w.drops() <= Math.max(1, w.size() / WINDOWS_PER_ALLOWED_DROP);
     }
 
     /** meta.json of a raw block plus {@code "downsample": {"resolution": res}}. */

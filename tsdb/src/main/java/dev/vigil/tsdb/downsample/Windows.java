@@ -16,6 +16,8 @@ public final class Windows {
     double[] min = new double[64];
     double[] max = new double[64];
     double[] counter = new double[64];
+    /** Whether the value went down at a sample of the window (from the sample before it). */
+    boolean[] dropIn = new boolean[64];
     int n;
     /** The raw value of the last sample, which continues the counter in the next block. */
     double lastRaw;
@@ -58,6 +60,15 @@ public final class Windows {
         return drops;
     }
 
+    /** How many windows of {@code [from, to)} saw the value go down. */
+    public int dropsIn(int from, int to) {
+        int d = 0;
+        for (int i = from; i < to; i++) {
+            d += dropIn[i] ? 1 : 0;
+        }
+        return d;
+    }
+
     /** The window a sample at {@code ts} falls in: windows are left-open, as range selectors. */
     public static long windowOf(long ts, long res) {
         return Math.floorDiv(ts - 1, res);
@@ -92,12 +103,14 @@ public final class Windows {
                 sum[n - 1] = 0;
                 min[n - 1] = v;
                 max[n - 1] = v;
+                dropIn[n - 1] = false;
             }
             int k = n - 1;
             if (v < prev) {
                 // A counter reset: what was reached before it still counted.
                 offset += prev;
                 drops++;
+                dropIn[k] = true;
             }
             prev = v;
             t[k] = ts[i];
@@ -202,6 +215,7 @@ public final class Windows {
             min = Arrays.copyOf(min, c);
             max = Arrays.copyOf(max, c);
             counter = Arrays.copyOf(counter, c);
+            dropIn = Arrays.copyOf(dropIn, c);
         }
     }
 }
