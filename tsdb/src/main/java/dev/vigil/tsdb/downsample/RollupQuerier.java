@@ -113,6 +113,18 @@ public final class RollupQuerier implements Querier {
         }
     }
 
+    /**
+     * The raw value of the last sample of the series in this block, as far as the iterator
+     * {@code it} (from this querier, run to its end) has seen: stored when resets were added back
+     * to the counter, else the last counter value itself. NaN when unknown.
+     */
+    static double lastRaw(SampleIterator it) {
+        if (!(it instanceof RollupQuerier.Iter r) || r.n == 0) {
+            return Double.NaN;
+        }
+        return Double.isNaN(r.d.lastRaw) ? r.d.counter[r.n - 1] : r.d.lastRaw;
+    }
+
     /** Decodes one aggregate chunk at a time. */
     private final class Iter implements SampleIterator {
         private final List<ChunkMeta> chunks;

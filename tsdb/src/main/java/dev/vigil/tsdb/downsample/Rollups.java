@@ -141,6 +141,11 @@ public final class Rollups implements AutoCloseable {
         return n;
     }
 
+    /** One aggregate at {@code res} over [mint, maxt], the counter continued across blocks. */
+    public Querier querier(long res, Aggregate agg, long mint, long maxt) {
+        return new RollupSetQuerier(set(res).blocks(), agg, mint, maxt);
+    }
+
     /** Total bytes of rollup blocks at {@code res}. */
     public long sizeBytes(long res) {
         return set(res).sizeBytes();
