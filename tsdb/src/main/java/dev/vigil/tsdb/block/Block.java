@@ -68,7 +68,7 @@ public final class Block {
     }
 
     /** Records damage found while reading; returns the exception to throw. */
-    CorruptBlockException damaged(String message, Throwable cause) {
+    public CorruptBlockException damaged(String message, Throwable cause) {
         if (damage == null) {
             damage = message;
         }
@@ -93,11 +93,13 @@ public final class Block {
         return sizeBytes;
     }
 
-    IndexReader index() {
+    /** The block's index, for readers of other chunk kinds (rollups). */
+    public IndexReader index() {
         return index;
     }
 
-    ChunkReader chunks() {
+    /** The block's chunk segments, for readers of other chunk kinds (rollups). */
+    public ChunkReader chunks() {
         return chunks;
     }
 

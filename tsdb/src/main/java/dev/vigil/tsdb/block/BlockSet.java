@@ -487,6 +487,38 @@ public final class BlockSet implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Deletes the blocks {@code which} accepts (e.g. raw blocks whose rollups are written and
+     * whose raw retention has passed), under the maintenance lock.
+     *
+     * @return the metas of the deleted blocks
+     */
+    public List<BlockMeta> deleteIf(Predicate<Block> which) throws IOException {
+        maintenance.lock();
+        try {
+            setAsideDamaged();
+            List<Block> drop = new ArrayList<>();
+            for (Block b : blocks) {
+                if (which.test(b)) {
+                    drop.add(b);
+                }
+            }
+            if (drop.isEmpty()) {
+                return List.of();
+            }
+            swap(drop, null);
+            List<BlockMeta> out = new ArrayList<>();
+            for (Block b : drop) {
+                delete(b);
+                out.add(b.meta());
+                LOG.log(Level.INFO, "deleted {0}", b);
+            }
+            return out;
+        } finally {
+            maintenance.unlock();
+        }
+    }
+
     @Override
     public void close() {
         blocks = List.of();

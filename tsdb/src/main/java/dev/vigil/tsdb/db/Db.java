@@ -8,6 +8,7 @@ import dev.vigil.tsdb.Storage;
 import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockSet;
+import dev.vigil.tsdb.downsample.Rollups;
 import dev.vigil.tsdb.block.MergeQuerier;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesRegistry;
@@ -58,6 +59,8 @@ public final class Db implements Storage {
     /** The deletions in force; replaced whole (after its file) under this object's monitor. */
     private volatile Tombstones tombstones = Tombstones.NONE;
     private volatile boolean closed;
+    /** Rollup blocks, opened at the first maintenance round when downsampling is on. */
+    private Rollups rollups;
 
     private Db(DbOptions opts, FileChannel lockChannel, FileLock lock, Head head, Wal wal, SeriesRegistry registry,
             BlockSet blocks) {
@@ -377,6 +380,27 @@ public final class Db implements Storage {
         return opts;
     }
 
+    /**
+     * Writes the rollups of raw blocks old enough, then deletes raw blocks past the raw retention
+     * whose rollups exist and rollups past the retention. Runs in the maintenance round, after
+     * compaction, so it rolls up blocks compaction has settled.
+     */
+    private void downsample(long now) throws IOException {
+        if (opts.downsampleAfterMs() <= 0) {
+            return;
+        }
+        if (rollups == null) {
+            rollups = Rollups.open(opts.io(), opts.dir());
+        }
+        rollups.rollUp(blocks, now, opts.downsampleAfterMs());
+        retentionDeletions.addAndGet(rollups.applyRetention(blocks, now, opts.rawRetentionMs(), opts.retentionMs()));
+    }
+
+    /** The rollup blocks, or null when downsampling is off or has not run yet. */
+    public synchronized Rollups rollups() {
+        return rollups;
+    }
+
     /** The head, for benchmarks and the status page. */
     public Head head() {
         return head;
@@ -405,6 +429,7 @@ public final class Db implements Storage {
             List<BlockMeta> merged = blocks.compact();
             compactions.addAndGet(merged.size());
             long now = opts.clock().getAsLong();
+            downsample(now);
             // The size limit covers the whole folder: what is not blocks counts too, and only
             // blocks can go, oldest first.
             long notBlocks = 0;
@@ -900,6 +925,11 @@ public final class Db implements Storage {
         } finally {
             head.close();
             blocks.close();
+            synchronized (this) {
+                if (rollups != null) {
+                    rollups.close();
+                }
+            }
             if (registry != null) {
                 registry.close();
             }

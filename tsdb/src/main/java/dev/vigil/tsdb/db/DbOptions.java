@@ -28,10 +28,14 @@ import java.util.function.LongSupplier;
  * @param snapshotIntervalMs also write one this often while running (and after each WAL
  *     checkpoint), so that recovery after a crash replays only the WAL since; 0 = only at close.
  *     Default 5 minutes
+ * @param downsampleAfterMs raw blocks that ended this long ago get 5 m and 1 h rollups
+ *     (docs/format/downsample.md); 0 = no rollups (default, until queries read them)
+ * @param rawRetentionMs raw blocks older than this are deleted once their rollups exist; the
+ *     rollups live for {@code retentionMs}. 0 = raw data lives as long as the rollups
  */
 public record DbOptions(Path dir, long retentionMs, long retentionBytes, long blockRangeMs, long outOfOrderWindowMs,
         int maxSeries, LongSupplier clock, long walSegmentBytes, FileIo io, boolean seriesRegistry,
-        boolean headSnapshot, long snapshotIntervalMs) {
+        boolean headSnapshot, long snapshotIntervalMs, long downsampleAfterMs, long rawRetentionMs) {
 
     public static final long DEFAULT_RETENTION_MS = 180L * 24 * 3600 * 1000;
     public static final long DEFAULT_BLOCK_RANGE_MS = 2L * 3600 * 1000;
@@ -79,6 +83,8 @@ public record DbOptions(Path dir, long retentionMs, long retentionBytes, long bl
         private boolean seriesRegistry = true;
         private boolean headSnapshot = true;
         private long snapshotIntervalMs = DEFAULT_SNAPSHOT_INTERVAL_MS;
+        private long downsampleAfterMs;
+        private long rawRetentionMs;
 
         Builder(Path dir) {
             this.dir = dir;
@@ -139,9 +145,19 @@ public record DbOptions(Path dir, long retentionMs, long retentionBytes, long bl
             return this;
         }
 
+        public Builder downsampleAfterMs(long v) {
+            downsampleAfterMs = v;
+            return this;
+        }
+
+        public Builder rawRetentionMs(long v) {
+            rawRetentionMs = v;
+            return this;
+        }
+
         public DbOptions build() {
             return new DbOptions(dir, retentionMs, retentionBytes, blockRangeMs, outOfOrderWindowMs, maxSeries, clock,
-                    walSegmentBytes, io, seriesRegistry, headSnapshot, snapshotIntervalMs);
+                    walSegmentBytes, io, seriesRegistry, headSnapshot, snapshotIntervalMs, downsampleAfterMs, rawRetentionMs);
         }
     }
 }

@@ -81,11 +81,22 @@ public final class ChunkReader {
 
         /** Decodes chunk {@code ref} into t and v; returns the sample count. */
         public int read(long ref, long[] t, double[] v) {
+            return read(ref, (enc, data, sameAs) -> codec.decode(enc, data, t, v, sameAs));
+        }
+
+        /** Decodes a chunk's bytes; {@code sameAs} resolves a timestamp back reference. */
+        @FunctionalInterface
+        public interface Decoder {
+            int decode(int encoding, ByteIn data, ChunkCodec.TimestampSource sameAs);
+        }
+
+        /** Checks chunk {@code ref}'s CRC and hands its bytes to {@code d}; returns what d returns. */
+        public int read(long ref, Decoder d) {
             load(ref);
             int segment = ChunkRef.segment(ref);
             int offset = ChunkRef.offset(ref);
             in.reset(bytes, 1, dataLen);
-            return codec.decode(encoding, in, t, v, (back, ts) -> {
+            return d.decode(encoding, in, (back, ts) -> {
                 if (back <= 0 || back > offset - ChunkWriter.HEADER_SIZE) {
                     throw new MalformedException("timestamp reference " + back + " bytes back from offset " + offset);
                 }

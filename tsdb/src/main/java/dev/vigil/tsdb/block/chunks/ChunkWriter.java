@@ -62,13 +62,28 @@ public final class ChunkWriter implements Closeable {
 
     /** Encodes and appends samples [0, n) of one series; returns the chunk reference. */
     public long write(long[] t, double[] v, int n) throws IOException {
+        return write(t, n, (sameAsBack, o) -> codec.encode(t, v, n, sameAsBack, o));
+    }
+
+    /** Encodes a chunk's bytes (encoding byte first) given where its timestamps may refer back to. */
+    @FunctionalInterface
+    public interface Encoder {
+        /** @param sameAsBack ≥ 0: the timestamps equal the chunk this many bytes back; −1: store them */
+        void encode(long sameAsBack, ByteOut out);
+    }
+
+    /**
+     * Appends a chunk whose bytes {@code enc} writes, sharing the timestamp column with an
+     * earlier chunk of the segment when {@code t[0, n)} are the same; returns the chunk reference.
+     */
+    public long write(long[] t, int n, Encoder enc) throws IOException {
         long hash = hash(t, n);
         Column same = columns.get(hash);
         long start = offset;
         chunk.reset();
         boolean reuse = same != null && same.t.length == n && Arrays.equals(same.t, 0, n, t, 0, n);
         // Encode once assuming no cut; a cut invalidates the back reference, so encode again.
-        codec.encode(t, v, n, reuse ? start - same.offset : -1, chunk);
+        enc.encode(reuse ? start - same.offset : -1, chunk);
         int recordSize = ByteOut.uvarintSize(chunk.length() - 1) + chunk.length() + 4;
         if (out == null || offset + recordSize > segmentSize && offset > HEADER_SIZE) {
             cut();
@@ -76,7 +91,7 @@ public final class ChunkWriter implements Closeable {
             if (reuse) {
                 reuse = false;
                 chunk.reset();
-                codec.encode(t, v, n, -1, chunk);
+                enc.encode(-1, chunk);
             }
         }
         byte[] b = chunk.array();

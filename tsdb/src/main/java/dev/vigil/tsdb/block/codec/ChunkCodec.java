@@ -18,6 +18,10 @@ public final class ChunkCodec {
     public static final int ENC_COLUMNAR = 1;
     /** Encoding byte: columnar payload, uncompressed length uvarint, then raw DEFLATE. */
     public static final int ENC_COLUMNAR_DEFLATE = 2;
+    /** Encoding byte: a rollup's aggregate payload stored as is (docs/format/downsample.md). */
+    public static final int ENC_AGGREGATE = 3;
+    /** Encoding byte: aggregate payload, uncompressed length uvarint, then raw DEFLATE. */
+    public static final int ENC_AGGREGATE_DEFLATE = 4;
     /** Most samples one chunk holds; bounds the work of decoding a chunk to reach one sample. */
     public static final int MAX_SAMPLES = 8192;
     /**
@@ -27,6 +31,8 @@ public final class ChunkCodec {
      * sample plus the headers is far above anything {@link #encode} writes.
      */
     static final int MAX_RAW_BYTES = 32 * MAX_SAMPLES + 64;
+    /** The same bound for an aggregate payload: a timestamp column and up to five value columns. */
+    static final int MAX_AGGREGATE_RAW_BYTES = 6 * 32 * MAX_SAMPLES + 64;
 
     static final int TS_DOD = 0;
     static final int TS_GRID = 1;
@@ -93,13 +99,56 @@ public final class ChunkCodec {
         }
         raw.reset();
         raw.putUvarint(n);
-        if (sameAsBack >= 0) {
-            raw.putByte(TS_SAME_AS);
-            raw.putUvarint(sameAsBack);
-        } else {
-            encodeTimestamps(t, n, raw);
-        }
+        encodeTimestampColumn(t, n, sameAsBack, raw);
         encodeValues(v, n, raw);
+        wrap(raw, ENC_COLUMNAR, ENC_COLUMNAR_DEFLATE, out);
+    }
+
+    /**
+     * Appends a timestamp column (mode byte and body) to {@code o}: a back reference when
+     * {@code sameAsBack ≥ 0}, else the smaller of DOD and GRID.
+     */
+    public void encodeTimestampColumn(long[] t, int n, long sameAsBack, ByteOut o) {
+        if (sameAsBack >= 0) {
+            o.putByte(TS_SAME_AS);
+            o.putUvarint(sameAsBack);
+        } else {
+            encodeTimestamps(t, n, o);
+        }
+    }
+
+    /** Appends a value column (mode byte and body) to {@code o}, in the smallest mode that fits. */
+    public void encodeValueColumn(double[] v, int n, ByteOut o) {
+        encodeValues(v, n, o);
+    }
+
+    /** Reads a timestamp column written by {@link #encodeTimestampColumn}. */
+    public static void decodeTimestampColumn(ByteIn in, int n, long[] t, TimestampSource sameAs) {
+        decodeTimestamps(in, n, t, sameAs);
+    }
+
+    /** Reads a value column written by {@link #encodeValueColumn}. */
+    public static void decodeValueColumn(ByteIn in, int n, double[] v) {
+        decodeValues(in, n, v);
+    }
+
+    /** A scratch buffer for building a payload before {@link #wrap}; reused by each call. */
+    public ByteOut payloadBuffer() {
+        if (raw == null) {
+            raw = new ByteOut(1 << 14);
+            tmp = new ByteOut(1 << 12);
+            deflater = new Deflater(6, true);
+            deflated = new byte[1 << 14];
+        }
+        raw.reset();
+        return raw;
+    }
+
+    /**
+     * Appends {@code encoding byte ‖ data} for a built payload: DEFLATE under {@code deflatedEnc}
+     * when that saves at least 10 %, else the payload as is under {@code plainEnc}.
+     */
+    public void wrap(ByteOut raw, int plainEnc, int deflatedEnc, ByteOut out) {
         int rawLen = raw.length();
         if (deflateEnabled && rawLen >= 32) {
             deflater.reset();
@@ -117,13 +166,13 @@ public final class ChunkCodec {
                 total += deflater.deflate(buf, total, limit - total);
             }
             if (deflater.finished() && tmp.length() + total <= limit) {
-                out.putByte(ENC_COLUMNAR_DEFLATE);
+                out.putByte(deflatedEnc);
                 out.putBytes(tmp.array(), 0, tmp.length());
                 out.putBytes(buf, 0, total);
                 return;
             }
         }
-        out.putByte(ENC_COLUMNAR);
+        out.putByte(plainEnc);
         out.putBytes(raw.array(), 0, rawLen);
     }
 
@@ -396,6 +445,9 @@ public final class ChunkCodec {
      * @throws MalformedException when the bytes are not a valid chunk
      */
     public int decode(int encoding, ByteIn data, long[] t, double[] v, TimestampSource sameAs) {
+        if (encoding == ENC_AGGREGATE || encoding == ENC_AGGREGATE_DEFLATE) {
+            throw new MalformedException("aggregate chunk where samples were expected");
+        }
         ByteIn in = payload(encoding, data);
         int n = in.getUvarintInt(MAX_SAMPLES, "sample count");
         if (n == 0 || n > t.length || n > v.length) {
@@ -419,14 +471,19 @@ public final class ChunkCodec {
 
     private final ByteIn inflatedIn = new ByteIn();
 
-    private ByteIn payload(int encoding, ByteIn data) {
-        if (encoding == ENC_COLUMNAR) {
+    /**
+     * The payload of a chunk of any encoding, inflated when compressed. Timestamps may refer to
+     * an aggregate chunk: both payloads start with the count and the timestamp column.
+     */
+    public ByteIn payload(int encoding, ByteIn data) {
+        if (encoding == ENC_COLUMNAR || encoding == ENC_AGGREGATE) {
             return data;
         }
-        if (encoding != ENC_COLUMNAR_DEFLATE) {
+        if (encoding != ENC_COLUMNAR_DEFLATE && encoding != ENC_AGGREGATE_DEFLATE) {
             throw new MalformedException("unknown chunk encoding " + encoding);
         }
-        int rawLen = data.getUvarintInt(MAX_RAW_BYTES, "uncompressed length");
+        int rawLen = data.getUvarintInt(encoding == ENC_COLUMNAR_DEFLATE ? MAX_RAW_BYTES : MAX_AGGREGATE_RAW_BYTES,
+                "uncompressed length");
         if (inflated.length < rawLen) {
             inflated = new byte[Math.max(Math.max(rawLen, 1 << 12), inflated.length * 2)];
         }

@@ -1,0 +1,246 @@
+package dev.vigil.bench;
+
+import dev.vigil.bench.flink.Cluster;
+import dev.vigil.bench.flink.Family;
+import dev.vigil.bench.flink.Reporter;
+import dev.vigil.bench.flink.SimSeries;
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.tsdb.Series;
+import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.block.BlockMeta;
+import dev.vigil.tsdb.block.BlockWriter;
+import dev.vigil.tsdb.downsample.RollupWriter;
+import dev.vigil.tsdb.downsample.Rollups;
+import dev.vigil.tsdb.io.FileIo;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * Disk cost of rollups: the simulated cluster's series over some hours as one raw block, then
+ * its 5 m and 1 h rollup blocks, and the ratio of their sizes (docs/format/downsample.md).
+ */
+@Command(name = "rollup-size", mixinStandardHelpOptions = true,
+        description = "Writes the simulated cluster's history as one raw block and its 5m and 1h rollups; prints the sizes.")
+final class RollupSizeCommand implements Callable<Integer> {
+    @Mixin
+    ClusterOptions cluster = new ClusterOptions();
+
+    @Option(names = "--hours", defaultValue = "54", description = "Hours of history in the block. Default: ${DEFAULT-VALUE}")
+    int hours;
+
+    @Option(names = "--interval", defaultValue = "PT30S", description = "Scrape interval. Default: ${DEFAULT-VALUE}")
+    Duration interval;
+
+    @Option(names = "--breakdown", description = "Also print which metrics cost most in the 5m rollup, by column.")
+    boolean breakdown;
+
+    @Option(names = "--dir", description = "Where to write the blocks (default: a temporary directory, deleted after).")
+    Path dir;
+
+    /** One series' samples, grown as the simulation runs. */
+    private static final class Buf {
+        long[] t = new long[256];
+        double[] v = new double[256];
+        int n;
+
+        void add(long ts, double x) {
+            if (n == t.length) {
+                t = Arrays.copyOf(t, n * 2);
+                v = Arrays.copyOf(v, n * 2);
+            }
+            t[n] = ts;
+            v[n++] = x;
+        }
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        long stepMs = interval.toMillis();
+        long hourMs = 3_600_000L;
+        // Aligned to the day so the block and its windows start together, as compacted blocks do.
+        long start = 1_700_006_400_000L;
+        long end = start + hours * hourMs;
+        Cluster c = new Cluster(cluster.spec(), start - stepMs);
+        Map<String, Buf> byKey = new HashMap<>();
+        for (long t = start; t < end; t += stepMs) {
+            c.advanceAll(t);
+            for (Reporter r : c.reporters()) {
+                for (Family f : r.families()) {
+                    for (SimSeries s : f.series()) {
+                        String key = new String(s.prefix(), StandardCharsets.UTF_8) + r.groupJob();
+                        byKey.computeIfAbsent(key, k -> new Buf()).add(t, s.value());
+                    }
+                }
+            }
+        }
+        Map<Labels, Buf> sorted = new java.util.TreeMap<>();
+        for (Map.Entry<String, Buf> e : byKey.entrySet()) {
+            sorted.put(parse(e.getKey()), e.getValue());
+        }
+        long samples = sorted.values().stream().mapToLong(b -> b.n).sum();
+        if (breakdown) {
+            breakdown(sorted);
+        }
+        Path out = dir != null ? dir : Files.createTempDirectory("vigil-rollup-size");
+        try {
+            BlockMeta raw = new BlockWriter(FileIo.DEFAULT).writeBlock(out, set(sorted), start, end, 1, List.of());
+            long rawBytes = FileIo.DEFAULT.treeSize(out.resolve(raw.ulid()));
+            System.out.printf("raw block: %d series, %d samples, %d bytes (%.3f B/sample)%n", sorted.size(), samples, rawBytes,
+                    (double) rawBytes / samples);
+            long total = 0;
+            for (long res : Rollups.RESOLUTIONS) {
+                BlockMeta m = new RollupWriter(FileIo.DEFAULT).write(out, set(sorted), start, end, res, List.of());
+                long bytes = FileIo.DEFAULT.treeSize(out.resolve(m.ulid()));
+                total += bytes;
+                System.out.printf("rollup %s: %d windows, %d bytes, %.1f %% of raw%n", Rollups.name(res), m.stats().numSamples(),
+                        bytes, 100.0 * bytes / rawBytes);
+            }
+            System.out.printf("rollups together: %d bytes, %.1f %% of raw%n", total, 100.0 * total / rawBytes);
+        } finally {
+            if (dir == null) {
+                FileIo.DEFAULT.deleteTree(out);
+            }
+        }
+        return 0;
+    }
+
+    private static void breakdown(Map<Labels, Buf> sorted) {
+        dev.vigil.tsdb.block.codec.ChunkCodec codec = new dev.vigil.tsdb.block.codec.ChunkCodec();
+        dev.vigil.tsdb.downsample.Windows w = new dev.vigil.tsdb.downsample.Windows();
+        dev.vigil.tsdb.io.ByteOut o = new dev.vigil.tsdb.io.ByteOut(1 << 16);
+        Map<String, long[]> by = new HashMap<>();
+        for (Map.Entry<Labels, Buf> e : sorted.entrySet()) {
+            Buf b = e.getValue();
+            long[] acc = by.computeIfAbsent(e.getKey().get("__name__"), k -> new long[8]);
+            double[] v = new double[8192];
+            for (int from = 0; from < b.n; from += 8192) {
+                int len = Math.min(8192, b.n - from);
+                o.reset();
+                System.arraycopy(b.v, from, v, 0, len);
+                codec.encodeValueColumn(v, len, o);
+                acc[0] += o.length();
+            }
+            w.rollup(b.t, b.v, b.n, Rollups.RES_5M);
+            int n = w.size();
+            double[] col = new double[n];
+            for (int c = 0; c < 5; c++) {
+                for (int i = 0; i < n; i++) {
+                    col[i] = c == 0 ? w.count(i) : c == 1 ? w.sum(i) : c == 2 ? w.min(i) : c == 3 ? w.max(i) : w.counter(i);
+                }
+                o.reset();
+                codec.encodeValueColumn(col, n, o);
+                acc[1 + c] += o.length();
+            }
+            acc[6] += w.drops() > Math.max(1, n / 16) ? 0 : 1;
+            acc[7]++;
+        }
+        by.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[2] + b.getValue()[3] + b.getValue()[4], a.getValue()[2] + a.getValue()[3] + a.getValue()[4]))
+                .limit(25).forEach(e -> {
+                    long[] v = e.getValue();
+                    System.out.printf("%-70s n=%4d counterlike=%4d raw %8d | count %6d sum %8d min %8d max %8d counter %8d%n", e.getKey(), v[7], v[6], v[0], v[1], v[2], v[3], v[4], v[5]);
+                });
+    }
+
+    private static SeriesSet set(Map<Labels, Buf> sorted) {
+        List<Map.Entry<Labels, Buf>> list = new ArrayList<>(sorted.entrySet());
+        return new SeriesSet() {
+            private int i = -1;
+
+            @Override
+            public boolean next() {
+                return ++i < list.size();
+            }
+
+            @Override
+            public Series at() {
+                Map.Entry<Labels, Buf> e = list.get(i);
+                return new Series() {
+                    @Override
+                    public Labels labels() {
+                        return e.getKey();
+                    }
+
+                    @Override
+                    public SampleIterator iterator(SampleIterator reuse) {
+                        Buf b = e.getValue();
+                        return new SampleIterator() {
+                            private int k = -1;
+
+                            @Override
+                            public boolean next() {
+                                return ++k < b.n;
+                            }
+
+                            @Override
+                            public boolean seek(long t) {
+                                if (k < 0) {
+                                    k = 0;
+                                }
+                                while (k < b.n && b.t[k] < t) {
+                                    k++;
+                                }
+                                return k < b.n;
+                            }
+
+                            @Override
+                            public long t() {
+                                return b.t[k];
+                            }
+
+                            @Override
+                            public double v() {
+                                return b.v[k];
+                            }
+                        };
+                    }
+                };
+            }
+        };
+    }
+
+    /** {@code metric{a="b",c="d",} job} as the reporter renders it, back to labels. */
+    static Labels parse(String key) {
+        int brace = key.indexOf('{');
+        int close = key.lastIndexOf('}');
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("__name__", key.substring(0, brace));
+        m.put("job", key.substring(close + 2));
+        String body = key.substring(brace + 1, close);
+        int i = 0;
+        while (i < body.length()) {
+            int eq = body.indexOf('=', i);
+            String name = body.substring(i, eq).trim();
+            StringBuilder v = new StringBuilder();
+            int j = eq + 2;
+            while (body.charAt(j) != '"') {
+                char ch = body.charAt(j);
+                if (ch == '\\') {
+                    char nx = body.charAt(++j);
+                    v.append(nx == 'n' ? '\n' : nx);
+                } else {
+                    v.append(ch);
+                }
+                j++;
+            }
+            m.put(name, v.toString());
+            i = j + 1;
+            if (i < body.length() && body.charAt(i) == ',') {
+                i++;
+            }
+        }
+        return Labels.of(m);
+    }
+}
