@@ -70,6 +70,8 @@ run() { # $1 = label, $2 = extra Vigil flag (or empty)
   local l0 s0 v0 t0 s1 v1 t1 c0 c1
   l0=$(wc -l < "$dir/flood-$1.out")
   c0="$(ticks "$vigil") $(ticks "$flood") $(ticks "${pids[0]}")"
+  python3 "$root/bench/scripts/thread-cpu.py" "$vigil" "$1" > "$dir/threads-$1" &
+  local sampler=$!
   s0=$(metric "http://127.0.0.1:$wport/metrics" prometheus_remote_storage_samples_total)
   v0=$(metric "http://127.0.0.1:$vmport/metrics" vm_rows_added_to_storage_total)
   t0=$(date +%s.%N)
@@ -78,15 +80,19 @@ run() { # $1 = label, $2 = extra Vigil flag (or empty)
   v1=$(metric "http://127.0.0.1:$vmport/metrics" vm_rows_added_to_storage_total)
   t1=$(date +%s.%N)
   c1="$(ticks "$vigil") $(ticks "$flood") $(ticks "${pids[0]}")"
+  kill -TERM "$sampler"; wait "$sampler" || true
   local steady
   steady=$(tail -n +"$((l0 + 1))" "$dir/flood-$1.out" | grep -o '[0-9.]* samples/s' | awk '{ s += $1; n++ } END { printf "%.0f", n ? s / n : 0 }')
   wait "$flood" || true
   local m lag
   m=$(curl -s "http://127.0.0.1:$wport/metrics")
   lag=$(echo "$m" | awk '/^prometheus_remote_storage_highest_timestamp_in_seconds /{h=$2} /^prometheus_remote_storage_queue_highest_sent_timestamp_seconds/{s=$2} END { if (s) printf "%.1f s", h - s; else print "-" }')
-  python3 - "$1" "$steady" "$s0" "$s1" "$v0" "$v1" "$t0" "$t1" "$lag" "$c0" "$c1" "$hz" <<'PY'
+  grep -v '^SENDER_CORES' "$dir/threads-$1" || true
+  local sender
+  sender=$(awk '/^SENDER_CORES/ { print $2 }' "$dir/threads-$1")
+  python3 - "$1" "$steady" "$s0" "$s1" "$v0" "$v1" "$t0" "$t1" "$lag" "$c0" "$c1" "$hz" "${sender:-0}" <<'PY'
 import sys
-label, steady, s0, s1, v0, v1, t0, t1, lag, c0, c1, hz = sys.argv[1:]
+label, steady, s0, s1, v0, v1, t0, t1, lag, c0, c1, hz, sender = sys.argv[1:]
 dt = float(t1) - float(t0)
 cpu = [(int(b) - int(a)) / float(hz) / dt for a, b in zip(c0.split(), c1.split())]
 print(f"CPU {label}: Vigil {cpu[0]:.2f}, flood generator {cpu[1]:.2f}, VictoriaMetrics {cpu[2]:.2f} cores over the window; "
@@ -94,6 +100,10 @@ print(f"CPU {label}: Vigil {cpu[0]:.2f}, flood generator {cpu[1]:.2f}, VictoriaM
 print(f"RESULT {label}: pushed {float(steady):,.0f} samples/s acknowledged (steady), "
       f"sent {(float(s1) - float(s0)) / dt:,.0f} samples/s, VictoriaMetrics stored {(float(v1) - float(v0)) / dt:,.0f} samples/s "
       f"over {dt:.0f} s; queue lag at the end {lag}")
+sent = (float(s1) - float(s0)) / dt
+if sent > 0:
+    print(f"SENDER {label}: the remote-write threads (WAL reader, shards, HTTP client) used {float(sender):.3f} cores, "
+          f"{float(sender) * 1e6 / sent:.2f} us CPU per sample sent; VictoriaMetrics {cpu[2] * 1e6 / sent:.2f} us CPU per sample stored")
 PY
   echo "$steady" > "$dir/steady-$1"
   kill "$vigil"; wait "$vigil" 2>/dev/null || true
