@@ -87,6 +87,9 @@ run() { # $1 = label, $2 = extra Vigil flag (or empty)
   local m lag
   m=$(curl -s "http://127.0.0.1:$wport/metrics")
   lag=$(echo "$m" | awk '/^prometheus_remote_storage_highest_timestamp_in_seconds /{h=$2} /^prometheus_remote_storage_queue_highest_sent_timestamp_seconds/{s=$2} END { if (s) printf "%.1f s", h - s; else print "-" }')
+  local shards
+  shards=$(echo "$m" | awk '/^prometheus_remote_storage_shards[{ ]/{ s = $NF } /^prometheus_remote_storage_shards_desired[{ ]/{ d = $NF } END { if (s != "") printf "%s (desired %s)", s, d; else print "-" }')
+  lag="$lag, shards $shards"
   grep -v '^SENDER_CORES' "$dir/threads-$1" || true
   local sender
   sender=$(awk '/^SENDER_CORES/ { print $2 }' "$dir/threads-$1")
