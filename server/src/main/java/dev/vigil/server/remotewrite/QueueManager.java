@@ -287,6 +287,7 @@ final class QueueManager implements AutoCloseable {
             for (Shard s : shards) {
                 s.abort();
             }
+            client.close();
             try {
                 if (tail != null) {
                     tail.close();

@@ -97,6 +97,9 @@ final class Shard {
     private void run() {
         WriteRequestEncoder enc = new WriteRequestEncoder();
         int max = cfg.queue().maxSamplesPerSend();
+        byte[][] outLbl = new byte[0][];
+        long[] outTs = new long[0];
+        long[] outBits = new long[0];
         try {
             while (!abort) {
                 int n;
@@ -118,16 +121,29 @@ final class Shard {
                         return;
                     }
                     n = Math.min(size, max);
-                    enc.reset();
+                    if (outLbl.length < n) {
+                        outLbl = new byte[n][];
+                        outTs = new long[n];
+                        outBits = new long[n];
+                    }
+                    // Only moved out under the lock; encoded outside it, so the WAL reader's offer
+                    // does not wait for the encoding.
                     for (int k = 0; k < n; k++) {
                         int i = (head + k) % lbl.length;
-                        enc.sample(lbl[i], ts[i], bits[i]);
-                        batchMaxT = Math.max(batchMaxT, ts[i]);
+                        outLbl[k] = lbl[i];
+                        outTs[k] = ts[i];
+                        outBits[k] = bits[i];
                         lbl[i] = null;
                     }
                     head = (head + n) % lbl.length;
                     size -= n;
                     inFlight = n;
+                }
+                enc.reset();
+                for (int k = 0; k < n; k++) {
+                    enc.sample(outLbl[k], outTs[k], outBits[k]);
+                    batchMaxT = Math.max(batchMaxT, outTs[k]);
+                    outLbl[k] = null;
                 }
                 send(enc, n, batchMaxT);
                 synchronized (this) {

@@ -54,6 +54,9 @@ public final class WalTail implements AutoCloseable {
     private volatile int kept;
     private long gaps;
     private long damagedSkips;
+    /** Whether segment {@code checkpointSeg} (an open one) is a checkpoint. */
+    private int checkpointSeg = -1;
+    private boolean checkpoint;
 
     WalTail(String name, Path dir, FileIo io, Wal wal, Position from) {
         this.name = name;
@@ -103,7 +106,12 @@ public final class WalTail implements AutoCloseable {
             if (!openSegment()) {
                 return 0;
             }
-            boolean checkpoint = Wal.isCheckpoint(io, dir, seg);
+            if (checkpointSeg != seg) {
+                // Asked once per segment, not per poll (a file stat and a formatted name): a
+                // checkpoint's marker is made before its segment file appears, so it cannot change.
+                checkpoint = Wal.isCheckpoint(io, dir, seg);
+                checkpointSeg = seg;
+            }
             if (checkpoint && !replayCheckpoints) {
                 // Its records repeat those of the segments below it, which were read.
                 if (!advance()) {
