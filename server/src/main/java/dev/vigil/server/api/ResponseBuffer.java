@@ -5,7 +5,8 @@ import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.util.Arrays;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * An API answer's body, held in memory while it fits in {@code limit} bytes and then handed to
@@ -16,11 +17,15 @@ import java.util.Arrays;
  * write. Not thread-safe: one per exchange.
  */
 final class ResponseBuffer extends OutputStream {
-    private static final int INITIAL = 8 << 10;
+    private static final int FIRST = 8 << 10;
+    private static final int CHUNK = 64 << 10;
 
     private final HttpServerExchange ex;
     private final int limit;
-    private byte[] buf;
+    /** Filled chunks before {@link #buf}: kept apart, so growing copies nothing. */
+    private final List<ByteBuffer> full = new ArrayList<>();
+    private int held;
+    private byte[] buf = new byte[FIRST];
     private int n;
     /** The blocking response stream once the body outgrew the limit; null before. */
     private OutputStream stream;
@@ -29,7 +34,6 @@ final class ResponseBuffer extends OutputStream {
     ResponseBuffer(HttpServerExchange ex, int limit) {
         this.ex = ex;
         this.limit = limit;
-        this.buf = new byte[Math.min(INITIAL, limit)];
     }
 
     /** Whether bytes have gone to the client (the status line with them). */
@@ -40,7 +44,7 @@ final class ResponseBuffer extends OutputStream {
     @Override
     public void write(int b) throws IOException {
         if (n == buf.length) {
-            room(1);
+            next();
         }
         buf[n++] = (byte) b;
     }
@@ -49,7 +53,7 @@ final class ResponseBuffer extends OutputStream {
     public void write(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
             if (n == buf.length) {
-                room(len);
+                next();
             }
             int k = Math.min(len, buf.length - n);
             System.arraycopy(b, off, buf, n, k);
@@ -59,17 +63,27 @@ final class ResponseBuffer extends OutputStream {
         }
     }
 
-    /** Grows the buffer up to the limit, then sends what it holds to make room. */
-    private void room(int want) throws IOException {
-        if (buf.length < limit) {
-            buf = Arrays.copyOf(buf, (int) Math.min(limit, Math.max((long) buf.length * 2, (long) n + want)));
+    /** Sets the full chunk aside while the body is under the limit; past it, sends it. */
+    private void next() throws IOException {
+        if (stream == null && held + n + CHUNK <= limit) {
+            full.add(ByteBuffer.wrap(buf, 0, n));
+            held += n;
+            buf = new byte[CHUNK];
+            n = 0;
             return;
         }
         if (stream == null) {
             ex.startBlocking();
             stream = ex.getOutputStream();
+            for (ByteBuffer b : full) {
+                stream.write(b.array(), 0, b.limit());
+            }
+            full.clear();
         }
         stream.write(buf, 0, n);
+        if (buf.length < CHUNK) {
+            buf = new byte[CHUNK];
+        }
         n = 0;
     }
 
@@ -93,8 +107,9 @@ final class ResponseBuffer extends OutputStream {
             stream.close();
             return;
         }
-        ByteBuffer body = ByteBuffer.wrap(buf, 0, n);
-        ex.setResponseContentLength(n);
+        full.add(ByteBuffer.wrap(buf, 0, n));
+        ByteBuffer[] body = full.toArray(new ByteBuffer[0]);
+        ex.setResponseContentLength(held + n);
         ex.dispatch(ex.getIoThread(), (HttpHandler) e -> e.getResponseSender().send(body));
     }
 }
