@@ -1,5 +1,6 @@
 package dev.vigil.server.api;
 
+import dev.vigil.query.text.GoText;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
@@ -95,7 +96,8 @@ public final class ApiWarmup {
                     Labels l = s.at().labels();
                     for (int k = 0; k < l.size(); k++) {
                         if (!l.name(k).equals(Labels.METRIC_NAME)) {
-                            out.put(name, l.name(k));
+                            // name, then label and one of its values: "tm_id", "tm_id=\"tm0\"".
+                            out.put(name, l.name(k) + "\n" + l.name(k) + "=" + GoText.quote(l.value(k)));
                             break;
                         }
                     }
@@ -116,21 +118,27 @@ public final class ApiWarmup {
         List<Map<String, List<String>>> out = new ArrayList<>();
         for (Map.Entry<String, String> e : names.entrySet()) {
             String m = e.getKey();
-            String l = e.getValue();
+            String[] label = e.getValue().split("\n", 2);
+            String l = label[0];
+            // One series' worth a day back: the blocks' read path compiled without reading a
+            // day of a metric with many series while the first panels wait.
+            String one = m + "{" + label[1] + "}";
             String sel = m + "{" + l + "=~\".+\"}";
             for (String q : List.of("sum by (" + l + ") (rate(" + sel + "[5m]))", "max by (" + l + ") (" + sel + ")",
                     "avg by (" + l + ") (" + m + ")", "increase(" + m + "[5m]) / 5", m + " * 100", m + " / " + m,
                     "topk(5, " + sel + ")", "time() * 1000 - min by (" + l + ") (" + m + " > 0)")) {
                 out.add(range(q, start, end, "15"));
             }
-            for (String q : List.of("sum by (" + l + ") (rate(" + sel + "[1m]))", m + " / " + m + " * 100")) {
+            for (String q : List.of("sum by (" + l + ") (rate(" + one + "[1m]))", one + " / " + one + " * 100")) {
                 out.add(range(q, dayStart, end, "60"));
             }
             out.add(Map.of("kind", List.of("instant"), "query", List.of("max(" + sel + ") / 1000"), "time", List.of(end)));
             for (String from : List.of(start, dayStart)) {
-                out.add(Map.of("kind", List.of("values"), "name", List.of(l), "match[]", List.of(sel), "start", List.of(from),
+                String match = from.equals(start) ? sel : one;
+                out.add(Map.of("kind", List.of("values"), "name", List.of(l), "match[]", List.of(match), "start", List.of(from),
                         "end", List.of(end)));
-                out.add(Map.of("kind", List.of("series"), "match[]", List.of(m), "start", List.of(from), "end", List.of(end)));
+                out.add(Map.of("kind", List.of("series"), "match[]", List.of(from.equals(start) ? m : one), "start",
+                        List.of(from), "end", List.of(end)));
             }
         }
         return out;
