@@ -1,5 +1,7 @@
 package dev.vigil.server.api;
 
+import io.undertow.io.IoCallback;
+import io.undertow.io.Sender;
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
 import java.io.IOException;
@@ -9,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * An API answer's body, held in memory while it fits in {@code limit} bytes and then handed to
- * the connection's I/O thread whole, so the exchange ends there: ending it on a pool thread makes
+ * An API answer's body, held in memory while it fits in {@code limit} bytes and then written
+ * whole, the exchange ended on the connection's I/O thread: ending it on a pool thread makes
  * Undertow's I/O thread spin on the connection's state while the pool thread re-arms reads (18 %
  * of a small query's CPU in a profile, and whole time slices when the pool thread is preempted).
  * A body past the limit is streamed through the blocking response stream, {@code limit} bytes a
@@ -93,8 +95,10 @@ final class ResponseBuffer extends OutputStream {
     }
 
     /**
-     * Ends the answer: a body that fitted goes to the I/O thread, which sends it with its length
-     * and ends the exchange once this pool thread has returned; a streamed one is finished here.
+     * Ends the answer. A body that fitted is written from this thread without blocking (the
+     * client has it at once, no wait for the I/O thread to be scheduled), and the exchange is
+     * ended on the I/O thread; if the socket takes only part, the I/O thread writes the rest.
+     * A streamed body is finished here.
      */
     @Override
     public void close() throws IOException {
@@ -110,6 +114,22 @@ final class ResponseBuffer extends OutputStream {
         full.add(ByteBuffer.wrap(buf, 0, n));
         ByteBuffer[] body = full.toArray(new ByteBuffer[0]);
         ex.setResponseContentLength(held + n);
-        ex.dispatch(ex.getIoThread(), (HttpHandler) e -> e.getResponseSender().send(body));
+        ex.getResponseSender().send(body, END_ON_IO_THREAD);
     }
+
+    private static final IoCallback END_ON_IO_THREAD = new IoCallback() {
+        @Override
+        public void onComplete(HttpServerExchange e, Sender sender) {
+            if (e.isInIoThread()) {
+                e.endExchange();
+            } else {
+                e.dispatch(e.getIoThread(), (HttpHandler) HttpServerExchange::endExchange);
+            }
+        }
+
+        @Override
+        public void onException(HttpServerExchange e, Sender sender, IOException failure) {
+            IoCallback.END_EXCHANGE.onException(e, sender, failure);
+        }
+    };
 }
