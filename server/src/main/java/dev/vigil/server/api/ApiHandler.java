@@ -9,7 +9,6 @@ import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.PathTemplateMatch;
 import io.undertow.util.StatusCodes;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -25,7 +24,11 @@ import java.util.logging.Logger;
  */
 final class ApiHandler implements HttpHandler {
     private static final Logger LOG = Logger.getLogger(ApiHandler.class.getName());
-    private static final int RESPONSE_BUFFER = 64 << 10;
+    /**
+     * Largest answer held in memory and sent whole by the I/O thread: a dashboard panel's 24 h
+     * graph of a few series is 100–700 KB; larger ones stream, this many bytes a write.
+     */
+    private static final int RESPONSE_BUFFER = 1 << 20;
 
     private final Supplier<Backend> backend;
     private final PrometheusApi.Endpoint endpoint;
@@ -47,7 +50,8 @@ final class ApiHandler implements HttpHandler {
             ex.dispatch(pool.executor(), this);
             return;
         }
-        ex.startBlocking();
+        // Not blocking yet: a body that fits in the response buffer is sent by the I/O thread
+        // (ResponseBuffer); the request body is read from the channel (Params).
         cors.apply(ex);
         Backend b = backend.get();
         if (b == null && requiresBackend) {
@@ -84,25 +88,32 @@ final class ApiHandler implements HttpHandler {
             ex.endExchange();
             return;
         }
+        ResponseBuffer out = new ResponseBuffer(ex, RESPONSE_BUFFER);
         try {
             ex.setStatusCode(StatusCodes.OK);
             ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
-            // The generator flushes every 8 KB and the exchange's stream sends each flush as a
-            // chunk: a buffer in between makes a range result a few writes, not one per flush.
-            OutputStream out = new BufferedOutputStream(ex.getOutputStream(), RESPONSE_BUFFER);
             result.writeTo(out);
             out.close();
         } catch (IOException e) {
             LOG.log(Level.FINE, "client went away during " + ex.getRequestPath(), e);
         } catch (QueryException e) {
+            if (!out.committed()) {
+                // Nothing sent yet: the deadline can still be answered as such.
+                sendError(ex, e.errorType(), e.getMessage());
+                return;
+            }
             // A streamed answer ran past its deadline after the status line: cut it short, so
             // the client sees a broken body rather than a complete-looking partial one.
             LOG.log(Level.FINE, ex.getRequestPath() + ": " + e.getMessage());
             ex.setPersistent(false);
             org.xnio.IoUtils.safeClose(ex.getConnection());
         } catch (RuntimeException e) {
-            // Past the status line only a truncated body can tell the client.
             LOG.log(Level.SEVERE, "bug while writing " + ex.getRequestPath(), e);
+            if (!out.committed()) {
+                sendError(ex, ErrorType.INTERNAL, String.valueOf(e));
+                return;
+            }
+            // Past the status line only a truncated body can tell the client.
             ex.setPersistent(false);
         } finally {
             result.close();
@@ -119,6 +130,7 @@ final class ApiHandler implements HttpHandler {
     }
 
     static void sendError(HttpServerExchange ex, ErrorType type, String message) throws IOException {
+        ex.startBlocking();
         ex.setStatusCode(type.httpStatus);
         ex.getResponseHeaders().put(Headers.CONTENT_TYPE, "application/json");
         OutputStream out = ex.getOutputStream();

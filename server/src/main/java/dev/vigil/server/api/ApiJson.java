@@ -134,18 +134,19 @@ public final class ApiJson {
 
     /** {@code [<t>,"<v>"]}. {@code sb} is scratch space, reused across points. */
     public static void point(JsonGenerator g, long t, double v, StringBuilder sb) throws IOException {
-        g.writeStartArray();
+        // The whole point goes to the generator as one raw value: its texts are digits, signs,
+        // '.', 'e', "NaN" and "Inf", nothing JSON escapes, and one call instead of four halves
+        // the generator's share of a range result.
         sb.setLength(0);
+        sb.append('[');
         ApiTime.appendTimestamp(t, sb);
-        // Both texts go to the generator as characters: no String per number (a range result
-        // writes two per point).
-        int tl = sb.length();
+        sb.append(",\"");
         GoFloat.append(v, sb);
-        char[] c = chars(sb.length());
-        sb.getChars(0, sb.length(), c, 0);
-        g.writeNumber(c, 0, tl);
-        g.writeString(c, tl, sb.length() - tl);
-        g.writeEndArray();
+        sb.append("\"]");
+        int n = sb.length();
+        char[] c = chars(n);
+        sb.getChars(0, n, c, 0);
+        g.writeRawValue(c, 0, n);
     }
 
     private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[64]);

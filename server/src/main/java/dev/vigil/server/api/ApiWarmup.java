@@ -1,5 +1,6 @@
 package dev.vigil.server.api;
 
+import dev.vigil.query.text.GoText;
 import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
@@ -51,7 +52,7 @@ public final class ApiWarmup {
         int n = 0;
         for (int round = 0; round < maxRounds; round++) {
             for (Map<String, List<String>> c : calls) {
-                if (stop.getAsBoolean() || System.nanoTime() - t0 > budgetMs * 1_000_000L) {
+                if (!waitIdle(t0, budgetMs, stop)) {
                     return n;
                 }
                 if (answer(c)) {
@@ -60,6 +61,27 @@ public final class ApiWarmup {
             }
         }
         return n;
+    }
+
+    /**
+     * Waits while a user's request is being answered: the warm-up shares two cores with the
+     * first panels after a start and must not slow them. False once out of budget or stopped.
+     */
+    private boolean waitIdle(long t0, long budgetMs, BooleanSupplier stop) {
+        while (true) {
+            if (stop.getAsBoolean() || System.nanoTime() - t0 > budgetMs * 1_000_000L) {
+                return false;
+            }
+            if (!api.busy()) {
+                return true;
+            }
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
     }
 
     /** Up to {@link #NAMES} metric names seen in the last hour, each with a label to group by. */
@@ -74,7 +96,8 @@ public final class ApiWarmup {
                     Labels l = s.at().labels();
                     for (int k = 0; k < l.size(); k++) {
                         if (!l.name(k).equals(Labels.METRIC_NAME)) {
-                            out.put(name, l.name(k));
+                            // name, then label and one of its values: "tm_id", "tm_id=\"tm0\"".
+                            out.put(name, l.name(k) + "\n" + l.name(k) + "=" + GoText.quote(l.value(k)));
                             break;
                         }
                     }
@@ -89,23 +112,41 @@ public final class ApiWarmup {
     private static List<Map<String, List<String>>> calls(Map<String, String> names, long now) {
         String end = Long.toString(now / 1000);
         String start = Long.toString(now / 1000 - 3600);
+        // A day back reaches the persisted blocks (the last hour is mostly the head), whose
+        // read path a dashboard's 24 h graphs and variables go through.
+        String dayStart = Long.toString(now / 1000 - 86_400);
         List<Map<String, List<String>>> out = new ArrayList<>();
         for (Map.Entry<String, String> e : names.entrySet()) {
             String m = e.getKey();
-            String l = e.getValue();
+            String[] label = e.getValue().split("\n", 2);
+            String l = label[0];
+            // One series' worth a day back: the blocks' read path compiled without reading a
+            // day of a metric with many series while the first panels wait.
+            String one = m + "{" + label[1] + "}";
             String sel = m + "{" + l + "=~\".+\"}";
             for (String q : List.of("sum by (" + l + ") (rate(" + sel + "[5m]))", "max by (" + l + ") (" + sel + ")",
                     "avg by (" + l + ") (" + m + ")", "increase(" + m + "[5m]) / 5", m + " * 100", m + " / " + m,
                     "topk(5, " + sel + ")", "time() * 1000 - min by (" + l + ") (" + m + " > 0)")) {
-                out.add(Map.of("kind", List.of("range"), "query", List.of(q), "start", List.of(start), "end", List.of(end),
-                        "step", List.of("15")));
+                out.add(range(q, start, end, "15"));
+            }
+            for (String q : List.of("sum by (" + l + ") (rate(" + one + "[1m]))", one + " / " + one + " * 100")) {
+                out.add(range(q, dayStart, end, "60"));
             }
             out.add(Map.of("kind", List.of("instant"), "query", List.of("max(" + sel + ") / 1000"), "time", List.of(end)));
-            out.add(Map.of("kind", List.of("values"), "name", List.of(l), "match[]", List.of(sel), "start", List.of(start),
-                    "end", List.of(end)));
-            out.add(Map.of("kind", List.of("series"), "match[]", List.of(m), "start", List.of(start), "end", List.of(end)));
+            for (String from : List.of(start, dayStart)) {
+                String match = from.equals(start) ? sel : one;
+                out.add(Map.of("kind", List.of("values"), "name", List.of(l), "match[]", List.of(match), "start", List.of(from),
+                        "end", List.of(end)));
+                out.add(Map.of("kind", List.of("series"), "match[]", List.of(from.equals(start) ? m : one), "start",
+                        List.of(from), "end", List.of(end)));
+            }
         }
         return out;
+    }
+
+    private static Map<String, List<String>> range(String q, String start, String end, String step) {
+        return Map.of("kind", List.of("range"), "query", List.of(q), "start", List.of(start), "end", List.of(end),
+                "step", List.of(step));
     }
 
     private boolean answer(Map<String, List<String>> call) {

@@ -4,10 +4,12 @@ import dev.vigil.query.text.GoText;
 import io.undertow.server.HttpServerExchange;
 import io.undertow.util.Headers;
 import io.undertow.util.Methods;
+import org.xnio.channels.Channels;
+import org.xnio.channels.StreamSourceChannel;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.URLDecoder;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -58,20 +60,31 @@ public final class Params {
         return mime.equalsIgnoreCase("application/x-www-form-urlencoded");
     }
 
+    /**
+     * Reads the body from the request channel, waiting for it on this (pool) thread, without
+     * making the exchange blocking: its answer may still be sent by the I/O thread.
+     */
     private static String readBody(HttpServerExchange ex) throws IOException {
         long declared = ex.getRequestContentLength();
         if (declared > MAX_FORM_BYTES) {
             throw new BodyTooLargeException();
         }
-        InputStream in = ex.getInputStream();
+        StreamSourceChannel in = ex.getRequestChannel();
+        if (in == null) {
+            throw new IOException("request body already read");
+        }
         ByteArrayOutputStream buf = new ByteArrayOutputStream(declared > 0 ? (int) declared : 256);
-        byte[] chunk = new byte[8192];
-        int n;
-        while ((n = in.read(chunk)) > 0) {
+        ByteBuffer chunk = ByteBuffer.allocate(declared > 0 && declared < 8192 ? (int) declared : 8192);
+        while (true) {
+            chunk.clear();
+            int n = Channels.readBlocking(in, chunk);
+            if (n < 0) {
+                break;
+            }
             if (buf.size() + n > MAX_FORM_BYTES) {
                 throw new BodyTooLargeException();
             }
-            buf.write(chunk, 0, n);
+            buf.write(chunk.array(), 0, n);
         }
         return buf.toString(StandardCharsets.UTF_8);
     }

@@ -75,6 +75,11 @@ public final class PrometheusApi {
     interface Endpoint extends BiFunction<Backend, ApiRequest, ApiResult> {
     }
 
+    /** Whether a request is being answered on the API's threads now. */
+    boolean busy() {
+        return pool.busy();
+    }
+
     /** Adds every route; {@code wrap} instruments a handler under a name (for /metrics). */
     public void register(Routes r, BiFunction<String, HttpHandler, HttpHandler> wrap) {
         cors = Cors.of(info.flags().getOrDefault("web.cors.origin", Cors.ANY));

@@ -30,6 +30,11 @@ public final class WorkerPool implements AutoCloseable {
         return executor;
     }
 
+    /** Whether a task is running on one of the pool's threads now (approximate). */
+    public boolean busy() {
+        return executor.getActiveCount() > 0;
+    }
+
     /** Whether the calling thread is one of this pool's. */
     public boolean isCurrent() {
         return Thread.currentThread().getThreadGroup() == group;
