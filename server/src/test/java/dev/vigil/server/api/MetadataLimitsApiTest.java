@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The metadata endpoints (series, label names, label values, TSDB status) wait for the same
  * {@code --query.max-concurrency} slots as queries and give up after {@code --query.timeout} (or
  * the request's {@code timeout}) with Prometheus's 503 {@code timeout} envelope. A series answer
- * that runs past its deadline after the status line went out is cut short, never completed.
+ * that runs past its deadline is that envelope while nothing was sent, and cut short after.
  */
 class MetadataLimitsApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -40,6 +40,7 @@ class MetadataLimitsApiTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicReference<Engine> engine = new AtomicReference<>();
     private final AtomicReference<Storage> real = new AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicInteger stallAt = new java.util.concurrent.atomic.AtomicInteger();
 
     @TempDir
     Path dir;
@@ -61,9 +62,9 @@ class MetadataLimitsApiTest {
 
     /**
      * The real store, behind a querier whose series sets stall once, {@code stallMs} long, after
-     * {@code stallAt} series: a deadline passes while the answer streams, at a point the test knows.
+     * {@link #stallAt} series: a deadline passes while the answer is written, at a point the test knows.
      */
-    private VigilServer startStalling(int stallAt, long stallMs) throws Exception {
+    private VigilServer startStalling(long stallMs) throws Exception {
         ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
                 "--storage.tsdb.path=" + dir.resolve("data"));
         Wiring w = VigilServer.defaultWiring(cfg);
@@ -88,7 +89,7 @@ class MetadataLimitsApiTest {
 
                                 @Override
                                 public boolean next() {
-                                    if (++n == stallAt) {
+                                    if (++n == stallAt.get()) {
                                         try {
                                             Thread.sleep(stallMs);
                                         } catch (InterruptedException e) {
@@ -137,30 +138,38 @@ class MetadataLimitsApiTest {
     }
 
     @Test
-    void aSeriesAnswerPastItsDeadlineMidStreamIsCutShortNotCompleted() throws Exception {
-        int series = 3_000;
-        VigilServer s = startStalling(2_000, 700);
+    void aSeriesAnswerPastItsDeadlineIsAnErrorOrCutShortNeverCompleted() throws Exception {
+        VigilServer s = startStalling(700);
         try {
-            // ~200 bytes a series: the stall comes after the status line and the first 64 KB went out.
+            // ~200 bytes a series in the answer.
             Appender app = real.get().appender();
             long now = System.currentTimeMillis();
             String pad = "x".repeat(150);
-            for (int i = 0; i < series; i++) {
-                app.append(0, Labels.of("__name__", "mid_stream_series", "i", String.format("%05d", i), "pad", pad), now, i);
+            for (int i = 0; i < 12_000; i++) {
+                app.append(0, Labels.of("__name__", i < 3_000 ? "mid_stream_small" : "mid_stream_big", "i",
+                        String.format("%05d", i), "pad", pad), now, i);
             }
             app.commit();
-            String path = "/api/v1/series?match[]=mid_stream_series";
 
             // The same stall well inside the deadline: the whole answer.
-            HttpResponse<String> whole = get(s, path + "&timeout=30s");
+            stallAt.set(2_000);
+            HttpResponse<String> whole = get(s, "/api/v1/series?match[]=mid_stream_small&timeout=30s");
             assertEquals(200, whole.statusCode(), whole.body());
-            assertEquals(series, JSON.readTree(whole.body()).path("data").size());
+            assertEquals(3_000, JSON.readTree(whole.body()).path("data").size());
 
-            // Past the deadline: the client must not get a complete-looking partial list.
+            // Past the deadline before any byte went out (answers are held up to 1 MB): the
+            // timeout is answered as such.
+            HttpResponse<String> late = get(s, "/api/v1/series?match[]=mid_stream_small&timeout=300ms");
+            assertEquals(503, late.statusCode(), late.body());
+            assertEquals("timeout", JSON.readTree(late.body()).path("errorType").asText(), late.body());
+
+            // Past the deadline after the first megabyte went out with a 200: the client must not
+            // get a complete-looking partial list.
+            stallAt.set(7_000);
             try {
-                HttpResponse<String> r = get(s, path + "&timeout=300ms");
+                HttpResponse<String> r = get(s, "/api/v1/series?match[]=mid_stream_big&timeout=300ms");
                 org.junit.jupiter.api.Assertions.fail("a series answer past its deadline came back whole: " + r.statusCode()
-                        + ", " + r.body().length() + " chars");
+                        + ", " + r.body().length() + " chars, " + r.headers().map());
             } catch (IOException expected) {
                 // the connection was closed before the body's end
             }
