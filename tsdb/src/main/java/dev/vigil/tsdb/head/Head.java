@@ -569,9 +569,14 @@ public final class Head implements AutoCloseable {
     /** Applies WAL records at start ({@link HeadReplay}). Not thread-safe; used before the head is shared. */
     public WalRecords.Handler replayHandler() {
         HeadReplay r = new HeadReplay(this, files, opts.chunkRangeMs(), reuse,
-                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())));
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), 0);
         reuse = null;
         return r;
+    }
+
+    /** A replay handler with {@code windowSamples} per window and {@code threads} apply threads (tests). */
+    WalRecords.Handler replayHandler(int threads, int windowSamples) {
+        return new HeadReplay(this, files, opts.chunkRangeMs(), null, threads, windowSamples);
     }
 
     private volatile long replayChunksTaken;

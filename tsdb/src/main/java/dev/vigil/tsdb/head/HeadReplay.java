@@ -42,14 +42,17 @@ final class HeadReplay implements WalRecords.Handler {
     private final Map<Integer, MemSeries> alias = new HashMap<>();
     private Window filling = new Window();
     private Window spare = new Window();
+    /** Fixed samples per window (tests), or 0 to size windows by the heap and the series. */
+    private final int fixedWindow;
     private int windowSamples;
     private ExecutorService pool;
     private Future<?>[] applying;
     /** Ids seen in the head, as bits: a lookup per sample that stays in the cache. */
     private long[] knownIds = new long[1024];
 
-    HeadReplay(Head head, HeadChunks files, long chunkRange, ChunkReuse reuse, int threads) {
+    HeadReplay(Head head, HeadChunks files, long chunkRange, ChunkReuse reuse, int threads, int fixedWindow) {
         this.head = head;
+        this.fixedWindow = fixedWindow;
         this.files = files;
         this.chunkRange = chunkRange;
         this.reuse = reuse;
@@ -64,6 +67,9 @@ final class HeadReplay implements WalRecords.Handler {
      * being applied, the one being decoded and the buckets' spare room.
      */
     private int window() {
+        if (fixedWindow > 0) {
+            return fixedWindow;
+        }
         long w = Math.max(1L << 21, 32L * head.numSeries());
         long budget = Runtime.getRuntime().maxMemory() / 5 / 56;
         return (int) Math.min(w, Math.max(1L << 21, Math.min(budget, 64L << 20)));
