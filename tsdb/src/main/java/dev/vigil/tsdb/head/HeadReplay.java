@@ -261,11 +261,11 @@ final class HeadReplay implements WalRecords.Handler {
 
     /**
      * Samples grouped by the high bits of their series id, each bucket in WAL order. A sample
-     * stores the low bits of its id only.
+     * stores the low bits of its id only (18 bytes a sample with its time and value).
      */
     static final class Window {
         int buckets;
-        int[][] ids = new int[0][];
+        short[][] ids = new short[0][];
         long[][] ts = new long[0][];
         long[][] bits = new long[0][];
         int[] n = new int[0];
@@ -280,7 +280,7 @@ final class HeadReplay implements WalRecords.Handler {
             if (i == ids[k].length) {
                 grow(k);
             }
-            ids[k][i] = id & MASK;
+            ids[k][i] = (short) (id & MASK);
             ts[k][i] = t;
             bits[k][i] = b;
             n[k] = i + 1;
@@ -297,7 +297,7 @@ final class HeadReplay implements WalRecords.Handler {
             }
             for (int k = buckets; k < want; k++) {
                 if (ids[k] == null) {
-                    ids[k] = new int[64];
+                    ids[k] = new short[64];
                     ts[k] = new long[64];
                     bits[k] = new long[64];
                 }
@@ -328,7 +328,7 @@ final class HeadReplay implements WalRecords.Handler {
         long hi = Long.MIN_VALUE;
         long lo = Long.MAX_VALUE;
 
-        void sort(int[] ids, long[] ts, long[] bs, int n) {
+        void sort(short[] ids, long[] ts, long[] bs, int n) {
             java.util.Arrays.fill(start, 0);
             for (int i = 0; i < n; i++) {
                 start[ids[i] + 1]++;
