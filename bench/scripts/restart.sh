@@ -2,7 +2,8 @@
 # Restart without a usable head snapshot (issue 14): 1 M Flink-shaped series with a full 2 h WAL
 # (720 samples each at 10 s, 720 M samples, about 8.6 GiB), built once into DATA and kept
 # between runs (15-25 min), then Db.open timed RUNS times in fresh JVMs after deleting the head
-# snapshot, so the whole WAL is replayed. --drop-chunks also deletes the head chunk files (the
+# snapshot, so the whole WAL is replayed, and writing the series registry's open marker, as a
+# kill -9 leaves it (the registry is created anew and rebuilt in the background after the open). --drop-chunks also deletes the head chunk files (the
 # worst case: every sample encoded again). CP may name other tsdb classes (an older build) to
 # compare with; the data folder is the same for both.
 #
@@ -34,6 +35,6 @@ if [ ! -d "$DATA/wal" ]; then
 fi
 for _ in $(seq "$RUNS"); do
   java "${FLAGS[@]}" -Xmx"$HEAP" -cp "$CP" -DdropChunks="$drop" dev.vigil.tsdb.perf.HeadHarness recover "$DATA" 2>&1 \
-    | grep -E "crash recovery|WAL replay: [0-9]+ of|head chunk files:|series registry:" || true
+    | grep -E "crash recovery|WAL replay: [0-9]+ of|head chunk files:|series registry" || true
 done
 echo "uptime: $(uptime)"

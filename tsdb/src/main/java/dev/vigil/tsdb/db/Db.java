@@ -120,10 +120,13 @@ public final class Db implements Storage {
                 // After a snapshot load the check of every entry (a few µs a series) runs in the
                 // background: it would otherwise be the largest part of a clean restart. A size
                 // mismatch means a rebuild (a put per series): before serving for a small head,
-                // in the background for a large one (30 s with 1 M series). It locks per entry, so
-                // new series are not held up; ids stay unique (the id counter came with the snapshot).
-                deferCheck = sl.head != null
-                        && (registry.size() == head.seriesCount() || head.seriesCount() >= DEFER_REBUILD_SERIES);
+                // in the background for a large one (30 s with 1 M series), after a snapshot load
+                // or a WAL replay alike (a kill -9 leaves the registry open, so it is always
+                // rebuilt after a crash). It locks per entry, so new series are not held up; ids
+                // stay unique (the id counter came with the snapshot or the WAL's series records,
+                // and is moved above the registry's reserved ids before serving).
+                deferCheck = head.seriesCount() >= DEFER_REBUILD_SERIES
+                        || sl.head != null && registry.size() == head.seriesCount();
                 head.attachRegistry(registry, !deferCheck);
                 LOG.info(String.format("series registry: %d entries, opened in %d ms, %d mismatches%s", registry.size(),
                         registry.openMillis(), registry.mismatches(), registry.rebuilt() ? " (rebuilt)" : ""));
@@ -215,7 +218,7 @@ public final class Db implements Storage {
      */
     public static final String MAINTENANCE_INTERVAL_PROPERTY = "vigil.test.maintenance-interval-ms";
 
-    /** From this many series on, a registry rebuild after a snapshot load runs in the background. */
+    /** From this many series on, a registry check or rebuild at start runs in the background. */
     static final int DEFER_REBUILD_SERIES = 100_000;
 
     /** Name of the shutdown snapshot in the data folder (docs/format/head-snapshot.md). */

@@ -11,7 +11,6 @@ import dev.vigil.tsdb.wal.WalRecords;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,7 +28,7 @@ import org.roaringbitmap.RoaringBitmap;
  * WAL before applying; reads through {@link #querier}. Thread-safe.
  */
 public final class Head implements AutoCloseable {
-    private static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Head.class.getName());
+    static final java.util.logging.Logger LOG = java.util.logging.Logger.getLogger(Head.class.getName());
     /**
      * @param chunkRangeMs chunks never cross a multiple of this (the block range, 2 h)
      * @param oooWindowMs samples up to this much older than the newest sample in the head are
@@ -567,11 +566,17 @@ public final class Head implements AutoCloseable {
 
     // ------------------------------------------------------------- replay
 
-    /** Applies WAL records at start. Not thread-safe; used before the head is shared. */
+    /** Applies WAL records at start ({@link HeadReplay}). Not thread-safe; used before the head is shared. */
     public WalRecords.Handler replayHandler() {
-        Replay r = new Replay(Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), reuse);
+        HeadReplay r = new HeadReplay(this, files, opts.chunkRangeMs(), reuse,
+                Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors())), 0);
         reuse = null;
         return r;
+    }
+
+    /** A replay handler with {@code windowSamples} per window and {@code threads} apply threads (tests). */
+    WalRecords.Handler replayHandler(int threads, int windowSamples) {
+        return new HeadReplay(this, files, opts.chunkRangeMs(), null, threads, windowSamples);
     }
 
     private volatile long replayChunksTaken;
@@ -579,6 +584,10 @@ public final class Head implements AutoCloseable {
     /** Chunks the last WAL replay took over from the head chunk files instead of encoding them. */
     public long replayChunksTaken() {
         return replayChunksTaken;
+    }
+
+    void replayChunksTaken(long n) {
+        replayChunksTaken = n;
     }
 
     /** Set by {@link #adoptChunkFiles} for the next {@link #replayHandler}. */
@@ -600,315 +609,31 @@ public final class Head implements AutoCloseable {
     }
 
     /**
-     * Replays WAL records in windows: series records are applied at once, samples are collected,
-     * grouped by series (stable, so each series sees its samples in WAL order, exactly as a
-     * sample-by-sample replay would) and applied one series after the other on {@code threads}
-     * threads. A sample-by-sample replay of the WAL's time-ordered batches touches a different
-     * series for nearly every sample, so it waits on memory rather than computing; grouping
-     * makes each series' state hot for all of its samples in the window. In a valid WAL a
-     * series record precedes every sample of that series (a commit logs it before its samples
-     * until the record is durable), so applying series records first changes nothing.
+     * A WAL series record: the series with these labels (marked as logged), registered under
+     * {@code id} unless the labels are known already (then under their first id); null when
+     * {@code id} is taken by other labels (the first mapping of an id wins).
      */
-    private final class Replay implements WalRecords.Handler {
-        private final Map<Integer, MemSeries> alias = new HashMap<>();
-        private final int threads;
-        private int[] ids = new int[1 << 16];
-        private long[] ts = new long[1 << 16];
-        private long[] bits = new long[1 << 16];
-        private int n;
-        private long[] sortedT = new long[0];
-        private long[] sortedBits = new long[0];
-        private final ChunkReuse reuse;
-
-        Replay(int threads, ChunkReuse reuse) {
-            this.threads = threads;
-            this.reuse = reuse;
+    MemSeries registerReplayed(int id, Labels labels) {
+        MemSeries existing = byLabels.get(labels);
+        if (existing != null) {
+            existing.logged = true;
+            return existing;
         }
-
-        /**
-         * Samples per window: a few dozen per series, so that the per-series work of a window
-         * (finding the series, its monitor, its open or matched chunk: cache misses all) is
-         * shared by many samples. Bounded by a fifth of the heap: 56 bytes a sample, for the
-         * window being applied, the one being decoded and the sorted copy.
-         */
-        private int window() {
-            long w = Math.max(1L << 21, 32L * byLabels.size());
-            long budget = Runtime.getRuntime().maxMemory() / 5 / 56;
-            return (int) Math.min(w, Math.max(1L << 21, Math.min(budget, 64L << 20)));
+        if (byId.get(id) != null) {
+            return null;
         }
-
-        @Override
-        public void series(long ref, Labels labels) {
-            int id = Refs.seriesId(ref);
-            if (id < 0) {
-                return;
-            }
-            MemSeries existing = byLabels.get(labels);
-            if (existing != null) {
-                if (existing.id != id) {
-                    alias.put(id, existing);
-                }
-                existing.logged = true;
-                return;
-            }
-            if (byId.get(id) != null) {
-                return; // the first mapping of an id wins
-            }
-            Labels l = intern(labels);
-            MemSeries s = register(id, l);
-            s.logged = true;
-            byLabels.put(l, s);
-            if (id > lastId.get()) {
-                lastId.set(id);
-            }
+        Labels l = intern(labels);
+        MemSeries s = register(id, l);
+        s.logged = true;
+        byLabels.put(l, s);
+        if (id > lastId.get()) {
+            lastId.set(id);
         }
+        return s;
+    }
 
-        @Override
-        public void samples(long[] refs, long[] t, long[] b, int cnt) {
-            if (n + cnt > ids.length) {
-                int cap = Math.max(n + cnt, Math.min(ids.length * 2, Math.max(window(), n + cnt)));
-                ids = java.util.Arrays.copyOf(ids, cap);
-                ts = java.util.Arrays.copyOf(ts, cap);
-                bits = java.util.Arrays.copyOf(bits, cap);
-            }
-            for (int i = 0; i < cnt; i++) {
-                int id = Refs.seriesId(refs[i]);
-                if (!known(id)) {
-                    // An id whose labels came back under another id: its samples join that
-                    // series' group, in WAL order with the others.
-                    MemSeries a = alias.get(id);
-                    if (a == null) {
-                        continue; // a series the WAL never named: nothing to add them to
-                    }
-                    id = a.id;
-                }
-                ids[n] = id;
-                ts[n] = t[i];
-                bits[n] = b[i];
-                n++;
-            }
-            if (n >= window()) {
-                flush();
-            }
-        }
-
-        /** Ids seen in the head, as bits: a lookup per sample that stays in the cache. */
-        private long[] knownIds = new long[1024];
-
-        private boolean known(int id) {
-            if (id < 0) {
-                return false;
-            }
-            int w = id >>> 6;
-            if (w < knownIds.length && (knownIds[w] & (1L << id)) != 0) {
-                return true;
-            }
-            if (byId.get(id) == null) {
-                return false;
-            }
-            if (w >= knownIds.length) {
-                knownIds = java.util.Arrays.copyOf(knownIds, Math.max(w + 1, knownIds.length * 2));
-            }
-            knownIds[w] |= 1L << id;
-            return true;
-        }
-
-        @Override
-        public void metadata(String family, Metadata m) {
-            metadata.put(family, m);
-        }
-
-        @Override
-        public void finish() {
-            try {
-                flush();
-                awaitWindow();
-            } finally {
-                if (stage != null) {
-                    stage.shutdown();
-                }
-            }
-            if (reuse != null) {
-                try {
-                    reuse.finish(Head.this, scratch.get());
-                    files.dropUnused(reuse.usedFiles());
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                }
-                LOG.info("WAL replay: " + reuse.summary());
-                replayChunksTaken = reuse.chunksTaken();
-            }
-        }
-
-        /**
-         * Hands the window to the apply stage and lets decoding go on into the other set of
-         * buffers: the WAL is read and decoded while the previous window is applied.
-         */
-        private void flush() {
-            if (n == 0) {
-                return;
-            }
-            awaitWindow();
-            int[] wIds = ids;
-            long[] wTs = ts;
-            long[] wBits = bits;
-            int wn = n;
-            if (spareIds == null || spareIds.length < ids.length) {
-                spareIds = new int[ids.length];
-                spareTs = new long[ids.length];
-                spareBits = new long[ids.length];
-            }
-            ids = spareIds;
-            ts = spareTs;
-            bits = spareBits;
-            spareIds = wIds;
-            spareTs = wTs;
-            spareBits = wBits;
-            n = 0;
-            if (stage == null) {
-                stage = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
-                    Thread t = new Thread(r, "vigil-wal-replay-apply");
-                    t.setDaemon(true);
-                    return t;
-                });
-            }
-            window = stage.submit(() -> applyWindow(wIds, wTs, wBits, wn));
-        }
-
-        private java.util.concurrent.ExecutorService stage;
-        private java.util.concurrent.Future<?> window;
-        private int[] spareIds;
-        private long[] spareTs;
-        private long[] spareBits;
-
-        private void awaitWindow() {
-            if (window == null) {
-                return;
-            }
-            try {
-                window.get();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted during WAL replay", e);
-            } catch (java.util.concurrent.ExecutionException e) {
-                if (e.getCause() instanceof RuntimeException re) {
-                    throw re;
-                }
-                throw new IllegalStateException(e.getCause());
-            } finally {
-                window = null;
-            }
-        }
-
-        private void applyWindow(int[] ids, long[] ts, long[] bits, int n) {
-            // Counting sort by series id: stable, two sequential passes.
-            int maxId = 0;
-            for (int i = 0; i < n; i++) {
-                maxId = Math.max(maxId, ids[i]);
-            }
-            int[] start = new int[maxId + 2];
-            for (int i = 0; i < n; i++) {
-                start[ids[i] + 1]++;
-            }
-            for (int i = 1; i < start.length; i++) {
-                start[i] += start[i - 1];
-            }
-            int[] pos = start.clone();
-            if (sortedT.length < n) {
-                sortedT = new long[ids.length];
-                sortedBits = new long[ids.length];
-            }
-            long[] st = sortedT;
-            long[] sb = sortedBits;
-            for (int i = 0; i < n; i++) {
-                int at = pos[ids[i]]++;
-                st[at] = ts[i];
-                sb[at] = bits[i];
-            }
-            // Split the id range into parts with about equal sample counts.
-            int parts = n < 100_000 ? 1 : threads;
-            int[] cut = new int[parts + 1];
-            cut[parts] = maxId + 1;
-            for (int p = 1, id = 0; p < parts; p++) {
-                long want = (long) n * p / parts;
-                while (id <= maxId && start[id] < want) {
-                    id++;
-                }
-                cut[p] = id;
-            }
-            if (parts == 1) {
-                applyRange(0, maxId + 1, start, st, sb);
-            } else {
-                List<Thread> ws = new ArrayList<>();
-                Throwable[] failure = new Throwable[1];
-                for (int p = 0; p < parts; p++) {
-                    int from = cut[p];
-                    int to = cut[p + 1];
-                    Thread w = new Thread(() -> applyRange(from, to, start, st, sb), "vigil-wal-replay-" + p);
-                    w.setUncaughtExceptionHandler((th, e) -> {
-                        synchronized (failure) {
-                            failure[0] = e;
-                        }
-                    });
-                    w.start();
-                    ws.add(w);
-                }
-                for (Thread w : ws) {
-                    try {
-                        w.join();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException("interrupted during WAL replay", e);
-                    }
-                }
-                synchronized (failure) {
-                    if (failure[0] instanceof RuntimeException re) {
-                        throw re;
-                    }
-                    if (failure[0] != null) {
-                        throw new IllegalStateException(failure[0]);
-                    }
-                }
-            }
-        }
-
-        /** Applies the samples of series ids [from, to); each series is touched by one thread only. */
-        private void applyRange(int from, int to, int[] start, long[] st, long[] sb) {
-            MemSeries.Scratch sc = scratch.get();
-            long hi = Long.MIN_VALUE;
-            long lo = Long.MAX_VALUE;
-            for (int id = from; id < to; id++) {
-                int a = start[id];
-                int b = start[id + 1];
-                if (a == b) {
-                    continue;
-                }
-                MemSeries s = byId.get(id);
-                synchronized (s) {
-                    for (int i = a; i < b; i++) {
-                        try {
-                            if (reuse != null && reuse.offer(s, st[i], sb[i], sc)) {
-                                hi = Math.max(hi, st[i]);
-                                lo = Math.min(lo, st[i]);
-                                continue;
-                            }
-                            int c = s.append(st[i], sb[i], Long.MIN_VALUE, Long.MIN_VALUE, Long.MAX_VALUE,
-                                    opts.chunkRangeMs(), files, sc, true);
-                            if (c == MemSeries.OK || c == MemSeries.OK_OOO) {
-                                hi = Math.max(hi, st[i]);
-                                lo = Math.min(lo, st[i]);
-                            }
-                        } catch (IOException e) {
-                            throw new java.io.UncheckedIOException(e);
-                        }
-                    }
-                }
-            }
-            if (hi != Long.MIN_VALUE) {
-                observeT(hi);
-                observeMinT(lo);
-            }
-        }
+    int numSeries() {
+        return byLabels.size();
     }
 
     @Override

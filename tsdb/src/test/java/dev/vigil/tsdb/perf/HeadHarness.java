@@ -65,9 +65,14 @@ public final class HeadHarness {
         }
         if (mode.equals("recover")) {
             // recover DIR: what a kill -9 costs on a folder kept by -Dkeep=DIR (no snapshot: full WAL replay);
-            // -DdropChunks=true also deletes the head chunk files, so every sample is encoded again
+            // -DdropChunks=true also deletes the head chunk files, so every sample is encoded again;
+            // -DregistryOpen=false leaves the series registry as a clean close left it
             Path d = Path.of(args[1]);
             Files.deleteIfExists(d.resolve(Db.SNAPSHOT));
+            if (Files.isDirectory(d.resolve("series")) && !"false".equals(System.getProperty("registryOpen"))) {
+                // A kill -9 also leaves the series registry's open marker: the registry is rebuilt.
+                Files.writeString(d.resolve("series").resolve("open"), "");
+            }
             boolean drop = Boolean.getBoolean("dropChunks");
             if (drop && Files.isDirectory(d.resolve("chunks_head"))) {
                 try (var s = Files.list(d.resolve("chunks_head"))) {
