@@ -3,7 +3,6 @@ package dev.vigil.bench;
 import dev.vigil.bench.flink.ByteSink;
 import dev.vigil.bench.flink.Cluster;
 import dev.vigil.bench.flink.Reporter;
-import dev.vigil.bench.load.ClientTls;
 import dev.vigil.bench.load.Http;
 import dev.vigil.bench.load.PushTarget;
 import dev.vigil.bench.load.RawHttp;
@@ -69,11 +68,6 @@ final class FloodCommand implements Callable<Integer> {
         Stats stats = new Stats();
         Report report = new Report(System.out, "flood", target.label == null ? base.toString() : target.label, target.probe());
         javax.net.ssl.SSLContext tls = push.tls();
-        if (tls != null) {
-            long t = System.nanoTime();
-            double rate = ClientTls.warmUpAesGcm(20_000);
-            System.out.printf("flood: TLS client warmed up: AES-GCM encrypts %.0f MB/s after %.1f s%n", rate, (System.nanoTime() - t) / 1e9);
-        }
         Http http = new Http(target.timeout, tls);
         RawHttp[] conns = new RawHttp[concurrency];
         for (int w = 0; w < concurrency; w++) {

@@ -45,42 +45,6 @@ public final class ClientTls {
         return ctx;
     }
 
-    /**
-     * Runs the JDK's AES-GCM over heap buffers (the path its TLS socket encrypts records on) until it
-     * is compiled: a fresh JVM encrypts in plain Java (counter mode and GHASH without the CPU's AES
-     * and carry-less multiply instructions) for tens of seconds under load, and the generator stands
-     * in for TaskManagers that run for days. Stops after {@code maxMillis} either way.
-     *
-     * @return the last rate, MB/s
-     */
-    public static double warmUpAesGcm(long maxMillis) throws GeneralSecurityException {
-        byte[] record = new byte[16 << 10];
-        java.nio.ByteBuffer in = java.nio.ByteBuffer.allocate(record.length + 16);
-        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(record.length + 16);
-        byte[] iv = new byte[12];
-        long end = System.nanoTime() + maxMillis * 1_000_000L;
-        double rate = 0;
-        int fast = 0;
-        while (System.nanoTime() < end && fast < 3) {
-            long t = System.nanoTime();
-            for (int i = 0; i < 1024; i++) { // 16 MB, half with each key size
-                javax.crypto.Cipher c = javax.crypto.Cipher.getInstance("AES/GCM/NoPadding");
-                iv[0] = (byte) i;
-                iv[1] = (byte) (i >> 8);
-                iv[2]++;
-                c.init(javax.crypto.Cipher.ENCRYPT_MODE, new javax.crypto.spec.SecretKeySpec(new byte[(i & 1) == 0 ? 16 : 32], "AES"),
-                        new javax.crypto.spec.GCMParameterSpec(128, iv));
-                in.clear();
-                in.put(record).flip();
-                out.clear();
-                c.doFinal(in, out);
-            }
-            rate = 1024.0 * record.length / ((System.nanoTime() - t) / 1e3);
-            fast = rate > 1000 ? fast + 1 : 0;
-        }
-        return rate;
-    }
-
     /** A context that accepts any server certificate (the target is on loopback). */
     public static SSLContext insecure() throws GeneralSecurityException {
         SSLContext ctx = SSLContext.getInstance("TLS");
