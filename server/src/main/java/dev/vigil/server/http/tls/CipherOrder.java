@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Puts each AES-128-GCM suite before its AES-256-GCM twin, as Go's server orders suites on a CPU
  * with AES instructions (so the Go-based stack Vigil replaces negotiates AES-128-GCM with JDK and
- * Go clients alike). The JDK lists AES-256 first; on JDK 17 its GCM decrypts a push body about
+ * Go clients alike). The JDK lists AES-256 first; on JDK 17 its GCM decrypts a heap buffer about
  * 10 % slower with 256-bit keys, and a push body is a megabyte.
  */
 final class CipherOrder {

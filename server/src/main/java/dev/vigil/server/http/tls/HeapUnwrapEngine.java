@@ -12,10 +12,10 @@ import javax.net.ssl.SSLSession;
 /**
  * The JDK's engine, given its network bytes in a heap buffer. Undertow reads TLS records into
  * direct buffers; the JDK 17 AES-GCM decrypts a direct buffer by copying it 1 KB at a time into
- * fresh arrays for GHASH and the counter mode, and that GHASH call site ran as plain Java (not the
- * CPU's carry-less multiply) for the first minute of a push flood: 37 % of the server's CPU in
- * {@code GHASH.blockMult}. One copy of each record into a per-thread heap buffer lets both run on
- * the array path instead (about 0.2 → 0.15 µs of decryption per pushed sample on this machine).
+ * fresh arrays for GHASH (a call site seen running as plain Java, 37 % of a flooded server's CPU in
+ * {@code GHASH.blockMult}, a minute into a run at load 30). One copy of each record into a
+ * per-thread heap buffer puts decryption on the array path: 0.166 → 0.152 µs per pushed sample
+ * with AES-128-GCM on this machine ({@code bench/scripts/tls-unwrap-cost.sh}).
  */
 final class HeapUnwrapEngine extends SSLEngine {
     /** One record and the start of the next: Undertow's network buffers are 17 KB. */
