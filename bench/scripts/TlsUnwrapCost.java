@@ -3,7 +3,7 @@ import java.security.cert.*; import java.util.*;
 /**
  * What the server's JDK TLS engine costs per pushed sample to decrypt a 968 KB push body (457
  * bytes a sample), record by record as Undertow hands it over: from a direct network buffer (as
- * Undertow reads), from a heap copy of it (what Vigil's engine does), and from a heap buffer;
+ * Undertow reads), from a heap copy of it (what a delegating engine could do), and from a heap buffer;
  * TLS 1.3 with AES-256-GCM (the JDK's first choice) and AES-128-GCM (Go's and Vigil's). Thread CPU
  * time of the unwraps only; the last half of the rounds, median. Run by tls-unwrap-cost.sh.
  */

@@ -105,7 +105,7 @@ public final class SwitchingSslContext extends SSLContext {
                 p.setWantClientAuth(true);
             }
             e.setSSLParameters(p);
-            return new HeapUnwrapEngine(e);
+            return e;
         }
     }
 }
