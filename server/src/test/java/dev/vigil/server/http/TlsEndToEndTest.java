@@ -160,6 +160,51 @@ class TlsEndToEndTest {
     }
 
     @Test
+    void aJdkClientGetsAes128GcmAsFromGoAndAMegabytePushArrivesWhole(@TempDir Path dir) throws Exception {
+        TestPki pki = new TestPki(dir);
+        pki.server("server", "vigil-1");
+        HttpClient client = HttpClient.newBuilder().sslContext(pki.trustingCa()).version(HttpClient.Version.HTTP_1_1).build();
+        try (SecuredServer s = SecuredServer.start(dir, SecuredServer.webConfig(tls("")), SecuredServer.ROLES, client)) {
+            int port = s.server.pushAddress().getPort();
+            assertEquals("TLS_AES_128_GCM_SHA256", suite(pki.trustingCa(), port, "TLSv1.3"),
+                    "the JDK client lists AES-256 first; Go's server and Vigil's pick AES-128");
+            assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", suite(pki.trustingCa(), port, "TLSv1.2"));
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < 20_000; i++) {
+                body.append("tls_big{series=\"").append(i).append("\",pad=\"").append("x".repeat(20)).append("\"} ").append(i).append('\n');
+            }
+            assertTrue(body.length() > 1 << 20, "more than 64 TLS records");
+            HttpResponse<String> r = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + port + "/metrics/job/big"))
+                    .header("Authorization", SecuredServer.basic("pusher", "pusher-pw"))
+                    .PUT(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(2, r.statusCode() / 100, r.body());
+            HttpResponse<String> q = client.send(HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + s.server.webAddress().getPort()
+                    + "/api/v1/query?query=" + URLEncoder.encode("count(tls_big) + sum(tls_big)", StandardCharsets.UTF_8)))
+                    .header("Authorization", SecuredServer.basic("reader", "reader-pw")).build(), HttpResponse.BodyHandlers.ofString());
+            assertTrue(q.body().contains("\"" + (20_000 + 19_999L * 20_000 / 2) + "\""), "every line arrived intact: " + q.body());
+        }
+        Path listed = dir.resolve("listed");
+        Files.createDirectories(listed);
+        for (String f : new String[] {"server.crt", "server.key", "ca.crt"}) {
+            Files.copy(dir.resolve(f), listed.resolve(f));
+        }
+        String only256 = tls("  cipher_suites: [TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384]\n");
+        try (SecuredServer s = SecuredServer.start(listed, SecuredServer.webConfig(only256), SecuredServer.ROLES, client)) {
+            assertEquals("TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384", suite(pki.trustingCa(), s.server.pushAddress().getPort(), "TLSv1.2"),
+                    "a listed suite is honoured");
+        }
+    }
+
+    private static String suite(SSLContext ctx, int port, String protocol) throws Exception {
+        try (SSLSocket sock = (SSLSocket) ctx.getSocketFactory().createSocket("127.0.0.1", port)) {
+            sock.setEnabledProtocols(new String[] {protocol});
+            sock.setSoTimeout(5000);
+            sock.startHandshake();
+            return sock.getSession().getCipherSuite();
+        }
+    }
+
+    @Test
     void http2IsOfferedOverTlsUnlessTheWebConfigTurnsItOff(@TempDir Path dir) throws Exception {
         TestPki pki = new TestPki(dir);
         pki.server("server", "vigil-1");

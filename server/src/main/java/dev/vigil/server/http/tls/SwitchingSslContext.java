@@ -80,17 +80,23 @@ public final class SwitchingSslContext extends SSLContext {
             List<String> protocols = new ArrayList<>(s.protocols());
             protocols.retainAll(List.of(e.getSupportedProtocols()));
             p.setProtocols(protocols.toArray(new String[0]));
-            if (!s.cipherSuites().isEmpty()) {
-                // As in Go, the list narrows TLS 1.2 and older only; TLS 1.3's suites stay on.
-                List<String> suites = new ArrayList<>(s.cipherSuites());
-                for (String d : c.context().getDefaultSSLParameters().getCipherSuites()) {
+            List<String> defaults = List.of(c.context().getDefaultSSLParameters().getCipherSuites());
+            List<String> suites;
+            if (s.cipherSuites().isEmpty()) {
+                suites = CipherOrder.preferAes128(defaults);
+            } else {
+                // As in Go, the list narrows TLS 1.2 and older only (in its order); TLS 1.3's suites stay on.
+                suites = new ArrayList<>(s.cipherSuites());
+                List<String> tls13 = new ArrayList<>();
+                for (String d : defaults) {
                     if (d.startsWith("TLS_AES_") || d.startsWith("TLS_CHACHA20_")) {
-                        suites.add(d);
+                        tls13.add(d);
                     }
                 }
+                suites.addAll(CipherOrder.preferAes128(tls13));
                 suites.retainAll(List.of(e.getSupportedCipherSuites()));
-                p.setCipherSuites(suites.toArray(new String[0]));
             }
+            p.setCipherSuites(suites.toArray(new String[0]));
             p.setUseCipherSuitesOrder(s.preferServerCipherSuites());
             NamedGroups.apply(p, s.namedGroups());
             if (s.clientAuth().requires) {
