@@ -24,11 +24,12 @@ final class AppendPipeline implements PrometheusImporter.BatchSink {
     private Thread thread;
     private volatile Throwable failure;
     private volatile long stored;
-    /** Used by the appending thread only. */
-    private final RefCache refs = new RefCache();
+    /** Used by the appending thread only (and by one import at a time). */
+    private final RefCache refs;
 
-    AppendPipeline(Storage storage, int batchCapacity) {
+    AppendPipeline(Storage storage, int batchCapacity, RefCache refs) {
         this.storage = storage;
+        this.refs = refs;
         free.add(new Batch(batchCapacity));
         free.add(new Batch(batchCapacity));
     }
