@@ -24,9 +24,12 @@ final class AppendPipeline implements PrometheusImporter.BatchSink {
     private Thread thread;
     private volatile Throwable failure;
     private volatile long stored;
+    /** Used by the appending thread only (and by one import at a time). */
+    private final RefCache refs;
 
-    AppendPipeline(Storage storage, int batchCapacity) {
+    AppendPipeline(Storage storage, int batchCapacity, RefCache refs) {
         this.storage = storage;
+        this.refs = refs;
         free.add(new Batch(batchCapacity));
         free.add(new Batch(batchCapacity));
     }
@@ -106,12 +109,21 @@ final class AppendPipeline implements PrometheusImporter.BatchSink {
         Appender a = storage.appender();
         boolean ok = false;
         try {
-            // A run of one series (a dump laid out series after series) resolves its labels once.
+            // A run of one series (a dump laid out series after series) resolves its labels once;
+            // a series met again (time-ordered data) finds its reference by identity.
             Labels prev = null;
             long ref = 0;
             for (int i = 0; i < b.size(); i++) {
                 Labels l = b.labels(i);
-                ref = a.append(l == prev ? ref : 0, l, b.timestamp(i), b.value(i));
+                if (l != prev) {
+                    long known = refs.get(l);
+                    ref = a.append(known, l, b.timestamp(i), b.value(i));
+                    if (ref != known) {
+                        refs.put(l, ref);
+                    }
+                } else {
+                    ref = a.append(ref, l, b.timestamp(i), b.value(i));
+                }
                 prev = l;
             }
             a.commit();

@@ -9,6 +9,7 @@ import dev.vigil.tsdb.Storage;
 import dev.vigil.tsdb.StorageWriteException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -17,6 +18,17 @@ import java.util.function.LongSupplier;
 public final class ImportAppender {
     private final Storage storage;
     private final LongSupplier clock;
+    /**
+     * Parsers (with their series caches) and reference caches of finished imports: a backfill
+     * sent as many requests of the same series would otherwise parse every label set afresh and
+     * look every series up in the store again in each request. One per concurrent import, at
+     * most {@link #KEEP} kept (each cache is bounded).
+     */
+    private final ArrayDeque<Reusable> idle = new ArrayDeque<>();
+    private static final int KEEP = 4;
+
+    private record Reusable(PrometheusImporter importer, RefCache refs) {
+    }
 
     public ImportAppender(Storage storage, LongSupplier clock) {
         this.storage = storage;
@@ -40,17 +52,26 @@ public final class ImportAppender {
         } catch (IllegalArgumentException e) {
             throw new IngestException.BadInput("extra_label", e.getMessage());
         }
-        AppendPipeline pipeline = new AppendPipeline(storage, PrometheusImporter.BATCH_SAMPLES);
+        Reusable r;
+        synchronized (idle) {
+            r = idle.pollFirst();
+        }
+        if (r == null) {
+            r = new Reusable(new PrometheusImporter(), new RefCache());
+        }
+        AppendPipeline pipeline = new AppendPipeline(storage, PrometheusImporter.BATCH_SAMPLES, r.refs());
+        boolean reusable = false;
         try {
             try {
                 InputStream in = SizeCap.of(Bodies.decode(SizeCap.of(raw, maxBodyBytes, "request body"), contentEncoding),
                         maxBodyBytes, "decoded request body");
                 ExpositionFormat format = ExpositionFormat.forImport(contentType);
-                new PrometheusImporter().importBody(in, format, extra, clock.getAsLong(), pipeline);
+                r.importer().importBody(in, format, extra, clock.getAsLong(), pipeline);
             } finally {
                 // Whatever stopped the read, what was parsed before it is committed before the answer.
                 pipeline.finish();
             }
+            reusable = true;
         } catch (ImportException e) {
             throw new IngestException.BadInput("body", e.getMessage());
         } catch (MalformedBodyException e) {
@@ -65,6 +86,14 @@ public final class ImportAppender {
                 throw new StorageWriteException(full, imported(pipeline.stored()));
             }
             throw e;
+        } finally {
+            if (reusable) { // after a failure the appending thread may have stopped mid-batch: start clean
+                synchronized (idle) {
+                    if (idle.size() < KEEP) {
+                        idle.addFirst(r);
+                    }
+                }
+            }
         }
         return pipeline.stored();
     }

@@ -22,6 +22,12 @@ import java.util.Arrays;
  * hit: {@link #find} tries that entry first, so a repeated body costs one compare per series and
  * no hashing at all. Values stay the same instances while the cache holds them, which lets the
  * push groups recognise an unchanged series by identity.
+ *
+ * <p>Past the positions it remembers (an import body of millions of lines), or where they do not
+ * match, a lookup tries the entry that followed the previous lookup's entry the last time that
+ * one was seen: a time-ordered import repeats its series in the same order every timestamp, and a
+ * dump laid out series after series repeats one series for a day, so either costs one compare per
+ * line instead of a scan for the key's end and a hash.
  */
 public final class SeriesCache {
     private static final int MAX_ENTRIES = 1 << 16;
@@ -46,6 +52,10 @@ public final class SeriesCache {
     private int seq;
     /** The head piece of this body's previous lookup (hit or stored), null when unknown. */
     private byte[] lastHead;
+    /** Per entry, the entry the lookup after it hit or filled the last time, -1 when unknown. */
+    private int[] successors;
+    /** Table index of this body's previous lookup (hit or stored), -1 when unknown. */
+    private int lastIndex = -1;
     /** Hashes of the last {@link #find} that missed (key, head, block), for the {@link #put} that follows it. */
     private int missHash;
     private int missHeadHash;
@@ -66,6 +76,9 @@ public final class SeriesCache {
         blocks = new byte[cap][];
         kinds = new int[cap];
         values = new Object[cap];
+        successors = new int[cap];
+        Arrays.fill(successors, -1);
+        lastIndex = -1;
         size = 0;
         Arrays.fill(order, -1);
     }
@@ -74,6 +87,21 @@ public final class SeriesCache {
     public void begin() {
         seq = 0;
         lastHead = null;
+        lastIndex = -1;
+    }
+
+    /** Notes that this lookup hit or filled entry {@code i}, after the previous one. */
+    private void follow(int i) {
+        if (lastIndex >= 0) {
+            successors[lastIndex] = i;
+        }
+        lastIndex = i;
+        lastHead = heads[i];
+    }
+
+    /** The entry that followed the previous lookup's the last time, or -1. */
+    private int successor() {
+        return lastIndex < 0 ? -1 : successors[lastIndex];
     }
 
     /** Lookups of {@link #find} answered by the position hint without hashing. */
@@ -109,13 +137,18 @@ public final class SeriesCache {
      */
     public Object find(byte[] b, int off, int brace, int end, int kind) {
         int k = seq++;
-        if (k < order.length) {
-            int i = order[k];
-            if (i >= 0 && kinds[i] == kind && keyEquals(i, b, off, end)) {
-                positionalHits++;
-                lastHead = heads[i];
-                return values[i];
-            }
+        int p = k < order.length ? order[k] : -1;
+        if (p >= 0 && kinds[p] == kind && keyEquals(p, b, off, end)) {
+            positionalHits++;
+            follow(p);
+            return values[p];
+        }
+        int n = successor();
+        if (n >= 0 && n != p && kinds[n] == kind && keyEquals(n, b, off, end)) {
+            positionalHits++;
+            remember(k, n);
+            follow(n);
+            return values[n];
         }
         hashedLookups++;
         int hh = Interner.hash(b, off, brace - off);
@@ -126,11 +159,11 @@ public final class SeriesCache {
             missHash = h;
             missHeadHash = hh;
             missBlockHash = bh;
-            lastHead = null;
+            lastHead = null; // lastIndex stays: the store that follows links it to the new entry
             return null;
         }
         remember(k, i);
-        lastHead = heads[i];
+        follow(i);
         return values[i];
     }
 
@@ -157,27 +190,32 @@ public final class SeriesCache {
      */
     public Object matchNext(byte[] b, int off, int brace, int end, int kind, boolean sameStart) {
         int k = seq;
-        if (k >= order.length) {
-            return null;
-        }
-        int i = order[k];
+        int p = k < order.length ? order[k] : -1;
+        int i = p >= 0 && matches(p, b, off, brace, end, kind, sameStart) ? p : -1;
         if (i < 0) {
-            return null;
+            int n = successor();
+            if (n < 0 || n == p || !matches(n, b, off, brace, end, kind, sameStart)) {
+                return null;
+            }
+            i = n;
+            remember(k, n);
         }
+        seq = k + 1;
+        positionalHits++;
+        matchedLength = heads[i].length + blocks[i].length;
+        follow(i);
+        return values[i];
+    }
+
+    /** Whether entry {@code i} is the key at {@code b[off..]} whose first brace is at {@code brace} (see {@link #matchNext}). */
+    private boolean matches(int i, byte[] b, int off, int brace, int end, int kind, boolean sameStart) {
         byte[] head = heads[i];
         byte[] block = blocks[i];
         int hl = brace - off;
         int bl = block.length;
-        if (kinds[i] != kind || head.length != hl || bl == 0 || block[bl - 1] != '}' || brace + bl > end
-                || !(sameStart && head == lastHead || Arrays.equals(head, 0, hl, b, off, brace))
-                || !Arrays.equals(block, 0, bl, b, brace, brace + bl)) {
-            return null;
-        }
-        seq = k + 1;
-        positionalHits++;
-        matchedLength = hl + bl;
-        lastHead = head;
-        return values[i];
+        return kinds[i] == kind && head.length == hl && bl != 0 && block[bl - 1] == '}' && brace + bl <= end
+                && (sameStart && head == lastHead || Arrays.equals(head, 0, hl, b, off, brace))
+                && Arrays.equals(block, 0, bl, b, brace, brace + bl);
     }
 
     /** Key length of the last {@link #matchNext} that matched. */
@@ -197,8 +235,8 @@ public final class SeriesCache {
         byte[] head = pieces.intern(b, off, brace, missHeadHash);
         byte[] block = brace == end ? EMPTY : pieces.intern(b, brace, end, missBlockHash);
         int i = insert(head, block, kind, missHash, value);
-        lastHead = head;
         remember(seq - 1, i);
+        follow(i);
     }
 
     private void remember(int k, int i) {

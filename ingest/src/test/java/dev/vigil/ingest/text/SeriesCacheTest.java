@@ -51,6 +51,50 @@ class SeriesCacheTest {
     }
 
     @Test
+    void pastTheRememberedPositionsASeriesRepeatedOrARepeatingOrderIsAnsweredWithoutHashing() {
+        // One import body of millions of lines: positions are remembered for the first 65,536
+        // lookups only; what follows the previous lookup's entry answers the rest.
+        SeriesCache c = new SeriesCache();
+        int series = 1_000;
+        String[] keys = new String[series];
+        for (int i = 0; i < series; i++) {
+            keys[i] = "m{tm=\"" + (i % 7) + "\",task=\"" + i + "\"}";
+        }
+        c.begin();
+        int stored = 0;
+        for (int round = 0; round < 100; round++) { // time-ordered: every series once per timestamp
+            for (String k : keys) {
+                Object v = next(c, k, false);
+                if (v == null) {
+                    byte[] line = b(k);
+                    v = c.find(line, 0, brace(line), line.length, 0);
+                }
+                if (v == null) {
+                    byte[] line = b(k);
+                    c.store(line, 0, brace(line), line.length, 0, k);
+                    stored++;
+                    v = k;
+                }
+                assertEquals(k, v);
+            }
+        }
+        assertEquals(series, stored);
+        assertTrue(c.hashedLookups() <= 2 * series, "hashed " + c.hashedLookups() + " of 100,000 lookups");
+        long hashed = c.hashedLookups();
+        for (String k : keys) { // series after series: each repeated 100 times
+            for (int j = 0; j < 100; j++) {
+                Object v = next(c, k, false);
+                if (v == null) {
+                    byte[] line = b(k);
+                    v = c.find(line, 0, brace(line), line.length, 0);
+                }
+                assertEquals(k, v);
+            }
+        }
+        assertTrue(c.hashedLookups() - hashed <= 2 * series, "hashed " + (c.hashedLookups() - hashed) + " of 100,000 lookups");
+    }
+
+    @Test
     void aRepeatedBodyIsAnsweredByPositionWithoutHashingAndAChangedLineFallsBackToTheTable() {
         SeriesCache c = new SeriesCache();
         String[] body = {"a{x=\"1\"}", "b{x=\"2\"}", "c{x=\"3\"}"};

@@ -147,22 +147,9 @@ public final class Head implements AutoCloseable {
         Labels interned = intern(labels);
         return byLabels.computeIfAbsent(interned, l -> {
             SeriesRegistry reg = registry;
-            int id = -1;
-            if (reg != null) {
-                // A series seen before (a restarted job) gets its old id back.
-                id = reg.lookup(l);
-                if (id > 0 && byId.get(id) != null) {
-                    id = -1;
-                }
-            }
-            if (id <= 0) {
-                id = lastId.incrementAndGet();
-            }
-            MemSeries ns = register(id, l);
-            if (reg != null) {
-                reg.put(l, id);
-            }
-            return ns;
+            // A series seen before (a restarted job) gets its old id back, unless a live series holds it.
+            int id = reg != null ? reg.resolve(l, old -> byId.get(old) != null, lastId::incrementAndGet) : lastId.incrementAndGet();
+            return register(id, l);
         });
     }
 

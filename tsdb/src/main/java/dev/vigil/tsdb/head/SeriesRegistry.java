@@ -4,10 +4,14 @@ import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.io.FileIo;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.function.IntPredicate;
+import java.util.function.IntSupplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
+import net.openhft.chronicle.map.ExternalMapQueryContext;
+import net.openhft.chronicle.map.MapEntry;
 
 /**
  * Label set → series id, persisted in a Chronicle Map file so a series that comes back (a
@@ -170,6 +174,50 @@ public final class SeriesRegistry implements AutoCloseable {
             disable(e);
             return -1;
         }
+    }
+
+    /**
+     * The id of a series being created, in one access of the map (one key encoding, one hash):
+     * the id this label set had when {@code inUse} says no live series holds it, else a fresh id
+     * from {@code fresh}, which is then recorded (the reservation moved forward when needed).
+     * Nothing here ever fails an append: a failed map answers fresh ids.
+     */
+    public synchronized int resolve(Labels l, IntPredicate inUse, IntSupplier fresh) {
+        if (disabled) {
+            return fresh.getAsInt();
+        }
+        touch();
+        String k = key(l);
+        int id = 0;
+        try (ExternalMapQueryContext<CharSequence, Long, ?> c = map.queryContext(k)) {
+            c.updateLock().lock();
+            MapEntry<CharSequence, Long> e = c.entry();
+            if (e != null) {
+                long had = e.value().get();
+                if (had > 0 && had <= Integer.MAX_VALUE && !inUse.test((int) had)) {
+                    return (int) had;
+                }
+                id = fresh.getAsInt();
+                e.doReplaceValue(c.wrapValueAsData((long) id));
+            } else {
+                id = fresh.getAsInt();
+                c.absentEntry().doInsert(c.wrapValueAsData((long) id));
+            }
+        } catch (IllegalStateException full) {
+            // Chronicle Map cannot grow past its sized capacity times the bloat factor.
+            if (id == 0) {
+                id = fresh.getAsInt();
+            }
+            store(k, id); // grows into the next generation
+        } catch (Exception e) { // Chronicle Map may rethrow an IOException unchecked
+            disable(e);
+            return id == 0 ? fresh.getAsInt() : id;
+        }
+        if (id > reserved) {
+            reserved = id + (long) RESERVE_STEP;
+            store(RESERVED_KEY, reserved);
+        }
+        return id;
     }
 
     /**

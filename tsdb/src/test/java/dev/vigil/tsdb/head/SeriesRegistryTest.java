@@ -48,6 +48,27 @@ class SeriesRegistryTest {
     }
 
     @Test
+    void resolveGivesAReturningSeriesItsOldIdUnlessALiveSeriesHoldsItAndRecordsFreshOnes() throws Exception {
+        // Sized small so the resolves also cross the map's growth.
+        int[] next = {100};
+        try (SeriesRegistry r = SeriesRegistry.open(FileIo.DEFAULT, dir, 1024)) {
+            for (int i = 1; i <= 20_000; i++) {
+                assertEquals(100 + i, r.resolve(series(i), id -> false, () -> ++next[0]), "a new series gets a fresh id");
+            }
+            assertEquals(105, r.lookup(series(5)), "recorded");
+            assertEquals(105, r.resolve(series(5), id -> false, () -> ++next[0]), "a returning series gets its old id");
+            assertEquals(20_100, next[0], "and takes no fresh one");
+            assertEquals(20_101, r.resolve(series(5), id -> id == 105, () -> ++next[0]), "its old id is held by a live series");
+            assertEquals(20_101, r.lookup(series(5)), "the new id replaces the old one");
+            assertTrue(r.reserved() >= 20_101, "ids handed out are reserved");
+        }
+        try (SeriesRegistry again = SeriesRegistry.open(FileIo.DEFAULT, dir, 1024)) {
+            assertEquals(20_000, again.size());
+            assertEquals(20_101, again.lookup(series(5)), "kept across a reopen");
+        }
+    }
+
+    @Test
     @EnabledOnOs(OS.LINUX)
     void anIdleMapLeavesResidentMemoryAndStillAnswersAfterwards() throws Exception {
         int n = 20_000;
