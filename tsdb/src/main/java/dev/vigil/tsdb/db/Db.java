@@ -514,6 +514,7 @@ public final class Db implements Storage {
                             b.meta().ulid(), b.meta().stats().numSeries(), b.meta().stats().numSamples(),
                             (System.nanoTime() - t0) / 1_000_000));
                 }
+                waitForQueriesOpenedBeforeTheBlock(start, end);
                 head.truncate(end);
                 headCuts.incrementAndGet();
                 cut = true;
@@ -521,6 +522,35 @@ public final class Db implements Storage {
                 lock.unlock();
             }
         }
+    }
+
+    /**
+     * Queriers opened before the block was published know only the older blocks and read the
+     * head lazily: truncating the head under them would lose the whole range from their
+     * answers. Commits wait meanwhile (commit lock), so this is bounded.
+     */
+    private void waitForQueriesOpenedBeforeTheBlock(long start, long end) {
+        long t0 = System.nanoTime();
+        try {
+            if (!readers.awaitClosed(readers.newest(), start, end - 1, CUT_WAITS_FOR_QUERIES_MS)) {
+                LOG.warning(String.format("cutting head [%d, %d): queries open for over %d ms before the cut may miss its samples",
+                        start, end, CUT_WAITS_FOR_QUERIES_MS));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (ms >= 100) {
+            LOG.info("head cut waited " + ms + " ms for queries opened before its block");
+        }
+    }
+
+    /** Most time a head cut waits for queries opened before its block (commits wait too). */
+    static final long CUT_WAITS_FOR_QUERIES_MS = 10_000;
+
+    /** Whether a head cut is waiting for queries opened before its block to close (for tests). */
+    public boolean cutWaitingForQueries() {
+        return readers.waiting();
     }
 
     /**
@@ -599,6 +629,7 @@ public final class Db implements Storage {
     }
 
     private volatile long lastSnapshotNanos = System.nanoTime();
+    private final OpenReaders readers = new OpenReaders();
 
     /**
      * Writes a head snapshot while the store runs: cuts the WAL (commit lock held for the cut
@@ -811,9 +842,10 @@ public final class Db implements Storage {
         }
         Tombstones stones = tombstones;
         if (overlapping.isEmpty()) {
-            return stones.filter(head.querier(mint, maxt));
+            return readers.track(stones.filter(head.querier(mint, maxt)), mint, maxt);
         }
-        return stones.filter(new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt))));
+        return readers.track(stones.filter(new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt)))),
+                mint, maxt);
     }
 
     @Override
