@@ -142,15 +142,11 @@ public final class Db implements Storage {
                 // Starting without it would bring deleted data back: the operator decides.
                 throw new IOException(e.getMessage() + " (remove the file to start; deleted series would reappear)", e);
             }
-            long persistedUpTo = Long.MIN_VALUE;
-            for (Block b : blockSet.blocks()) {
-                persistedUpTo = Math.max(persistedUpTo, b.meta().maxTime());
-            }
-            if (persistedUpTo != Long.MIN_VALUE) {
-                // A crash between writing a block and checkpointing the WAL replays data that is
-                // already in blocks; drop it from the head rather than cutting it twice.
-                head.truncate(persistedUpTo);
-            }
+            // No truncation below the newest block here: the head may hold samples older than
+            // it that are in no block (an import into a range already cut), acknowledged and
+            // only in the WAL. What a crash between a cut and its WAL checkpoint replays twice
+            // is cut again into an overlapping block, which queries and compaction merge
+            // (equal timestamps collapse).
             Db db = new Db(o, lc, fl, head, wal, registry, blockSet);
             db.tombstones = stones;
             blockSet.readFilter(q -> db.tombstones.filter(q));
