@@ -174,6 +174,7 @@ class StreamedImportTest {
             HttpResponse<String> r = s.post(HttpRequest.BodyPublishers.ofInputStream(() -> body[0])); // chunked, no length
             assertEquals(204, r.statusCode(), r.body());
             assertEquals(body[0].bytes(), body[0].sent);
+            assertEquals("", shortSeries(s.store, 1000, 1300), "every imported sample is stored");
             assertEquals(1000 * 1300, s.samples("imp_big"));
             Map<?, Double> last = Stored.last(s.store, Matcher.eq("__name__", "imp_big"));
             assertEquals(1000, last.size());
@@ -181,6 +182,56 @@ class StreamedImportTest {
             assertTrue(seenWhileSending[0] > 0, "samples are committed while the body is still arriving");
             assertTrue(peak[0] < (96L << 20), "live heap grew by " + (peak[0] >> 20) + " MiB importing a " + (body[0].sent >> 20) + " MiB body");
         }
+    }
+
+    /**
+     * The series of {@code imp_big} holding other than {@code perSeries} samples, with their
+     * counts, the missing steps' extent and the store's head cuts and blocks: empty when all is
+     * well, enough to tell a lost write from a query missing a cut range if it ever is not.
+     */
+    private static String shortSeries(Storage store, int series, int perSeries) {
+        Map<String, Integer> counts = new java.util.TreeMap<>();
+        Map<String, String> gaps = new java.util.HashMap<>();
+        try (dev.vigil.tsdb.Querier q = store.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+            dev.vigil.tsdb.SeriesSet ss = q.select(false, null, Matcher.eq("__name__", "imp_big"));
+            while (ss.next()) {
+                java.util.BitSet seen = new java.util.BitSet(perSeries);
+                dev.vigil.tsdb.SampleIterator it = ss.at().iterator(null);
+                int n = 0;
+                while (it.next()) {
+                    seen.set((int) it.v()); // the value is the step
+                    n++;
+                }
+                String name = ss.at().labels().get("series");
+                counts.put(name, n);
+                int missing = seen.nextClearBit(0);
+                if (missing < perSeries) {
+                    gaps.put(name, "first missing step " + missing + ", " + (perSeries - seen.cardinality()) + " missing");
+                }
+            }
+        }
+        StringBuilder b = new StringBuilder();
+        int absent = series - counts.size();
+        int shown = 0;
+        int shortOnes = 0;
+        for (Map.Entry<String, Integer> e : counts.entrySet()) {
+            if (e.getValue() != perSeries && shortOnes++ < 40) {
+                b.append("series ").append(e.getKey()).append(": ").append(e.getValue()).append(" samples (")
+                        .append(gaps.getOrDefault(e.getKey(), "duplicates")).append(")\n");
+                shown++;
+            }
+        }
+        if (shortOnes > shown) {
+            b.append("... ").append(shortOnes - shown).append(" more series short\n");
+        }
+        if (absent > 0) {
+            b.append(absent).append(" series absent\n");
+        }
+        if (b.length() > 0 && store instanceof Db db) {
+            b.append("head cuts ").append(db.headCuts()).append(", blocks ").append(db.stats().blocks().size())
+                    .append(", rejected at commit ").append(db.stats().rejectedAtCommit()).append('\n');
+        }
+        return b.toString();
     }
 
     private static String lines(String metric, int from, int to, long t0) {
