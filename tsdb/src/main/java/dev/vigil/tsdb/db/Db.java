@@ -483,6 +483,8 @@ public final class Db implements Storage {
         long range = opts.blockRangeMs();
         boolean cut = false;
         long lastEnd = Long.MIN_VALUE;
+        // One budget for every range of this round: a querier never closed holds it up once.
+        long waitUntil = System.nanoTime() + CUT_WAITS_FOR_QUERIES_MS * 1_000_000L;
         while (true) {
             long maxT = head.maxT();
             long bound = head.minTBound();
@@ -510,7 +512,7 @@ public final class Db implements Storage {
                             b.meta().ulid(), b.meta().stats().numSeries(), b.meta().stats().numSamples(),
                             (System.nanoTime() - t0) / 1_000_000));
                 }
-                waitForQueriesOpenedBeforeTheBlock(start, end);
+                waitForQueriesOpenedBeforeTheBlock(start, end, waitUntil);
                 head.truncate(end);
                 headCuts.incrementAndGet();
                 cut = true;
@@ -525,12 +527,12 @@ public final class Db implements Storage {
      * head lazily: truncating the head under them would lose the whole range from their
      * answers. Commits wait meanwhile (commit lock), so this is bounded.
      */
-    private void waitForQueriesOpenedBeforeTheBlock(long start, long end) {
+    private void waitForQueriesOpenedBeforeTheBlock(long start, long end, long waitUntilNanos) {
         long t0 = System.nanoTime();
         try {
-            if (!readers.awaitClosed(readers.newest(), start, end - 1, CUT_WAITS_FOR_QUERIES_MS)) {
-                LOG.warning(String.format("cutting head [%d, %d): queries open for over %d ms before the cut may miss its samples",
-                        start, end, CUT_WAITS_FOR_QUERIES_MS));
+            if (!readers.awaitClosed(readers.newest(), start, end - 1, Math.max(0, (waitUntilNanos - t0) / 1_000_000L))) {
+                LOG.warning(String.format("cutting head [%d, %d): queries opened before its block are still open after"
+                        + " waiting up to %d ms; their answers may miss the range", start, end, CUT_WAITS_FOR_QUERIES_MS));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -541,7 +543,7 @@ public final class Db implements Storage {
         }
     }
 
-    /** Most time a head cut waits for queries opened before its block (commits wait too). */
+    /** Most time a round of head cuts waits for queries opened before its blocks (commits wait too). */
     static final long CUT_WAITS_FOR_QUERIES_MS = 10_000;
 
     /** Whether a head cut is waiting for queries opened before its block to close (for tests). */
