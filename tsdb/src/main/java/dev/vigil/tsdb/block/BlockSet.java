@@ -474,6 +474,11 @@ public final class BlockSet implements AutoCloseable {
                 drop.add(b);
             }
         }
+        return dropAll(drop, "retention deleted {0}");
+    }
+
+    /** Takes {@code drop} out of the set and deletes their folders; caller holds the maintenance lock. */
+    private List<BlockMeta> dropAll(List<Block> drop, String logPattern) throws IOException {
         if (drop.isEmpty()) {
             return List.of();
         }
@@ -482,7 +487,7 @@ public final class BlockSet implements AutoCloseable {
         for (Block b : drop) {
             delete(b);
             out.add(b.meta());
-            LOG.log(Level.INFO, "retention deleted {0}", b);
+            LOG.log(Level.INFO, logPattern, b);
         }
         return out;
     }
@@ -503,17 +508,7 @@ public final class BlockSet implements AutoCloseable {
                     drop.add(b);
                 }
             }
-            if (drop.isEmpty()) {
-                return List.of();
-            }
-            swap(drop, null);
-            List<BlockMeta> out = new ArrayList<>();
-            for (Block b : drop) {
-                delete(b);
-                out.add(b.meta());
-                LOG.log(Level.INFO, "deleted {0}", b);
-            }
-            return out;
+            return dropAll(drop, "deleted {0}");
         } finally {
             maintenance.unlock();
         }
