@@ -141,9 +141,11 @@ done
 
 echo "# median samples/s per shape (Vigil / VictoriaMetrics), $(date -u +%FT%TZ), load $(load)"
 for shape in $SHAPES; do
-  med() { grep "^$shape $1 " "$results" | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR + 1) / 2)]; else print 0}'; }
+  med() { { grep "^$shape $1 " "$results" || true; } | awk '{print $3}' | sort -n | awk '{a[NR]=$1} END {if (NR) print a[int((NR + 1) / 2)]; else print 0}'; }
   v=$(med vigil); m=$(med victoria)
   b=$(med vigil-base)
-  [ "$b" != 0 ] && echo "$shape: vigil-base $b, victoria $m, ratio $(awk -v a="$b" -v b="$m" 'BEGIN {printf (b > 0 ? "%.2f" : "-"), a / b}')"
+  if [ "$b" != 0 ]; then
+    echo "$shape: vigil-base $b, victoria $m, ratio $(awk -v a="$b" -v b="$m" 'BEGIN {printf (b > 0 ? "%.2f" : "-"), a / b}')"
+  fi
   echo "$shape: vigil $v, victoria $m, ratio $(awk -v a="$v" -v b="$m" 'BEGIN {printf (b > 0 ? "%.2f" : "-"), a / b}')"
 done
