@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
-import dev.vigil.tsdb.Metadata;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Storage;
 import dev.vigil.tsdb.db.Db;
 import dev.vigil.tsdb.db.DbOptions;
+import dev.vigil.tsdb.testing.ForwardingAppender;
+import dev.vigil.tsdb.testing.ForwardingStorage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -40,54 +40,30 @@ class ImportAcrossHeadCutTest {
     Path tmp;
 
     /** Runs maintenance (a head cut) inside every transaction, after its appends, before its commit. */
-    private static final class CutBeforeCommit implements Storage {
+    private static final class CutBeforeCommit extends ForwardingStorage {
         final Db db;
         int commits;
 
         CutBeforeCommit(Db db) {
+            super(db);
             this.db = db;
         }
 
         @Override
         public Appender appender() {
-            Appender a = db.appender();
-            return new Appender() {
-                @Override
-                public long append(long ref, Labels labels, long t, double v) {
-                    return a.append(ref, labels, t, v);
-                }
-
-                @Override
-                public void metadata(String family, Metadata m) {
-                    a.metadata(family, m);
-                }
-
+            return new ForwardingAppender(db.appender()) {
                 @Override
                 public void commit() throws IOException {
                     db.runMaintenance();
-                    a.commit();
+                    inner.commit();
                     commits++;
-                }
-
-                @Override
-                public void rollback() {
-                    a.rollback();
                 }
             };
         }
 
         @Override
-        public Querier querier(long mint, long maxt) {
-            return db.querier(mint, maxt);
-        }
-
-        @Override
-        public Map<String, Metadata> metadata() {
-            return db.metadata();
-        }
-
-        @Override
         public void close() {
+            // the test closes the store itself
         }
     }
 

@@ -11,18 +11,24 @@ import dev.vigil.server.VigilServer;
 import dev.vigil.server.Wiring;
 import dev.vigil.server.cli.Flags;
 import dev.vigil.server.cli.ServerConfig;
+import dev.vigil.tsdb.Appender;
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Matcher;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.SelectHints;
+import dev.vigil.tsdb.Series;
+import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.testing.ForwardingQuerier;
+import dev.vigil.tsdb.testing.ForwardingStorage;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import dev.vigil.tsdb.Appender;
-import dev.vigil.tsdb.Labels;
-import dev.vigil.tsdb.Querier;
-import dev.vigil.tsdb.SeriesSet;
-import dev.vigil.tsdb.Storage;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,18 +46,22 @@ class MetadataLimitsApiTest {
     private final HttpClient http = HttpClient.newHttpClient();
     private final AtomicReference<Engine> engine = new AtomicReference<>();
     private final AtomicReference<Storage> real = new AtomicReference<>();
-    private final java.util.concurrent.atomic.AtomicInteger stallAt = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger stallAt = new AtomicInteger();
 
     @TempDir
     Path dir;
 
-    private VigilServer start(String... flags) throws Exception {
+    private ServerConfig config(String... flags) throws Exception {
         String[] all = new String[flags.length + 3];
         all[0] = "--web.listen-address=127.0.0.1:0";
         all[1] = "--push.listen-address=";
         all[2] = "--storage.tsdb.path=" + dir.resolve("data");
         System.arraycopy(flags, 0, all, 3, flags.length);
-        ServerConfig cfg = Flags.parse(all);
+        return Flags.parse(all);
+    }
+
+    private VigilServer start(String... flags) throws Exception {
+        ServerConfig cfg = config(flags);
         Wiring w = VigilServer.defaultWiring(cfg);
         return VigilServer.start(cfg, new Wiring(w.openStorage(), st -> {
             Engine e = w.engine().apply(st);
@@ -65,25 +75,18 @@ class MetadataLimitsApiTest {
      * {@link #stallAt} series: a deadline passes while the answer is written, at a point the test knows.
      */
     private VigilServer startStalling(long stallMs) throws Exception {
-        ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
-                "--storage.tsdb.path=" + dir.resolve("data"));
+        ServerConfig cfg = config();
         Wiring w = VigilServer.defaultWiring(cfg);
         Wiring stalling = new Wiring(() -> {
             Storage st = w.openStorage().call();
             real.set(st);
-            return new Storage() {
-                @Override
-                public Appender appender() {
-                    return st.appender();
-                }
-
+            return new ForwardingStorage(st) {
                 @Override
                 public Querier querier(long mint, long maxt) {
-                    Querier q = st.querier(mint, maxt);
-                    return new Querier() {
+                    return new ForwardingQuerier(inner.querier(mint, maxt)) {
                         @Override
-                        public SeriesSet select(boolean sorted, dev.vigil.tsdb.SelectHints hints, dev.vigil.tsdb.Matcher... ms) {
-                            SeriesSet inner = q.select(sorted, hints, ms);
+                        public SeriesSet select(boolean sorted, SelectHints hints, Matcher... ms) {
+                            SeriesSet set = inner.select(sorted, hints, ms);
                             return new SeriesSet() {
                                 private int n;
 
@@ -96,41 +99,16 @@ class MetadataLimitsApiTest {
                                             Thread.currentThread().interrupt();
                                         }
                                     }
-                                    return inner.next();
+                                    return set.next();
                                 }
 
                                 @Override
-                                public dev.vigil.tsdb.Series at() {
-                                    return inner.at();
+                                public Series at() {
+                                    return set.at();
                                 }
                             };
                         }
-
-                        @Override
-                        public List<String> labelNames(dev.vigil.tsdb.Matcher... ms) {
-                            return q.labelNames(ms);
-                        }
-
-                        @Override
-                        public List<String> labelValues(String name, dev.vigil.tsdb.Matcher... ms) {
-                            return q.labelValues(name, ms);
-                        }
-
-                        @Override
-                        public void close() {
-                            q.close();
-                        }
                     };
-                }
-
-                @Override
-                public java.util.Map<String, dev.vigil.tsdb.Metadata> metadata() {
-                    return st.metadata();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    st.close();
                 }
             };
         }, w.engine(), st -> w.push().apply(real.get()));
