@@ -129,19 +129,9 @@ class ImportPrometheusAgainstPrometheusTest {
         assertEquals(blocksAfter, blocks(data), "the third run wrote no block");
 
         // Prometheus again, on its folder and scraping nothing; Vigil on the import.
-        Path empty = dir.resolve("empty.yml");
-        Files.writeString(empty, "global:\n  scrape_interval: 1m\n");
-        int port2 = Processes.freePort();
-        p = Processes.start(List.of(prometheus.toString(), "--config.file=" + empty, "--storage.tsdb.path=" + prom,
-                "--web.listen-address=127.0.0.1:" + port2), dir.resolve("prometheus2.log"),
-                "http://127.0.0.1:" + port2 + "/-/ready", Duration.ofSeconds(30));
-        VigilServer vigil = null;
-        try {
-            ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
-                    "--storage.tsdb.path=" + data, "--config.file=" + empty);
-            vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
-            String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
-            String pr = "http://127.0.0.1:" + port2;
+        try (SideBySide both = SideBySide.open(prometheus, prom, data, dir)) {
+            String v = both.vigil();
+            String pr = both.prometheus();
             long end = now + 120;
             List<String> whole = List.of("hist_total", "count_over_time(hist_total[10m])", "rate(hist_total[5m])",
                     "up", "count({__name__=~\".+\"})", "sum by (job) (prometheus_tsdb_head_series)");
@@ -157,11 +147,6 @@ class ImportPrometheusAgainstPrometheusTest {
             assertSame(pr, v, "hist_total{tm=\"tm1\"}", histStart + 5 * H - 120, histStart + 6 * H + 120, 60);
             JsonNode gap = query(v, "hist_total{tm=\"tm1\"}", histStart + 5 * H - 120, histStart + 6 * H + 120, 60);
             assertEquals(2 + 5 + 2, gap.get("data").get("result").get(0).get("values").size(), "the deleted hour: " + gap);
-        } finally {
-            if (vigil != null) {
-                vigil.close();
-            }
-            Processes.stop(p);
         }
     }
 
@@ -201,27 +186,45 @@ class ImportPrometheusAgainstPrometheusTest {
         assertEquals(0, run("tsdb", "import-prometheus", prom.toString(), data.toString()), () -> err);
         assertTrue(err.contains("from 0 blocks and the WAL into 1 new blocks"), () -> err + listing(prom));
 
-        Path empty = dir.resolve("empty.yml");
-        Files.writeString(empty, "global:\n  scrape_interval: 1m\n");
-        int port2 = Processes.freePort();
-        p = Processes.start(List.of(prometheus.toString(), "--config.file=" + empty, "--storage.tsdb.path=" + prom,
-                "--web.listen-address=127.0.0.1:" + port2), dir.resolve("prometheus2.log"),
-                "http://127.0.0.1:" + port2 + "/-/ready", Duration.ofSeconds(30));
-        VigilServer vigil = null;
-        try {
-            ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
-                    "--storage.tsdb.path=" + data, "--config.file=" + empty);
-            vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
-            String v = "http://127.0.0.1:" + vigil.webAddress().getPort();
+        try (SideBySide both = SideBySide.open(prometheus, prom, data, dir)) {
+            String v = both.vigil();
             long end = System.currentTimeMillis() / 1000 + 60;
             for (String q : List.of("up", "scrape_samples_scraped", "count by (__name__) ({job=\"self\"})")) {
-                assertSame("http://127.0.0.1:" + port2, v, q, start - 5, end, 1);
+                assertSame(both.prometheus(), v, q, start - 5, end, 1);
             }
-        } finally {
-            if (vigil != null) {
-                vigil.close();
+        }
+    }
+
+    /**
+     * Prometheus again on its folder, scraping nothing, and Vigil on the folder it was imported
+     * into: both answer the same queries over the same history. Their base addresses.
+     */
+    private record SideBySide(Process process, VigilServer server, String prometheus, String vigil) implements AutoCloseable {
+        static SideBySide open(Path binary, Path prom, Path data, Path dir) throws Exception {
+            Path empty = dir.resolve("empty.yml");
+            Files.writeString(empty, "global:\n  scrape_interval: 1m\n");
+            int port = Processes.freePort();
+            Process p = Processes.start(List.of(binary.toString(), "--config.file=" + empty, "--storage.tsdb.path=" + prom,
+                    "--web.listen-address=127.0.0.1:" + port), dir.resolve("prometheus2.log"),
+                    "http://127.0.0.1:" + port + "/-/ready", Duration.ofSeconds(30));
+            try {
+                ServerConfig cfg = Flags.parse("--web.listen-address=127.0.0.1:0", "--push.listen-address=",
+                        "--storage.tsdb.path=" + data, "--config.file=" + empty);
+                VigilServer vigil = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> { });
+                return new SideBySide(p, vigil, "http://127.0.0.1:" + port, "http://127.0.0.1:" + vigil.webAddress().getPort());
+            } catch (Exception | Error e) {
+                Processes.stop(p);
+                throw e;
             }
-            Processes.stop(p);
+        }
+
+        @Override
+        public void close() throws Exception {
+            try {
+                server.close();
+            } finally {
+                Processes.stop(process);
+            }
         }
     }
 
