@@ -146,21 +146,7 @@ class RollupExactnessTest {
         Block b = writeRollup(mem, T0, T0 + 4 * H, Rollups.RES_5M);
         List<double[]> counter = read(new RollupQuerier(b, Aggregate.COUNTER, T0, T0 + 4 * H)).get(l);
         assertEquals(48, counter.size());
-        // Between any two window ends the counter aggregate rises by exactly the raw increase.
-        for (int a = 0; a < counter.size(); a++) {
-            for (int z = a + 1; z < counter.size(); z++) {
-                long ta = (long) counter.get(a)[0];
-                long tz = (long) counter.get(z)[0];
-                double inc = 0;
-                for (int i = 1; i < raw.size(); i++) {
-                    if (raw.get(i)[0] > ta && raw.get(i)[0] <= tz) {
-                        long d = raw.get(i)[1] - raw.get(i - 1)[1];
-                        inc += d >= 0 ? d : raw.get(i)[1];
-                    }
-                }
-                assertEquals(inc, counter.get(z)[1] - counter.get(a)[1], "increase (" + ta + ", " + tz + "]");
-            }
-        }
+        assertFollowsRawIncrease(counter, raw);
     }
 
     @Test
@@ -181,5 +167,26 @@ class RollupExactnessTest {
                 (double) rawBytes / raw.stats().numSamples(), raw.stats().numSamples(), r5, r1, ratio);
         // Measured 0.355 (docs/format/downsample.md): a regression bound, not the 15 % target.
         assertTrue(ratio <= 0.40, "rollups cost " + ratio + " of the raw block");
+    }
+
+    /**
+     * Between any two window ends, the counter aggregate ({@code [t, v]} points) rises by exactly
+     * the raw counter's increase ({@code [t, value]} samples in order), resets added back.
+     */
+    static void assertFollowsRawIncrease(List<double[]> counter, List<long[]> raw) {
+        for (int a = 0; a < counter.size(); a++) {
+            for (int z = a + 1; z < counter.size(); z++) {
+                long ta = (long) counter.get(a)[0];
+                long tz = (long) counter.get(z)[0];
+                double inc = 0;
+                for (int i = 1; i < raw.size(); i++) {
+                    if (raw.get(i)[0] > ta && raw.get(i)[0] <= tz) {
+                        long d = raw.get(i)[1] - raw.get(i - 1)[1];
+                        inc += d >= 0 ? d : raw.get(i)[1];
+                    }
+                }
+                assertEquals(inc, counter.get(z)[1] - counter.get(a)[1], "increase (" + ta + ", " + tz + "]");
+            }
+        }
     }
 }

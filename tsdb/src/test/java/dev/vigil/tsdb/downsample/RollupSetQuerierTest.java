@@ -65,20 +65,7 @@ class RollupSetQuerierTest {
             assertFalse(s.next());
         }
         assertEquals(72, counter.size());
-        for (int a = 0; a < counter.size(); a++) {
-            for (int z = a + 1; z < counter.size(); z++) {
-                long ta = (long) counter.get(a)[0];
-                long tz = (long) counter.get(z)[0];
-                double inc = 0;
-                for (int i = 1; i < raw.size(); i++) {
-                    if (raw.get(i)[0] > ta && raw.get(i)[0] <= tz) {
-                        long d = raw.get(i)[1] - raw.get(i - 1)[1];
-                        inc += d >= 0 ? d : raw.get(i)[1];
-                    }
-                }
-                assertEquals(inc, counter.get(z)[1] - counter.get(a)[1], "increase (" + ta + ", " + tz + "]");
-            }
-        }
+        RollupExactnessTest.assertFollowsRawIncrease(counter, raw);
         // The other aggregates simply follow one another: counts add up to every sample.
         double count = 0;
         try (Querier q = new RollupSetQuerier(blocks, Aggregate.COUNT, T0, T0 + 6 * H)) {
