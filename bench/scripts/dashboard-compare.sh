@@ -46,11 +46,9 @@ while [ $# -gt 0 ]; do
   esac
 done
 phase() { [[ ",$phases," == *",$1,"* ]]; }
-for j in "$BENCH_JAR" "$VIGIL_JAR"; do
-  [ -f "$j" ] || { echo "missing $j: mvn -q -pl server,bench -am -DskipTests package" >&2; exit 1; }
-done
-if [ -n "$reuse" ]; then work="$reuse"; elif [ -n "$keep" ]; then work="$keep"; mkdir -p "$work"; else work="$(mktemp -d /tmp/vigil-dash.XXXXXX)"; fi
 source "$(dirname "$0")/lib.sh"
+require_jars "$BENCH_JAR" "$VIGIL_JAR"
+if [ -n "$reuse" ]; then work="$reuse"; elif [ -n "$keep" ]; then work="$keep"; mkdir -p "$work"; else work="$(mktemp -d /tmp/vigil-dash.XXXXXX)"; fi
 cleanup() {
   stop_pids 30
   if [ -z "$keep" ] && [ -z "$reuse" ]; then rm -rf "$work"; else echo "data kept in $work"; fi

@@ -38,12 +38,10 @@ PROFILER="${PROFILER:-}"
 OUT="${OUT:-/tmp}"
 BODY_DIR="${BODY_DIR:-/var/tmp/vigil-import-bodies}"
 
-for j in "$BENCH_JAR" "$VIGIL_JAR"; do
-  [ -f "$j" ] || { echo "missing $j: mvn -q -pl server,bench -am -DskipTests package" >&2; exit 1; }
-done
+source "$(dirname "$0")/lib.sh"
+require_jars "$BENCH_JAR" "$VIGIL_JAR"
 [ -x "$VICTORIA" ] || [[ " $TARGETS " != *" victoria "* ]] || { echo "missing $VICTORIA (bench/scripts/install-references.sh)" >&2; exit 1; }
 work="$(mktemp -d /tmp/vigil-import-cmp.XXXXXX)"
-source "$(dirname "$0")/lib.sh"
 cleanup() { stop_pids 30; rm -rf "$work"; }
 trap cleanup EXIT INT TERM
 

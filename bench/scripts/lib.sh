@@ -3,6 +3,14 @@
 
 pids=()
 
+# Exits with the build command unless every named jar exists.
+require_jars() {
+  local j
+  for j in "$@"; do
+    [ -f "$j" ] || { echo "missing $j: mvn -q -pl server,bench -am -DskipTests package" >&2; exit 1; }
+  done
+}
+
 # A free TCP port on the loopback address.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 

@@ -45,9 +45,8 @@ while [ $# -gt 0 ]; do
   esac
 done
 wants() { [[ ",$only," == *",$1,"* ]]; }
-for j in "$BENCH_JAR" "$VIGIL_JAR"; do
-  [ -f "$j" ] || { echo "missing $j: mvn -q -pl server,bench -am -DskipTests package" >&2; exit 1; }
-done
+source "$(dirname "$0")/lib.sh"
+require_jars "$BENCH_JAR" "$VIGIL_JAR"
 
 if [ -n "$reuse" ]; then
   work="$reuse"
@@ -56,7 +55,6 @@ elif [ -n "$keep" ]; then
 else
   work="$(mktemp -d /tmp/vigil-query.XXXXXX)"
 fi
-source "$(dirname "$0")/lib.sh"
 cleanup() {
   stop_pids 30
   if [ -z "$keep" ] && [ -z "$reuse" ]; then rm -rf "$work"; else echo "data kept in $work"; fi
