@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "vigil-bench", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Load generator that simulates the Flink PrometheusPushGatewayReporter of a cluster, and the JMH suites.",
         subcommands = {PushCommand.class, FloodCommand.class, QueryCommand.class, BackfillCommand.class,
-                PrintCommand.class, QueryDataCommand.class, QueryLatencyCommand.class, JmhCommand.class, CrashCommand.class, RollupSizeCommand.class, CommandLine.HelpCommand.class})
+                PrintCommand.class, QueryDataCommand.class, QueryLatencyCommand.class, JmhCommand.class, CrashCommand.class, RollupSizeCommand.class, SinkCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

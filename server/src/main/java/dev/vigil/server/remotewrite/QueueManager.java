@@ -35,7 +35,7 @@ final class QueueManager implements AutoCloseable {
     private final String userAgent;
     private final RemoteClient client;
     private final Relabeler relabeler;
-    /** Labels as sent (encoded), by series ref: refs are dense ids from 1 (docs/refs.md). */
+    /** Each series as sent ({@link WriteRequestEncoder#series}), by ref: refs are dense ids from 1 (docs/refs.md). */
     private byte[][] series = new byte[4096][];
     private final Map<String, Metadata> metadata = new ConcurrentHashMap<>();
     private final Thread reader;
@@ -314,7 +314,7 @@ final class QueueManager implements AutoCloseable {
             if (ref >= series.length) {
                 series = java.util.Arrays.copyOf(series, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(ref + 1, series.length * 2L)));
             }
-            series[(int) ref] = l == null || l.size() == 0 ? DROPPED : WriteRequestEncoder.labels(l);
+            series[(int) ref] = l == null || l.size() == 0 ? DROPPED : WriteRequestEncoder.series(l);
         }
 
         private int[] sid = new int[1024];

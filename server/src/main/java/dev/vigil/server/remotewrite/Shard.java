@@ -15,7 +15,8 @@ final class Shard {
     private static final Logger LOG = Logger.getLogger(Shard.class.getName());
 
     private final RemoteWriteConfig cfg;
-    private final RemoteClient client;
+    /** This shard's own kept-alive connection to the remote. */
+    private final RemoteClient.Connection conn;
     private final QueueMetrics m;
     private final byte[][] lbl;
     private final long[] ts;
@@ -33,7 +34,7 @@ final class Shard {
 
     Shard(RemoteWriteConfig cfg, RemoteClient client, QueueMetrics m, String threadName) {
         this.cfg = cfg;
-        this.client = client;
+        this.conn = client.connection();
         this.m = m;
         int cap = cfg.queue().capacity();
         lbl = new byte[cap][];
@@ -92,6 +93,7 @@ final class Shard {
     void abort() {
         abort = true;
         thread.interrupt();
+        conn.shutdown(); // a post blocked on the socket ends now, not at remote_timeout
     }
 
     private void run() {
@@ -155,6 +157,8 @@ final class Shard {
             Thread.currentThread().interrupt();
         } catch (Exception | Error e) {
             LOG.log(java.util.logging.Level.SEVERE, "remote write shard of " + cfg + " stopped", e);
+        } finally {
+            conn.close();
         }
     }
 
@@ -167,7 +171,7 @@ final class Shard {
             m.samplesTotal.add(n);
             m.bytesTotal.add(clen[0]);
             long t0 = System.nanoTime();
-            RemoteClient.Result r = client.post(body, clen[0]);
+            RemoteClient.Result r = conn.post(body, clen[0]);
             m.observeBatch(System.nanoTime() - t0);
             switch (r.outcome()) {
                 case OK -> {

@@ -68,7 +68,7 @@ class RemoteClientTlsTest {
         RemoteWriteConfig cfg = new RemoteWriteConfig("t", url, 10_000, headers, tls, Relabeling.NONE,
                 RemoteWriteConfig.Queue.DEFAULT, RemoteWriteConfig.Metadata.DEFAULT);
         WriteRequestEncoder enc = new WriteRequestEncoder();
-        enc.sample(WriteRequestEncoder.labels(Labels.of(Map.of("__name__", "tls_test", "job", "rw"))), System.currentTimeMillis(),
+        enc.sample(WriteRequestEncoder.series(Labels.of(Map.of("__name__", "tls_test", "job", "rw"))), System.currentTimeMillis(),
                 Double.doubleToRawLongBits(1.0));
         int[] len = new int[1];
         byte[] body = enc.snappy(len);

@@ -19,8 +19,8 @@ class WriteRequestEncoderTest {
     @Test
     void roundTripsThroughTheReceivingDecoder() throws Exception {
         WriteRequestEncoder e = new WriteRequestEncoder();
-        byte[] a = WriteRequestEncoder.labels(Labels.of("__name__", "flink_numRecordsIn", "job", "j\u00e9", "dc", "eu1"));
-        byte[] b = WriteRequestEncoder.labels(Labels.of("__name__", "up"));
+        byte[] a = WriteRequestEncoder.series(Labels.of("__name__", "flink_numRecordsIn", "job", "j\u00e9", "dc", "eu1"));
+        byte[] b = WriteRequestEncoder.series(Labels.of("__name__", "up"));
         e.sample(a, 1_700_000_000_123L, Double.doubleToRawLongBits(42.5));
         e.sample(b, -5L, Double.doubleToRawLongBits(Values.STALE_NAN));
         e.sample(a, Long.MAX_VALUE / 2, Double.doubleToRawLongBits(-0.0));
