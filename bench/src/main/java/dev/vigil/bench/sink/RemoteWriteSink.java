@@ -29,6 +29,7 @@ public final class RemoteWriteSink implements AutoCloseable {
     public final LongAdder series = new LongAdder();
     public final LongAdder samples = new LongAdder();
     public final LongAdder bytes = new LongAdder();
+    public final LongAdder rawBytes = new LongAdder();
     public final LongAdder refused = new LongAdder();
 
     public RemoteWriteSink(InetSocketAddress at, int threads) throws IOException {
@@ -86,6 +87,7 @@ public final class RemoteWriteSink implements AutoCloseable {
             series.add(c.series());
             samples.add(c.samples());
             bytes.add(body.length);
+            rawBytes.add(raw.length);
             ex.sendResponseHeaders(204, -1);
         }
     }
@@ -99,6 +101,7 @@ public final class RemoteWriteSink implements AutoCloseable {
         try (ex) {
             answer(ex, 200, "sink_requests_total " + requests.sum() + "\nsink_series_total " + series.sum()
                     + "\nsink_samples_total " + samples.sum() + "\nsink_bytes_total " + bytes.sum()
+                    + "\nsink_uncompressed_bytes_total " + rawBytes.sum()
                     + "\nsink_refused_total " + refused.sum() + "\n");
         }
     }

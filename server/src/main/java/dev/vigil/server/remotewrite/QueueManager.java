@@ -359,7 +359,6 @@ final class QueueManager implements AutoCloseable {
             for (int k = 0; k < s.length; k++) {
                 int from = counts[k];
                 int to = counts[k + 1];
-                long backoff = 1;
                 while (from < to) {
                     from += s[k].offer(lbl, ts, bits, order, from, to);
                     if (from == to) {
@@ -371,14 +370,13 @@ final class QueueManager implements AutoCloseable {
                         return;
                     }
                     try {
-                        Thread.sleep(backoff);
+                        s[k].awaitRoom(100); // bounded, so a stop is noticed
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         running = false;
                         cutShort = true;
                         return;
                     }
-                    backoff = Math.min(backoff * 2, 100);
                 }
             }
             java.util.Arrays.fill(lbl, 0, n, null);

@@ -68,6 +68,16 @@ final class Shard {
         return n;
     }
 
+    /**
+     * Waits up to {@code ms} while the ring is full; the shard wakes the caller when it takes a
+     * batch out, so a blocked WAL reader costs one wake-up per batch rather than a sleep loop.
+     */
+    synchronized void awaitRoom(long ms) throws InterruptedException {
+        if (size == lbl.length && !abort) {
+            wait(ms);
+        }
+    }
+
     /** Samples queued or in the batch being sent (retried): Prometheus's samples_pending. */
     synchronized int pending() {
         return size + inFlight;
@@ -140,6 +150,7 @@ final class Shard {
                     head = (head + n) % lbl.length;
                     size -= n;
                     inFlight = n;
+                    notifyAll(); // a reader waiting for room (awaitRoom)
                 }
                 enc.reset();
                 for (int k = 0; k < n; k++) {
