@@ -12,4 +12,12 @@ public interface Storage extends Closeable {
 
     /** Metadata per metric family name, as last recorded. */
     Map<String, Metadata> metadata();
+
+    /**
+     * The rollup resolutions (ms) at which {@link Querier#select} serves {@link SelectHints#aggregate};
+     * empty when it serves raw samples only.
+     */
+    default long[] rollupResolutions() {
+        return new long[0];
+    }
 }

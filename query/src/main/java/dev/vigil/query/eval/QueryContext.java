@@ -7,6 +7,7 @@ import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.downsample.Aggregate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,8 @@ final class QueryContext implements AutoCloseable {
     private long samples;
     private int tick;
     private final List<Querier> queriers = new ArrayList<>();
+    /** Rollup resolutions the query may read, coarsest first; empty = raw only. */
+    private long[] resolutions = new long[0];
 
     QueryContext(Storage storage, long lookbackMs, long queryStart, long queryEnd, long defaultSubqueryStep,
             long deadlineNanos, long maxSamples) {
@@ -42,6 +45,26 @@ final class QueryContext implements AutoCloseable {
         // Sorted: series order decides ties in topk/bottomk and the order of instant results, and
         // label order is what Prometheus gets from its blocks, whatever order the head holds.
         return q.select(true, new SelectHints(mint, maxt, step, range, func), matchers.toArray(new Matcher[0]));
+    }
+
+    /** Sets the resolutions the storage serves aggregates at, as far as {@code max} (ms) allows. */
+    void rollups(long[] served, long max) {
+        resolutions = java.util.Arrays.stream(served).filter(r -> r > 0 && r <= max).map(r -> -r).sorted().map(r -> -r)
+                .toArray();
+    }
+
+    /** Rollup resolutions the query may read, coarsest first. */
+    long[] resolutions() {
+        return resolutions;
+    }
+
+    /** A select of one aggregate per window at {@code res} (rollups where they exist, raw elsewhere). */
+    SeriesSet selectAggregate(List<Matcher> matchers, long mint, long maxt, long step, long range, String func, long res,
+            Aggregate agg) {
+        checkDeadline();
+        Querier q = storage.querier(mint, maxt);
+        queriers.add(q);
+        return q.select(true, new SelectHints(mint, maxt, step, range, func, res, agg), matchers.toArray(new Matcher[0]));
     }
 
     /** Cheap enough for inner loops: reads the clock every 256 calls. */

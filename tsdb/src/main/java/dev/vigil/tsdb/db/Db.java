@@ -9,6 +9,7 @@ import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockSet;
 import dev.vigil.tsdb.block.MergeQuerier;
+import dev.vigil.tsdb.downsample.ResolutionQuerier;
 import dev.vigil.tsdb.downsample.Rollups;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesRegistry;
@@ -60,7 +61,7 @@ public final class Db implements Storage {
     private volatile Tombstones tombstones = Tombstones.NONE;
     private volatile boolean closed;
     /** Rollup blocks, opened at the first maintenance round when downsampling is on. */
-    private Rollups rollups;
+    private volatile Rollups rollups;
 
     private Db(DbOptions opts, FileChannel lockChannel, FileLock lock, Head head, Wal wal, SeriesRegistry registry,
             BlockSet blocks) {
@@ -396,7 +397,7 @@ public final class Db implements Storage {
     }
 
     /** The rollup blocks, or null when downsampling is off or has not run yet. */
-    public synchronized Rollups rollups() {
+    public Rollups rollups() {
         return rollups;
     }
 
@@ -832,18 +833,30 @@ public final class Db implements Storage {
         if (closed) {
             throw new IllegalStateException("store closed");
         }
-        List<Block> overlapping = new java.util.ArrayList<>();
+        Tombstones stones = tombstones;
+        Querier raw = rawQuerier(mint, maxt);
+        Rollups r = rollups;
+        if (r != null || opts.downsampleAfterMs() > 0) {
+            // Before the first round opened the rollups, aggregates come from raw data alone.
+            raw = new ResolutionQuerier(raw, this::rawQuerier, r, mint, maxt);
+        }
+        return readers.track(stones.filter(raw), mint, maxt);
+    }
+
+    /** Raw blocks and head over [mint, maxt], before tombstones. */
+    private Querier rawQuerier(long mint, long maxt) {
         for (Block b : blocks.blocks()) {
             if (b.meta().overlaps(mint, maxt)) {
-                overlapping.add(b);
+                return new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt)));
             }
         }
-        Tombstones stones = tombstones;
-        if (overlapping.isEmpty()) {
-            return readers.track(stones.filter(head.querier(mint, maxt)), mint, maxt);
-        }
-        return readers.track(stones.filter(new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt)))),
-                mint, maxt);
+        return head.querier(mint, maxt);
+    }
+
+    /** The rollup resolutions when downsampling is on: selects serve aggregates at them. */
+    @Override
+    public long[] rollupResolutions() {
+        return opts.downsampleAfterMs() > 0 ? Rollups.RESOLUTIONS.clone() : new long[0];
     }
 
     @Override

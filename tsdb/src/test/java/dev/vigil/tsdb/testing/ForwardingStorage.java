@@ -31,6 +31,11 @@ public class ForwardingStorage implements Storage {
     }
 
     @Override
+    public long[] rollupResolutions() {
+        return inner.rollupResolutions();
+    }
+
+    @Override
     public void close() throws IOException {
         inner.close();
     }
