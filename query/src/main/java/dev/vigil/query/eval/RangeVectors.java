@@ -138,9 +138,13 @@ final class RangeVectors {
         final double[] fp1 = p1;
         // quantile_over_time keeps its window sorted as it slides instead of sorting every step.
         boolean sliding = rf == RangeFunction.QUANTILE_OVER_TIME && fp0 != null;
+        Expr matrixArg = unwrap(args.get(mi));
+        long res = matrixArg instanceof MatrixSelector && !absentOverTime
+                ? RollupPlan.resolution(ctx, rf, g, pinned, at, off, range) : 0;
         java.util.function.Supplier<RangeScratch> scratch = () -> {
             RangeScratch sc = new RangeScratch();
             sc.fa.rangeMs = range;
+            sc.fa.windowMs = res;
             sc.sq = sliding ? new SlidingQuantile() : null;
             return sc;
         };
@@ -150,9 +154,6 @@ final class RangeVectors {
             }
             sink.accept(s);
         };
-        Expr matrixArg = unwrap(args.get(mi));
-        long res = matrixArg instanceof MatrixSelector && !absentOverTime
-                ? RollupPlan.resolution(ctx, rf, g, pinned, at, off, range) : 0;
         if (res > 0 && rf == RangeFunction.AVG_OVER_TIME) {
             averages(((MatrixSelector) matrixArg).selector(), g, range, res, c.function(), false, emit);
         } else if (matrixArg instanceof MatrixSelector ms && !absentOverTime) {

@@ -166,9 +166,11 @@ public final class ResolutionQuerier implements Querier {
 
     /**
      * The parts' samples one after another. Raw samples become one-sample windows (count 1, the
-     * value itself otherwise; staleness markers are not samples, as in rollups). The counter
-     * continues across parts: a part's values sit on top of the last output minus the last raw
-     * value before it, and a part that starts below that raw value begins after a reset.
+     * value itself otherwise; staleness markers are not samples, as in rollups). The counter comes
+     * out reset-free, so a rate over it never adds a value back twice: each part's values sit on
+     * top of the last output (from the raw value the part before ended at, or from zero after a
+     * reset at the boundary), and a drop inside a part that the rollup did not correct (a chunk
+     * without counter column, raw samples) adds the value before it, Prometheus's rule.
      */
     private static final class Chain implements SampleIterator {
         private final List<Series> parts;
@@ -177,11 +179,15 @@ public final class ResolutionQuerier implements Querier {
         private int part = -1;
         private SampleIterator it;
         private boolean itRaw;
-        private double carry;
-        private double lastOut = Double.NaN;
-        private double lastRaw = Double.NaN;
         private boolean fresh;
         private double v;
+        /** Added to the current part's values. */
+        private double carry;
+        /** The current part's previous value, as the part gives it. */
+        private double prev = Double.NaN;
+        private double lastOut = Double.NaN;
+        /** The raw value the previous part ended at, NaN when none. */
+        private double endRaw = Double.NaN;
 
         Chain(List<Series> parts, List<Boolean> raw, Aggregate agg) {
             this.parts = parts;
@@ -198,30 +204,20 @@ public final class ResolutionQuerier implements Querier {
                         if (Values.isStaleNaN(x)) {
                             continue;
                         }
-                        if (agg == Aggregate.COUNTER) {
-                            lastRaw = x;
-                        } else if (agg == Aggregate.COUNT) {
+                        if (agg == Aggregate.COUNT) {
                             x = 1;
                         }
                     }
-                    if (agg == Aggregate.COUNTER) {
-                        if (fresh && !Double.isNaN(lastOut) && x + carry < lastOut) {
-                            // Below where the last part ended raw: a reset at the boundary.
-                            carry += lastRaw0;
-                        }
-                        x += carry;
-                        lastOut = x;
+                    if (agg == Aggregate.COUNTER && !Double.isNaN(x)) {
+                        x = counter(x);
                     }
                     fresh = false;
                     v = x;
                     return true;
                 }
-                if (it != null && agg == Aggregate.COUNTER) {
-                    double endRaw = itRaw ? lastRaw : RollupQuerier.lastRaw(it);
-                    if (!Double.isNaN(endRaw) && !Double.isNaN(lastOut)) {
-                        lastRaw0 = endRaw;
-                        carry = lastOut - endRaw;
-                    }
+                if (it != null && agg == Aggregate.COUNTER && !Double.isNaN(prev)) {
+                    double r = itRaw ? prev : RollupQuerier.lastRaw(it);
+                    endRaw = Double.isNaN(r) ? prev : r;
                 }
                 if (++part >= parts.size()) {
                     it = null;
@@ -230,11 +226,21 @@ public final class ResolutionQuerier implements Querier {
                 it = parts.get(part).iterator(null);
                 itRaw = raw.get(part);
                 fresh = true;
+                prev = Double.NaN;
             }
         }
 
-        /** The raw value the previous part ended at. */
-        private double lastRaw0;
+        private double counter(double x) {
+            if (fresh && !Double.isNaN(lastOut)) {
+                // Continue from the raw value the last part ended at; below it is a reset.
+                carry = x >= endRaw ? lastOut - endRaw : lastOut;
+            } else if (!Double.isNaN(prev) && x < prev) {
+                carry += prev;
+            }
+            prev = x;
+            lastOut = x + carry;
+            return lastOut;
+        }
 
         @Override
         public boolean seek(long t) {
