@@ -53,6 +53,11 @@ final class QueryContext implements AutoCloseable {
                 .toArray();
     }
 
+    /** Puts back what {@link #resolutions()} returned. */
+    void restoreResolutions(long[] saved) {
+        resolutions = saved;
+    }
+
     /** Rollup resolutions the query may read, coarsest first. */
     long[] resolutions() {
         return resolutions;

@@ -75,7 +75,7 @@ final class RangeVectors {
         }
         if (a instanceof SubqueryExpr sq) {
             Grid inner = subqueryGrid(sq, g);
-            List<StepSeries> rows = inner.steps() > 0 ? ev.collect(sq.expr(), inner, true) : List.of();
+            List<StepSeries> rows = inner.steps() > 0 ? collectRaw(sq, inner) : List.of();
             RangeSource src = v -> {
                 for (StepSeries s : rows) {
                     v.visit(s.labels, new GridIterator(inner, s.v));
@@ -84,6 +84,17 @@ final class RangeVectors {
             return new RangeArg(sq.rangeMs(), sq.offsetMs(), sq.at(), src);
         }
         throw new QueryException(ErrorType.BAD_DATA, "expected range vector, got " + a.type());
+    }
+
+    /** A subquery's inner expression over its grid, from raw data (README "Downsampling"). */
+    private List<StepSeries> collectRaw(SubqueryExpr sq, Grid inner) {
+        long[] saved = ctx.resolutions();
+        ctx.rollups(new long[0], 0);
+        try {
+            return ev.collect(sq.expr(), inner, true);
+        } finally {
+            ctx.restoreResolutions(saved);
+        }
     }
 
     /** Subquery steps are aligned to multiples of the step, as Prometheus aligns them. */
@@ -339,7 +350,7 @@ final class RangeVectors {
             }
         } else if (e instanceof SubqueryExpr sq) {
             Grid inner = subqueryGrid(sq, g);
-            List<StepSeries> rows = inner.steps() > 0 ? ev.collect(sq.expr(), inner, true) : List.of();
+            List<StepSeries> rows = inner.steps() > 0 ? collectRaw(sq, inner) : List.of();
             for (StepSeries s : rows) {
                 int cnt = s.count();
                 long[] ts = new long[cnt];

@@ -178,7 +178,7 @@ class RollupQueryTest {
     void functionsNotListedAndRawResolutionGiveTheRawAnswer() {
         for (String q : List.of("deriv(g[1h])", "last_over_time(g[1h])", "stddev_over_time(g[1h])", "irate(c[1h])",
                 "changes(g[1h])", "resets(c[1h])", "delta(g[1h])", "quantile_over_time(0.5, g[1h])",
-                "timestamp(g)", "present_over_time(g[1h])")) {
+                "timestamp(g)", "present_over_time(g[1h])", "max_over_time(g[2h:30m])", "avg_over_time(g[2h:1h])")) {
             compare(q, 30 * M, AUTO, EXACT);
         }
         // A range that is no multiple of the resolution, or steps off the windows, read raw.
