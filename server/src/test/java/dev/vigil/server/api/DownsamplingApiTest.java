@@ -112,6 +112,24 @@ class DownsamplingApiTest {
     }
 
     @Test
+    void pastTheRawRetentionQueriesAnswerFromRollups() throws Exception {
+        String q = "count_over_time(flink_jobmanager_job_lastCheckpointSize[1h])";
+        long start;
+        String before;
+        try (LiveVigil v = new LiveVigil(dir)) {
+            start = importOld(v);
+            before = rangeQuery(v, q, start + 2 * H, start + 30 * H, "30m", "raw");
+        }
+        // The data ended 72 h ago: at start it is rolled up, then its raw blocks go.
+        try (LiveVigil v = new LiveVigil(dir, "--storage.tsdb.retention.raw=48h")) {
+            assertTrue(rollupBlocks(dir) > 0);
+            assertEquals(before, rangeQuery(v, q, start + 2 * H, start + 30 * H, "30m", null));
+            String raw = rangeQuery(v, q, start + 2 * H, start + 30 * H, "30m", "raw");
+            assertTrue(points(raw).length < points(before).length, "raw data left: the head's last hours only");
+        }
+    }
+
+    @Test
     void aBadMaxSourceResolutionIs400NamingIt() throws Exception {
         try (LiveVigil v = new LiveVigil(dir)) {
             for (String path : new String[] {"/api/v1/query?query=up&max_source_resolution=fine",
