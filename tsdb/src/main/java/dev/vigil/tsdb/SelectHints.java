@@ -5,7 +5,7 @@ import dev.vigil.tsdb.downsample.Aggregate;
 /**
  * What the query engine will do with a selection, so storage can prune; storage may ignore it,
  * except {@code aggregate}, which only a storage listing {@code resolution} in
- * {@link Storage#rollupResolutions()} is given and which it must honour.
+ * {@link Storage#rollupResolutions(long, long)} is given and which it must honour.
  *
  * @param start earliest timestamp (ms) the engine will read
  * @param end latest timestamp (ms) the engine will read

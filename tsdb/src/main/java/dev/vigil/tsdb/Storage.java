@@ -14,10 +14,10 @@ public interface Storage extends Closeable {
     Map<String, Metadata> metadata();
 
     /**
-     * The rollup resolutions (ms) at which {@link Querier#select} serves {@link SelectHints#aggregate};
-     * empty when it serves raw samples only.
+     * The rollup resolutions (ms) with rollups over part of [mint, maxt], at which
+     * {@link Querier#select} serves {@link SelectHints#aggregate}; empty when only raw data is there.
      */
-    default long[] rollupResolutions() {
+    default long[] rollupResolutions(long mint, long maxt) {
         return new long[0];
     }
 }

@@ -146,7 +146,7 @@ public final class PromEngine implements Engine {
         try (QueryGate.Admission a = gate.enter(opts == null ? 0 : opts.timeoutMs());
                 QueryContext ctx = new QueryContext(storage, lookback, start, end, options.defaultSubqueryStepMs(),
                         a.deadlineNanos(), options.maxSamples())) {
-            ctx.rollups(storage.rollupResolutions(), maxSourceResolution(opts, step));
+            ctx.maxResolution(maxSourceResolution(opts, step));
             return new QueryResult(body.eval(ctx), List.of());
         }
     }

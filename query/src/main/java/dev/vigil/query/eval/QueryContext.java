@@ -23,8 +23,8 @@ final class QueryContext implements AutoCloseable {
     private long samples;
     private int tick;
     private final List<Querier> queriers = new ArrayList<>();
-    /** Rollup resolutions the query may read, coarsest first; empty = raw only. */
-    private long[] resolutions = new long[0];
+    /** The coarsest rollup resolution the query may read; 0 = raw only. */
+    private long maxResolution;
 
     QueryContext(Storage storage, long lookbackMs, long queryStart, long queryEnd, long defaultSubqueryStep,
             long deadlineNanos, long maxSamples) {
@@ -47,20 +47,23 @@ final class QueryContext implements AutoCloseable {
         return q.select(true, new SelectHints(mint, maxt, step, range, func), matchers.toArray(new Matcher[0]));
     }
 
-    /** Sets the resolutions the storage serves aggregates at, as far as {@code max} (ms) allows. */
-    void rollups(long[] served, long max) {
-        resolutions = java.util.Arrays.stream(served).filter(r -> r > 0 && r <= max).map(r -> -r).sorted().map(r -> -r)
-                .toArray();
+    /** Sets the coarsest rollup resolution (ms) the query may read, 0 for raw only. */
+    void maxResolution(long max) {
+        maxResolution = max;
     }
 
-    /** Puts back what {@link #resolutions()} returned. */
-    void restoreResolutions(long[] saved) {
-        resolutions = saved;
+    long maxResolution() {
+        return maxResolution;
     }
 
-    /** Rollup resolutions the query may read, coarsest first. */
-    long[] resolutions() {
-        return resolutions;
+    /** Rollup resolutions over part of [mint, maxt] the query may read, coarsest first. */
+    long[] resolutions(long mint, long maxt) {
+        if (maxResolution <= 0) {
+            return new long[0];
+        }
+        long max = maxResolution;
+        return java.util.Arrays.stream(storage.rollupResolutions(mint, maxt)).filter(r -> r > 0 && r <= max)
+                .map(r -> -r).sorted().map(r -> -r).toArray();
     }
 
     /** A select of one aggregate per window at {@code res} (rollups where they exist, raw elsewhere). */

@@ -88,12 +88,12 @@ final class RangeVectors {
 
     /** A subquery's inner expression over its grid, from raw data (README "Downsampling"). */
     private List<StepSeries> collectRaw(SubqueryExpr sq, Grid inner) {
-        long[] saved = ctx.resolutions();
-        ctx.rollups(new long[0], 0);
+        long saved = ctx.maxResolution();
+        ctx.maxResolution(0);
         try {
             return ev.collect(sq.expr(), inner, true);
         } finally {
-            ctx.restoreResolutions(saved);
+            ctx.maxResolution(saved);
         }
     }
 

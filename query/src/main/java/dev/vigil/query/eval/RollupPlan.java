@@ -4,7 +4,8 @@ import dev.vigil.tsdb.downsample.Aggregate;
 
 /**
  * Which functions read rollups, from which aggregate, and at which resolution a selector may
- * (README "Downsampling"). Everything not named here reads raw data.
+ * (README "Downsampling"). Everything not named here reads raw data, and so does a selector
+ * whose time range no rollup block reaches, exactly as Prometheus would.
  */
 final class RollupPlan {
     private RollupPlan() {
@@ -38,7 +39,7 @@ final class RollupPlan {
             return 0;
         }
         boolean counter = aggregate(rf) == Aggregate.COUNTER;
-        for (long res : ctx.resolutions()) {
+        for (long res : ctx.resolutions(first(g, pinned, at, off) - range, last(g, pinned, at, off))) {
             if (counter ? range >= 2 * res : range % res == 0 && range >= res && aligned(g, pinned, at, off, res)) {
                 return res;
             }
@@ -48,12 +49,20 @@ final class RollupPlan {
 
     /** The resolution an instant selector may read (the mean of the window ending at each step), 0 for raw. */
     static long selectorResolution(QueryContext ctx, Grid g, boolean pinned, long at, long off) {
-        for (long res : ctx.resolutions()) {
+        for (long res : ctx.resolutions(first(g, pinned, at, off) - ctx.lookbackMs, last(g, pinned, at, off))) {
             if (aligned(g, pinned, at, off, res)) {
                 return res;
             }
         }
         return 0;
+    }
+
+    private static long first(Grid g, boolean pinned, long at, long off) {
+        return (pinned ? at : g.start()) - off;
+    }
+
+    private static long last(Grid g, boolean pinned, long at, long off) {
+        return (pinned ? at : g.end()) - off;
     }
 
     /** Whether every step's reference time (step minus offset, or the @ time) is a multiple of {@code res}. */

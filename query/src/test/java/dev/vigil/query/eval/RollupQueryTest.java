@@ -181,6 +181,15 @@ class RollupQueryTest {
                 "timestamp(g)", "present_over_time(g[1h])", "max_over_time(g[2h:30m])", "avg_over_time(g[2h:1h])")) {
             compare(q, 30 * M, AUTO, EXACT);
         }
+        // Where no rollup reaches (the head's last hours), everything reads raw data.
+        for (String q : List.of("g", "rate(c[30m])", "count_over_time(g[30m])")) {
+            List<SeriesData> raw = ((Matrix) engine.range(q, T0 + 29 * H, T0 + HOURS * H, 30 * M, RAW).value()).series();
+            List<SeriesData> auto = ((Matrix) engine.range(q, T0 + 29 * H, T0 + HOURS * H, 30 * M, AUTO).value()).series();
+            assertEquals(raw.size(), auto.size());
+            for (int s = 0; s < raw.size(); s++) {
+                assertEquals(java.util.Arrays.toString(raw.get(s).values()), java.util.Arrays.toString(auto.get(s).values()), q);
+            }
+        }
         // A range that is no multiple of the resolution, or steps off the windows, read raw.
         compare("count_over_time(g[7m])", 30 * M, AUTO, EXACT);
         compare("rate(c[5m])", 30 * M, AUTO, EXACT);

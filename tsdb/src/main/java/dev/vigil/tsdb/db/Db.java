@@ -853,10 +853,24 @@ public final class Db implements Storage {
         return head.querier(mint, maxt);
     }
 
-    /** The rollup resolutions when downsampling is on: selects serve aggregates at them. */
+    /**
+     * The resolutions with rollup blocks over part of [mint, maxt] when downsampling is on: where
+     * none are, queries read raw data as Prometheus does.
+     */
     @Override
-    public long[] rollupResolutions() {
-        return opts.downsampleAfterMs() > 0 ? Rollups.RESOLUTIONS.clone() : new long[0];
+    public long[] rollupResolutions(long mint, long maxt) {
+        Rollups r = rollups;
+        if (r == null || opts.downsampleAfterMs() <= 0) {
+            return new long[0];
+        }
+        return java.util.Arrays.stream(Rollups.RESOLUTIONS).filter(res -> {
+            for (Block b : r.set(res).blocks()) {
+                if (b.meta().overlaps(mint, maxt)) {
+                    return true;
+                }
+            }
+            return false;
+        }).toArray();
     }
 
     @Override

@@ -31,8 +31,8 @@ public class ForwardingStorage implements Storage {
     }
 
     @Override
-    public long[] rollupResolutions() {
-        return inner.rollupResolutions();
+    public long[] rollupResolutions(long mint, long maxt) {
+        return inner.rollupResolutions(mint, maxt);
     }
 
     @Override
