@@ -28,6 +28,7 @@ import dev.vigil.server.cli.ConfigFile;
 import dev.vigil.server.cli.ConfigRedaction;
 import dev.vigil.server.cli.Flags;
 import dev.vigil.server.cli.ListenAddress;
+import dev.vigil.server.cli.DownsampleFlags;
 import dev.vigil.server.cli.RemoteReadFlags;
 import dev.vigil.server.cli.RemoteWriteSection;
 import dev.vigil.server.cli.ServerConfig;
@@ -146,7 +147,9 @@ public final class VigilServer implements AutoCloseable {
                         .retentionMs(cfg.retentionMs())
                         .retentionBytes(cfg.retentionBytes())
                         .outOfOrderWindowMs(cfg.outOfOrderWindowMs())
-                        .maxSeries(cfg.maxSeries()))
+                        .maxSeries(cfg.maxSeries())
+                        .downsampleAfterMs(DownsampleFlags.of(cfg).afterMs())
+                        .rawRetentionMs(DownsampleFlags.of(cfg).rawRetentionMs()))
                         .build()),
                 s -> new PromEngine(s, new EngineOptions(cfg.lookbackDeltaMs(),
                         cfg.queryTimeoutMs(), cfg.queryMaxSamples(), cfg.queryMaxConcurrency())),

@@ -12,4 +12,12 @@ public interface Storage extends Closeable {
 
     /** Metadata per metric family name, as last recorded. */
     Map<String, Metadata> metadata();
+
+    /**
+     * The rollup resolutions (ms) with rollups over part of [mint, maxt], at which
+     * {@link Querier#select} serves {@link SelectHints#aggregate}; empty when only raw data is there.
+     */
+    default long[] rollupResolutions(long mint, long maxt) {
+        return new long[0];
+    }
 }

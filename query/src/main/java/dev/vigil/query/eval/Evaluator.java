@@ -246,6 +246,12 @@ final class Evaluator {
         long firstRef = (pinned ? at : g.start()) - off;
         long lastRef = (pinned ? at : g.end()) - off;
         long lookback = ctx.lookbackMs;
+        long res = timestamps ? 0 : RollupPlan.selectorResolution(ctx, g, pinned, at, off);
+        if (res > 0) {
+            // From rollups a step's value is the mean of the window ending at it (Thanos reads avg).
+            ranges.averages(vs, g, res, res, null, true, sink::accept);
+            return;
+        }
         SeriesSet set = ctx.select(vs.matchers(), firstRef - lookback, lastRef, g.interval(), 0, null);
         SeriesFanOut.run(set, ctx::tick, RangeScratch::new, (series, sc) -> {
             SampleIterator it = series.iterator(sc.reuse);

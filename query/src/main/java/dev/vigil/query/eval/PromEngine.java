@@ -64,7 +64,7 @@ public final class PromEngine implements Engine {
 
     /** Evaluates an already parsed expression at one instant. */
     public QueryResult instant(Expr expr, long timeMs, QueryOptions opts) {
-        return run(opts, timeMs, timeMs, ctx -> {
+        return run(opts, timeMs, timeMs, 0, ctx -> {
             Evaluator ev = new Evaluator(ctx);
             Grid g = new Grid(timeMs, timeMs, 1);
             PointBudget.check(expr, g, ctx, options.maxSamples());
@@ -98,7 +98,7 @@ public final class PromEngine implements Engine {
         if (endMs < startMs) {
             throw new QueryException(ErrorType.BAD_DATA, "end timestamp must not be before start time");
         }
-        return run(opts, startMs, endMs, ctx -> {
+        return run(opts, startMs, endMs, stepMs, ctx -> {
             Grid g = new Grid(startMs, endMs, stepMs);
             PointBudget.check(expr, g, ctx, options.maxSamples());
             Evaluator ev = new Evaluator(ctx);
@@ -131,15 +131,22 @@ public final class PromEngine implements Engine {
         });
     }
 
+    /** The coarsest rollup resolution a query may read: auto is step / 5 (raw for an instant query). */
+    static long maxSourceResolution(QueryOptions opts, long step) {
+        long m = opts == null ? QueryOptions.AUTO : opts.maxSourceResolutionMs();
+        return m == QueryOptions.AUTO ? step / 5 : m;
+    }
+
     private interface Body {
         Value eval(QueryContext ctx);
     }
 
-    private QueryResult run(QueryOptions opts, long start, long end, Body body) {
+    private QueryResult run(QueryOptions opts, long start, long end, long step, Body body) {
         long lookback = opts != null && opts.lookbackDeltaMs() > 0 ? opts.lookbackDeltaMs() : options.lookbackDeltaMs();
         try (QueryGate.Admission a = gate.enter(opts == null ? 0 : opts.timeoutMs());
                 QueryContext ctx = new QueryContext(storage, lookback, start, end, options.defaultSubqueryStepMs(),
                         a.deadlineNanos(), options.maxSamples())) {
+            ctx.maxResolution(maxSourceResolution(opts, step));
             return new QueryResult(body.eval(ctx), List.of());
         }
     }

@@ -7,6 +7,7 @@ import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SelectHints;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Storage;
+import dev.vigil.tsdb.downsample.Aggregate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,8 @@ final class QueryContext implements AutoCloseable {
     private long samples;
     private int tick;
     private final List<Querier> queriers = new ArrayList<>();
+    /** The coarsest rollup resolution the query may read; 0 = raw only. */
+    private long maxResolution;
 
     QueryContext(Storage storage, long lookbackMs, long queryStart, long queryEnd, long defaultSubqueryStep,
             long deadlineNanos, long maxSamples) {
@@ -42,6 +45,34 @@ final class QueryContext implements AutoCloseable {
         // Sorted: series order decides ties in topk/bottomk and the order of instant results, and
         // label order is what Prometheus gets from its blocks, whatever order the head holds.
         return q.select(true, new SelectHints(mint, maxt, step, range, func), matchers.toArray(new Matcher[0]));
+    }
+
+    /** Sets the coarsest rollup resolution (ms) the query may read, 0 for raw only. */
+    void maxResolution(long max) {
+        maxResolution = max;
+    }
+
+    long maxResolution() {
+        return maxResolution;
+    }
+
+    /** Rollup resolutions over part of [mint, maxt] the query may read, coarsest first. */
+    long[] resolutions(long mint, long maxt) {
+        if (maxResolution <= 0) {
+            return new long[0];
+        }
+        long max = maxResolution;
+        return java.util.Arrays.stream(storage.rollupResolutions(mint, maxt)).filter(r -> r > 0 && r <= max)
+                .map(r -> -r).sorted().map(r -> -r).toArray();
+    }
+
+    /** A select of one aggregate per window at {@code res} (rollups where they exist, raw elsewhere). */
+    SeriesSet selectAggregate(List<Matcher> matchers, long mint, long maxt, long step, long range, String func, long res,
+            Aggregate agg) {
+        checkDeadline();
+        Querier q = storage.querier(mint, maxt);
+        queriers.add(q);
+        return q.select(true, new SelectHints(mint, maxt, step, range, func, res, agg), matchers.toArray(new Matcher[0]));
     }
 
     /** Cheap enough for inner loops: reads the clock every 256 calls. */

@@ -242,6 +242,8 @@ enum RangeFunction {
         long rangeEnd;
         long rangeMs;
         long stepTime;
+        /** When the samples are rollup windows, their length: each stands for the time back to its window's start. */
+        long windowMs;
         double p0;
         double p1;
         /** Reused by quantile_over_time, which sorts a copy of the window. */
@@ -375,7 +377,8 @@ enum RangeFunction {
         double durationToStart = (w.t[w.from] - a.rangeStart) / 1000.0;
         double durationToEnd = (a.rangeEnd - w.t[w.to - 1]) / 1000.0;
         double sampled = (w.t[w.to - 1] - w.t[w.from]) / 1000.0;
-        double avg = sampled / (n - 1);
+        // Rollup windows are at least a window apart, however dense the raw samples joined to them.
+        double avg = Math.max(sampled / (n - 1), a.windowMs / 1000.0);
         if (isCounter && result > 0 && first >= 0) {
             // A counter cannot go below zero: extrapolate at most to where it would be zero.
             double durationToZero = sampled * (first / result);

@@ -75,7 +75,7 @@ final class RangeVectors {
         }
         if (a instanceof SubqueryExpr sq) {
             Grid inner = subqueryGrid(sq, g);
-            List<StepSeries> rows = inner.steps() > 0 ? ev.collect(sq.expr(), inner, true) : List.of();
+            List<StepSeries> rows = inner.steps() > 0 ? collectRaw(sq, inner) : List.of();
             RangeSource src = v -> {
                 for (StepSeries s : rows) {
                     v.visit(s.labels, new GridIterator(inner, s.v));
@@ -84,6 +84,17 @@ final class RangeVectors {
             return new RangeArg(sq.rangeMs(), sq.offsetMs(), sq.at(), src);
         }
         throw new QueryException(ErrorType.BAD_DATA, "expected range vector, got " + a.type());
+    }
+
+    /** A subquery's inner expression over its grid, from raw data (README "Downsampling"). */
+    private List<StepSeries> collectRaw(SubqueryExpr sq, Grid inner) {
+        long saved = ctx.maxResolution();
+        ctx.maxResolution(0);
+        try {
+            return ev.collect(sq.expr(), inner, true);
+        } finally {
+            ctx.maxResolution(saved);
+        }
     }
 
     /** Subquery steps are aligned to multiples of the step, as Prometheus aligns them. */
@@ -138,9 +149,13 @@ final class RangeVectors {
         final double[] fp1 = p1;
         // quantile_over_time keeps its window sorted as it slides instead of sorting every step.
         boolean sliding = rf == RangeFunction.QUANTILE_OVER_TIME && fp0 != null;
+        Expr matrixArg = unwrap(args.get(mi));
+        long res = matrixArg instanceof MatrixSelector && !absentOverTime
+                ? RollupPlan.resolution(ctx, rf, g, pinned, at, off, range) : 0;
         java.util.function.Supplier<RangeScratch> scratch = () -> {
             RangeScratch sc = new RangeScratch();
             sc.fa.rangeMs = range;
+            sc.fa.windowMs = res;
             sc.sq = sliding ? new SlidingQuantile() : null;
             return sc;
         };
@@ -150,22 +165,32 @@ final class RangeVectors {
             }
             sink.accept(s);
         };
-        Expr matrixArg = unwrap(args.get(mi));
-        if (matrixArg instanceof MatrixSelector ms && !absentOverTime) {
+        if (res > 0 && rf == RangeFunction.AVG_OVER_TIME) {
+            averages(((MatrixSelector) matrixArg).selector(), g, range, res, c.function(), false, emit);
+        } else if (matrixArg instanceof MatrixSelector ms && !absentOverTime) {
             // Series are independent here: read and computed on every core, emitted in order.
             VectorSelector vs = ms.selector();
             long mint = (pinned ? at : g.start()) - vs.offsetMs() - range;
             long maxt = (pinned ? at : g.end()) - vs.offsetMs();
-            SeriesSet set = ctx.select(vs.matchers(), mint, maxt, g.interval(), range, c.function());
+            // With rollups each sample is a window's aggregate, and a window ending at the range's
+            // start is before it: the range is left-open.
+            SeriesSet set = res > 0
+                    ? ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, c.function(), res,
+                            RollupPlan.aggregate(rf))
+                    : ctx.select(vs.matchers(), mint, maxt, g.interval(), range, c.function());
+            RangeFunction f = res > 0 ? RollupPlan.combiner(rf) : rf;
+            boolean leftOpen = res > 0;
             SeriesFanOut.run(set, ctx::tick, scratch, (series, sc) -> {
                 SampleIterator it = series.iterator(sc.reuse);
                 sc.reuse = it;
-                return rangeSeries(rf, g, series.labels(), it, sc, pinned, at, off, range, keepName, fp0, fp1, null);
+                return rangeSeries(f, g, series.labels(), it, sc, pinned, at, off, range, keepName, fp0, fp1, null,
+                        leftOpen);
             }, emit);
         } else {
             RangeScratch sc = scratch.get();
             ra.source().forEach((labels, it) -> {
-                StepSeries s = rangeSeries(rf, g, labels, it, sc, pinned, at, off, range, keepName, fp0, fp1, seen);
+                StepSeries s = rangeSeries(rf, g, labels, it, sc, pinned, at, off, range, keepName, fp0, fp1, seen,
+                        false);
                 if (s != null) {
                     emit.accept(s);
                 }
@@ -179,10 +204,12 @@ final class RangeVectors {
     /**
      * One series of a range function for all steps: its samples are read once in bulk, and each
      * step's window is an index range over them. Null when no step has a value. With
-     * {@code seen} (absent_over_time) only marks the steps that have samples.
+     * {@code seen} (absent_over_time) only marks the steps that have samples. {@code leftOpen}
+     * leaves out a sample at exactly the range's start (rollup windows end there).
      */
     private static StepSeries rangeSeries(RangeFunction rf, Grid g, Labels labels, SampleIterator it, RangeScratch sc,
-            boolean pinned, long at, long off, long range, boolean keepName, double[] fp0, double[] fp1, boolean[] seen) {
+            boolean pinned, long at, long off, long range, boolean keepName, double[] fp0, double[] fp1, boolean[] seen,
+            boolean leftOpen) {
         int n = g.steps();
         RangeFunction.Window w = sc.w;
         RangeFunction.Args fa = sc.fa;
@@ -204,7 +231,7 @@ final class RangeVectors {
                 to++;
             }
             int from = w.from;
-            while (from < to && w.t[from] < lo) {
+            while (from < to && (w.t[from] < lo || leftOpen && w.t[from] == lo)) {
                 from++;
             }
             if (sq != null) {
@@ -252,6 +279,46 @@ final class RangeVectors {
         return new StepSeries(keepName ? labels : LabelOps.dropName(labels), out);
     }
 
+    /**
+     * The mean over each step's range (left-open) from rollups at {@code res}: the windows' sums
+     * over their counts, so the mean weighs every raw sample alike (avg_over_time, and instant
+     * selectors with {@code range == res}).
+     */
+    void averages(VectorSelector vs, Grid g, long range, long res, String func, boolean keepName,
+            java.util.function.Consumer<StepSeries> emit) {
+        boolean pinned = vs.at() != null;
+        long at = pinned ? ev.atMs(vs.at()) : 0;
+        long off = vs.offsetMs();
+        long mint = (pinned ? at : g.start()) - off - range;
+        long maxt = (pinned ? at : g.end()) - off;
+        SeriesSet sums = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
+                dev.vigil.tsdb.downsample.Aggregate.SUM);
+        SeriesSet counts = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
+                dev.vigil.tsdb.downsample.Aggregate.COUNT);
+        RangeScratch a = new RangeScratch();
+        RangeScratch b = new RangeScratch();
+        a.fa.rangeMs = range;
+        b.fa.rangeMs = range;
+        // Both sets list the same series in the same order: they read the same windows.
+        while (sums.next() && counts.next()) {
+            ctx.tick();
+            Labels labels = sums.at().labels();
+            StepSeries s = rangeSeries(RangeFunction.SUM_OVER_TIME, g, labels, sums.at().iterator(null), a, pinned, at,
+                    off, range, true, null, null, null, true);
+            StepSeries n = rangeSeries(RangeFunction.SUM_OVER_TIME, g, labels, counts.at().iterator(null), b, pinned, at,
+                    off, range, true, null, null, null, true);
+            if (s == null || n == null) {
+                continue;
+            }
+            for (int k = 0; k < s.v.length; k++) {
+                if (present(s.v[k])) {
+                    s.v[k] = s.v[k] / n.v[k];
+                }
+            }
+            emit.accept(keepName ? s : new StepSeries(LabelOps.dropName(labels), s.v));
+        }
+    }
+
     /** An instant query of a range vector: the raw samples of every series in its window. */
     List<SeriesData> rangeVectorAt(Expr e, long t) {
         e = unwrap(e);
@@ -283,7 +350,7 @@ final class RangeVectors {
             }
         } else if (e instanceof SubqueryExpr sq) {
             Grid inner = subqueryGrid(sq, g);
-            List<StepSeries> rows = inner.steps() > 0 ? ev.collect(sq.expr(), inner, true) : List.of();
+            List<StepSeries> rows = inner.steps() > 0 ? collectRaw(sq, inner) : List.of();
             for (StepSeries s : rows) {
                 int cnt = s.count();
                 long[] ts = new long[cnt];

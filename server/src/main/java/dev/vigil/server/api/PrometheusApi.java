@@ -247,7 +247,33 @@ public final class PrometheusApi {
                 throw ApiException.invalidParam("lookback_delta", "lookback delta must be non-negative");
             }
         }
-        return new QueryOptions(timeout, lookback);
+        return new QueryOptions(timeout, lookback, maxSourceResolution(p));
+    }
+
+    /**
+     * Thanos's {@code max_source_resolution}: {@code raw} (or {@code 0s}), a duration such as
+     * {@code 5m} or {@code 1h} (the coarsest rollups the query may read), or {@code auto} (the
+     * default: a fifth of the step; raw for instant queries).
+     */
+    static long maxSourceResolution(Params p) {
+        String v = p.get("max_source_resolution");
+        if (v.isEmpty() || v.equals("auto")) {
+            return QueryOptions.AUTO;
+        }
+        if (v.equals("raw")) {
+            return 0;
+        }
+        long ms;
+        try {
+            ms = ApiTime.parseDuration(v);
+        } catch (IllegalArgumentException e) {
+            ms = -1;
+        }
+        if (ms < 0) {
+            throw ApiException.invalidParam("max_source_resolution",
+                    "cannot parse \"" + v + "\": expected raw, auto or a duration such as 0s, 5m, 1h");
+        }
+        return ms;
     }
 
     ApiResult queryExemplars(Backend b, ApiRequest req) {

@@ -25,6 +25,10 @@ public final class Flags {
             new Def("storage.tsdb.retention.time", "180d", false, "How long to keep samples."),
             new Def("storage.tsdb.retention.size", "0", false,
                     "Largest size of the data folder (512MB, 10GB; base 2); 0 = no limit."),
+            new Def("storage.tsdb.retention.raw", "", false,
+                    "How long to keep raw samples once 5m and 1h rollups cover them; default the retention."),
+            new Def("storage.tsdb.downsample.after", "40h", false,
+                    "Blocks that ended this long ago get 5m and 1h rollups, which queries read by themselves; 0 = off."),
             new Def("storage.tsdb.max-series", "0", false, "Most series in the store; 0 = no limit."),
             new Def("storage.tsdb.out-of-order-time-window", "", false,
                     "How far behind the newest sample a sample is still accepted; default the retention, 0 = strict."),
@@ -219,6 +223,7 @@ public final class Flags {
         }
         PrometheusFlags.routePrefix(v.get("web.route-prefix"), v.get("web.external-url"));
         RemoteReadFlags.parse(v);
+        DownsampleFlags.parse(v, retention);
         String level = v.get("log.level");
         if (!List.of("debug", "info", "warn", "error").contains(level)) {
             throw new UsageException("invalid value '" + level + "' for flag '--log.level': expected debug, info, warn or error");

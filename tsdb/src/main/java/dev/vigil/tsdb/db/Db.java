@@ -9,6 +9,7 @@ import dev.vigil.tsdb.block.Block;
 import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockSet;
 import dev.vigil.tsdb.block.MergeQuerier;
+import dev.vigil.tsdb.downsample.ResolutionQuerier;
 import dev.vigil.tsdb.downsample.Rollups;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.head.SeriesRegistry;
@@ -60,7 +61,7 @@ public final class Db implements Storage {
     private volatile Tombstones tombstones = Tombstones.NONE;
     private volatile boolean closed;
     /** Rollup blocks, opened at the first maintenance round when downsampling is on. */
-    private Rollups rollups;
+    private volatile Rollups rollups;
 
     private Db(DbOptions opts, FileChannel lockChannel, FileLock lock, Head head, Wal wal, SeriesRegistry registry,
             BlockSet blocks) {
@@ -396,7 +397,7 @@ public final class Db implements Storage {
     }
 
     /** The rollup blocks, or null when downsampling is off or has not run yet. */
-    public synchronized Rollups rollups() {
+    public Rollups rollups() {
         return rollups;
     }
 
@@ -832,18 +833,44 @@ public final class Db implements Storage {
         if (closed) {
             throw new IllegalStateException("store closed");
         }
-        List<Block> overlapping = new java.util.ArrayList<>();
+        Tombstones stones = tombstones;
+        Querier raw = rawQuerier(mint, maxt);
+        Rollups r = rollups;
+        if (r != null || opts.downsampleAfterMs() > 0) {
+            // Before the first round opened the rollups, aggregates come from raw data alone.
+            raw = new ResolutionQuerier(raw, this::rawQuerier, r, mint, maxt);
+        }
+        return readers.track(stones.filter(raw), mint, maxt);
+    }
+
+    /** Raw blocks and head over [mint, maxt], before tombstones. */
+    private Querier rawQuerier(long mint, long maxt) {
         for (Block b : blocks.blocks()) {
             if (b.meta().overlaps(mint, maxt)) {
-                overlapping.add(b);
+                return new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt)));
             }
         }
-        Tombstones stones = tombstones;
-        if (overlapping.isEmpty()) {
-            return readers.track(stones.filter(head.querier(mint, maxt)), mint, maxt);
+        return head.querier(mint, maxt);
+    }
+
+    /**
+     * The resolutions with rollup blocks over part of [mint, maxt] when downsampling is on: where
+     * none are, queries read raw data as Prometheus does.
+     */
+    @Override
+    public long[] rollupResolutions(long mint, long maxt) {
+        Rollups r = rollups;
+        if (r == null || opts.downsampleAfterMs() <= 0) {
+            return new long[0];
         }
-        return readers.track(stones.filter(new MergeQuerier(List.of(blocks.querier(mint, maxt), head.querier(mint, maxt)))),
-                mint, maxt);
+        return java.util.Arrays.stream(Rollups.RESOLUTIONS).filter(res -> {
+            for (Block b : r.set(res).blocks()) {
+                if (b.meta().overlaps(mint, maxt)) {
+                    return true;
+                }
+            }
+            return false;
+        }).toArray();
     }
 
     @Override

@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  *     checkpoint), so that recovery after a crash replays only the WAL since; 0 = only at close.
  *     Default 5 minutes
  * @param downsampleAfterMs raw blocks that ended this long ago get 5 m and 1 h rollups
- *     (docs/format/downsample.md); 0 = no rollups (default, until queries read them)
+ *     (docs/format/downsample.md); 0 = no rollups (this default; the server turns them on at 40 h)
  * @param rawRetentionMs raw blocks older than this are deleted once their rollups exist; the
  *     rollups live for {@code retentionMs}. 0 = raw data lives as long as the rollups
  */

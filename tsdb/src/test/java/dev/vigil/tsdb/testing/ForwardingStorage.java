@@ -31,6 +31,11 @@ public class ForwardingStorage implements Storage {
     }
 
     @Override
+    public long[] rollupResolutions(long mint, long maxt) {
+        return inner.rollupResolutions(mint, maxt);
+    }
+
+    @Override
     public void close() throws IOException {
         inner.close();
     }

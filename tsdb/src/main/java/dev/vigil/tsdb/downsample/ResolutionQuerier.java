@@ -1,0 +1,268 @@
+package dev.vigil.tsdb.downsample;
+
+import dev.vigil.tsdb.Labels;
+import dev.vigil.tsdb.Matcher;
+import dev.vigil.tsdb.Querier;
+import dev.vigil.tsdb.SampleIterator;
+import dev.vigil.tsdb.SelectHints;
+import dev.vigil.tsdb.Series;
+import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.Values;
+import dev.vigil.tsdb.block.Block;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The store's querier when the engine may read rollups: a select whose hints ask for an
+ * aggregate gets, per time range, the rollup windows at that resolution where rollup blocks
+ * cover it and the raw samples as one-sample windows elsewhere, joined per series in time order
+ * (the counter continued across every boundary as {@link RollupSetQuerier} does). Other selects
+ * read raw data. The store filters the whole of it (tombstones), so the counter's joins see
+ * every part's own iterator.
+ */
+public final class ResolutionQuerier implements Querier {
+    /** Opens a raw querier over a closed range. */
+    public interface RawSource {
+        Querier open(long mint, long maxt);
+    }
+
+    private final Querier raw;
+    private final RawSource rawSource;
+    private final Rollups rollups;
+    private final long mint;
+    private final long maxt;
+    private final List<Querier> opened = new ArrayList<>();
+
+    /**
+     * @param raw the raw querier over [mint, maxt], for selects without an aggregate
+     * @param rawSource raw queriers over the parts rollups do not cover
+     */
+    public ResolutionQuerier(Querier raw, RawSource rawSource, Rollups rollups, long mint, long maxt) {
+        this.raw = raw;
+        this.rawSource = rawSource;
+        this.rollups = rollups;
+        this.mint = mint;
+        this.maxt = maxt;
+    }
+
+    @Override
+    public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
+        if (hints == null || hints.aggregate() == null) {
+            return raw.select(sorted, hints, matchers);
+        }
+        Aggregate agg = hints.aggregate();
+        List<Block> blocks = hints.resolution() > 0 && rollups != null ? rollups.set(hints.resolution()).blocks()
+                : List.of();
+        List<SeriesSet> parts = new ArrayList<>();
+        List<Boolean> isRaw = new ArrayList<>();
+        long from = mint;
+        for (Block b : blocks) { // sorted by minTime, never overlapping
+            long bmin = b.meta().minTime();
+            long bmax = b.meta().maxTime() - 1;
+            if (bmax < from || bmin > maxt) {
+                continue;
+            }
+            if (bmin > from) {
+                parts.add(rawPart(from, bmin - 1, hints, matchers));
+                isRaw.add(true);
+            }
+            Querier q = new RollupQuerier(b, agg, Math.max(from, bmin), Math.min(maxt, bmax));
+            opened.add(q);
+            parts.add(q.select(true, hints, matchers));
+            isRaw.add(false);
+            from = bmax + 1;
+        }
+        if (from <= maxt) {
+            parts.add(rawPart(from, maxt, hints, matchers));
+            isRaw.add(true);
+        }
+        return new Joined(parts, isRaw, agg);
+    }
+
+    private SeriesSet rawPart(long from, long to, SelectHints hints, Matcher[] matchers) {
+        Querier q = rawSource.open(from, to);
+        opened.add(q);
+        return q.select(true, new SelectHints(from, to, hints.step(), hints.range(), hints.func()), matchers);
+    }
+
+    @Override
+    public List<String> labelNames(Matcher... matchers) {
+        return raw.labelNames(matchers);
+    }
+
+    @Override
+    public List<String> labelValues(String name, Matcher... matchers) {
+        return raw.labelValues(name, matchers);
+    }
+
+    @Override
+    public void close() {
+        for (Querier q : opened) {
+            q.close();
+        }
+        opened.clear();
+        raw.close();
+    }
+
+    /** The parts' series merged by labels; each series' parts chained in time order. */
+    private static final class Joined implements SeriesSet {
+        private final SeriesSet[] sets;
+        private final Series[] heads;
+        private final boolean[] raw;
+        private final Aggregate agg;
+        private Series cur;
+
+        Joined(List<SeriesSet> parts, List<Boolean> isRaw, Aggregate agg) {
+            this.sets = parts.toArray(new SeriesSet[0]);
+            this.heads = new Series[sets.length];
+            this.raw = new boolean[sets.length];
+            this.agg = agg;
+            for (int i = 0; i < sets.length; i++) {
+                raw[i] = isRaw.get(i);
+                heads[i] = sets[i].next() ? sets[i].at() : null;
+            }
+        }
+
+        @Override
+        public boolean next() {
+            Labels min = null;
+            for (Series h : heads) {
+                if (h != null && (min == null || h.labels().compareTo(min) < 0)) {
+                    min = h.labels();
+                }
+            }
+            if (min == null) {
+                return false;
+            }
+            List<Series> chain = new ArrayList<>();
+            List<Boolean> chainRaw = new ArrayList<>();
+            for (int i = 0; i < heads.length; i++) {
+                if (heads[i] != null && heads[i].labels().equals(min)) {
+                    chain.add(heads[i]);
+                    chainRaw.add(raw[i]);
+                    heads[i] = sets[i].next() ? sets[i].at() : null;
+                }
+            }
+            Labels labels = min;
+            cur = new Series() {
+                @Override
+                public Labels labels() {
+                    return labels;
+                }
+
+                @Override
+                public SampleIterator iterator(SampleIterator reuse) {
+                    return new Chain(chain, chainRaw, agg);
+                }
+            };
+            return true;
+        }
+
+        @Override
+        public Series at() {
+            return cur;
+        }
+    }
+
+    /**
+     * The parts' samples one after another. Raw samples become one-sample windows (count 1, the
+     * value itself otherwise; staleness markers are not samples, as in rollups). The counter comes
+     * out reset-free, so a rate over it never adds a value back twice: each part's values sit on
+     * top of the last output (from the raw value the part before ended at, or from zero after a
+     * reset at the boundary), and a drop inside a part that the rollup did not correct (a chunk
+     * without counter column, raw samples) adds the value before it, Prometheus's rule.
+     */
+    private static final class Chain implements SampleIterator {
+        private final List<Series> parts;
+        private final List<Boolean> raw;
+        private final Aggregate agg;
+        private int part = -1;
+        private SampleIterator it;
+        private boolean itRaw;
+        private boolean fresh;
+        private double v;
+        /** Added to the current part's values. */
+        private double carry;
+        /** The current part's previous value, as the part gives it. */
+        private double prev = Double.NaN;
+        private double lastOut = Double.NaN;
+        /** The raw value the previous part ended at, NaN when none. */
+        private double endRaw = Double.NaN;
+
+        Chain(List<Series> parts, List<Boolean> raw, Aggregate agg) {
+            this.parts = parts;
+            this.raw = raw;
+            this.agg = agg;
+        }
+
+        @Override
+        public boolean next() {
+            while (true) {
+                if (it != null && it.next()) {
+                    double x = it.v();
+                    if (itRaw) {
+                        if (Values.isStaleNaN(x)) {
+                            continue;
+                        }
+                        if (agg == Aggregate.COUNT) {
+                            x = 1;
+                        }
+                    }
+                    if (agg == Aggregate.COUNTER && !Double.isNaN(x)) {
+                        x = counter(x);
+                    }
+                    fresh = false;
+                    v = x;
+                    return true;
+                }
+                if (it != null && agg == Aggregate.COUNTER && !Double.isNaN(prev)) {
+                    double r = itRaw ? prev : RollupQuerier.lastRaw(it);
+                    endRaw = Double.isNaN(r) ? prev : r;
+                }
+                if (++part >= parts.size()) {
+                    it = null;
+                    return false;
+                }
+                it = parts.get(part).iterator(null);
+                itRaw = raw.get(part);
+                fresh = true;
+                prev = Double.NaN;
+            }
+        }
+
+        private double counter(double x) {
+            if (fresh && !Double.isNaN(lastOut)) {
+                // Continue from the raw value the last part ended at; below it is a reset.
+                carry = x >= endRaw ? lastOut - endRaw : lastOut;
+            } else if (!Double.isNaN(prev) && x < prev) {
+                carry += prev;
+            }
+            prev = x;
+            lastOut = x + carry;
+            return lastOut;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            if (it != null && !fresh && it.t() >= t) {
+                return true;
+            }
+            while (next()) {
+                if (it.t() >= t) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public long t() {
+            return it.t();
+        }
+
+        @Override
+        public double v() {
+            return v;
+        }
+    }
+}
