@@ -82,34 +82,49 @@ public final class GoFloat {
         return sb.toString();
     }
 
+    /** The longest text {@link #write} makes: sign, 17 digits, point and "e-308", or "0.00000" and 17 digits. */
+    public static final int MAX_CHARS = 32;
+    /** The longest 'f' text: "0.", 323 zeros and 17 digits, or 309 digits, and a sign. */
+    private static final int MAX_FIXED_CHARS = 360;
+
     private static void append(double f, StringBuilder out, int mode) {
+        char[] buf = new char[mode == FIXED ? MAX_FIXED_CHARS : MAX_CHARS];
+        out.append(buf, 0, write(f, buf, 0, mode));
+    }
+
+    /**
+     * {@link #format(double)} written into {@code buf} from {@code at}, which needs
+     * {@link #MAX_CHARS} free; returns the end. No String or builder is made.
+     */
+    public static int write(double f, char[] buf, int at) {
+        return write(f, buf, at, API);
+    }
+
+    private static int write(double f, char[] buf, int at, int mode) {
         if (Double.isNaN(f)) {
-            out.append("NaN");
-            return;
+            return text("NaN", buf, at);
         }
         if (Double.isInfinite(f)) {
-            out.append(f > 0 ? "+Inf" : "-Inf");
-            return;
+            return text(f > 0 ? "+Inf" : "-Inf", buf, at);
+        }
+        int p = at;
+        if (Double.doubleToRawLongBits(f) < 0) {
+            buf[p++] = '-';
         }
         if (f == 0) {
-            out.append(Double.doubleToRawLongBits(f) < 0 ? "-0" : "0").append(mode == E ? "E+00" : "");
-            return;
+            buf[p++] = '0';
+            return mode == E ? text("E+00", buf, p) : p;
         }
         double abs = Math.abs(f);
         // Integers below 2^53 are exact, so their shortest form is their own digits (the common
         // case: counters).
-        boolean integer = abs < TWO_53 && f == Math.rint(f);
-        if (integer && mode != E && (mode != G || abs < 1e6)) {
-            out.append((long) f);
-            return;
+        if (abs < TWO_53 && f == Math.rint(f) && mode != E && (mode != G || abs < 1e6)) {
+            return writeLong((long) abs, buf, p);
         }
-        char[] digits = new char[20];
-        int packed = ShortestDigits.write(abs, digits);
+        // The digits go where most notations keep them, right after the sign.
+        int packed = ShortestDigits.write(abs, buf, p);
         int nd = ShortestDigits.count(packed);
         int point = ShortestDigits.point(packed);
-        if (f < 0) {
-            out.append('-');
-        }
         int x = point - 1;
         boolean exponent = switch (mode) {
             case FIXED -> false;
@@ -118,29 +133,60 @@ public final class GoFloat {
             default -> abs < 1e-6 || abs >= 1e21;
         };
         if (exponent) {
-            out.append(digits[0]);
+            // d.ddd: the point goes after the first digit.
+            int end = p + nd;
             if (nd > 1) {
-                out.append('.').append(digits, 1, nd - 1);
+                System.arraycopy(buf, p + 1, buf, p + 2, nd - 1);
+                buf[p + 1] = '.';
+                end++;
             }
-            out.append(mode == E ? 'E' : 'e').append(x < 0 ? '-' : '+');
+            buf[end++] = mode == E ? 'E' : 'e';
+            buf[end++] = x < 0 ? '-' : '+';
             int ax = Math.abs(x);
             if (ax < 10 && mode != JSON) {
-                out.append('0');
+                buf[end++] = '0';
             }
-            out.append(ax);
-        } else if (point <= 0) {
-            out.append("0.");
-            for (int i = point; i < 0; i++) {
-                out.append('0');
-            }
-            out.append(digits, 0, nd);
-        } else if (point >= nd) {
-            out.append(digits, 0, nd);
-            for (int i = nd; i < point; i++) {
-                out.append('0');
-            }
-        } else {
-            out.append(digits, 0, point).append('.').append(digits, point, nd - point);
+            return writeLong(ax, buf, end);
         }
+        if (point <= 0) {
+            // 0.000ddd
+            int zeros = 2 - point;
+            System.arraycopy(buf, p, buf, p + zeros, nd);
+            buf[p] = '0';
+            buf[p + 1] = '.';
+            for (int i = p + 2; i < p + zeros; i++) {
+                buf[i] = '0';
+            }
+            return p + zeros + nd;
+        }
+        if (point >= nd) {
+            // ddd000
+            for (int i = p + nd; i < p + point; i++) {
+                buf[i] = '0';
+            }
+            return p + point;
+        }
+        // dd.ddd
+        System.arraycopy(buf, p + point, buf, p + point + 1, nd - point);
+        buf[p + point] = '.';
+        return p + nd + 1;
+    }
+
+    private static int text(String s, char[] buf, int at) {
+        s.getChars(0, s.length(), buf, at);
+        return at + s.length();
+    }
+
+    /** The digits of {@code v} ≥ 0 at {@code at}; returns the end. */
+    static int writeLong(long v, char[] buf, int at) {
+        int n = 1;
+        for (long q = v; q >= 10; q /= 10) {
+            n++;
+        }
+        for (int i = at + n - 1; i >= at; i--) {
+            buf[i] = (char) ('0' + v % 10);
+            v /= 10;
+        }
+        return at + n;
     }
 }

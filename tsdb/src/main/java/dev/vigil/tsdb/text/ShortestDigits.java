@@ -28,11 +28,11 @@ public final class ShortestDigits {
     }
 
     /**
-     * Writes the digits of finite, positive {@code abs} into {@code digits} (at least 17 long),
-     * without leading or trailing zeros, and returns {@code count << 16 | (point + 0x8000)}: the
+     * Writes the digits of finite, positive {@code abs} into {@code digits} from {@code off} (17
+     * free), without leading or trailing zeros, and returns {@code count << 16 | (point + 0x8000)}: the
      * value is 0.d1…dcount × 10^point. Use {@link #count(int)} and {@link #point(int)}.
      */
-    public static int write(double abs, char[] digits) {
+    public static int write(double abs, char[] digits, int off) {
         long bits = Double.doubleToRawLongBits(abs);
         long t = bits & T_MASK;
         int bq = (int) (bits >>> (P - 1)) & 0x7FF;
@@ -41,11 +41,11 @@ public final class ShortestDigits {
             long c = C_MIN | t;
             // An integer below 2^53: its own digits are the shortest.
             if (0 < mq && mq < P && (c >> mq) << mq == c) {
-                return writeDigits(c >> mq, 0, digits);
+                return writeDigits(c >> mq, 0, digits, off);
             }
-            return toDecimal(-mq, c, digits);
+            return toDecimal(-mq, c, digits, off);
         }
-        return toDecimal(Q_MIN, t, digits);
+        return toDecimal(Q_MIN, t, digits, off);
     }
 
     /** The digit count of {@link #write}'s answer. */
@@ -58,7 +58,7 @@ public final class ShortestDigits {
         return (packed & 0xFFFF) - 0x8000;
     }
 
-    private static int writeDigits(long f, int e, char[] digits) {
+    private static int writeDigits(long f, int e, char[] digits, int off) {
         while (f != 0 && f % 10 == 0) {
             f /= 10;
             e++;
@@ -68,14 +68,14 @@ public final class ShortestDigits {
             n++;
         }
         for (int i = n - 1; i >= 0; i--) {
-            digits[i] = (char) ('0' + f % 10);
+            digits[off + i] = (char) ('0' + f % 10);
             f /= 10;
         }
         return n << 16 | (e + n + 0x8000);
     }
 
     /** The shortest, nearest decimal in the rounding interval of c × 2^q, written to digits. */
-    private static int toDecimal(int q, long c, char[] digits) {
+    private static int toDecimal(int q, long c, char[] digits, int off) {
         // The interval's bounds are included when c is even (reading back rounds half to even).
         int out = (int) c & 1;
         long cb = c << 2;
@@ -106,18 +106,18 @@ public final class ShortestDigits {
             boolean upin = vbl + out <= sp10 << 2;
             boolean wpin = (tp10 << 2) + out <= vbr;
             if (upin != wpin) {
-                return writeDigits(upin ? sp10 : tp10, k, digits);
+                return writeDigits(upin ? sp10 : tp10, k, digits, off);
             }
         }
         long tt = s + 1;
         boolean uin = vbl + out <= s << 2;
         boolean win = (tt << 2) + out <= vbr;
         if (uin != win) {
-            return writeDigits(uin ? s : tt, k, digits);
+            return writeDigits(uin ? s : tt, k, digits, off);
         }
         // Both inside: the nearer, the even one on a tie.
         long cmp = vb - (s + tt << 1);
-        return writeDigits(cmp < 0 || cmp == 0 && (s & 1) == 0 ? s : tt, k, digits);
+        return writeDigits(cmp < 0 || cmp == 0 && (s & 1) == 0 ? s : tt, k, digits, off);
     }
 
     /** (g × cp) >> 127 for the 126-bit g = g1 × 2^63 + g0, its lowest bit set when bits were dropped. */
