@@ -8,7 +8,8 @@ import java.io.IOException;
  * Writes points {@code [<seconds>,"<value>"]} one after another for one answer, each as one raw
  * JSON value built in a reused char array. A value equal to the previous point's (a constant
  * gauge, a counter that did not move, a flat rate: common in Flink series) reuses its text
- * instead of formatting it again.
+ * instead of formatting it again, and a timestamp one step after the previous one is that
+ * text advanced by the step.
  */
 final class PointText {
     /** '[', a timestamp (sign, 19 digits, '.', 3), ",\"", a value, "\"]". */
@@ -16,6 +17,10 @@ final class PointText {
     private final char[] value = new char[GoFloat.MAX_CHARS];
     private int valueLength = -1;
     private long valueBits;
+    /** The previous point's whole seconds and their text; length 0 when there is none. */
+    private final char[] secondsText = new char[20];
+    private int secondsLength;
+    private long seconds;
 
     /** {@code [<t>,"<v>"]}: digits, signs, '.', 'e', "NaN", "Inf", nothing JSON escapes. */
     void write(JsonGenerator g, long t, double v) throws IOException {
@@ -37,13 +42,20 @@ final class PointText {
     }
 
     /** Milliseconds as {@link ApiTime#appendTimestamp} writes them, into {@code c}. */
-    private static int timestamp(long ms, char[] c, int at) {
+    private int timestamp(long ms, char[] c, int at) {
         if (ms < 0) {
             // Long.MIN_VALUE has no positive counterpart; such a time never reaches an answer.
             c[at++] = '-';
             ms = -ms;
+            secondsLength = 0;
         }
-        at = digits(ms / 1000, c, at);
+        long s = ms / 1000;
+        if (secondsLength == 0 || s < seconds || !advanceSeconds(s - seconds)) {
+            secondsLength = GoFloat.writeLong(s, secondsText, 0);
+        }
+        seconds = s;
+        System.arraycopy(secondsText, 0, c, at, secondsLength);
+        at += secondsLength;
         int frac = (int) (ms % 1000);
         if (frac != 0) {
             // Exactly three digits, as Prometheus writes them: 1.500, 1.005.
@@ -55,15 +67,25 @@ final class PointText {
         return at;
     }
 
-    private static int digits(long v, char[] c, int at) {
-        int n = 1;
-        for (long q = v; q >= 10; q /= 10) {
-            n++;
+    /**
+     * Adds {@code d} ≥ 0 to the seconds' text in place, as the points of a range answer are one
+     * step apart: a few digits change, not ten. False when the sum needs another digit (the
+     * text is then written afresh).
+     */
+    private boolean advanceSeconds(long d) {
+        int i = secondsLength - 1;
+        while (d != 0) {
+            if (i < 0) {
+                return false;
+            }
+            int digit = secondsText[i] - '0' + (int) (d % 10);
+            d /= 10;
+            if (digit >= 10) {
+                digit -= 10;
+                d++;
+            }
+            secondsText[i--] = (char) ('0' + digit);
         }
-        for (int i = at + n - 1; i >= at; i--) {
-            c[i] = (char) ('0' + v % 10);
-            v /= 10;
-        }
-        return at + n;
+        return true;
     }
 }

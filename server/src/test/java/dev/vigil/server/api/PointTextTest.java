@@ -22,12 +22,22 @@ class PointTextTest {
         try (JsonGenerator g = ApiJson.generator(bytes)) {
             g.writeStartArray();
             double v = 0;
+            long t = 9_999_990_000L;
+            long step = 1500;
             for (int i = 0; i < 200_000; i++) {
-                long t = switch (r.nextInt(4)) {
-                    case 0 -> r.nextLong(-5_000_000L, 5_000_000L);
-                    case 1 -> r.nextLong(0, 4_000_000_000_000L) / 1000 * 1000;
-                    default -> r.nextLong(0, 4_000_000_000_000L);
-                };
+                // Mostly runs one step apart, as a range answer's points are (across 9999999999 →
+                // 10000000000 and 99 → 100 too), and jumps anywhere, backwards and negative.
+                int jump = r.nextInt(40);
+                if (jump == 0) {
+                    t = r.nextLong(-5_000_000L, 5_000_000L);
+                } else if (jump == 1) {
+                    t = r.nextLong(0, 4_000_000_000_000L) / 1000 * 1000;
+                } else if (jump == 2) {
+                    t = r.nextBoolean() ? 95_000 : 9_999_999_000_000L - r.nextLong(0, 100_000);
+                    step = new long[] {1, 1000, 1500, 15_000, 60_000, 3_600_000}[r.nextInt(6)];
+                } else {
+                    t += step;
+                }
                 // Runs of one value, as constant and flat series have, between fresh values.
                 if (r.nextInt(3) == 0) {
                     v = switch (r.nextInt(4)) {
