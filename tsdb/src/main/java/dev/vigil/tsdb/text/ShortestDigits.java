@@ -59,18 +59,26 @@ public final class ShortestDigits {
     }
 
     private static int writeDigits(long f, int e, char[] digits, int off) {
-        while (f != 0 && f % 10 == 0) {
-            f /= 10;
-            e++;
+        // Up to 16 trailing zeros (1e16 is 10000000000000000 × 10^0): eight, four, two, one at a time.
+        if (f != 0) {
+            while (f % 100_000_000 == 0) {
+                f /= 100_000_000;
+                e += 8;
+            }
+            if (f % 10_000 == 0) {
+                f /= 10_000;
+                e += 4;
+            }
+            if (f % 100 == 0) {
+                f /= 100;
+                e += 2;
+            }
+            if (f % 10 == 0) {
+                f /= 10;
+                e++;
+            }
         }
-        int n = 1;
-        for (long p = 10; n < 19 && p <= f; p *= 10) {
-            n++;
-        }
-        for (int i = n - 1; i >= 0; i--) {
-            digits[off + i] = (char) ('0' + f % 10);
-            f /= 10;
-        }
+        int n = GoFloat.writeLong(f, digits, off) - off;
         return n << 16 | (e + n + 0x8000);
     }
 
