@@ -14,6 +14,8 @@
 #   replay  `vigil-bench query` for REPLAY_DURATION (PT20S) at each of CONCURRENCY (4 16), Vigil
 #           and VictoriaMetrics alternating
 # Range and step of the graphs: RANGE (PT24H) / STEP (PT60S). VIGIL_JAVA_OPTS go to Vigil's JVM.
+# VIGIL_BASE_JAR (with --reuse): a second Vigil build timed beside the first in the start and warm
+# phases (target `base`, on its own copy of the data, made once as DIR/vigil-base), for before/after.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -23,6 +25,7 @@ VIGIL_JAR="${VIGIL_JAR:-$root/server/target/vigil.jar}"
 VICTORIA="${VICTORIA:-/usr/bin/victoria-metrics}"
 VIGIL_JAVA_OPTS="${VIGIL_JAVA_OPTS:-}"
 VIGIL_ARGS="${VIGIL_ARGS:-}"
+VIGIL_BASE_JAR="${VIGIL_BASE_JAR:-}"
 TMS="${TMS:-4}"
 HOURS="${HOURS:-24}"
 INTERVAL="${INTERVAL:-PT60S}"
@@ -41,7 +44,7 @@ while [ $# -gt 0 ]; do
     --keep) keep="$2"; shift 2 ;;
     --reuse) reuse="$2"; shift 2 ;;
     --phases) phases="$2"; shift 2 ;;
-    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -75,6 +78,14 @@ start_vigil() {
   vpid=$!; pids+=("$vpid")
   wait_http "http://127.0.0.1:$vport/-/ready" 120
 }
+start_base() {
+  bport="${bport:-$(free_port)}"; bpport="${bpport:-$(free_port)}"
+  # shellcheck disable=SC2086
+  java $VIGIL_JAVA_OPTS -jar "$VIGIL_BASE_JAR" --web.listen-address="127.0.0.1:$bport" --push.listen-address="127.0.0.1:$bpport" \
+    --storage.tsdb.path="$work/vigil-base" $VIGIL_ARGS >> "$work/vigil-base.log" 2>&1 &
+  bpid=$!; pids+=("$bpid")
+  wait_http "http://127.0.0.1:$bport/-/ready" 120
+}
 start_victoria() {
   vmport="${vmport:-$(free_port)}"
   "$VICTORIA" -httpListenAddr="127.0.0.1:$vmport" -storageDataPath="$work/victoria" -retentionPeriod=100y \
@@ -82,7 +93,10 @@ start_victoria() {
   vmpid=$!; pids+=("$vmpid")
   wait_http "http://127.0.0.1:$vmport/health" 120
 }
-targets() { echo --target "vigil=http://127.0.0.1:$vport@$vpid" --target "victoria=http://127.0.0.1:$vmport@$vmpid"; }
+targets() {
+  echo --target "vigil=http://127.0.0.1:$vport@$vpid" --target "victoria=http://127.0.0.1:$vmport@$vmpid"
+  [ -z "$VIGIL_BASE_JAR" ] || echo --target "base=http://127.0.0.1:$bport@$bpid"
+}
 latency() { # title, then query-latency arguments
   local title="$1"; shift
   echo "== $title, $(load)"
@@ -90,6 +104,11 @@ latency() { # title, then query-latency arguments
   bench query-latency --set dashboard --end "$end" --ranges "$RANGE/$STEP" --timeout PT60S $(targets) "$@" | tee "$work/$title.txt" | grep -E '^\||medians above'
 }
 
+if [ -n "$VIGIL_BASE_JAR" ]; then
+  [ -n "$reuse" ] || { echo "VIGIL_BASE_JAR needs --reuse DIR" >&2; exit 2; }
+  [ -d "$work/vigil-base" ] || cp -a "$work/vigil" "$work/vigil-base"
+  start_base
+fi
 start_vigil
 start_victoria
 if [ -z "$reuse" ]; then
@@ -107,12 +126,14 @@ else
 fi
 wait_idle "$vpid" vigil
 wait_idle "$vmpid" victoria
+[ -z "$VIGIL_BASE_JAR" ] || wait_idle "$bpid" base
 
 if phase ingest; then
   latency after-ingest --warmup 0 --runs 1
 fi
 if phase start; then
   stop_pid "$vpid"; stop_pid "$vmpid"
+  if [ -n "$VIGIL_BASE_JAR" ]; then stop_pid "$bpid"; start_base; fi
   start_vigil
   start_victoria
   latency after-start --warmup 0 --runs "$FIRST_RUNS"

@@ -83,7 +83,7 @@ public final class ApiJson {
     /** {@code {"resultType":"…","result":…}} for a query result. */
     public static void queryData(JsonGenerator g, Value v) throws IOException {
         g.writeStartObject();
-        StringBuilder sb = new StringBuilder(32);
+        PointText points = new PointText();
         if (v instanceof Scalar s) {
             // 2.42 encodes scalars apart from vector points: float seconds, 'f' values.
             g.writeStringField("resultType", "scalar");
@@ -107,7 +107,7 @@ public final class ApiJson {
                 g.writeFieldName("metric");
                 labels(g, smp.metric());
                 g.writeFieldName("value");
-                point(g, smp.t(), smp.v(), sb);
+                points.write(g, smp.t(), smp.v());
                 g.writeEndObject();
             }
             g.writeEndArray();
@@ -122,7 +122,7 @@ public final class ApiJson {
                 long[] ts = s.timestamps();
                 double[] vs = s.values();
                 for (int i = 0; i < s.count(); i++) {
-                    point(g, ts[i], vs[i], sb);
+                    points.write(g, ts[i], vs[i]);
                 }
                 g.writeEndArray();
                 g.writeEndObject();
@@ -130,34 +130,6 @@ public final class ApiJson {
             g.writeEndArray();
         }
         g.writeEndObject();
-    }
-
-    /** {@code [<t>,"<v>"]}. {@code sb} is scratch space, reused across points. */
-    public static void point(JsonGenerator g, long t, double v, StringBuilder sb) throws IOException {
-        // The whole point goes to the generator as one raw value: its texts are digits, signs,
-        // '.', 'e', "NaN" and "Inf", nothing JSON escapes, and one call instead of four halves
-        // the generator's share of a range result.
-        sb.setLength(0);
-        sb.append('[');
-        ApiTime.appendTimestamp(t, sb);
-        sb.append(",\"");
-        GoFloat.append(v, sb);
-        sb.append("\"]");
-        int n = sb.length();
-        char[] c = chars(n);
-        sb.getChars(0, n, c, 0);
-        g.writeRawValue(c, 0, n);
-    }
-
-    private static final ThreadLocal<char[]> CHARS = ThreadLocal.withInitial(() -> new char[64]);
-
-    private static char[] chars(int n) {
-        char[] c = CHARS.get();
-        if (c.length < n) {
-            c = new char[Math.max(n, c.length * 2)];
-            CHARS.set(c);
-        }
-        return c;
     }
 
     /** A label set as a JSON object in label order. */

@@ -115,6 +115,9 @@ public final class ApiWarmup {
         // A day back reaches the persisted blocks (the last hour is mostly the head), whose
         // read path a dashboard's 24 h graphs and variables go through.
         String dayStart = Long.toString(now / 1000 - 86_400);
+        // The cheap calls a dashboard opens with (its variables, stat panels) first, for every
+        // name, so they are compiled before the first user asks them; the graphs' shapes after.
+        List<Map<String, List<String>>> light = new ArrayList<>();
         List<Map<String, List<String>>> out = new ArrayList<>();
         for (Map.Entry<String, String> e : names.entrySet()) {
             String m = e.getKey();
@@ -124,6 +127,15 @@ public final class ApiWarmup {
             // day of a metric with many series while the first panels wait.
             String one = m + "{" + label[1] + "}";
             String sel = m + "{" + l + "=~\".+\"}";
+            for (String from : List.of(start, dayStart)) {
+                String match = from.equals(start) ? sel : one;
+                light.add(Map.of("kind", List.of("values"), "name", List.of(l), "match[]", List.of(match), "start", List.of(from),
+                        "end", List.of(end)));
+                light.add(Map.of("kind", List.of("series"), "match[]", List.of(from.equals(start) ? m : one), "start",
+                        List.of(from), "end", List.of(end)));
+            }
+            light.add(Map.of("kind", List.of("instant"), "query", List.of("max(" + sel + ") / 1000"), "time", List.of(end)));
+            light.add(Map.of("kind", List.of("instant"), "query", List.of(one + " / 1000"), "time", List.of(end)));
             for (String q : List.of("sum by (" + l + ") (rate(" + sel + "[5m]))", "max by (" + l + ") (" + sel + ")",
                     "avg by (" + l + ") (" + m + ")", "increase(" + m + "[5m]) / 5", m + " * 100", m + " / " + m,
                     "topk(5, " + sel + ")", "time() * 1000 - min by (" + l + ") (" + m + " > 0)")) {
@@ -132,16 +144,9 @@ public final class ApiWarmup {
             for (String q : List.of("sum by (" + l + ") (rate(" + one + "[1m]))", one + " / " + one + " * 100")) {
                 out.add(range(q, dayStart, end, "60"));
             }
-            out.add(Map.of("kind", List.of("instant"), "query", List.of("max(" + sel + ") / 1000"), "time", List.of(end)));
-            for (String from : List.of(start, dayStart)) {
-                String match = from.equals(start) ? sel : one;
-                out.add(Map.of("kind", List.of("values"), "name", List.of(l), "match[]", List.of(match), "start", List.of(from),
-                        "end", List.of(end)));
-                out.add(Map.of("kind", List.of("series"), "match[]", List.of(from.equals(start) ? m : one), "start",
-                        List.of(from), "end", List.of(end)));
-            }
         }
-        return out;
+        light.addAll(out);
+        return light;
     }
 
     private static Map<String, List<String>> range(String q, String start, String end, String step) {

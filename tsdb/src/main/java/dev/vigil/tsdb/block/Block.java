@@ -20,6 +20,7 @@ public final class Block {
     private final long sizeBytes;
     /** First damage found while reading, or null; the block set sets such blocks aside. */
     private volatile String damage;
+    private final PostingsCache postingsCache = new PostingsCache();
 
     private Block(Path dir, BlockMeta meta, IndexReader index, ChunkReader chunks, long sizeBytes) {
         this.dir = dir;
@@ -101,6 +102,11 @@ public final class Block {
     /** The block's chunk segments, for readers of other chunk kinds (rollups). */
     public ChunkReader chunks() {
         return chunks;
+    }
+
+    /** Recent matcher sets' postings in this block. */
+    PostingsCache postingsCache() {
+        return postingsCache;
     }
 
     /** A querier over the closed range [mint, maxt]. */

@@ -36,7 +36,7 @@ final class BlockQuerier implements Querier {
 
     private ImmutableRoaringBitmap postings(Matcher... matchers) {
         try {
-            return PostingsForMatchers.select(block.index(), matchers);
+            return block.postingsCache().get(matchers, () -> PostingsForMatchers.select(block.index(), matchers));
         } catch (MalformedException e) {
             throw block.damaged(e.getMessage(), e);
         }

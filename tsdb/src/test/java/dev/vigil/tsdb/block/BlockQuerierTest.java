@@ -57,6 +57,75 @@ class BlockQuerierTest {
         }
     }
 
+    @Test
+    void repeatedSelectorsAnswerTheSameFromTheBlocksPostingsCache() throws Exception {
+        List<FlinkShapedData.Series> data = FlinkShapedData.generate(5, 2, T0, 120, 60_000, 3);
+        MemoryStorage mem = FlinkShapedData.toStorage(data);
+        long maxt = T0 + 2 * 3_600_000L;
+        BlockMeta meta;
+        try (Querier src = mem.querier(T0, maxt)) {
+            meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(dir, src.select(true, null), T0, maxt, 1, List.of());
+        }
+        Block block = Block.open(FileIo.DEFAULT, dir.resolve(meta.ulid()));
+        SplittableRandom r = new SplittableRandom(12);
+        List<String> names = List.of("__name__", "job", "tm_id", "host", "nope");
+        List<Matcher[]> sets = new java.util.ArrayList<>();
+        for (int i = 0; i < 3 * PostingsCache.ENTRIES; i++) {
+            sets.add(randomMatchers(r, data, names));
+        }
+        // Each set asked three times, a dashboard's refreshes, with the cache full and evicting.
+        for (int pass = 0; pass < 3; pass++) {
+            for (Matcher[] ms : sets) {
+                try (Querier expected = mem.querier(T0, maxt); Querier actual = block.querier(T0, maxt)) {
+                    QueryAssert.assertSame(expected, actual, ms);
+                    assertEquals(expected.labelValues("tm_id", ms), actual.labelValues("tm_id", ms));
+                }
+            }
+            assertTrue(block.postingsCache().size() <= PostingsCache.ENTRIES, "entries " + block.postingsCache().size());
+        }
+        assertTrue(block.postingsCache().size() > 0);
+    }
+
+    @Test
+    void cachedPostingsSharedByConcurrentQueriesAnswerTheSame() throws Exception {
+        List<FlinkShapedData.Series> data = FlinkShapedData.generate(5, 2, T0, 120, 60_000, 3);
+        MemoryStorage mem = FlinkShapedData.toStorage(data);
+        long maxt = T0 + 2 * 3_600_000L;
+        BlockMeta meta;
+        try (Querier src = mem.querier(T0, maxt)) {
+            meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(dir, src.select(true, null), T0, maxt, 1, List.of());
+        }
+        Block block = Block.open(FileIo.DEFAULT, dir.resolve(meta.ulid()));
+        SplittableRandom r = new SplittableRandom(13);
+        List<String> names = List.of("__name__", "job", "tm_id", "host");
+        List<Matcher[]> sets = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            sets.add(randomMatchers(r, data, names));
+        }
+        // Two dashboards refreshing at once read the same cached bitmaps.
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> runs = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                runs.add(pool.submit(() -> {
+                    for (int round = 0; round < 25; round++) {
+                        for (Matcher[] ms : sets) {
+                            try (Querier expected = mem.querier(T0, maxt); Querier actual = block.querier(T0, maxt)) {
+                                QueryAssert.assertSame(expected, actual, ms);
+                            }
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : runs) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     static Matcher[] randomMatchers(SplittableRandom r, List<FlinkShapedData.Series> data, List<String> names) {
         int n = 1 + r.nextInt(3);
         Matcher[] ms = new Matcher[n];
