@@ -102,10 +102,12 @@ public final class Db implements Storage {
             long t0 = System.nanoTime();
             Head.Options ho = new Head.Options(o.blockRangeMs(), o.effectiveOutOfOrderWindowMs(), o.maxSeries(), o.clock());
             Path walDir = o.dir().resolve("wal");
+            // Blocks first: the end of the newest one bounds the head chunks a replay may take over.
+            blockSet = BlockSet.open(o.io(), o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
             SnapshotLoad sl = loadSnapshot(o, ho, walDir);
             head = sl.head;
             if (head == null) {
-                head = headForReplay(o, ho);
+                head = headForReplay(o, ho, blockSet.maxTime());
             }
             Wal wal = Wal.open(walDir, o.io(), o.walSegmentBytes(), head.replayHandler(), sl.replayFrom);
             opened = wal;
@@ -134,7 +136,6 @@ public final class Db implements Storage {
             LOG.info(String.format("opened %s: %d series, %d records replayed in %d ms (%d torn tails, %d damaged segments), total %d ms",
                     o.dir(), head.seriesCount(), rs.records, rs.millis, rs.tornTails, rs.damagedSegments,
                     (System.nanoTime() - t0) / 1_000_000));
-            blockSet = BlockSet.open(o.io(), o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
             Tombstones stones;
             try {
                 stones = TombstoneFile.read(o.io(), o.dir());
@@ -192,12 +193,12 @@ public final class Db implements Storage {
      * An empty head for a replay of the whole WAL that takes over the chunks the head chunk files
      * still hold, or, when those cannot be read, one that deletes them and encodes every sample.
      */
-    private static Head headForReplay(DbOptions o, Head.Options ho) throws IOException {
+    private static Head headForReplay(DbOptions o, Head.Options ho, long floor) throws IOException {
         Path dir = o.dir().resolve("chunks_head");
         Head head = new Head(dir, o.io(), ho, true);
         try {
             long t0 = System.nanoTime();
-            int found = head.adoptChunkFiles();
+            int found = head.adoptChunkFiles(floor);
             LOG.info(String.format("head chunk files: %d chunks found in %d ms for the WAL replay to take over", found,
                     (System.nanoTime() - t0) / 1_000_000));
             return head;

@@ -468,6 +468,32 @@ public final class HeadChunks implements AutoCloseable {
         return Refs.chunkRef(curFile, at);
     }
 
+    /** Bytes of a VXOR chunk that hold its sample count and first sample (2 + at most 10 + 8). */
+    static final int PREFIX = 20;
+
+    /** Copies the first {@link #PREFIX} bytes (fewer if it is shorter) of the chunk at {@code ref}. */
+    void readPrefix(long ref, byte[] dst, int[] length) {
+        java.nio.ByteBuffer[] f = files;
+        int fi = Refs.chunkFile(ref);
+        ByteBuffer m = fi < f.length ? f[fi] : null;
+        if (m == null) {
+            length[0] = 0;
+            return;
+        }
+        int at = Refs.chunkOffset(ref);
+        int len = Math.min(PREFIX, m.getInt(at + 25));
+        m.get(at + RECORD_HEAD, dst, 0, len);
+        length[0] = len;
+    }
+
+    /** The maxt recorded with the chunk at {@code ref}. */
+    long chunkMaxT(long ref) {
+        java.nio.ByteBuffer[] f = files;
+        int fi = Refs.chunkFile(ref);
+        ByteBuffer m = fi < f.length ? f[fi] : null;
+        return m == null ? Long.MIN_VALUE : m.getLong(Refs.chunkOffset(ref) + 16);
+    }
+
     /** Copies the data of chunk {@code ref} into {@code dst} (grown as needed); length in {@link #lastLength}. */
     public byte[] read(long ref, byte[] dst, int[] lastLength) {
         java.nio.ByteBuffer[] f = files;

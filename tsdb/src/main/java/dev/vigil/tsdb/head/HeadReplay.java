@@ -37,7 +37,9 @@ final class HeadReplay implements WalRecords.Handler {
     private final Head head;
     private final HeadChunks files;
     private final long chunkRange;
-    private final ChunkReuse reuse;
+    private ChunkReuse reuse;
+    /** In a second pass: the series (by id) it applies, set aside by the first; null in the first. */
+    private boolean[] only;
     private final int threads;
     private final Map<Integer, MemSeries> alias = new HashMap<>();
     private Window filling = new Window();
@@ -101,6 +103,9 @@ final class HeadReplay implements WalRecords.Handler {
                 }
                 id = a.id;
             }
+            if (only != null && (id >= only.length || !only[id])) {
+                continue;
+            }
             w.add(id, t[i], b[i]);
         }
         if (w.total >= windowSamples) {
@@ -139,6 +144,7 @@ final class HeadReplay implements WalRecords.Handler {
         } finally {
             if (pool != null) {
                 pool.shutdown();
+                pool = null;
             }
         }
         if (reuse != null) {
@@ -150,7 +156,33 @@ final class HeadReplay implements WalRecords.Handler {
             }
             Head.LOG.info("WAL replay: " + reuse.summary());
             head.replayChunksTaken(reuse.chunksTaken());
+            only = reuse.setAside();
+            reuse = null;
+            if (only != null) {
+                int n = 0;
+                for (boolean b : only) {
+                    n += b ? 1 : 0;
+                }
+                head.replaySeriesSetAside(n);
+                // Their samples were dropped since they were set aside: start them over.
+                for (int id = 0; id < only.length; id++) {
+                    if (only[id]) {
+                        MemSeries s = head.seriesById(id);
+                        synchronized (s) {
+                            s.resetForReplay();
+                        }
+                    }
+                }
+                return;
+            }
         }
+        only = null;
+    }
+
+    /** A second pass when the first set series aside (their samples are applied again, encoded). */
+    @Override
+    public boolean again() {
+        return only != null;
     }
 
     /**
@@ -200,6 +232,7 @@ final class HeadReplay implements WalRecords.Handler {
         }
         applying = null;
         if (failure != null) {
+            pool.shutdown();
             throw failure;
         }
     }

@@ -63,9 +63,11 @@ class ChunkReuseReplayTest {
     }
 
     @Test
-    void chunksOfAnotherRunAreTakenOnlyWhereTheirSamplesMatch() throws Exception {
-        // Same series and times; run b differs from run a in one value of series 7 and from
-        // step 500 on in series 11. Run a's chunk files are put beside run b's WAL.
+    void chunksWhoseCountOrRangeDisagreeWithTheWalAreNotTaken() throws Exception {
+        // Run b lacks series 7's sample at step 300 and has series 11's times 1 ms later from
+        // step 500 on; otherwise it is run a. Run a's chunk files are put beside run b's WAL: the
+        // chunks holding those steps are followed part-way, and what was counted is not the
+        // chunk's samples, so both series are applied again from the WAL in a second pass.
         Path a = tmp.resolve("a");
         Path b = tmp.resolve("b");
         write(a, 3, 700, -1, -1);
@@ -73,6 +75,21 @@ class ChunkReuseReplayTest {
         deleteTree(b.resolve("chunks_head"));
         copyTree(a.resolve("chunks_head"), b.resolve("chunks_head"));
         assertTrue(compareWithFullReplay(b) > 0);
+        assertEquals(2, setAside);
+    }
+
+    @Test
+    void chunksReachingPastTheEndOfTheWalAreNotTaken() throws Exception {
+        // Run b is run a stopped 45 steps earlier (a WAL that lost its tail): the chunks of run a
+        // reaching past its end are followed to the WAL's end and their samples appended.
+        Path a = tmp.resolve("a");
+        Path b = tmp.resolve("b");
+        write(a, 5, 700, -1, -1);
+        write(b, 5, 655, -1, -1);
+        deleteTree(b.resolve("chunks_head"));
+        copyTree(a.resolve("chunks_head"), b.resolve("chunks_head"));
+        assertTrue(compareWithFullReplay(b) > 0);
+        assertEquals(0, setAside);
     }
 
     @Test
@@ -83,6 +100,8 @@ class ChunkReuseReplayTest {
         write(d, 4, 1620, -1, -1);
         compareWithFullReplay(d);
     }
+
+    private long setAside;
 
     /** Reopens {@code d} without its snapshot, and a copy without its chunk files too; returns chunks taken over. */
     private long compareWithFullReplay(Path d) throws Exception {
@@ -101,6 +120,7 @@ class ChunkReuseReplayTest {
         }
         try (Db db = Db.open(options(d, new AtomicLong(now)))) {
             taken = db.head().replayChunksTaken();
+            setAside = db.head().replaySeriesSetAside();
             actual = dump(db);
         }
         assertEquals(expected.size(), actual.size(), "series");
@@ -122,10 +142,10 @@ class ChunkReuseReplayTest {
 
     /**
      * Flink-like series at 10 s with jitter: counters, constants, noisy floats, staleness
-     * markers, some out-of-order samples and repeated samples. {@code changedSeries} gets one
-     * different value at step 300, {@code forkedSeries} different values from step 500.
+     * markers, some out-of-order samples and repeated samples. {@code gapSeries} has no sample
+     * at step 300, {@code shiftedSeries} has its times 1 ms later from step 500 on.
      */
-    private static void write(Path d, long seed, int steps, int changedSeries, int forkedSeries) throws Exception {
+    private static void write(Path d, long seed, int steps, int gapSeries, int shiftedSeries) throws Exception {
         SplittableRandom r = new SplittableRandom(seed);
         AtomicLong now = new AtomicLong(T0);
         Labels[] ls = new Labels[SERIES];
@@ -138,12 +158,11 @@ class ChunkReuseReplayTest {
                 now.set(base + 5_000);
                 Appender a = db.appender();
                 for (int i = 0; i < SERIES; i++) {
-                    long t = base + (k * 7L + i) % 5;
+                    long t = base + (k * 7L + i) % 5 + (i == shiftedSeries && k >= 500 ? 1 : 0);
                     double v = value(i, k, r);
-                    if (i == changedSeries && k == 300 || i == forkedSeries && k >= 500) {
-                        v += 0.5;
+                    if (i != gapSeries || k != 300) {
+                        append(a, ls[i], t, v);
                     }
-                    append(a, ls[i], t, v);
                     if (r.nextInt(100) < 3 && k > 60) {
                         // Out of order: a few minutes back, between two regular samples (not
                         // the last interval: a commit applies its samples series by series, so
