@@ -98,6 +98,7 @@ public final class Db implements Storage {
         Head head = null;
         Wal opened = null;
         BlockSet blockSet = null;
+        java.util.concurrent.FutureTask<SeriesRegistry> early = null;
         try {
             long t0 = System.nanoTime();
             Head.Options ho = new Head.Options(o.blockRangeMs(), o.effectiveOutOfOrderWindowMs(), o.maxSeries(), o.clock());
@@ -108,6 +109,18 @@ public final class Db implements Storage {
             head = sl.head;
             if (head == null) {
                 head = headForReplay(o, ho, blockSet.maxTime());
+                // A crash left the registry open: it is created anew, which takes seconds of
+                // file work (a few GB with a million series) and little CPU, so while the WAL is
+                // replayed. Sized by the series the chunk files name; without them, after it.
+                int estimate = head.chunkFilesSeries();
+                if (o.seriesRegistry() && estimate > 0) {
+                    long entries = registryEntries(o, estimate);
+                    early = new java.util.concurrent.FutureTask<>(
+                            () -> SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries));
+                    Thread t = new Thread(early, "vigil-series-registry-open");
+                    t.setDaemon(true);
+                    t.start();
+                }
             }
             Wal wal = Wal.open(walDir, o.io(), o.walSegmentBytes(), head.replayHandler(), sl.replayFrom);
             opened = wal;
@@ -115,10 +128,12 @@ public final class Db implements Storage {
             SeriesRegistry registry = null;
             boolean deferCheck = false;
             if (o.seriesRegistry()) {
-                // Sized for 100 k series (about 40 MB of file) unless told more; the map grows past its
-                // size by adding tiers, so this bounds disk use for small installations only.
-                long entries = Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, head.seriesCount() * 2L));
-                registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries);
+                if (early != null) {
+                    registry = opened(early);
+                    early = null;
+                } else {
+                    registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), registryEntries(o, head.seriesCount()));
+                }
                 // After a snapshot load the check of every entry (a few µs a series) runs in the
                 // background: it would otherwise be the largest part of a clean restart. A size
                 // mismatch means a rebuild (a put per series): before serving for a small head,
@@ -170,6 +185,13 @@ public final class Db implements Storage {
             db.ready = true;
             return db;
         } catch (IOException | RuntimeException e) {
+            if (early != null) {
+                try {
+                    opened(early).close();
+                } catch (IOException | RuntimeException e2) {
+                    e.addSuppressed(e2);
+                }
+            }
             if (opened != null) {
                 try {
                     opened.close();
@@ -186,6 +208,30 @@ public final class Db implements Storage {
             fl.release();
             lc.close();
             throw e;
+        }
+    }
+
+    /**
+     * Entries to size a new series registry for: 100 k series (about 40 MB of file) unless told
+     * more; the map grows past its size by adding tiers, so this bounds disk use for small
+     * installations only.
+     */
+    private static long registryEntries(DbOptions o, int series) {
+        return Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, series * 2L));
+    }
+
+    /** The registry opened by {@code task}, waiting for it. */
+    private static SeriesRegistry opened(java.util.concurrent.FutureTask<SeriesRegistry> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening the series registry", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
     }
 

@@ -108,6 +108,11 @@ final class ChunkReuse {
         return id < fLeft.length ? fLeft[id] + fLastT[id] : 0;
     }
 
+    /** One more than the highest series id the files name (0 when they hold no chunk). */
+    int seriesIdLimit() {
+        return refs.length == 0 ? 0 : end.length;
+    }
+
     /** Chunks found in the files. */
     int candidates() {
         return refs.length;

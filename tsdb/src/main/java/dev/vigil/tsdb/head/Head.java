@@ -604,7 +604,15 @@ public final class Head implements AutoCloseable {
             throw new IllegalStateException("head not empty");
         }
         reuse = new ChunkReuse(files, files.adopt(), opts.chunkRangeMs(), floor);
+        chunkFilesSeries = reuse.seriesIdLimit();
         return reuse.candidates();
+    }
+
+    private int chunkFilesSeries;
+
+    /** After {@link #adoptChunkFiles}: an estimate of the series the WAL holds (the highest series id the files name), or 0. */
+    public int chunkFilesSeries() {
+        return chunkFilesSeries;
     }
 
     /**
