@@ -113,6 +113,16 @@ final class ChunkReuse {
         return refs.length == 0 ? 0 : end.length;
     }
 
+    /** Gives series {@code s} room for the chunks the files hold for it. */
+    void reserveFor(MemSeries s) {
+        int id = s.id;
+        if (id < end.length && end[id] > next[id]) {
+            synchronized (s) {
+                s.reserveChunks(end[id] - next[id] + 1);
+            }
+        }
+    }
+
     /** Chunks found in the files. */
     int candidates() {
         return refs.length;
@@ -197,7 +207,10 @@ final class ChunkReuse {
     private void take(MemSeries s, long ref, long mint, long maxt, long lastBits, int samples) {
         s.takeReplayedChunk(ref, mint, maxt, lastBits);
         samplesTaken.add(samples);
-        fileUsed[Refs.chunkFile(ref)] = true;
+        int file = Refs.chunkFile(ref);
+        if (!fileUsed[file]) {
+            fileUsed[file] = true; // written once: a write per chunk moved the line between the apply threads
+        }
         chunksTaken.increment();
     }
 
