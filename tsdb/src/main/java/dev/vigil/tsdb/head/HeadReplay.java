@@ -27,7 +27,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ({@link Window}); when applied, a bucket (two thousand series) is counting-sorted by the low
  * bits. One flat counting sort over the whole window writes to a million places at random and
  * cost half of a replay's time. The WAL is decoded into one window while the other is applied.
- * Not thread-safe: one caller, before the head is shared.
+ * When taking over head chunks set some series aside ({@link ChunkReuse}), the WAL is read a
+ * second time ({@link #again}) and only their samples are applied. Not thread-safe: one caller,
+ * before the head is shared.
  */
 final class HeadReplay implements WalRecords.Handler {
     /**
@@ -91,8 +93,9 @@ final class HeadReplay implements WalRecords.Handler {
             alias.put(id, s);
         }
         if (s != null && reuse != null) {
-            // Now, while the series is new: an array given to it later, once it is old, is a
-            // reference the collector must find by scanning (a tenth of a replay's CPU).
+            // Now, while the series is new: an array given to it once it is old is a reference
+            // from old to young objects, which young collections find by scanning (most of
+            // a replay's collection time).
             reuse.reserveFor(s);
         }
     }
