@@ -15,8 +15,9 @@ import java.util.concurrent.atomic.LongAdder;
  * a block, a chunk cut differently because a WAL checkpoint merged out-of-order samples in) stops
  * the reuse for that chunk; the samples counted so far are then appended from the chunk once a
  * hash of them equals the same hash of the WAL's samples. When it does not (the chunk held other
- * samples), the series is set aside ({@link #setAside}): the replay drops its samples and applies
- * them again from the start of the WAL in a second pass. So the head holds the same samples as
+ * samples), or when a sample of the series comes out of order inside the range of a chunk taken
+ * (whether the chunk holds it is not known), the series is set aside ({@link #setAside}): the
+ * replay drops its samples and applies them again from the start of the WAL in a second pass. So the head holds the same samples as
  * after a replay that encodes everything. Each series is offered samples by one thread at a time.
  */
 final class ChunkReuse {
@@ -48,6 +49,11 @@ final class ChunkReuse {
     private final int[] fLeft;
     /** Per series id: set aside for a second pass (its counted samples were not the chunk's). */
     private final boolean[] setAside;
+    /** Per series id: chunks and samples taken, and the time range they span. */
+    private final int[] takenChunks;
+    private final int[] takenSamples;
+    private final long[] takenFrom;
+    private final long[] takenTo;
     /** Files a chunk was taken from (benign races: only ever set to true, read after the replay). */
     private final boolean[] fileUsed;
     private final LongAdder chunksTaken = new LongAdder();
@@ -97,6 +103,10 @@ final class ChunkReuse {
         fCount = new int[limit];
         fLeft = new int[limit];
         setAside = new boolean[limit];
+        takenChunks = new int[limit];
+        takenSamples = new int[limit];
+        takenFrom = new long[limit];
+        takenTo = new long[limit];
         fileUsed = new boolean[maxFile + 1];
     }
 
@@ -158,6 +168,10 @@ final class ChunkReuse {
         if (setAside[id]) {
             return true; // dropped: the second pass applies all of the series' samples
         }
+        if (t <= s.lastT() && insideTaken(id, t)) {
+            setAside(id);
+            return true;
+        }
         int k = next[id];
         int e = end[id];
         // Out of order samples are appended as usual; a chunk can only start where the series'
@@ -204,7 +218,36 @@ final class ChunkReuse {
         return h ^ (h >>> 29);
     }
 
+    /**
+     * Whether {@code t} (out of order for its series) lies in the range of a chunk taken: the
+     * chunk was not compared with the WAL, so whether the sample is in it, as it would be when
+     * the live head applied concurrent commits in another order than the WAL has them, is not
+     * known. The series is then set aside: a sample the WAL counted for a chunk could otherwise
+     * be missing from it.
+     */
+    private boolean insideTaken(int id, long t) {
+        return takenChunks[id] > 0 && t >= takenFrom[id] && t <= takenTo[id];
+    }
+
+    /** Drops what series {@code id} was given so far; the second pass applies its samples again. */
+    private void setAside(int id) {
+        fLeft[id] = 0;
+        setAside[id] = true;
+        setAsideCount.increment();
+        chunksTaken.add(-takenChunks[id]);
+        samplesTaken.add(-takenSamples[id]);
+        takenChunks[id] = 0;
+        takenSamples[id] = 0;
+    }
+
     private void take(MemSeries s, long ref, long mint, long maxt, long lastBits, int samples) {
+        int id = s.id;
+        if (takenChunks[id] == 0) {
+            takenFrom[id] = mint;
+        }
+        takenTo[id] = maxt;
+        takenChunks[id]++;
+        takenSamples[id] += samples;
         s.takeReplayedChunk(ref, mint, maxt, lastBits);
         samplesTaken.add(samples);
         int file = Refs.chunkFile(ref);
@@ -233,9 +276,7 @@ final class ChunkReuse {
             h = mix(h, it.t(), it.bits());
         }
         if (h != fHash[id]) {
-            fLeft[id] = 0;
-            setAside[id] = true;
-            setAsideCount.increment();
+            setAside(id);
             return null;
         }
         return new VxorIterator(data, len[0]);
@@ -246,10 +287,14 @@ final class ChunkReuse {
      * had the counted samples been appended, without appending them.
      */
     private boolean outOfOrder(MemSeries s, long t, long bits, MemSeries.Scratch sc) throws IOException {
+        int id = s.id;
         if (t <= s.lastT()) {
+            if (insideTaken(id, t)) {
+                setAside(id);
+                return true;
+            }
             return false; // older than every counted sample: the series decides as usual
         }
-        int id = s.id;
         if (t >= fMint[id]) {
             int counted = fCount[id] - fLeft[id];
             VxorIterator it = counted(s);
