@@ -8,6 +8,9 @@
 # compare with; the data folder is the same for both.
 #
 #   DATA=/var/tmp/vigil-k1m RUNS=3 bench/scripts/restart.sh [--drop-chunks]
+#
+# PROFILE=/tmp/restart-prof.html (with ASYNC_PROFILER=/path/to/libasyncProfiler.so) profiles each
+# run's CPU with async-profiler (an html flame graph; .collapsed for folded stacks).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -33,8 +36,12 @@ if [ ! -d "$DATA/wal" ]; then
   java "${FLAGS[@]}" -Xmx"$HEAP" -cp "$CP" -Dnofsync=true -Dkeep="$DATA" -DskipReplay=true \
     dev.vigil.tsdb.perf.HeadHarness heap 1000000 720
 fi
+PROF=()
+if [ -n "${PROFILE:-}" ]; then
+  PROF=("-agentpath:${ASYNC_PROFILER:-/tmp/rwcost/ap/linux-x64/libasyncProfiler.so}=start,event=cpu,file=$PROFILE")
+fi
 for _ in $(seq "$RUNS"); do
-  java "${FLAGS[@]}" -Xmx"$HEAP" -cp "$CP" -DdropChunks="$drop" dev.vigil.tsdb.perf.HeadHarness recover "$DATA" 2>&1 \
+  java "${FLAGS[@]}" ${PROF[@]+"${PROF[@]}"} -Xmx"$HEAP" -cp "$CP" -DdropChunks="$drop" dev.vigil.tsdb.perf.HeadHarness recover "$DATA" 2>&1 \
     | grep -E "crash recovery|WAL replay: [0-9]+ of|head chunk files:|series registry" || true
 done
 echo "uptime: $(uptime)"

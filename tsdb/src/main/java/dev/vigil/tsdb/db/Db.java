@@ -99,14 +99,29 @@ public final class Db implements Storage {
         Head head = null;
         Wal opened = null;
         BlockSet blockSet = null;
+        java.util.concurrent.FutureTask<SeriesRegistry> early = null;
         try {
             long t0 = System.nanoTime();
             Head.Options ho = new Head.Options(o.blockRangeMs(), o.effectiveOutOfOrderWindowMs(), o.maxSeries(), o.clock());
             Path walDir = o.dir().resolve("wal");
+            // Blocks first: the end of the newest one bounds the head chunks a replay may take over.
+            blockSet = BlockSet.open(o.io(), o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
             SnapshotLoad sl = loadSnapshot(o, ho, walDir);
             head = sl.head;
             if (head == null) {
-                head = headForReplay(o, ho);
+                head = headForReplay(o, ho, blockSet.maxTime());
+                // A crash left the registry open: it is created anew, which takes seconds of
+                // file work (a few GB with a million series) and little CPU, so while the WAL is
+                // replayed. Sized by the series the chunk files name; without them, after it.
+                int estimate = head.chunkFilesSeries();
+                if (o.seriesRegistry() && estimate > 0) {
+                    long entries = registryEntries(o, estimate);
+                    early = new java.util.concurrent.FutureTask<>(
+                            () -> SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries));
+                    Thread t = new Thread(early, "vigil-series-registry-open");
+                    t.setDaemon(true);
+                    t.start();
+                }
             }
             Wal wal = Wal.open(walDir, o.io(), o.walSegmentBytes(), head.replayHandler(), sl.replayFrom);
             opened = wal;
@@ -114,10 +129,12 @@ public final class Db implements Storage {
             SeriesRegistry registry = null;
             boolean deferCheck = false;
             if (o.seriesRegistry()) {
-                // Sized for 100 k series (about 40 MB of file) unless told more; the map grows past its
-                // size by adding tiers, so this bounds disk use for small installations only.
-                long entries = Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, head.seriesCount() * 2L));
-                registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries);
+                if (early != null) {
+                    registry = opened(early);
+                    early = null;
+                } else {
+                    registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), registryEntries(o, head.seriesCount()));
+                }
                 // After a snapshot load the check of every entry (a few µs a series) runs in the
                 // background: it would otherwise be the largest part of a clean restart. A size
                 // mismatch means a rebuild (a put per series): before serving for a small head,
@@ -135,7 +152,6 @@ public final class Db implements Storage {
             LOG.info(String.format("opened %s: %d series, %d records replayed in %d ms (%d torn tails, %d damaged segments), total %d ms",
                     o.dir(), head.seriesCount(), rs.records, rs.millis, rs.tornTails, rs.damagedSegments,
                     (System.nanoTime() - t0) / 1_000_000));
-            blockSet = BlockSet.open(o.io(), o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
             Tombstones stones;
             try {
                 stones = TombstoneFile.read(o.io(), o.dir());
@@ -170,6 +186,13 @@ public final class Db implements Storage {
             db.ready = true;
             return db;
         } catch (IOException | RuntimeException e) {
+            if (early != null) {
+                try {
+                    opened(early).close();
+                } catch (IOException | RuntimeException e2) {
+                    e.addSuppressed(e2);
+                }
+            }
             if (opened != null) {
                 try {
                     opened.close();
@@ -190,15 +213,39 @@ public final class Db implements Storage {
     }
 
     /**
+     * Entries to size a new series registry for: 100 k series (about 40 MB of file) unless told
+     * more; the map grows past its size by adding tiers, so this bounds disk use for small
+     * installations only.
+     */
+    private static long registryEntries(DbOptions o, int series) {
+        return Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, series * 2L));
+    }
+
+    /** The registry opened by {@code task}, waiting for it. */
+    private static SeriesRegistry opened(java.util.concurrent.FutureTask<SeriesRegistry> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while opening the series registry", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /**
      * An empty head for a replay of the whole WAL that takes over the chunks the head chunk files
      * still hold, or, when those cannot be read, one that deletes them and encodes every sample.
      */
-    private static Head headForReplay(DbOptions o, Head.Options ho) throws IOException {
+    private static Head headForReplay(DbOptions o, Head.Options ho, long floor) throws IOException {
         Path dir = o.dir().resolve("chunks_head");
         Head head = new Head(dir, o.io(), ho, true);
         try {
             long t0 = System.nanoTime();
-            int found = head.adoptChunkFiles();
+            int found = head.adoptChunkFiles(floor);
             LOG.info(String.format("head chunk files: %d chunks found in %d ms for the WAL replay to take over", found,
                     (System.nanoTime() - t0) / 1_000_000));
             return head;

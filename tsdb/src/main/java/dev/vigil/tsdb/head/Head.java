@@ -577,6 +577,17 @@ public final class Head implements AutoCloseable {
         replayChunksTaken = n;
     }
 
+    private volatile long replaySetAside;
+
+    /** Series the last WAL replay applied again in a second pass (a head chunk it followed held other samples). */
+    public long replaySeriesSetAside() {
+        return replaySetAside;
+    }
+
+    void replaySeriesSetAside(long n) {
+        replaySetAside = n;
+    }
+
     /** Set by {@link #adoptChunkFiles} for the next {@link #replayHandler}. */
     private ChunkReuse reuse;
 
@@ -584,15 +595,24 @@ public final class Head implements AutoCloseable {
      * Before a replay without a head snapshot into this empty head (made with
      * {@code keepChunkFiles}): reads the head chunk files left by the last run, so that the
      * replay takes over the chunks whose samples it finds in the WAL instead of encoding them
-     * again ({@link ChunkReuse}); the files nothing is taken from are deleted after it. Returns
-     * the chunks found.
+     * again ({@link ChunkReuse}); the files nothing is taken from are deleted after it. Chunks
+     * starting before {@code floor} (the end of the newest block) are not taken. Returns the
+     * chunks found.
      */
-    public int adoptChunkFiles() throws IOException {
+    public int adoptChunkFiles(long floor) throws IOException {
         if (!byLabels.isEmpty()) {
             throw new IllegalStateException("head not empty");
         }
-        reuse = new ChunkReuse(files, files.adopt(), opts.chunkRangeMs());
+        reuse = new ChunkReuse(files, files.adopt(), opts.chunkRangeMs(), floor);
+        chunkFilesSeries = reuse.seriesIdLimit();
         return reuse.candidates();
+    }
+
+    private int chunkFilesSeries;
+
+    /** After {@link #adoptChunkFiles}: an estimate of the series the WAL holds (the highest series id the files name), or 0. */
+    public int chunkFilesSeries() {
+        return chunkFilesSeries;
     }
 
     /**

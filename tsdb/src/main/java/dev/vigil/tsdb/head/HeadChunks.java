@@ -284,58 +284,102 @@ public final class HeadChunks implements AutoCloseable {
         long[] mt = new long[max + 2];
         int[] used = new int[max + 2];
         int[] crcs = new int[max + 2];
-        CRC32C rec = new CRC32C();
-        CRC32C whole = new CRC32C();
+        Found[] each = new Found[max + 2];
+        // File by file on two threads: reading them is mostly waiting for the disk or page faults.
+        java.util.concurrent.atomic.AtomicInteger nextFile = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.Callable<Void> scan = () -> {
+            int i;
+            while ((i = nextFile.getAndIncrement()) < nums.size()) {
+                int num = nums.get(i);
+                each[num] = new Found();
+                f[num] = scanForAdoption(num, each[num], mt, used, crcs);
+            }
+            return null;
+        };
+        java.util.concurrent.FutureTask<Void> other = new java.util.concurrent.FutureTask<>(scan);
+        Thread t = new Thread(other, "vigil-head-chunks-adopt");
+        t.setDaemon(true);
+        t.start();
+        try {
+            scan.call();
+            other.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while reading the head chunk files", e);
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
         for (int num : nums) {
-            Path p = dir.resolve(fileName(num));
-            if (io.size(p) != fileBytes) {
-                LOG.warning("head chunk file " + p + " has " + io.size(p) + " bytes, not " + fileBytes + "; deleted");
-                io.deleteIfExists(p);
-                continue;
-            }
-            MappedByteBuffer m = io.mapReadWrite(p, fileBytes);
-            if (m.get(0) != MAGIC[0] || m.get(1) != MAGIC[1] || m.get(2) != MAGIC[2] || m.get(3) != MAGIC[3]
-                    || m.get(4) != VERSION) {
-                LOG.warning("head chunk file " + p + " has a bad header; deleted");
-                io.deleteIfExists(p);
-                continue;
-            }
-            whole.reset();
-            whole.update(m.slice(0, HEADER));
-            long fileMax = Long.MIN_VALUE;
-            int pos = HEADER;
-            while (pos + RECORD_HEAD + 4 <= fileBytes) {
-                long seriesRef = m.getLong(pos);
-                int len = m.getInt(pos + 25);
-                if (len <= 0 || len > fileBytes - pos - RECORD_HEAD - 4) {
-                    if (seriesRef != 0 || len != 0) {
-                        LOG.warning("head chunk file " + p + ": damaged record at offset " + pos + "; the rest is not used");
-                    }
-                    break;
+            Found one = each[num];
+            if (f[num] != null) {
+                for (int i = 0; i < one.n; i++) {
+                    found.add(one.series[i], one.refs[i], one.mints[i]);
                 }
-                rec.reset();
-                rec.update(m.slice(pos, RECORD_HEAD + len));
-                if ((int) rec.getValue() != m.getInt(pos + RECORD_HEAD + len)) {
-                    LOG.warning("head chunk file " + p + ": record at offset " + pos + " fails its checksum; the rest is not used");
-                    break;
-                }
-                long maxt = m.getLong(pos + 16);
-                if (m.get(pos + 24) == dev.vigil.tsdb.chunkenc.Encoding.VXOR) {
-                    found.add(seriesRef, Refs.chunkRef(num, pos), m.getLong(pos + 8));
-                }
-                fileMax = Math.max(fileMax, maxt);
-                whole.update(m.slice(pos, RECORD_HEAD + len + 4));
-                pos += RECORD_HEAD + len + 4;
+                bytes += used[num];
             }
-            f[num] = m;
-            mt[num] = fileMax;
-            used[num] = pos;
-            crcs[num] = (int) whole.getValue();
-            bytes += pos;
         }
         install(f, mt, used, crcs, max);
         adoptedMax = max;
         return found;
+    }
+
+    /**
+     * Maps file {@code num} and adds its intact records to {@code found}; its max time, used
+     * bytes and CRC32C go to the arrays. Null (the file deleted) when its size or header is wrong.
+     */
+    private MappedByteBuffer scanForAdoption(int num, Found found, long[] mt, int[] used, int[] crcs) throws IOException {
+        Path p = dir.resolve(fileName(num));
+        if (io.size(p) != fileBytes) {
+            LOG.warning("head chunk file " + p + " has " + io.size(p) + " bytes, not " + fileBytes + "; deleted");
+            io.deleteIfExists(p);
+            return null;
+        }
+        MappedByteBuffer m = io.mapReadWrite(p, fileBytes);
+        if (m.get(0) != MAGIC[0] || m.get(1) != MAGIC[1] || m.get(2) != MAGIC[2] || m.get(3) != MAGIC[3]
+                || m.get(4) != VERSION) {
+            LOG.warning("head chunk file " + p + " has a bad header; deleted");
+            io.deleteIfExists(p);
+            return null;
+        }
+        CRC32C rec = new CRC32C();
+        long fileMax = Long.MIN_VALUE;
+        int pos = HEADER;
+        while (pos + RECORD_HEAD + 4 <= fileBytes) {
+            long seriesRef = m.getLong(pos);
+            int len = m.getInt(pos + 25);
+            if (len <= 0 || len > fileBytes - pos - RECORD_HEAD - 4) {
+                if (seriesRef != 0 || len != 0) {
+                    LOG.warning("head chunk file " + p + ": damaged record at offset " + pos + "; the rest is not used");
+                }
+                break;
+            }
+            rec.reset();
+            rec.update(m.slice(pos, RECORD_HEAD + len));
+            if ((int) rec.getValue() != m.getInt(pos + RECORD_HEAD + len)) {
+                LOG.warning("head chunk file " + p + ": record at offset " + pos + " fails its checksum; the rest is not used");
+                break;
+            }
+            long maxt = m.getLong(pos + 16);
+            if (m.get(pos + 24) == dev.vigil.tsdb.chunkenc.Encoding.VXOR) {
+                found.add(seriesRef, Refs.chunkRef(num, pos), m.getLong(pos + 8));
+            }
+            fileMax = Math.max(fileMax, maxt);
+            pos += RECORD_HEAD + len + 4;
+        }
+        // The used bytes' CRC32C, as a snapshot records it: one pass over what was just read.
+        CRC32C whole = new CRC32C();
+        whole.update(m.slice(0, pos));
+        mt[num] = fileMax;
+        used[num] = pos;
+        crcs[num] = (int) whole.getValue();
+        return m;
     }
 
     /** Deletes the adopted files whose number {@code keep} does not hold (no chunk was taken from them). */
@@ -466,6 +510,32 @@ public final class HeadChunks implements AutoCloseable {
         }
         updateRoomy();
         return Refs.chunkRef(curFile, at);
+    }
+
+    /** Bytes of a VXOR chunk that hold its sample count and first sample (2 + at most 10 + 8). */
+    static final int PREFIX = 20;
+
+    /** Copies the first {@link #PREFIX} bytes (fewer if it is shorter) of the chunk at {@code ref}. */
+    void readPrefix(long ref, byte[] dst, int[] length) {
+        java.nio.ByteBuffer[] f = files;
+        int fi = Refs.chunkFile(ref);
+        ByteBuffer m = fi < f.length ? f[fi] : null;
+        if (m == null) {
+            length[0] = 0;
+            return;
+        }
+        int at = Refs.chunkOffset(ref);
+        int len = Math.min(PREFIX, m.getInt(at + 25));
+        m.get(at + RECORD_HEAD, dst, 0, len);
+        length[0] = len;
+    }
+
+    /** The maxt recorded with the chunk at {@code ref}. */
+    long chunkMaxT(long ref) {
+        java.nio.ByteBuffer[] f = files;
+        int fi = Refs.chunkFile(ref);
+        ByteBuffer m = fi < f.length ? f[fi] : null;
+        return m == null ? Long.MIN_VALUE : m.getLong(Refs.chunkOffset(ref) + 16);
     }
 
     /** Copies the data of chunk {@code ref} into {@code dst} (grown as needed); length in {@link #lastLength}. */

@@ -24,20 +24,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Grouping is done in two steps that each keep only a few hundred write positions busy, so
  * both stay in the CPU cache: while decoding, a sample goes to the bucket of its id's high bits
- * ({@link Window}); when applied, a bucket (a thousand series) is counting-sorted by the low
+ * ({@link Window}); when applied, a bucket (two thousand series) is counting-sorted by the low
  * bits. One flat counting sort over the whole window writes to a million places at random and
  * cost half of a replay's time. The WAL is decoded into one window while the other is applied.
- * Not thread-safe: one caller, before the head is shared.
+ * When taking over head chunks set some series aside ({@link ChunkReuse}), the WAL is read a
+ * second time ({@link #again}) and only their samples are applied. Not thread-safe: one caller,
+ * before the head is shared.
  */
 final class HeadReplay implements WalRecords.Handler {
-    /** Ids per bucket: 1024 (10 bits); the low bits index a sort histogram that fits in L1. */
-    static final int SHIFT = 10;
+    /**
+     * Ids per bucket: 2048 (11 bits); the low bits index a sort histogram that fits in L1, and a
+     * million series make 489 buckets, whose write positions stay within the TLB while decoding.
+     */
+    static final int SHIFT = 11;
     private static final int MASK = (1 << SHIFT) - 1;
 
     private final Head head;
     private final HeadChunks files;
     private final long chunkRange;
-    private final ChunkReuse reuse;
+    private ChunkReuse reuse;
+    /** In a second pass: the series (by id) it applies, set aside by the first; null in the first. */
+    private boolean[] only;
     private final int threads;
     private final Map<Integer, MemSeries> alias = new HashMap<>();
     private Window filling = new Window();
@@ -85,6 +92,12 @@ final class HeadReplay implements WalRecords.Handler {
         if (s != null && s.id != id) {
             alias.put(id, s);
         }
+        if (s != null && reuse != null) {
+            // Now, while the series is new: an array given to it once it is old is a reference
+            // from old to young objects, which young collections find by scanning (most of
+            // a replay's collection time).
+            reuse.reserveFor(s);
+        }
     }
 
     @Override
@@ -100,6 +113,9 @@ final class HeadReplay implements WalRecords.Handler {
                     continue; // a series the WAL never named: nothing to add them to
                 }
                 id = a.id;
+            }
+            if (only != null && (id >= only.length || !only[id])) {
+                continue;
             }
             w.add(id, t[i], b[i]);
         }
@@ -139,6 +155,7 @@ final class HeadReplay implements WalRecords.Handler {
         } finally {
             if (pool != null) {
                 pool.shutdown();
+                pool = null;
             }
         }
         if (reuse != null) {
@@ -150,7 +167,33 @@ final class HeadReplay implements WalRecords.Handler {
             }
             Head.LOG.info("WAL replay: " + reuse.summary());
             head.replayChunksTaken(reuse.chunksTaken());
+            only = reuse.setAside();
+            reuse = null;
+            if (only != null) {
+                int n = 0;
+                for (boolean b : only) {
+                    n += b ? 1 : 0;
+                }
+                head.replaySeriesSetAside(n);
+                // Their samples were dropped since they were set aside: start them over.
+                for (int id = 0; id < only.length; id++) {
+                    if (only[id]) {
+                        MemSeries s = head.seriesById(id);
+                        synchronized (s) {
+                            s.resetForReplay();
+                        }
+                    }
+                }
+                return;
+            }
         }
+        only = null;
+    }
+
+    /** A second pass when the first set series aside (their samples are applied again, encoded). */
+    @Override
+    public boolean again() {
+        return only != null;
     }
 
     /**
@@ -200,6 +243,7 @@ final class HeadReplay implements WalRecords.Handler {
         }
         applying = null;
         if (failure != null) {
+            pool.shutdown();
             throw failure;
         }
     }
@@ -211,7 +255,7 @@ final class HeadReplay implements WalRecords.Handler {
         int k;
         while ((k = nextBucket.getAndIncrement()) < w.buckets) {
             if (w.n[k] > 0) {
-                sorted.sort(w.ids[k], w.ts[k], w.bits[k], w.n[k]);
+                sorted.sort(w.ids[k], w.tb[k], w.n[k]);
                 applyBucket(k, sorted, sc);
             }
         }
@@ -277,13 +321,15 @@ final class HeadReplay implements WalRecords.Handler {
 
     /**
      * Samples grouped by the high bits of their series id, each bucket in WAL order. A sample
-     * stores the low bits of its id only (18 bytes a sample with its time and value).
+     * stores the low bits of its id only (18 bytes a sample with its time and value). Time and
+     * value sit side by side in one array: a bucket is written at two places, not three (with a
+     * few hundred buckets, each place its own page, the third missed the TLB).
      */
     static final class Window {
         int buckets;
         short[][] ids = new short[0][];
-        long[][] ts = new long[0][];
-        long[][] bits = new long[0][];
+        /** Per bucket: time and value bits of sample i at 2i and 2i + 1. */
+        long[][] tb = new long[0][];
         int[] n = new int[0];
         long total;
 
@@ -293,12 +339,15 @@ final class HeadReplay implements WalRecords.Handler {
                 addBuckets(k + 1);
             }
             int i = n[k];
-            if (i == ids[k].length) {
+            short[] bucketIds = ids[k];
+            if (i == bucketIds.length) {
                 grow(k);
+                bucketIds = ids[k];
             }
-            ids[k][i] = (short) (id & MASK);
-            ts[k][i] = t;
-            bits[k][i] = b;
+            bucketIds[i] = (short) (id & MASK);
+            long[] x = tb[k];
+            x[2 * i] = t;
+            x[2 * i + 1] = b;
             n[k] = i + 1;
             total++;
         }
@@ -307,15 +356,13 @@ final class HeadReplay implements WalRecords.Handler {
             if (want > ids.length) {
                 int cap = Math.max(want, ids.length * 2);
                 ids = java.util.Arrays.copyOf(ids, cap);
-                ts = java.util.Arrays.copyOf(ts, cap);
-                bits = java.util.Arrays.copyOf(bits, cap);
+                tb = java.util.Arrays.copyOf(tb, cap);
                 n = java.util.Arrays.copyOf(n, cap);
             }
             for (int k = buckets; k < want; k++) {
                 if (ids[k] == null) {
                     ids[k] = new short[64];
-                    ts[k] = new long[64];
-                    bits[k] = new long[64];
+                    tb[k] = new long[2 * 64];
                 }
             }
             buckets = want;
@@ -324,8 +371,7 @@ final class HeadReplay implements WalRecords.Handler {
         private void grow(int k) {
             int cap = ids[k].length + (ids[k].length >> 1);
             ids[k] = java.util.Arrays.copyOf(ids[k], cap);
-            ts[k] = java.util.Arrays.copyOf(ts[k], cap);
-            bits[k] = java.util.Arrays.copyOf(bits[k], cap);
+            tb[k] = java.util.Arrays.copyOf(tb[k], 2 * cap);
         }
 
         /** Empties the window, keeping each bucket's arrays for the next one. */
@@ -347,7 +393,7 @@ final class HeadReplay implements WalRecords.Handler {
         /** Sum of the touched fields, kept so that the loads are not optimised away. */
         long sink;
 
-        void sort(short[] ids, long[] ts, long[] bs, int n) {
+        void sort(short[] ids, long[] tb, int n) {
             java.util.Arrays.fill(start, 0);
             for (int i = 0; i < n; i++) {
                 start[ids[i] + 1]++;
@@ -356,14 +402,14 @@ final class HeadReplay implements WalRecords.Handler {
                 start[i] += start[i - 1];
             }
             if (t.length < n) {
-                t = new long[ts.length];
-                bits = new long[ts.length];
+                t = new long[ids.length];
+                bits = new long[ids.length];
             }
             System.arraycopy(start, 0, pos, 0, MASK + 1);
             for (int i = 0; i < n; i++) {
                 int at = pos[ids[i]]++;
-                t[at] = ts[i];
-                bits[at] = bs[i];
+                t[at] = tb[2 * i];
+                bits[at] = tb[2 * i + 1];
             }
         }
     }

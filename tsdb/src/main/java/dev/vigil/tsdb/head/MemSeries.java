@@ -339,6 +339,29 @@ final class MemSeries {
     }
 
     /**
+     * Forgets every sample, as if the series had just been created: for a replay that applies
+     * the series again from the WAL. Caller holds the monitor.
+     */
+    void resetForReplay() {
+        open = null;
+        openRangeEnd = Long.MIN_VALUE;
+        lastBits = 0;
+        chunks = null;
+        nChunks = 0;
+        ooo = null;
+        minT = Long.MAX_VALUE;
+        maxT = Long.MIN_VALUE;
+        publishLastT();
+    }
+
+    /** Makes room for {@code n} full chunks at once, ahead of a replay taking them over (one array, not several). */
+    void reserveChunks(int n) {
+        if (chunks == null) {
+            chunks = new long[3 * Math.max(2, n)];
+        }
+    }
+
+    /**
      * Adds a full chunk found in the head chunk files whose samples a WAL replay would append
      * next (see {@link ChunkReuse}), as if they had been appended and the chunk cut. Caller holds
      * the monitor; the open chunk is empty and {@code mint} is after {@link #lastT()}.
@@ -687,6 +710,15 @@ final class MemSeries {
         final HeadSnapshot snap = new HeadSnapshot();
         final HeadIterator it = new HeadIterator();
         boolean found;
+        private final byte[] chunkStart = new byte[HeadChunks.PREFIX];
+        private final int[] chunkStartLength = new int[1];
+        private final VxorIterator chunkStartIt = new VxorIterator();
+
+        /** An iterator over the first bytes of the chunk at {@code ref}: its count and first sample. */
+        VxorIterator chunkStart(HeadChunks files, long ref) {
+            files.readPrefix(ref, chunkStart, chunkStartLength);
+            return chunkStartIt.reset(chunkStart, chunkStartLength[0]);
+        }
     }
 
     static UncheckedIOException unchecked(IOException e) {

@@ -165,6 +165,20 @@ public final class Wal implements AutoCloseable, FrameSink {
             }
         }
         handler.finish();
+        long records = replayStats.records;
+        while (handler.again()) {
+            // Segments repaired by the first pass (torn tails cut, damaged ones rewritten) read the same now.
+            List<Integer> again = segments();
+            again.sort(null);
+            again.removeIf(seg -> seg < replayFrom);
+            for (int i = 0; i < again.size(); i++) {
+                replaySegment(again.get(i), i == again.size() - 1, decoder, handler);
+            }
+            handler.finish();
+            LOG.info(String.format("WAL replayed again for some series: %d records in %d ms", replayStats.records - records,
+                    (System.nanoTime() - started) / 1_000_000));
+            replayStats.records = records;
+        }
         replayStats.millis = (System.nanoTime() - started) / 1_000_000;
         return Math.max(lastPresent, segs.isEmpty() ? 0 : segs.get(segs.size() - 1));
     }

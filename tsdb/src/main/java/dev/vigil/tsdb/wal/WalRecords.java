@@ -70,8 +70,16 @@ public final class WalRecords {
 
         void metadata(String family, Metadata metadata);
 
-        /** Called once after the last record: a handler that buffers applies what it holds. */
+        /** Called after the last record: a handler that buffers applies what it holds. */
         default void finish() {
+        }
+
+        /**
+         * Asked after {@link #finish}: true to be given every record once more (then
+         * {@link #finish} again), for a replay that found it must apply some series again.
+         */
+        default boolean again() {
+            return false;
         }
     }
 
