@@ -17,7 +17,8 @@
 #                then Vigil compacts them and, if the jar knows --storage.tsdb.downsample.after,
 #                writes rollups of blocks older than DOWNSAMPLE_AFTER (40h).
 # Query phase: every query of the Flink dashboard (`vigil-bench query-latency --set dashboard`)
-# over RANGES (P7D/PT1H,P30D/PT1H), WARMUP (2) untimed then RUNS (5) timed requests per target,
+# over RANGES (P7D/PT1H,P30D/PT1H), every [1m]/[5m] window made RATE_INTERVAL (PT1H: Grafana's
+# $__rate_interval at a 1 h step), WARMUP (2) untimed then RUNS (5) timed requests per target,
 # targets interleaved: vigil (default: rollups), vigil-raw (max_source_resolution=raw) and
 # prometheus, all on 127.0.0.1; answers compared (largest relative difference per pair). The table
 # goes to stdout and OUT (DATA/longrange-<UTC time>.txt).
@@ -39,6 +40,7 @@ PROMTOOL_JOBS="${PROMTOOL_JOBS:-2}"
 MAX_BLOCK="${MAX_BLOCK:-432h}"
 DOWNSAMPLE_AFTER="${DOWNSAMPLE_AFTER:-40h}"
 RANGES="${RANGES:-P7D/PT1H,P30D/PT1H}"
+RATE_INTERVAL="${RATE_INTERVAL:-PT1H}"
 WARMUP="${WARMUP:-2}"
 RUNS="${RUNS:-5}"
 
@@ -46,7 +48,7 @@ phases="data,query"
 while [ $# -gt 0 ]; do
   case "$1" in
     --phases) phases="$2"; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -119,4 +121,41 @@ if phase data; then
     java $VIGIL_JAVA_OPTS -jar "$VIGIL_JAR" tsdb import-prometheus "$DATA/prometheus" "$DATA/vigil" 2>&1 | grep -v '^block ' | tee "$DATA/import.log"
     touch "$DATA/vigil.done"
   fi
+fi
+
+if phase query; then
+  [ -e "$DATA/prometheus.done" ] && [ -e "$DATA/vigil.done" ] || { echo "no data in $DATA: run the data phase first" >&2; exit 1; }
+  OUT="${OUT:-$DATA/longrange-$(date -u +%Y%m%dT%H%M%SZ).txt}"
+  downsample=()
+  if java -jar "$VIGIL_JAR" --help 2>&1 | grep -q -- '--storage.tsdb.downsample.after'; then
+    downsample=("--storage.tsdb.downsample.after=$DOWNSAMPLE_AFTER")
+  else
+    echo "note: $VIGIL_JAR has no --storage.tsdb.downsample.after: no rollups, so vigil and vigil-raw read the same blocks"
+  fi
+  pport=$(free_port)
+  "$PROMETHEUS" --config.file=/dev/null --storage.tsdb.path="$DATA/prometheus" --storage.tsdb.retention.time=400d \
+    --web.listen-address="127.0.0.1:$pport" > "$DATA/prometheus.log" 2>&1 &
+  ppid_=$!; pids+=("$ppid_")
+  vport=$(free_port)
+  # shellcheck disable=SC2086
+  java $VIGIL_JAVA_OPTS -jar "$VIGIL_JAR" --web.listen-address="127.0.0.1:$vport" --push.listen-address="127.0.0.1:$(free_port)" \
+    --storage.tsdb.path="$DATA/vigil" "${downsample[@]}" > "$DATA/vigil.log" 2>&1 &
+  vpid=$!; pids+=("$vpid")
+  wait_http "http://127.0.0.1:$pport/-/ready" 600
+  wait_http "http://127.0.0.1:$vport/-/ready" 600
+  # Both compact what they were given (and Vigil writes its rollups) in their first minutes.
+  sleep 70
+  wait_idle "$ppid_" prometheus
+  wait_idle "$vpid" vigil
+  {
+    echo "# $(date -u +%FT%TZ), $(load), $(nproc) cores; $TMS TaskManager(s) + JobManager, $DAYS d at $INTERVAL ending $(date -u -d "@$end" +%FT%TZ)"
+    echo "# Prometheus $("$PROMETHEUS" --version 2>&1 | head -1 | awk '{print $3}'): $(find "$DATA/prometheus" -maxdepth 2 -name meta.json | wc -l) blocks, $(du -sh "$DATA/prometheus" | cut -f1);" \
+      "Vigil: $(find "$DATA/vigil" -maxdepth 2 -name meta.json | wc -l) raw blocks, $(find "$DATA/vigil/downsample" -name meta.json 2>/dev/null | wc -l) rollup blocks, $(du -sh "$DATA/vigil" | cut -f1)${downsample[*]:+ (${downsample[*]})}"
+    # shellcheck disable=SC2046
+    java -XX:+UseParallelGC -Xmx1g -jar "$BENCH_JAR" query-latency --set dashboard --end "$end" --ranges "$RANGES" --rate-interval "$RATE_INTERVAL" --timeout PT120S \
+      --warmup "$WARMUP" --runs "$RUNS" --target "vigil=http://127.0.0.1:$vport@$vpid" --target "vigil-raw=http://127.0.0.1:$vport@$vpid" \
+      --target "prometheus=http://127.0.0.1:$pport@$ppid_" --param vigil-raw=max_source_resolution=raw
+    echo "# done, $(load)"
+  } 2>&1 | tee "$OUT"
+  echo "written to $OUT"
 fi
