@@ -81,13 +81,37 @@ else
 fi
 hours="${HOURS:-$((DAYS * 24))}"
 
-# The OpenMetrics parts, each turned into a Prometheus block as soon as it is complete.
+# The first part not yet turned into a block (its start, Unix seconds): a part is done when a
+# block starts in it (promtool makes one block of a part, published by rename). Blocks from that
+# part on (a later part may have finished first) and unfinished ones are removed.
+resume_point() {
+  rm -rf "$DATA/prometheus"/*.tmp* "$DATA/prometheus/wal" "$DATA/prometheus/chunks_head"
+  python3 - "$DATA/prometheus" "$(( (end - hours * 3600) / (PART_HOURS * 3600) * PART_HOURS * 3600 ))" "$end" "$((PART_HOURS * 3600))" <<'PY'
+import glob, json, os, shutil, sys
+folder, first, end, part = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+blocks = {}
+for m in glob.glob(os.path.join(folder, "*", "meta.json")):
+    blocks[os.path.dirname(m)] = json.load(open(m))["minTime"] // 1000 // part * part
+done = set(blocks.values())
+s = first
+while s < end and s in done:
+    s += part
+for d, p in blocks.items():
+    if p >= s:
+        shutil.rmtree(d)
+print(s)
+PY
+}
+
+# The OpenMetrics parts, each turned into a Prometheus block as soon as it is complete; resumes
+# after the parts already done.
 prometheus_blocks() {
-  rm -rf "$DATA/prometheus" "$PARTS"
+  rm -rf "$PARTS" "$DATA/promtool.failed"
   mkdir -p "$DATA/prometheus"
-  echo "== making $DAYS d of $TMS TaskManager(s) at $INTERVAL ending $(date -u -d "@$end" +%FT%TZ) as promtool blocks, $(load)"
+  local from; from=$(resume_point)
+  echo "== making $DAYS d of $TMS TaskManager(s) at $INTERVAL ending $(date -u -d "@$end" +%FT%TZ) as promtool blocks, from $(date -u -d "@$from" +%FT%TZ), $(load)"
   nice -n 10 java -XX:+UseParallelGC -Xmx1g -jar "$BENCH_JAR" backfill -n "$TMS" --restart-every PT0S --hours "$hours" \
-    --interval "$INTERVAL" --end "$end" --openmetrics "$PARTS" --part-hours "$PART_HOURS" --parts-ahead 1 > "$DATA/generate.log" 2>&1 &
+    --interval "$INTERVAL" --end "$end" --openmetrics "$PARTS" --part-hours "$PART_HOURS" --parts-ahead 1 --parts-from "$from" >> "$DATA/generate.log" 2>&1 &
   local gen=$! busy=() p part
   local t0; t0=$(date +%s)
   while :; do

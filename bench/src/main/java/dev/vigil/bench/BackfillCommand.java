@@ -66,6 +66,10 @@ final class BackfillCommand implements Callable<Integer> {
             description = "With --part-hours: wait while this many complete parts are still in the folder (bounds the disk used). Default: ${DEFAULT-VALUE}")
     int partsAhead;
 
+    @Option(names = "--parts-from", defaultValue = "0",
+            description = "With --part-hours: parts starting before this Unix second are simulated but not written (to resume). Default: ${DEFAULT-VALUE}")
+    long partsFrom;
+
     @Option(names = "--batch-bytes", defaultValue = "4000000", description = "Approximate body size per import request. Default: ${DEFAULT-VALUE}")
     int batchBytes;
 
@@ -190,6 +194,13 @@ final class BackfillCommand implements Callable<Integer> {
             long t = startMs + i * stepMs;
             long partStart = Math.floorDiv(t, partMs) * partMs;
             long to = Math.min(steps, Math.floorDiv(partStart + partMs - startMs + stepMs - 1, stepMs));
+            if (partStart < partsFrom * 1000) {
+                for (long k = i; k < to; k++) {
+                    c.advanceAll(startMs + k * stepMs);
+                }
+                i = to;
+                continue;
+            }
             while (pendingParts() >= partsAhead) {
                 Thread.sleep(500);
             }

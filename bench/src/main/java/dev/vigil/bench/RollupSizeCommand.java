@@ -123,6 +123,13 @@ final class RollupSizeCommand implements Callable<Integer> {
      * shared, as in a block), summed by kind of series and by metric, with its raw chunks' bytes.
      */
     private static void breakdown(Map<Labels, Buf> sorted) {
+        // 15 m is no resolution Vigil writes: it shows what a coarser first rollup would cost.
+        for (long res : new long[] {Rollups.RES_5M, 15 * 60_000L, Rollups.RES_1H}) {
+            breakdown(sorted, res);
+        }
+    }
+
+    private static void breakdown(Map<Labels, Buf> sorted, long res) {
         dev.vigil.tsdb.block.codec.ChunkCodec codec = new dev.vigil.tsdb.block.codec.ChunkCodec();
         dev.vigil.tsdb.downsample.AggregateChunk agg = new dev.vigil.tsdb.downsample.AggregateChunk();
         dev.vigil.tsdb.downsample.Windows w = new dev.vigil.tsdb.downsample.Windows();
@@ -139,7 +146,7 @@ final class RollupSizeCommand implements Callable<Integer> {
                 codec.encode(Arrays.copyOfRange(b.t, from, from + len), Arrays.copyOfRange(b.v, from, from + len), len, 0, o);
                 rawBytes += o.length();
             }
-            w.rollup(b.t, b.v, b.n, Rollups.RES_5M);
+            w.rollup(b.t, b.v, b.n, res);
             int n = w.size();
             o.reset();
             boolean counter = RollupWriter.counterTyped(w);
@@ -170,11 +177,15 @@ final class RollupSizeCommand implements Callable<Integer> {
             acc[1] += rawBytes;
             acc[2] += o.length();
         }
-        System.out.println("5m rollup chunk bytes by kind of series (raw = the same series' raw chunks):");
-        byKind.forEach((k, v) -> System.out.printf("  %-26s series %5d  raw %10d B  5m %9d B  %5.1f %% of its raw  %5.1f %% of all raw%n",
-                k, v[0], v[1], v[2], 100.0 * v[2] / v[1], 100.0 * v[2] / byKind.get("all")[1]));
+        String r = (res / 60_000) + "m";
+        System.out.println(r + " rollup chunk bytes by kind of series (raw = the same series' raw chunks):");
+        byKind.forEach((k, v) -> System.out.printf("  %-26s series %5d  raw %10d B  %s %9d B  %5.1f %% of its raw  %5.1f %% of all raw%n",
+                k, v[0], v[1], r, v[2], 100.0 * v[2] / v[1], 100.0 * v[2] / byKind.get("all")[1]));
         System.out.printf("  moving gauges' columns, each deflated alone: count %d B, sum %d B, min %d B, max %d B%n",
                 columns[0], columns[1], columns[2], columns[3]);
+        if (res != Rollups.RES_5M) {
+            return;
+        }
         System.out.println("the 25 metrics whose 5m chunks cost most:");
         byMetric.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[2], x.getValue()[2])).limit(25)
                 .forEach(e -> System.out.printf("  %-90s series %4d  raw %9d B  5m %8d B  %5.1f %%%n", e.getKey(), e.getValue()[0],
