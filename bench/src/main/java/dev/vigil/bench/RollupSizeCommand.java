@@ -137,6 +137,8 @@ final class RollupSizeCommand implements Callable<Integer> {
         Map<String, long[]> byMetric = new HashMap<>();
         Map<String, long[]> byKind = new java.util.TreeMap<>();
         long[] columns = new long[4];
+        long[] byMode = new long[2];
+        long[] alt = new long[4];
         for (Map.Entry<Labels, Buf> e : sorted.entrySet()) {
             Buf b = e.getValue();
             long rawBytes = 0;
@@ -169,7 +171,10 @@ final class RollupSizeCommand implements Callable<Integer> {
                     }
                     dev.vigil.tsdb.io.ByteOut co = new dev.vigil.tsdb.io.ByteOut(1 << 12);
                     codec.encodeValueColumn(col, n, co);
-                    columns[c] += deflatedSize(co);
+                    long size = deflatedSize(co);
+                    columns[c] += size;
+                    byMode[co.array()[0] == 2 ? 1 : 0] += size;
+                    alternatives(w, n, c, alt);
                 }
             }
             long[] acc = byMetric.computeIfAbsent(e.getKey().get("__name__") + " (" + kind + ")", k -> new long[4]);
@@ -183,6 +188,9 @@ final class RollupSizeCommand implements Callable<Integer> {
                 k, v[0], v[1], r, v[2], 100.0 * v[2] / v[1], 100.0 * v[2] / byKind.get("all")[1]));
         System.out.printf("  moving gauges' columns, each deflated alone: count %d B, sum %d B, min %d B, max %d B%n",
                 columns[0], columns[1], columns[2], columns[3]);
+        System.out.printf("  of these, in integer-delta columns (k/D grid) %d B, in float XOR columns %d B%n", byMode[0], byMode[1]);
+        System.out.printf("  grid columns other ways (varints deflated alone): deltas as now %d B, against the chunk's median %d B; sum as now %d B, as sum - count*min %d B%n",
+                alt[0], alt[1], alt[2], alt[3]);
         if (res != Rollups.RES_5M) {
             return;
         }
@@ -190,6 +198,66 @@ final class RollupSizeCommand implements Callable<Integer> {
         byMetric.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[2], x.getValue()[2])).limit(25)
                 .forEach(e -> System.out.printf("  %-90s series %4d  raw %9d B  5m %8d B  %5.1f %%%n", e.getKey(), e.getValue()[0],
                         e.getValue()[1], e.getValue()[2], 100.0 * e.getValue()[2] / e.getValue()[1]));
+    }
+
+    /**
+     * Lossless alternatives for a grid column c (1 sum, 2 min, 3 max) of a moving gauge, each as
+     * zigzag varints deflated alone: [0] deltas of k (as the codec), [1] k against its median,
+     * and for the sum [2] deltas of k, [3] deltas of k − count·k(min).
+     */
+    private static void alternatives(dev.vigil.tsdb.downsample.Windows w, int n, int c, long[] alt) {
+        if (c == 0 || n < 2) {
+            return;
+        }
+        long d = 0;
+        long[] k = new long[n];
+        long[] kmin = new long[n];
+        for (long cand : new long[] {1, 60, 10, 100, 1000, 10_000, 100_000, 1_000_000}) {
+            boolean ok = true;
+            for (int i = 0; i < n && ok; i++) {
+                double v = c == 1 ? w.sum(i) : c == 2 ? w.min(i) : w.max(i);
+                double m = Math.rint(v * cand);
+                ok = Math.abs(m) < 1L << 53 && m / cand == v && Math.rint(w.min(i) * cand) / cand == w.min(i);
+                k[i] = (long) m;
+                kmin[i] = (long) Math.rint(w.min(i) * cand);
+            }
+            if (ok) {
+                d = cand;
+                break;
+            }
+        }
+        if (d == 0) {
+            return;
+        }
+        dev.vigil.tsdb.io.ByteOut a = new dev.vigil.tsdb.io.ByteOut(1 << 12);
+        for (int i = 1; i < n; i++) {
+            a.putVarint(k[i] - k[i - 1]);
+        }
+        alt[0] += deflatedSize(a);
+        long[] sorted = k.clone();
+        Arrays.sort(sorted);
+        long med = sorted[n / 2];
+        a.reset();
+        for (int i = 0; i < n; i++) {
+            a.putVarint(k[i] - med);
+        }
+        alt[1] += deflatedSize(a);
+        if (c == 1) {
+            alt[2] += alt0(k, n);
+            long[] r = new long[n];
+            for (int i = 0; i < n; i++) {
+                r[i] = k[i] - (long) w.count(i) * kmin[i];
+            }
+            alt[3] += alt0(r, n);
+        }
+    }
+
+    private static long alt0(long[] k, int n) {
+        dev.vigil.tsdb.io.ByteOut a = new dev.vigil.tsdb.io.ByteOut(1 << 12);
+        for (int i = 1; i < n; i++) {
+            a.putVarint(k[i] - k[i - 1]);
+        }
+        return deflatedSize(a);
     }
 
     private static long deflatedSize(dev.vigil.tsdb.io.ByteOut o) {
