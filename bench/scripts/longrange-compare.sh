@@ -172,7 +172,7 @@ if phase query; then
   wait_idle "$ppid_" prometheus
   wait_idle "$vpid" vigil
   {
-    echo "# $(date -u +%FT%TZ), $(load), $(nproc) cores; $TMS TaskManager(s) + JobManager, $DAYS d at $INTERVAL ending $(date -u -d "@$end" +%FT%TZ)"
+    echo "# $(load), $(nproc) cores; $TMS TaskManager(s) + JobManager, $DAYS d at $INTERVAL ending $(date -u -d "@$end" +%FT%TZ)"
     echo "# Prometheus $("$PROMETHEUS" --version 2>&1 | head -1 | awk '{print $3}'): $(find "$DATA/prometheus" -maxdepth 2 -name meta.json | wc -l) blocks, $(du -sh "$DATA/prometheus" | cut -f1);" \
       "Vigil: $(find "$DATA/vigil" -maxdepth 2 -name meta.json | wc -l) raw blocks, $(find "$DATA/vigil/downsample" -name meta.json 2>/dev/null | wc -l) rollup blocks, $(du -sh "$DATA/vigil" | cut -f1)${downsample[*]:+ (${downsample[*]})}"
     # shellcheck disable=SC2046
