@@ -171,6 +171,18 @@ if phase query; then
   sleep 70
   wait_idle "$ppid_" prometheus
   wait_idle "$vpid" vigil
+  if [ ${#downsample[@]} -gt 0 ]; then
+    # Rollups are written in the minutely upkeep, possibly rounds after the compaction: wait until
+    # their count held for 150 s (at most 30 min).
+    rollups() { find "$DATA/vigil/downsample" -name meta.json 2>/dev/null | wc -l; }
+    last=-1; since=$(date +%s)
+    for _ in $(seq 1 180); do
+      n=$(rollups)
+      if [ "$n" != "$last" ]; then last=$n; since=$(date +%s); elif [ $(( $(date +%s) - since )) -ge 150 ]; then break; fi
+      sleep 10
+    done
+    wait_idle "$vpid" vigil
+  fi
   {
     echo "# $(load), $(nproc) cores; $TMS TaskManager(s) + JobManager, $DAYS d at $INTERVAL ending $(date -u -d "@$end" +%FT%TZ)"
     echo "# Prometheus $("$PROMETHEUS" --version 2>&1 | head -1 | awk '{print $3}'): $(find "$DATA/prometheus" -maxdepth 2 -name meta.json | wc -l) blocks, $(du -sh "$DATA/prometheus" | cut -f1);" \
