@@ -13,6 +13,7 @@
 #                GB at a time); PROMTOOL_JOBS (2) `promtool tsdb create-blocks-from openmetrics
 #                --max-block-duration=MAX_BLOCK (432h)` turn each into a block and delete it.
 #                Prometheus then compacts the blocks itself when started (retention 400d).
+#                Stopped part way, the next run resumes after the last part done.
 #   vigil/       `vigil.jar tsdb import-prometheus` of those blocks (a user's migration path),
 #                then Vigil compacts them and, if the jar knows --storage.tsdb.downsample.after,
 #                writes rollups of blocks older than DOWNSAMPLE_AFTER (40h).
@@ -48,7 +49,7 @@ phases="data,query"
 while [ $# -gt 0 ]; do
   case "$1" in
     --phases) phases="$2"; shift 2 ;;
-    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
