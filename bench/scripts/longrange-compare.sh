@@ -49,7 +49,7 @@ phases="data,query"
 while [ $# -gt 0 ]; do
   case "$1" in
     --phases) phases="$2"; shift 2 ;;
-    -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
