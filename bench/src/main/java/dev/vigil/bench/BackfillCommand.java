@@ -57,6 +57,19 @@ final class BackfillCommand implements Callable<Integer> {
     @Option(names = "--interval", defaultValue = "PT10S", description = "Reporter interval between samples. Default: ${DEFAULT-VALUE}")
     Duration interval;
 
+    @Option(names = "--part-hours", defaultValue = "0",
+            description = "With --openmetrics: write a folder of OpenMetrics files, one per this many hours (aligned to multiples of it since the epoch), "
+                    + "each named part-<start seconds>.om once complete, so a consumer can turn each into blocks and delete it. 0 = one file. Default: ${DEFAULT-VALUE}")
+    int partHours;
+
+    @Option(names = "--parts-ahead", defaultValue = "2",
+            description = "With --part-hours: wait while this many complete parts are still in the folder (bounds the disk used). Default: ${DEFAULT-VALUE}")
+    int partsAhead;
+
+    @Option(names = "--parts-from", defaultValue = "0",
+            description = "With --part-hours: parts starting before this Unix second are simulated but not written (to resume). Default: ${DEFAULT-VALUE}")
+    long partsFrom;
+
     @Option(names = "--batch-bytes", defaultValue = "4000000", description = "Approximate body size per import request. Default: ${DEFAULT-VALUE}")
     int batchBytes;
 
@@ -82,7 +95,22 @@ final class BackfillCommand implements Callable<Integer> {
         if (text != null) {
             return toText(c, startMs, stepMs, steps);
         }
-        return openMetrics != null ? toOpenMetrics(c, startMs, stepMs, steps) : toImport(c, startMs, stepMs, steps);
+        if (openMetrics != null && partHours > 0) {
+            return toOpenMetricsParts(c, startMs, stepMs, steps);
+        }
+        if (openMetrics != null) {
+            Path tmp = Files.createTempDirectory("vigil-backfill");
+            try {
+                long t0 = System.nanoTime();
+                long samples = writeOpenMetrics(c, startMs, stepMs, 0, steps, openMetrics, tmp, t0);
+                System.out.printf("wrote %s: %d samples, %.1f MiB in %.1f s%n", openMetrics, samples, Files.size(openMetrics) / 1048576.0,
+                        (System.nanoTime() - t0) / 1e9);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+            return 0;
+        }
+        return toImport(c, startMs, stepMs, steps);
     }
 
     private int toText(Cluster c, long startMs, long stepMs, long steps) throws IOException {
@@ -153,19 +181,62 @@ final class BackfillCommand implements Callable<Integer> {
     }
 
     /**
-     * OpenMetrics forbids interleaving families, so each family's lines go to a temporary file
-     * first and the files are joined at the end. Labels lose the reporter's trailing comma, and
-     * timestamps are seconds.
+     * Parts of --part-hours each, aligned to multiples of it, written as part-&lt;start s&gt;.om.tmp and
+     * renamed when complete; the writer waits while --parts-ahead complete parts are unconsumed.
      */
-    private int toOpenMetrics(Cluster c, long startMs, long stepMs, long steps) throws IOException {
-        Path tmp = Files.createTempDirectory("vigil-backfill");
+    private int toOpenMetricsParts(Cluster c, long startMs, long stepMs, long steps) throws IOException, InterruptedException {
+        Files.createDirectories(openMetrics);
+        long partMs = partHours * 3_600_000L;
+        long t0 = System.nanoTime();
+        long samples = 0;
+        int parts = 0;
+        for (long i = 0; i < steps; ) {
+            long t = startMs + i * stepMs;
+            long partStart = Math.floorDiv(t, partMs) * partMs;
+            long to = Math.min(steps, Math.floorDiv(partStart + partMs - startMs + stepMs - 1, stepMs));
+            if (partStart < partsFrom * 1000) {
+                for (long k = i; k < to; k++) {
+                    c.advanceAll(startMs + k * stepMs);
+                }
+                i = to;
+                continue;
+            }
+            while (pendingParts() >= partsAhead) {
+                Thread.sleep(500);
+            }
+            Path tmpFile = openMetrics.resolve("part-" + partStart / 1000 + ".om.tmp");
+            Path tmpDir = Files.createTempDirectory(openMetrics, "families");
+            try {
+                samples += writeOpenMetrics(c, startMs, stepMs, i, to, tmpFile, tmpDir, t0);
+            } finally {
+                Files.deleteIfExists(tmpDir);
+            }
+            Files.move(tmpFile, openMetrics.resolve("part-" + partStart / 1000 + ".om"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            parts++;
+            i = to;
+        }
+        System.out.printf("wrote %d parts to %s: %d samples in %.1f s%n", parts, openMetrics, samples, (System.nanoTime() - t0) / 1e9);
+        return 0;
+    }
+
+    private long pendingParts() throws IOException {
+        try (var files = Files.list(openMetrics)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".om")).count();
+        }
+    }
+
+    /**
+     * Steps [from, to) as one OpenMetrics file. OpenMetrics forbids interleaving families, so each
+     * family's lines go to a file in tmp first and the files are joined at the end. Labels lose the
+     * reporter's trailing comma, and timestamps are seconds.
+     */
+    private static long writeOpenMetrics(Cluster c, long startMs, long stepMs, long from, long to, Path file, Path tmp, long t0) throws IOException {
         Map<String, OutputStream> parts = new LinkedHashMap<>();
         Map<String, byte[]> headers = new LinkedHashMap<>();
         long samples = 0;
-        long t0 = System.nanoTime();
         try {
             StringBuilder line = new StringBuilder(512);
-            for (long i = 0; i < steps; i++) {
+            for (long i = from; i < to; i++) {
                 long t = startMs + i * stepMs;
                 c.advanceAll(t);
                 String ts = (t / 1000) + (t % 1000 == 0 ? "" : String.format(".%03d", t % 1000));
@@ -188,13 +259,13 @@ final class BackfillCommand implements Callable<Integer> {
                     }
                 }
                 if (i % 360 == 0) {
-                    System.out.printf("[%6.1fs] backfill: %d of %d steps, %d samples%n", (System.nanoTime() - t0) / 1e9, i, steps, samples);
+                    System.out.printf("[%6.1fs] backfill: step %d, %d samples%n", (System.nanoTime() - t0) / 1e9, i, samples);
                 }
             }
             for (OutputStream os : parts.values()) {
                 os.close();
             }
-            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(openMetrics), 1 << 16)) {
+            try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(file), 1 << 16)) {
                 int k = 0;
                 for (Map.Entry<String, byte[]> e : headers.entrySet()) {
                     out.write(e.getValue());
@@ -211,11 +282,8 @@ final class BackfillCommand implements Callable<Integer> {
                     Files.deleteIfExists(p);
                 }
             }
-            Files.deleteIfExists(tmp);
         }
-        System.out.printf("wrote %s: %d samples, %.1f MiB in %.1f s%n", openMetrics, samples, Files.size(openMetrics) / 1048576.0,
-                (System.nanoTime() - t0) / 1e9);
-        return 0;
+        return samples;
     }
 
     private static String help(Family f) {

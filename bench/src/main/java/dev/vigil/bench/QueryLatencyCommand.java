@@ -60,10 +60,17 @@ final class QueryLatencyCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "1", description = "Untimed requests per cell before the timed runs (0: time the first requests, e.g. after a start). Default: ${DEFAULT-VALUE}")
     int warmup;
 
-    record Target(String name, URI base, long pid) {
+    @Option(names = "--param", description = "name=key=value: add key=value to every request to target name (e.g. vigil-raw=max_source_resolution=raw); repeatable.")
+    List<String> params = new ArrayList<>();
+
+    @Option(names = "--rate-interval", description = "Replace every range selector's window ([1m], [5m]) with this one (Grafana's $__rate_interval at a long step: PT1H at 1 h).")
+    Duration rateInterval;
+
+    record Target(String name, URI base, long pid, String extra) {
     }
 
-    record Cell(String query, String range, String target, double[] ms, double cpuMsPerQuery, int series, String error) {
+    /** diff: the largest relative difference of this target's answer from the previous target's (NaN for the first). */
+    record Cell(String query, String range, String target, double[] ms, double cpuMsPerQuery, int series, String error, double diff) {
         double pct(double p) {
             if (ms.length == 0) {
                 return Double.NaN;
@@ -84,7 +91,19 @@ final class QueryLatencyCommand implements Callable<Integer> {
             String rest = t.substring(eq + 1);
             int at = rest.lastIndexOf('@');
             long pid = at > 0 ? Long.parseLong(rest.substring(at + 1)) : 0;
-            ts.add(new Target(t.substring(0, eq), Loopback.check(at > 0 ? rest.substring(0, at) : rest), pid));
+            String name = t.substring(0, eq);
+            StringBuilder extra = new StringBuilder();
+            for (String p : params) {
+                String[] kv = p.split("=", 3);
+                if (kv.length != 3) {
+                    throw new IllegalArgumentException("--param must be name=key=value, not " + p);
+                }
+                if (kv[0].equals(name)) {
+                    extra.append('&').append(java.net.URLEncoder.encode(kv[1], java.nio.charset.StandardCharsets.UTF_8))
+                            .append('=').append(java.net.URLEncoder.encode(kv[2], java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            ts.add(new Target(name, Loopback.check(at > 0 ? rest.substring(0, at) : rest), pid, extra.toString()));
         }
         Http http = new Http(timeout);
         List<Query> queries = queries();
@@ -110,16 +129,18 @@ final class QueryLatencyCommand implements Callable<Integer> {
                 int[] series = new int[n];
                 String[] errors = new String[n];
                 boolean[] once = new boolean[n];
+                String[] answers = new String[n];
                 for (int i = 0; i < n; i++) {
                     times.add(new ArrayList<>());
                 }
                 for (int w = 0; w < warmup; w++) {
                     for (int i = 0; i < n; i++) {
                         long t0 = System.nanoTime();
-                        Http.Answer a = DashboardQueries.send(http, ts.get(i).base(), q, end, range, step);
+                        Http.Answer a = DashboardQueries.send(http, ts.get(i).base(), q, end, range, step, ts.get(i).extra());
                         double ms = (System.nanoTime() - t0) / 1e6;
                         series[i] = countSeries(a);
                         errors[i] = error(a);
+                        answers[i] = a.body();
                         once[i] = ms > slow.toMillis() || errors[i] != null;
                     }
                 }
@@ -130,11 +151,12 @@ final class QueryLatencyCommand implements Callable<Integer> {
                         }
                         long c0 = cpuTicks(ts.get(i).pid());
                         long t0 = System.nanoTime();
-                        Http.Answer a = DashboardQueries.send(http, ts.get(i).base(), q, end, range, step);
+                        Http.Answer a = DashboardQueries.send(http, ts.get(i).base(), q, end, range, step, ts.get(i).extra());
                         times.get(i).add((System.nanoTime() - t0) / 1e6);
                         cpu[i] += cpuTicks(ts.get(i).pid()) - c0;
                         if (warmup == 0 && r == 0) {
                             series[i] = countSeries(a);
+                            answers[i] = a.body();
                         }
                         if (error(a) != null) {
                             errors[i] = error(a);
@@ -144,10 +166,13 @@ final class QueryLatencyCommand implements Callable<Integer> {
                 for (int i = 0; i < n; i++) {
                     double[] ms = times.get(i).stream().mapToDouble(Double::doubleValue).toArray();
                     double cpuMs = ms.length == 0 || ts.get(i).pid() == 0 ? Double.NaN : cpu[i] * 10.0 / ms.length;
-                    Cell c = new Cell(q.panel(), rangeName, ts.get(i).name(), ms, cpuMs, series[i], errors[i]);
+                    double diff = i == 0 || answers[i] == null || answers[i - 1] == null ? Double.NaN
+                            : dev.vigil.bench.load.AnswerDiff.maxRelative(answers[i - 1], answers[i]);
+                    Cell c = new Cell(q.panel(), rangeName, ts.get(i).name(), ms, cpuMs, series[i], errors[i], diff);
                     cells.add(c);
-                    System.out.printf(Locale.ROOT, "%-8s %-30s %-11s median %9.1f ms  p95 %9.1f ms  cpu %8.1f ms/q  runs %2d  series %4d%s%n",
+                    System.out.printf(Locale.ROOT, "%-8s %-30s %-11s median %9.1f ms  p95 %9.1f ms  cpu %8.1f ms/q  runs %2d  series %4d%s%s%n",
                             rangeName, q.panel(), c.target(), c.pct(50), c.pct(95), c.cpuMsPerQuery(), ms.length, c.series(),
+                            i == 0 ? "" : String.format(Locale.ROOT, "  max rel diff from %s %.3g", ts.get(i - 1).name(), diff),
                             c.error() == null ? "" : "  ERROR " + c.error());
                 }
             }
@@ -168,6 +193,10 @@ final class QueryLatencyCommand implements Callable<Integer> {
             h.append(' ').append(ts.get(0).name()).append(" / ").append(ts.get(i).name()).append(" |");
             sep.append("---|");
         }
+        for (int i = 1; i < ts.size(); i++) {
+            h.append(" max rel diff ").append(ts.get(i - 1).name()).append(" ~ ").append(ts.get(i).name()).append(" |");
+            sep.append("---|");
+        }
         System.out.println(h);
         System.out.println(sep);
         for (int k = 0; k < cells.size(); k += ts.size()) {
@@ -185,6 +214,9 @@ final class QueryLatencyCommand implements Callable<Integer> {
             for (int i = 1; i < ts.size(); i++) {
                 Cell c = cells.get(k + i);
                 row.append(String.format(Locale.ROOT, " %.2f |", first.pct(50) / c.pct(50)));
+            }
+            for (int i = 1; i < ts.size(); i++) {
+                row.append(String.format(Locale.ROOT, " %.2g |", cells.get(k + i).diff()));
             }
             System.out.println(row);
         }
@@ -226,6 +258,11 @@ final class QueryLatencyCommand implements Callable<Integer> {
             }
         } else {
             throw new IllegalArgumentException("--set must be four or dashboard, not " + set);
+        }
+        if (rateInterval != null) {
+            String w = "[" + rateInterval.toSeconds() + "s]";
+            all.replaceAll(q -> new Query(q.panel(), q.kind(), q.kind() == DashboardQueries.Kind.RANGE || q.kind() == DashboardQueries.Kind.INSTANT
+                    ? q.expr().replaceAll("\\[[0-9]+[smh]\\]", java.util.regex.Matcher.quoteReplacement(w)) : q.expr()));
         }
         List<Query> out = new ArrayList<>();
         for (Query q : all) {

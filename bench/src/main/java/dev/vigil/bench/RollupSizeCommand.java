@@ -98,15 +98,16 @@ final class RollupSizeCommand implements Callable<Integer> {
         try {
             BlockMeta raw = new BlockWriter(FileIo.DEFAULT).writeBlock(out, set(sorted), start, end, 1, List.of());
             long rawBytes = FileIo.DEFAULT.treeSize(out.resolve(raw.ulid()));
-            System.out.printf("raw block: %d series, %d samples, %d bytes (%.3f B/sample)%n", sorted.size(), samples, rawBytes,
-                    (double) rawBytes / samples);
+            System.out.printf("raw block: %d series, %d samples, %d bytes (index %d B, %.3f B/sample)%n", sorted.size(), samples, rawBytes,
+                    Files.size(out.resolve(raw.ulid()).resolve("index")), (double) rawBytes / samples);
             long total = 0;
             for (long res : Rollups.RESOLUTIONS) {
                 BlockMeta m = new RollupWriter(FileIo.DEFAULT).write(out, set(sorted), start, end, res, List.of());
                 long bytes = FileIo.DEFAULT.treeSize(out.resolve(m.ulid()));
                 total += bytes;
-                System.out.printf("rollup %s: %d windows, %d bytes, %.1f %% of raw%n", Rollups.name(res), m.stats().numSamples(),
-                        bytes, 100.0 * bytes / rawBytes);
+                long index = Files.size(out.resolve(m.ulid()).resolve("index"));
+                System.out.printf("rollup %s: %d windows, %d bytes (index %d B), %.1f %% of raw%n", Rollups.name(res), m.stats().numSamples(),
+                        bytes, index, 100.0 * bytes / rawBytes);
             }
             System.out.printf("rollups together: %d bytes, %.1f %% of raw%n", total, 100.0 * total / rawBytes);
         } finally {
@@ -117,41 +118,168 @@ final class RollupSizeCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * Where the 5 m rollup's chunk bytes go: each series' real aggregate chunks (timestamps
+     * shared, as in a block), summed by kind of series and by metric, with its raw chunks' bytes.
+     */
     private static void breakdown(Map<Labels, Buf> sorted) {
+        // 15 m is no resolution Vigil writes: it shows what a coarser first rollup would cost.
+        for (long res : new long[] {Rollups.RES_5M, 15 * 60_000L, Rollups.RES_1H}) {
+            breakdown(sorted, res);
+        }
+    }
+
+    private static void breakdown(Map<Labels, Buf> sorted, long res) {
         dev.vigil.tsdb.block.codec.ChunkCodec codec = new dev.vigil.tsdb.block.codec.ChunkCodec();
+        dev.vigil.tsdb.downsample.AggregateChunk agg = new dev.vigil.tsdb.downsample.AggregateChunk();
         dev.vigil.tsdb.downsample.Windows w = new dev.vigil.tsdb.downsample.Windows();
         dev.vigil.tsdb.io.ByteOut o = new dev.vigil.tsdb.io.ByteOut(1 << 16);
-        Map<String, long[]> by = new HashMap<>();
+        Map<String, long[]> byMetric = new HashMap<>();
+        Map<String, long[]> byKind = new java.util.TreeMap<>();
+        long[] columns = new long[4];
+        long[] byMode = new long[2];
+        long[] alt = new long[4];
         for (Map.Entry<Labels, Buf> e : sorted.entrySet()) {
             Buf b = e.getValue();
-            long[] acc = by.computeIfAbsent(e.getKey().get("__name__"), k -> new long[8]);
-            double[] v = new double[8192];
+            long rawBytes = 0;
             for (int from = 0; from < b.n; from += 8192) {
                 int len = Math.min(8192, b.n - from);
                 o.reset();
-                System.arraycopy(b.v, from, v, 0, len);
-                codec.encodeValueColumn(v, len, o);
-                acc[0] += o.length();
+                codec.encode(Arrays.copyOfRange(b.t, from, from + len), Arrays.copyOfRange(b.v, from, from + len), len, 0, o);
+                rawBytes += o.length();
             }
-            w.rollup(b.t, b.v, b.n, Rollups.RES_5M);
+            w.rollup(b.t, b.v, b.n, res);
             int n = w.size();
-            double[] col = new double[n];
-            for (int c = 0; c < 5; c++) {
-                for (int i = 0; i < n; i++) {
-                    col[i] = c == 0 ? w.count(i) : c == 1 ? w.sum(i) : c == 2 ? w.min(i) : c == 3 ? w.max(i) : w.counter(i);
-                }
-                o.reset();
-                codec.encodeValueColumn(col, n, o);
-                acc[1 + c] += o.length();
+            o.reset();
+            boolean counter = RollupWriter.counterTyped(w);
+            for (int from = 0; from < n; from += 8192) {
+                agg.encode(w, from, Math.min(8192, n - from), counter, from + 8192 >= n, 0, o);
             }
-            acc[6] += w.drops() > Math.max(1, n / 16) ? 0 : 1;
-            acc[7]++;
+            String kind = w.dropsIn(0, n) == 0 ? "monotonic" : constantWindows(w) ? "gauge, constant windows" : counter ? "counter with resets" : "gauge, moving";
+            for (String k : new String[] {kind, "all"}) {
+                long[] acc = byKind.computeIfAbsent(k, x -> new long[4]);
+                acc[0]++;
+                acc[1] += rawBytes;
+                acc[2] += o.length();
+            }
+            if (kind.equals("gauge, moving")) {
+                // Each column alone, deflated: what dropping one would save (approximately: the chunk deflates them together).
+                for (int c = 0; c < 4; c++) {
+                    double[] col = new double[n];
+                    for (int i = 0; i < n; i++) {
+                        col[i] = c == 0 ? w.count(i) : c == 1 ? w.sum(i) : c == 2 ? w.min(i) : w.max(i);
+                    }
+                    dev.vigil.tsdb.io.ByteOut co = new dev.vigil.tsdb.io.ByteOut(1 << 12);
+                    codec.encodeValueColumn(col, n, co);
+                    long size = deflatedSize(co);
+                    columns[c] += size;
+                    byMode[co.array()[0] == 2 ? 1 : 0] += size;
+                    alternatives(w, n, c, alt);
+                }
+            }
+            long[] acc = byMetric.computeIfAbsent(e.getKey().get("__name__") + " (" + kind + ")", k -> new long[4]);
+            acc[0]++;
+            acc[1] += rawBytes;
+            acc[2] += o.length();
         }
-        by.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue()[2] + b.getValue()[3] + b.getValue()[4], a.getValue()[2] + a.getValue()[3] + a.getValue()[4]))
-                .limit(25).forEach(e -> {
-                    long[] v = e.getValue();
-                    System.out.printf("%-70s n=%4d counterlike=%4d raw %8d | count %6d sum %8d min %8d max %8d counter %8d%n", e.getKey(), v[7], v[6], v[0], v[1], v[2], v[3], v[4], v[5]);
-                });
+        String r = (res / 60_000) + "m";
+        System.out.println(r + " rollup chunk bytes by kind of series (raw = the same series' raw chunks):");
+        byKind.forEach((k, v) -> System.out.printf("  %-26s series %5d  raw %10d B  %s %9d B  %5.1f %% of its raw  %5.1f %% of all raw%n",
+                k, v[0], v[1], r, v[2], 100.0 * v[2] / v[1], 100.0 * v[2] / byKind.get("all")[1]));
+        System.out.printf("  moving gauges' columns, each deflated alone: count %d B, sum %d B, min %d B, max %d B%n",
+                columns[0], columns[1], columns[2], columns[3]);
+        System.out.printf("  of these, in integer-delta columns (k/D grid) %d B, in float XOR columns %d B%n", byMode[0], byMode[1]);
+        System.out.printf("  grid columns other ways (varints deflated alone): deltas as now %d B, against the chunk's median %d B; sum as now %d B, as sum - count*min %d B%n",
+                alt[0], alt[1], alt[2], alt[3]);
+        if (res != Rollups.RES_5M) {
+            return;
+        }
+        System.out.println("the 25 metrics whose 5m chunks cost most:");
+        byMetric.entrySet().stream().sorted((x, y) -> Long.compare(y.getValue()[2], x.getValue()[2])).limit(25)
+                .forEach(e -> System.out.printf("  %-90s series %4d  raw %9d B  5m %8d B  %5.1f %%%n", e.getKey(), e.getValue()[0],
+                        e.getValue()[1], e.getValue()[2], 100.0 * e.getValue()[2] / e.getValue()[1]));
+    }
+
+    /**
+     * Lossless alternatives for a grid column c (1 sum, 2 min, 3 max) of a moving gauge, each as
+     * zigzag varints deflated alone: [0] deltas of k (as the codec), [1] k against its median,
+     * and for the sum [2] deltas of k, [3] deltas of k − count·k(min).
+     */
+    private static void alternatives(dev.vigil.tsdb.downsample.Windows w, int n, int c, long[] alt) {
+        if (c == 0 || n < 2) {
+            return;
+        }
+        long d = 0;
+        long[] k = new long[n];
+        long[] kmin = new long[n];
+        for (long cand : new long[] {1, 60, 10, 100, 1000, 10_000, 100_000, 1_000_000}) {
+            boolean ok = true;
+            for (int i = 0; i < n && ok; i++) {
+                double v = c == 1 ? w.sum(i) : c == 2 ? w.min(i) : w.max(i);
+                double m = Math.rint(v * cand);
+                ok = Math.abs(m) < 1L << 53 && m / cand == v && Math.rint(w.min(i) * cand) / cand == w.min(i);
+                k[i] = (long) m;
+                kmin[i] = (long) Math.rint(w.min(i) * cand);
+            }
+            if (ok) {
+                d = cand;
+                break;
+            }
+        }
+        if (d == 0) {
+            return;
+        }
+        dev.vigil.tsdb.io.ByteOut a = new dev.vigil.tsdb.io.ByteOut(1 << 12);
+        for (int i = 1; i < n; i++) {
+            a.putVarint(k[i] - k[i - 1]);
+        }
+        alt[0] += deflatedSize(a);
+        long[] sorted = k.clone();
+        Arrays.sort(sorted);
+        long med = sorted[n / 2];
+        a.reset();
+        for (int i = 0; i < n; i++) {
+            a.putVarint(k[i] - med);
+        }
+        alt[1] += deflatedSize(a);
+        if (c == 1) {
+            alt[2] += alt0(k, n);
+            long[] r = new long[n];
+            for (int i = 0; i < n; i++) {
+                r[i] = k[i] - (long) w.count(i) * kmin[i];
+            }
+            alt[3] += alt0(r, n);
+        }
+    }
+
+    private static long alt0(long[] k, int n) {
+        dev.vigil.tsdb.io.ByteOut a = new dev.vigil.tsdb.io.ByteOut(1 << 12);
+        for (int i = 1; i < n; i++) {
+            a.putVarint(k[i] - k[i - 1]);
+        }
+        return deflatedSize(a);
+    }
+
+    private static long deflatedSize(dev.vigil.tsdb.io.ByteOut o) {
+        java.util.zip.Deflater d = new java.util.zip.Deflater(6, true);
+        d.setInput(o.array(), 0, o.length());
+        d.finish();
+        byte[] buf = new byte[o.length() + 64];
+        long total = 0;
+        while (!d.finished()) {
+            total += d.deflate(buf);
+        }
+        d.end();
+        return Math.min(total, o.length());
+    }
+
+    private static boolean constantWindows(dev.vigil.tsdb.downsample.Windows w) {
+        for (int i = 0; i < w.size(); i++) {
+            if (Double.doubleToRawLongBits(w.min(i)) != Double.doubleToRawLongBits(w.max(i))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static SeriesSet set(Map<Labels, Buf> sorted) {

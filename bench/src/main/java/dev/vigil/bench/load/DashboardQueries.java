@@ -73,25 +73,30 @@ public final class DashboardQueries {
 
     /** Sends {@code q} as Grafana does, for the range ending at {@code endSec}. */
     public static Http.Answer send(Http http, URI base, Query q, long endSec, Duration range, Duration step) {
+        return send(http, base, q, endSec, range, step, "");
+    }
+
+    /** As {@link #send(Http, URI, Query, long, Duration, Duration)}, with {@code extra} ("&amp;k=v…", encoded) added to every request. */
+    public static Http.Answer send(Http http, URI base, Query q, long endSec, Duration range, Duration step, String extra) {
         long startSec = endSec - range.toSeconds();
         switch (q.kind()) {
             case RANGE -> {
-                String form = "query=" + enc(q.expr()) + "&start=" + startSec + "&end=" + endSec + "&step=" + step.toSeconds();
+                String form = "query=" + enc(q.expr()) + "&start=" + startSec + "&end=" + endSec + "&step=" + step.toSeconds() + extra;
                 return http.send("POST", URI.create(base + "/api/v1/query_range"), form.getBytes(StandardCharsets.UTF_8),
                         "application/x-www-form-urlencoded");
             }
             case INSTANT -> {
-                String form = "query=" + enc(q.expr()) + "&time=" + endSec;
+                String form = "query=" + enc(q.expr()) + "&time=" + endSec + extra;
                 return http.send("POST", URI.create(base + "/api/v1/query"), form.getBytes(StandardCharsets.UTF_8),
                         "application/x-www-form-urlencoded");
             }
             case LABEL_VALUES -> {
                 String[] parts = q.expr().split("\\|", 2);
                 return http.get(URI.create(base + "/api/v1/label/" + parts[0] + "/values?match%5B%5D=" + enc(parts[1])
-                        + "&start=" + startSec + "&end=" + endSec));
+                        + "&start=" + startSec + "&end=" + endSec + extra));
             }
             case SERIES -> {
-                return http.get(URI.create(base + "/api/v1/series?match%5B%5D=" + enc(q.expr()) + "&start=" + startSec + "&end=" + endSec));
+                return http.get(URI.create(base + "/api/v1/series?match%5B%5D=" + enc(q.expr()) + "&start=" + startSec + "&end=" + endSec + extra));
             }
             default -> throw new IllegalStateException();
         }
