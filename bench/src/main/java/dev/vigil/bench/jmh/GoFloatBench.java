@@ -17,10 +17,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One sample value written into a char array as the query API's points take it (Go's shortest
- * 'f'/'e' digits): now ({@code after}: {@code GoFloat.write}) and as before its own Schubfach
- * ({@code before}: Jackson's string, read back, trial parses, through a StringBuilder), over
- * values shaped like a dashboard's: per-second rates (many decimals), gauges with few decimals,
- * counters (integers), ratios in [0, 1).
+ * 'f'/'e' digits, {@code GoFloat.write}), over values shaped like a dashboard's: per-second rates
+ * (many decimals), gauges with few decimals, counters (integers), ratios in [0, 1). The formatter
+ * before our own Schubfach was timed beside it at commit 5f3ac3b (docs/PERFORMANCE-query.md).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -32,11 +31,7 @@ public class GoFloatBench {
     @Param({"rate", "gauge", "counter", "ratio"})
     public String values;
 
-    @Param({"after", "before"})
-    public String impl;
-
     private final double[] v = new double[4096];
-    private final StringBuilder sb = new StringBuilder(32);
     private final char[] chars = new char[64];
     private int i;
 
@@ -55,14 +50,6 @@ public class GoFloatBench {
 
     @Benchmark
     public int format() {
-        double d = v[i++ & (v.length - 1)];
-        if (impl.equals("after")) {
-            return GoFloat.write(d, chars, 0);
-        }
-        sb.setLength(0);
-        GoFloatBefore.append(d, sb);
-        int n = sb.length();
-        sb.getChars(0, n, chars, 0);
-        return n;
+        return GoFloat.write(v[i++ & (v.length - 1)], chars, 0);
     }
 }
