@@ -12,8 +12,9 @@
 #
 # Targets: vigil | pg | vm | prom. Extra arguments go to `flood`. Knobs (environment):
 # PUSHERS=20 (flood -c), SKIP=10 (seconds before the steady window), VIGIL_HEAP=2g,
-# VIGIL_JAR, BENCH_JAR; for a secured Vigil (push-tls-compare.sh sets them): VIGIL_ARGS (more
-# server flags), SCHEME=https, CURL_ARGS (e.g. "-k -u reader:pw" for the ready check and /metrics).
+# VIGIL_JAR, BENCH_JAR, VIGIL_JVM_ARGS (JVM options for Vigil, e.g. a profiler's -agentpath); for
+# a secured Vigil (push-tls-compare.sh sets them): VIGIL_ARGS (more server flags), SCHEME=https,
+# CURL_ARGS (e.g. "-k -u reader:pw" for the ready check and /metrics).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -23,6 +24,7 @@ PUSHERS="${PUSHERS:-20}"
 SKIP="${SKIP:-10}"
 VIGIL_HEAP="${VIGIL_HEAP:-2g}"
 VIGIL_ARGS="${VIGIL_ARGS:-}"
+VIGIL_JVM_ARGS="${VIGIL_JVM_ARGS:-}"
 SCHEME="${SCHEME:-http}"
 CURL_ARGS="${CURL_ARGS:-}"
 target="$1"; tms="$2"; duration="$3"; shift 3
@@ -36,7 +38,7 @@ ss=[socket.socket() for _ in range(2)]
 print(*[s.getsockname()[1] for s in ss])")
 dir="$(mktemp -d /tmp/push-compare.XXXXXX)"
 case "$target" in
-  vigil) java -Xmx"$VIGIL_HEAP" -jar "$VIGIL_JAR" --storage.tsdb.path="$dir/data" --web.listen-address=127.0.0.1:"$wport" \
+  vigil) java -Xmx"$VIGIL_HEAP" $VIGIL_JVM_ARGS -jar "$VIGIL_JAR" --storage.tsdb.path="$dir/data" --web.listen-address=127.0.0.1:"$wport" \
              --push.listen-address=127.0.0.1:"$pport" $VIGIL_ARGS > "$dir/log" 2>&1 &
          ready="$SCHEME://127.0.0.1:$wport/-/ready" ;;
   pg)    prometheus-pushgateway --persistence.file="$dir/pg.data" --web.listen-address=127.0.0.1:"$pport" > "$dir/log" 2>&1 &

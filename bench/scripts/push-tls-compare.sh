@@ -9,9 +9,10 @@
 #   bench/scripts/push-tls-compare.sh 20 PT40S 3 --prerendered 4
 #
 # Arguments: TaskManagers, duration per run, rounds; the rest go to `flood`. Knobs as
-# push-compare.sh (PUSHERS, SKIP, VIGIL_HEAP, VIGIL_JAR, BENCH_JAR). SKIP defaults to 30 s here:
-# every run starts fresh JVMs, and until C2 has compiled the JDK's AES-GCM (GHASH runs as plain
-# Java before its intrinsic) both ends of a TLS run crawl; on a loaded machine that takes long.
+# push-compare.sh (PUSHERS, SKIP, VIGIL_HEAP, VIGIL_JAR, BENCH_JAR, VIGIL_JVM_ARGS). SKIP defaults to
+# 30 s here: every run starts fresh JVMs, and until C2 has compiled the JDK's AES-GCM (GHASH runs as
+# plain Java before its intrinsic) a TLS end crawls. The server warms its own at start (TlsWarmup;
+# VIGIL_JVM_ARGS=-Dvigil.tlsWarmup=false turns that off for an A/B); the generator does not.
 set -euo pipefail
 export SKIP="${SKIP:-30}"
 

@@ -73,9 +73,6 @@ public final class Main {
         if (!ignored.isEmpty()) {
             log.info("Prometheus flags accepted and ignored: " + String.join(" ", ignored));
         }
-        if (cfg.flags().containsKey("web.config.file")) {
-            log.warning("--web.config.file is ignored: this server applies no TLS or authentication from it");
-        }
         VigilServer server;
         try {
             server = VigilServer.start(cfg, VigilServer.defaultWiring(cfg), () -> new Thread(() -> System.exit(0), "quit").start());

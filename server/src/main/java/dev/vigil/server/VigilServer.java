@@ -41,6 +41,7 @@ import dev.vigil.server.http.RoutePrefix;
 import dev.vigil.server.http.Routes;
 import dev.vigil.server.http.WebSecurity;
 import dev.vigil.server.http.WorkerPool;
+import dev.vigil.server.http.tls.TlsWarmup;
 import dev.vigil.server.ops.Lifecycle;
 import dev.vigil.server.ops.SelfMetrics;
 import dev.vigil.server.remotewrite.RemoteWriteConfig;
@@ -97,6 +98,10 @@ public final class VigilServer implements AutoCloseable {
     /** Wall time and rounds the start-up query warm-up may take at most. */
     private static final long WARMUP_BUDGET_MS = Long.getLong("vigil.queryWarmupMs", 10_000);
     private static final int WARMUP_ROUNDS = 40;
+    /** {@code -Dvigil.tlsWarmup=false} turns the TLS warm-up off (for A/B measurements). */
+    private static final boolean TLS_WARMUP = !"false".equals(System.getProperty("vigil.tlsWarmup"));
+    private static final int TLS_WARMUP_RECORDS = Integer.getInteger("vigil.tlsWarmupRecords", 6000);
+    private static final long TLS_WARMUP_CPU_NS = 4_000_000_000L;
     private volatile Backend backend;
     /** The query API; the start-up warm-up runs its endpoints. */
     private PrometheusApi api;
@@ -274,6 +279,10 @@ public final class VigilServer implements AutoCloseable {
         security = WebSecurity.load(wf.isEmpty() ? null : Path.of(wf), rf.isEmpty() ? null : Path.of(rf));
         security.watch(WEB_CONFIG_POLL_MS);
         LOG.info("loaded " + security + (security.sslContext() != null ? "; TLS on both ports" : ""));
+        if (security.sslContext() != null && TLS_WARMUP) {
+            // C2-compiles the JDK's AES-GCM record path before the first pushes (docs/PERFORMANCE-push.md).
+            new TlsWarmup(security.sslContext(), TLS_WARMUP_RECORDS, TLS_WARMUP_CPU_NS).start(closed::get);
+        }
     }
 
     /** A port's router behind the web config's guard; what it registers is listed by {@link #registeredRoutes}. */

@@ -58,7 +58,7 @@ final class BodyReader {
     }
 
     /** Where the bytes come from: the request channel, or the (decoded) request stream. */
-    private interface Source {
+    interface Source {
         /** Up to {@code len} bytes into {@code b} at {@code off}; -1 at the end, 0 when none are there yet. */
         int read(byte[] b, int off, int len) throws IOException;
 
@@ -144,8 +144,9 @@ final class BodyReader {
         }
     }
 
-    private static void read(Source in, long limit, Buffer bb) throws IOException, IngestException {
+    static void read(Source in, long limit, Buffer bb) throws IOException, IngestException {
         int n = 0;
+        boolean retried = false;
         while (true) {
             if (n == bb.b.length) {
                 if (n >= MAX_ARRAY) {
@@ -158,9 +159,16 @@ final class BodyReader {
                 break;
             }
             if (r == 0) {
-                in.await();
+                // Over TLS a read returns 0 whenever Undertow's 17 KB network buffer ends inside a
+                // record, about once per 16 KB record, though the socket holds the rest: the next
+                // read fetches it. Waiting instead registers the socket with a selector first.
+                if (retried) {
+                    in.await();
+                }
+                retried = !retried;
                 continue;
             }
+            retried = false;
             n += r;
             if (limit > 0 && n > limit) {
                 throw tooLarge(limit);
