@@ -182,6 +182,7 @@ public final class Db implements Storage {
             db.runMaintenance(true);
             long every = Long.getLong(MAINTENANCE_INTERVAL_PROPERTY, 60_000L);
             db.background.scheduleWithFixedDelay(db::runMaintenance, every, every, TimeUnit.MILLISECONDS);
+            db.probeAtOpen();
             db.background.scheduleWithFixedDelay(db::probeDisk, 1, 1, TimeUnit.SECONDS);
             db.ready = true;
             return db;
@@ -398,6 +399,36 @@ public final class Db implements Storage {
     }
 
     /**
+     * Opening may write nothing that fails on a full disk (a WAL segment starts in the last free
+     * page), so the store would say it is ready until the first push failed: one probe at open
+     * makes readiness say at once whether a large push fits.
+     */
+    private void probeAtOpen() {
+        if (writeFailure() != null) {
+            return;
+        }
+        try {
+            writeProbe();
+        } catch (IOException e) {
+            wal.markFailure(e);
+            LOG.warning("the data folder " + opts.dir() + " takes no writes (" + e.getMessage()
+                    + "); serving what it holds, not ready until it has space");
+        }
+    }
+
+    /** Writes, forces and deletes {@link #PROBE_BYTES} in the data folder. */
+    private void writeProbe() throws IOException {
+        FileIo io = opts.io();
+        Path p = opts.dir().resolve(PROBE_FILE);
+        try (FileIo.WriteFile f = io.create(p)) {
+            f.write(PROBE_ZEROS.duplicate());
+            f.force(false);
+        } finally {
+            io.deleteIfExists(p);
+        }
+    }
+
+    /**
      * While commits fail for want of space, checks every second whether the folder takes writes
      * again (a file of {@link #PROBE_BYTES}, written, forced and deleted; the head chunk space
      * reserved), so readiness returns even when no client is retrying.
@@ -406,15 +437,8 @@ public final class Db implements Storage {
         if (closed || writeFailure() == null) {
             return;
         }
-        FileIo io = opts.io();
-        Path p = opts.dir().resolve(PROBE_FILE);
         try {
-            try (FileIo.WriteFile f = io.create(p)) {
-                f.write(PROBE_ZEROS.duplicate());
-                f.force(false);
-            } finally {
-                io.deleteIfExists(p);
-            }
+            writeProbe();
             head.reserveChunkSpace();
             wal.clearFailure();
             LOG.info("the data folder " + opts.dir() + " takes writes again; ingestion resumes");

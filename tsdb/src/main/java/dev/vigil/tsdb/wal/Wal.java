@@ -392,6 +392,13 @@ public final class Wal implements AutoCloseable, FrameSink {
         return lastFailure;
     }
 
+    /** Records that the folder takes no writes (a probe at open found it full), as a failed batch would. */
+    public void markFailure(IOException e) {
+        if (lastFailure == null) {
+            lastFailure = e;
+        }
+    }
+
     /** Forgets {@link #lastFailure}: a probe showed the folder takes writes again. */
     public void clearFailure() {
         lastFailure = null;
