@@ -152,9 +152,13 @@ public final class Wal implements AutoCloseable, FrameSink {
         long started = System.nanoTime();
         long lastLog = started;
         WalRecords.Decoder decoder = new WalRecords.Decoder();
+        SegmentPrefetch prefetch = new SegmentPrefetch(io);
         for (int i = 0; i < segs.size(); i++) {
             int seg = segs.get(i);
             boolean isLast = i == segs.size() - 1;
+            if (!isLast) {
+                prefetch.next(dir.resolve(name(segs.get(i + 1))));
+            }
             replaySegment(seg, isLast, decoder, handler);
             long now = System.nanoTime();
             if (now - lastLog > 5_000_000_000L || isLast) {
@@ -164,6 +168,7 @@ public final class Wal implements AutoCloseable, FrameSink {
                 lastLog = now;
             }
         }
+        prefetch.close();
         handler.finish();
         long records = replayStats.records;
         while (handler.again()) {
