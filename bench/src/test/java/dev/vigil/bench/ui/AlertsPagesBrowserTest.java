@@ -151,16 +151,31 @@ class AlertsPagesBrowserTest {
         });
         WebElement job = browser.driver.findElement(By.cssSelector("#jobs-table tr.job"));
         assertTrue(job.getText().contains("JobOnFire firing"), job.getText());
-        // The task's chart legend reads as Flink names it; its query keeps the label value.
-        WebElement records = waitUpTo(30).until(d -> d.findElements(By.cssSelector(".flink-chart")).stream()
-                .filter(c -> c.getText().startsWith("Records in per second, by task"))
-                .filter(c -> !c.findElements(By.cssSelector(".chart[data-series]")).isEmpty()).findFirst().orElse(null));
+        // The task's chart legend reads as Flink names it; its query keeps the label value. The
+        // page draws its charts once, so a chart whose query was turned away under the full
+        // suite's load is drawn again by a reload, as a user would.
+        long[] loaded = {System.nanoTime()};
+        WebElement records = waitUpTo(45).until(d -> {
+            WebElement chart = taskChart(d);
+            if (chart == null && System.nanoTime() - loaded[0] > 10_000_000_000L) {
+                d.get(base + "/flink");
+                loaded[0] = System.nanoTime();
+            }
+            return chart;
+        });
         String legend = records.findElement(By.cssSelector(".u-legend")).getText();
         assertTrue(legend.contains("Source: Rate Source -> Key Map"), legend);
         assertTrue(!legend.contains("Source:_Rate_Source"), legend);
         String query = records.findElement(By.cssSelector(".card-title a")).getAttribute("href");
         assertTrue(java.net.URLDecoder.decode(query, java.nio.charset.StandardCharsets.UTF_8).contains("task_name"), query);
         browser.screenshot("flink-firing");
+    }
+
+    /** The "Records in per second, by task" chart once it has drawn series, else null. */
+    private static WebElement taskChart(org.openqa.selenium.WebDriver d) {
+        return d.findElements(By.cssSelector(".flink-chart")).stream()
+                .filter(c -> c.getText().startsWith("Records in per second, by task"))
+                .filter(c -> !c.findElements(By.cssSelector(".chart[data-series]")).isEmpty()).findFirst().orElse(null);
     }
 
     private static void assertNavHas(String... items) {
