@@ -1,6 +1,5 @@
 package dev.vigil.tsdb.downsample;
 
-import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleIterator;
@@ -76,7 +75,7 @@ public final class ResolutionQuerier implements Querier {
             parts.add(rawPart(from, maxt, hints, matchers));
             isRaw.add(true);
         }
-        return new Joined(parts, isRaw, agg);
+        return new PartsByLabels(parts, (series, partOf) -> new Chain(series, partOf.stream().map(isRaw::get).toList(), agg));
     }
 
     private SeriesSet rawPart(long from, long to, SelectHints hints, Matcher[] matchers) {
@@ -102,66 +101,6 @@ public final class ResolutionQuerier implements Querier {
         }
         opened.clear();
         raw.close();
-    }
-
-    /** The parts' series merged by labels; each series' parts chained in time order. */
-    private static final class Joined implements SeriesSet {
-        private final SeriesSet[] sets;
-        private final Series[] heads;
-        private final boolean[] raw;
-        private final Aggregate agg;
-        private Series cur;
-
-        Joined(List<SeriesSet> parts, List<Boolean> isRaw, Aggregate agg) {
-            this.sets = parts.toArray(new SeriesSet[0]);
-            this.heads = new Series[sets.length];
-            this.raw = new boolean[sets.length];
-            this.agg = agg;
-            for (int i = 0; i < sets.length; i++) {
-                raw[i] = isRaw.get(i);
-                heads[i] = sets[i].next() ? sets[i].at() : null;
-            }
-        }
-
-        @Override
-        public boolean next() {
-            Labels min = null;
-            for (Series h : heads) {
-                if (h != null && (min == null || h.labels().compareTo(min) < 0)) {
-                    min = h.labels();
-                }
-            }
-            if (min == null) {
-                return false;
-            }
-            List<Series> chain = new ArrayList<>();
-            List<Boolean> chainRaw = new ArrayList<>();
-            for (int i = 0; i < heads.length; i++) {
-                if (heads[i] != null && heads[i].labels().equals(min)) {
-                    chain.add(heads[i]);
-                    chainRaw.add(raw[i]);
-                    heads[i] = sets[i].next() ? sets[i].at() : null;
-                }
-            }
-            Labels labels = min;
-            cur = new Series() {
-                @Override
-                public Labels labels() {
-                    return labels;
-                }
-
-                @Override
-                public SampleIterator iterator(SampleIterator reuse) {
-                    return new Chain(chain, chainRaw, agg);
-                }
-            };
-            return true;
-        }
-
-        @Override
-        public Series at() {
-            return cur;
-        }
     }
 
     /**

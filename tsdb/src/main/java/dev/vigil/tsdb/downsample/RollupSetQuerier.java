@@ -1,6 +1,5 @@
 package dev.vigil.tsdb.downsample;
 
-import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SampleIterator;
@@ -34,53 +33,12 @@ public final class RollupSetQuerier implements Querier {
 
     @Override
     public SeriesSet select(boolean sorted, SelectHints hints, Matcher... matchers) {
-        SeriesSet[] sets = new SeriesSet[parts.size()];
-        Series[] heads = new Series[parts.size()];
-        for (int i = 0; i < sets.length; i++) {
-            sets[i] = parts.get(i).select(true, hints, matchers);
-            heads[i] = sets[i].next() ? sets[i].at() : null;
+        List<SeriesSet> sets = new ArrayList<>(parts.size());
+        for (RollupQuerier q : parts) {
+            sets.add(q.select(true, hints, matchers));
         }
-        return new SeriesSet() {
-            private Series cur;
-
-            @Override
-            public boolean next() {
-                Labels min = null;
-                for (Series h : heads) {
-                    if (h != null && (min == null || h.labels().compareTo(min) < 0)) {
-                        min = h.labels();
-                    }
-                }
-                if (min == null) {
-                    return false;
-                }
-                List<Series> chain = new ArrayList<>();
-                for (int i = 0; i < heads.length; i++) {
-                    if (heads[i] != null && heads[i].labels().equals(min)) {
-                        chain.add(heads[i]);
-                        heads[i] = sets[i].next() ? sets[i].at() : null;
-                    }
-                }
-                Labels labels = min;
-                cur = new Series() {
-                    @Override
-                    public Labels labels() {
-                        return labels;
-                    }
-
-                    @Override
-                    public SampleIterator iterator(SampleIterator reuse) {
-                        return new Chain(chain, agg == Aggregate.COUNTER);
-                    }
-                };
-                return true;
-            }
-
-            @Override
-            public Series at() {
-                return cur;
-            }
-        };
+        boolean counter = agg == Aggregate.COUNTER;
+        return new PartsByLabels(sets, (series, from) -> new Chain(series, counter));
     }
 
     @Override
