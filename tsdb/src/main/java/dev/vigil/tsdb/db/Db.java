@@ -639,6 +639,11 @@ public final class Db implements Storage {
             lo = Math.min(lo, b.meta().minTime());
             hi = Math.max(hi, b.meta().maxTime() - 1);
         }
+        long[] rolled = rollups == null ? null : rollups.range();
+        if (rolled != null) { // past the raw retention only rollups hold the series
+            lo = Math.min(lo, rolled[0]);
+            hi = Math.max(hi, rolled[1]);
+        }
         long from = Math.max(mint, lo);
         long to = Math.min(maxt, hi);
         if (hi == Long.MIN_VALUE || from > to) {
@@ -670,9 +675,14 @@ public final class Db implements Storage {
             return 0;
         }
         int n = blocks.rewrite(b -> stones.overlaps(b.meta().minTime(), b.meta().maxTime() - 1));
+        Rollups r = rollups;
+        int dropped = r == null ? 0 : r.dropDeleted(blocks, stones);
         long headMin = head.minT();
-        dropTombstones(t -> t.maxt() >= headMin);
-        LOG.info("clean_tombstones rewrote " + n + " blocks; " + tombstones.all().size() + " tombstones still cover the head");
+        // A tombstone stays while the head or a rollup block (one whose raw data is gone, so it
+        // cannot be written again clean) still holds what it deletes.
+        dropTombstones(t -> t.maxt() >= headMin || r != null && r.overlaps(t));
+        LOG.info("clean_tombstones rewrote " + n + " blocks, dropped " + dropped + " rollup blocks to write again; "
+                + tombstones.all().size() + " tombstones still cover the head or rollups");
         return n;
     }
 
@@ -685,8 +695,9 @@ public final class Db implements Storage {
     }
 
     /**
-     * Makes {@code dir} a data folder that a store can open: every block hard-linked, the head
-     * written as one more block unless {@code withHead} is false, and the tombstones in force.
+     * Makes {@code dir} a data folder that a store can open: every block and rollup block
+     * hard-linked, the head written as one more block unless {@code withHead} is false, and the
+     * tombstones in force.
      * Holds off maintenance meanwhile, so the set of blocks is one moment's; appends go on, and
      * the head block holds the samples up to the newest one committed when the snapshot began.
      */
@@ -694,7 +705,7 @@ public final class Db implements Storage {
         if (closed) {
             throw new IllegalStateException("store closed");
         }
-        SnapshotWriter.write(opts.io(), dir, blocks, head, tombstones, withHead);
+        SnapshotWriter.write(opts.io(), dir, blocks, rollups, head, tombstones, withHead);
         LOG.info("snapshot written to " + dir + (withHead ? " (with the head)" : " (blocks only)"));
     }
 

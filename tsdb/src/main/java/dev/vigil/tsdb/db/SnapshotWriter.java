@@ -3,6 +3,7 @@ package dev.vigil.tsdb.db;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.block.BlockSet;
 import dev.vigil.tsdb.block.BlockWriter;
+import dev.vigil.tsdb.downsample.Rollups;
 import dev.vigil.tsdb.head.Head;
 import dev.vigil.tsdb.io.FileIo;
 import dev.vigil.tsdb.tombstones.TombstoneFile;
@@ -21,10 +22,10 @@ final class SnapshotWriter {
      * that fails part-way (a full disk) is deleted: a folder that looks like a backup but lacks
      * blocks must not be left for someone to copy off.
      */
-    static void write(FileIo io, Path dir, BlockSet blocks, Head head, Tombstones stones, boolean withHead)
-            throws IOException {
+    static void write(FileIo io, Path dir, BlockSet blocks, Rollups rollups, Head head, Tombstones stones,
+            boolean withHead) throws IOException {
         try {
-            writeAll(io, dir, blocks, head, stones, withHead);
+            writeAll(io, dir, blocks, rollups, head, stones, withHead);
         } catch (IOException | RuntimeException e) {
             try {
                 io.deleteTree(dir);
@@ -35,10 +36,14 @@ final class SnapshotWriter {
         }
     }
 
-    private static void writeAll(FileIo io, Path dir, BlockSet blocks, Head head, Tombstones stones, boolean withHead)
-            throws IOException {
+    private static void writeAll(FileIo io, Path dir, BlockSet blocks, Rollups rollups, Head head, Tombstones stones,
+            boolean withHead) throws IOException {
         io.createDirectories(dir);
         blocks.linkInto(dir);
+        if (rollups != null) {
+            // Past the raw retention the rollups are the only copy of the history.
+            rollups.linkInto(dir);
+        }
         if (withHead) {
             long mint;
             long maxt;

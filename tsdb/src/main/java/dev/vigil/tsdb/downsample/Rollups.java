@@ -6,6 +6,8 @@ import dev.vigil.tsdb.block.BlockMeta;
 import dev.vigil.tsdb.block.BlockSet;
 import dev.vigil.tsdb.block.CorruptBlockException;
 import dev.vigil.tsdb.io.FileIo;
+import dev.vigil.tsdb.tombstones.Tombstone;
+import dev.vigil.tsdb.tombstones.Tombstones;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -139,6 +141,63 @@ public final class Rollups implements AutoCloseable {
             n += s.applyRetention(now, retentionMs, 0).size();
         }
         return n;
+    }
+
+    /**
+     * After {@code raw}'s blocks were rewritten without what {@code stones} delete: drops the
+     * rollup blocks that still hold deleted data and whose range raw blocks cover, so the next
+     * {@link #rollUp} writes them again from the cleaned raw data (queries read raw meanwhile).
+     * Rollup blocks past the raw retention stay; their tombstones must stay with them
+     * ({@link #overlaps}).
+     *
+     * @return how many rollup blocks were dropped
+     */
+    public int dropDeleted(BlockSet raw, Tombstones stones) throws IOException {
+        int n = 0;
+        for (BlockSet s : sets) {
+            n += s.deleteIf(b -> stones.overlaps(b.meta().minTime(), b.meta().maxTime() - 1)
+                    && gaps(raw, b.meta().minTime(), b.meta().maxTime()).isEmpty()).size();
+        }
+        return n;
+    }
+
+    /** Whether a rollup block of some resolution holds part of what {@code t} deletes. */
+    public boolean overlaps(Tombstone t) {
+        for (BlockSet s : sets) {
+            for (Block b : s.blocks()) {
+                if (b.meta().overlaps(t.mint(), t.maxt())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** The time range [min, max] the rollup blocks hold, or null when there are none. */
+    public long[] range() {
+        long lo = Long.MAX_VALUE;
+        long hi = Long.MIN_VALUE;
+        for (BlockSet s : sets) {
+            for (Block b : s.blocks()) {
+                lo = Math.min(lo, b.meta().minTime());
+                hi = Math.max(hi, b.meta().maxTime() - 1);
+            }
+        }
+        return hi == Long.MIN_VALUE ? null : new long[] {lo, hi};
+    }
+
+    /** Hard-links every rollup block into {@code dataDir}'s {@code downsample/<res>/}, as a snapshot needs. */
+    public void linkInto(Path dataDir) throws IOException {
+        Path top = dataDir.resolve(DIR);
+        for (int i = 0; i < RESOLUTIONS.length; i++) {
+            if (!sets[i].blocks().isEmpty()) {
+                Path res = top.resolve(name(RESOLUTIONS[i]));
+                fs.createDirectories(res);
+                sets[i].linkInto(res);
+                fs.fsyncDir(res);
+                fs.fsyncDir(top);
+            }
+        }
     }
 
     /** One aggregate at {@code res} over [mint, maxt], the counter continued across blocks. */
