@@ -106,16 +106,16 @@ public final class Db implements Storage {
             Path walDir = o.dir().resolve("wal");
             // Blocks first: the end of the newest one bounds the head chunks a replay may take over.
             blockSet = BlockSet.open(o.io(), o.dir(), BlockSet.Options.forRetention(o.retentionMs()));
-            SnapshotLoad sl = loadSnapshot(o, ho, walDir);
-            head = sl.head;
+            HeadLoad.SnapshotLoad sl = HeadLoad.loadSnapshot(o, ho, walDir);
+            head = sl.head();
             if (head == null) {
-                head = headForReplay(o, ho, blockSet.maxTime());
+                head = HeadLoad.headForReplay(o, ho, blockSet.maxTime());
                 // A crash left the registry open: it is created anew, which takes seconds of
                 // file work (a few GB with a million series) and little CPU, so while the WAL is
                 // replayed. Sized by the series the chunk files name; without them, after it.
                 int estimate = head.chunkFilesSeries();
                 if (o.seriesRegistry() && estimate > 0) {
-                    long entries = registryEntries(o, estimate);
+                    long entries = HeadLoad.registryEntries(o, estimate);
                     early = new java.util.concurrent.FutureTask<>(
                             () -> SeriesRegistry.open(o.io(), o.dir().resolve("series"), entries));
                     Thread t = new Thread(early, "vigil-series-registry-open");
@@ -123,17 +123,17 @@ public final class Db implements Storage {
                     t.start();
                 }
             }
-            Wal wal = Wal.open(walDir, o.io(), o.walSegmentBytes(), head.replayHandler(), sl.replayFrom);
+            Wal wal = Wal.open(walDir, o.io(), o.walSegmentBytes(), head.replayHandler(), sl.replayFrom());
             opened = wal;
             Wal.ReplayStats rs = wal.replayStats();
             SeriesRegistry registry = null;
             boolean deferCheck = false;
             if (o.seriesRegistry()) {
                 if (early != null) {
-                    registry = opened(early);
+                    registry = HeadLoad.opened(early);
                     early = null;
                 } else {
-                    registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), registryEntries(o, head.seriesCount()));
+                    registry = SeriesRegistry.open(o.io(), o.dir().resolve("series"), HeadLoad.registryEntries(o, head.seriesCount()));
                 }
                 // After a snapshot load the check of every entry (a few µs a series) runs in the
                 // background: it would otherwise be the largest part of a clean restart. A size
@@ -144,7 +144,7 @@ public final class Db implements Storage {
                 // stay unique (the id counter came with the snapshot or the WAL's series records,
                 // and is moved above the registry's reserved ids before serving).
                 deferCheck = head.seriesCount() >= DEFER_REBUILD_SERIES
-                        || sl.head != null && registry.size() == head.seriesCount();
+                        || sl.head() != null && registry.size() == head.seriesCount();
                 head.attachRegistry(registry, !deferCheck);
                 LOG.info(String.format("series registry: %d entries, opened in %d ms, %d mismatches%s", registry.size(),
                         registry.openMillis(), registry.mismatches(), registry.rebuilt() ? " (rebuilt)" : ""));
@@ -167,7 +167,7 @@ public final class Db implements Storage {
             Db db = new Db(o, lc, fl, head, wal, registry, blockSet);
             db.tombstones = stones;
             blockSet.readFilter(q -> db.tombstones.filter(q));
-            db.startup = new Startup(sl.head != null, sl.problem, sl.series, sl.millis, rs.records, rs.millis,
+            db.startup = new Startup(sl.head() != null, sl.problem(), sl.series(), sl.millis(), rs.records, rs.millis,
                     (System.nanoTime() - t0) / 1_000_000);
             if (deferCheck) {
                 SeriesRegistry reg = registry;
@@ -189,7 +189,7 @@ public final class Db implements Storage {
         } catch (IOException | RuntimeException e) {
             if (early != null) {
                 try {
-                    opened(early).close();
+                    HeadLoad.opened(early).close();
                 } catch (IOException | RuntimeException e2) {
                     e.addSuppressed(e2);
                 }
@@ -210,50 +210,6 @@ public final class Db implements Storage {
             fl.release();
             lc.close();
             throw e;
-        }
-    }
-
-    /**
-     * Entries to size a new series registry for: 100 k series (about 40 MB of file) unless told
-     * more; the map grows past its size by adding tiers, so this bounds disk use for small
-     * installations only.
-     */
-    private static long registryEntries(DbOptions o, int series) {
-        return Math.max(o.maxSeries() > 0 ? o.maxSeries() * 5L / 4 : 0, Math.max(100_000, series * 2L));
-    }
-
-    /** The registry opened by {@code task}, waiting for it. */
-    private static SeriesRegistry opened(java.util.concurrent.FutureTask<SeriesRegistry> task) throws IOException {
-        try {
-            return task.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while opening the series registry", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof IOException io) {
-                throw io;
-            }
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
-    }
-
-    /**
-     * An empty head for a replay of the whole WAL that takes over the chunks the head chunk files
-     * still hold, or, when those cannot be read, one that deletes them and encodes every sample.
-     */
-    private static Head headForReplay(DbOptions o, Head.Options ho, long floor) throws IOException {
-        Path dir = o.dir().resolve("chunks_head");
-        Head head = new Head(dir, o.io(), ho, true);
-        try {
-            long t0 = System.nanoTime();
-            int found = head.adoptChunkFiles(floor);
-            LOG.info(String.format("head chunk files: %d chunks found in %d ms for the WAL replay to take over", found,
-                    (System.nanoTime() - t0) / 1_000_000));
-            return head;
-        } catch (IOException | RuntimeException e) {
-            LOG.log(Level.WARNING, "head chunk files not usable; the WAL replay encodes every sample again", e);
-            head.close();
-            return new Head(dir, o.io(), ho, false);
         }
     }
 
@@ -285,97 +241,6 @@ public final class Db implements Storage {
 
     public Startup startup() {
         return startup;
-    }
-
-    private record SnapshotLoad(Head head, int replayFrom, String problem, long series, long millis) {
-    }
-
-    /**
-     * Loads the shutdown snapshot if there is one and it matches the WAL: segment it ends at
-     * still present with the same length and checksum, and every head chunk file it refers to
-     * intact. Anything else sets it aside (stale: deleted; damaged: kept as *.damaged) and the
-     * head is rebuilt from the whole WAL. Returns a null head then.
-     */
-    private static SnapshotLoad loadSnapshot(DbOptions o, Head.Options ho, Path walDir) throws IOException {
-        FileIo io = o.io();
-        Path file = o.dir().resolve(SNAPSHOT);
-        if (!io.list(o.dir()).contains(file)) {
-            return new SnapshotLoad(null, 0, null, 0, 0);
-        }
-        long t0 = System.nanoTime();
-        String problem;
-        boolean damaged = false;
-        HeadSnapshotFile snap = null;
-        try {
-            snap = HeadSnapshotFile.open(io, file);
-            problem = o.headSnapshot() ? walMismatch(io, walDir, snap.walPosition()) : "head snapshots are disabled";
-        } catch (IOException | RuntimeException e) {
-            problem = e.getMessage() == null ? e.toString() : e.getMessage();
-            damaged = true;
-        }
-        if (problem == null) {
-            Head head = new Head(o.dir().resolve("chunks_head"), io, ho, true);
-            try {
-                head.loadSnapshot(snap, Runtime.getRuntime().availableProcessors());
-                long ms = (System.nanoTime() - t0) / 1_000_000;
-                LOG.info(String.format("loaded head snapshot: %d series in %d ms; replaying the WAL after segment %d",
-                        snap.seriesCount(), ms, snap.walPosition().segment()));
-                return new SnapshotLoad(head, snap.walPosition().segment() + 1, null, snap.seriesCount(), ms);
-            } catch (IOException | RuntimeException e) {
-                head.close();
-                problem = e.getMessage() == null ? e.toString() : e.getMessage();
-                damaged = true;
-            } finally {
-                snap.close();
-            }
-        } else if (snap != null) {
-            snap.close();
-        }
-        // The head is rebuilt from the WAL, which deletes the head chunk files the snapshot
-        // refers to: it can never be used again.
-        try {
-            if (damaged) {
-                LOG.warning("head snapshot " + file + " not used (" + problem + "); set aside as " + SNAPSHOT
-                        + ".damaged, rebuilding the head from the WAL");
-                io.rename(file, o.dir().resolve(SNAPSHOT + ".damaged"));
-            } else {
-                LOG.info("head snapshot not used (" + problem + "); rebuilding the head from the WAL");
-                io.deleteIfExists(file);
-            }
-            io.fsyncDir(o.dir());
-        } catch (IOException e) {
-            // It stays unusable (its chunk files are about to be rebuilt), so the next open
-            // will refuse it again: a failure here must not stop this one.
-            LOG.log(Level.WARNING, "could not set the head snapshot aside", e);
-        }
-        return new SnapshotLoad(null, 0, problem, 0, 0);
-    }
-
-    /** Why the WAL does not continue from {@code pos}, or null if it does. */
-    private static String walMismatch(FileIo io, Path walDir, HeadSnapshotFile.WalPosition pos) throws IOException {
-        List<Integer> segs = Wal.segments(io, walDir);
-        if (!segs.contains(pos.segment())) {
-            return "stale: WAL segment " + pos.segment() + " it ends at is gone";
-        }
-        Path p = Wal.segmentPath(walDir, pos.segment());
-        long size = io.size(p);
-        if (size != pos.size()) {
-            return "stale: WAL segment " + pos.segment() + " has " + size + " bytes, the snapshot ends at " + pos.size();
-        }
-        if (crcOf(io, p, size) != pos.crc()) {
-            return "stale: WAL segment " + pos.segment() + " changed since the snapshot";
-        }
-        return null;
-    }
-
-    private static int crcOf(FileIo io, Path p, long size) throws IOException {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
-        try (FileChannel ch = io.openRead(p)) {
-            for (long at = 0; at < size; at += Integer.MAX_VALUE) {
-                c.update(ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(Integer.MAX_VALUE, size - at)));
-            }
-        }
-        return (int) c.getValue();
     }
 
     /** True once open and until closed, while the data folder takes writes. */
@@ -737,7 +602,7 @@ public final class Db implements Storage {
         Path p = Wal.segmentPath(opts.dir().resolve("wal"), seg - 1);
         long size = io.size(p);
         long n = head.writeSnapshot(io, opts.dir().resolve(SNAPSHOT), new HeadSnapshotFile.WalPosition(seg - 1, size,
-                crcOf(io, p, size)));
+                HeadLoad.crcOf(io, p, size)));
         lastSnapshotNanos = System.nanoTime();
         snapshots.incrementAndGet();
         LOG.info(String.format("wrote head snapshot: %d series up to WAL segment %d in %d ms", n, seg - 1,
@@ -1028,7 +893,7 @@ public final class Db implements Storage {
                 int seg = wal.currentSegment();
                 Path p = Wal.segmentPath(walDir, seg);
                 long size = io.size(p);
-                long n = head.writeSnapshot(io, file, new HeadSnapshotFile.WalPosition(seg, size, crcOf(io, p, size)));
+                long n = head.writeSnapshot(io, file, new HeadSnapshotFile.WalPosition(seg, size, HeadLoad.crcOf(io, p, size)));
                 LOG.info(String.format("wrote head snapshot: %d series at WAL segment %d in %d ms", n, seg,
                         (System.nanoTime() - t0) / 1_000_000));
             } catch (IOException | RuntimeException e) {
