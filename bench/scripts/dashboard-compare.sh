@@ -10,7 +10,10 @@
 # them in its upkeep. Phases:
 #   ingest  each query's first request right after the import settled (no restart)
 #   start   both restarted; each query's first FIRST_RUNS (3) requests, within the first minute
-#   warm    WARM_RUNS (10) timed requests per query after 3 warm-ups, targets interleaved
+#   warm    WARM_RUNS (10) timed requests per query after 3 warm-ups, targets interleaved;
+#           PREWARM (e.g. PT60S) first replays the refresh at 4 clients that long against each
+#           target: right after a start Vigil's request path is still being compiled (the tiny
+#           panels pay 1-2 ms a request for it), so without it warm means "in the first minute"
 #   replay  `vigil-bench query` for REPLAY_DURATION (PT20S) at each of CONCURRENCY (4 16), Vigil
 #           and VictoriaMetrics alternating
 # Range and step of the graphs: RANGE (PT24H) / STEP (PT60S). VIGIL_JAVA_OPTS go to Vigil's JVM.
@@ -33,6 +36,7 @@ RANGE="${RANGE:-PT24H}"
 STEP="${STEP:-PT60S}"
 FIRST_RUNS="${FIRST_RUNS:-3}"
 WARM_RUNS="${WARM_RUNS:-10}"
+PREWARM="${PREWARM:-}"
 REPLAY_DURATION="${REPLAY_DURATION:-PT20S}"
 CONCURRENCY="${CONCURRENCY:-4 16}"
 
@@ -44,7 +48,7 @@ while [ $# -gt 0 ]; do
     --keep) keep="$2"; shift 2 ;;
     --reuse) reuse="$2"; shift 2 ;;
     --phases) phases="$2"; shift 2 ;;
-    -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
     *) echo "unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -139,6 +143,13 @@ if phase start; then
   latency after-start --warmup 0 --runs "$FIRST_RUNS"
 fi
 if phase warm; then
+  if [ -n "$PREWARM" ]; then
+    for u in "http://127.0.0.1:$vport" "http://127.0.0.1:$vmport"; do
+      echo "== prewarm $u for $PREWARM, $(load)"
+      bench query --url "$u" -c 4 -d "$PREWARM" --range "$RANGE" --step "$STEP" --end "$end" --label prewarm > /dev/null || true
+    done
+    [ -z "$VIGIL_BASE_JAR" ] || bench query --url "http://127.0.0.1:$bport" -c 4 -d "$PREWARM" --range "$RANGE" --step "$STEP" --end "$end" --label prewarm > /dev/null || true
+  fi
   latency warm --warmup 3 --runs "$WARM_RUNS"
 fi
 if phase replay; then

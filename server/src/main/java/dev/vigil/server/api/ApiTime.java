@@ -29,6 +29,10 @@ public final class ApiTime {
 
     /** Parses a float or a {@code [+-]Inf/NaN} as Go would; null when it is not one. */
     static Double parseGoFloat(String s) {
+        if (isPlainDecimal(s)) {
+            // What clients send (1700000000 or 1700000000.5), without the regex's matcher.
+            return Double.parseDouble(s);
+        }
         if (!FLOAT.matcher(s).matches()) {
             return null;
         }
@@ -42,6 +46,23 @@ public final class ApiTime {
             return neg ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
         }
         return Double.parseDouble(s);
+    }
+
+    /** Digits with at most one dot among them and at least one digit: a float {@link #FLOAT} accepts. */
+    private static boolean isPlainDecimal(String s) {
+        boolean dot = false;
+        boolean digit = false;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '0' && c <= '9') {
+                digit = true;
+            } else if (c == '.' && !dot) {
+                dot = true;
+            } else {
+                return false;
+            }
+        }
+        return digit;
     }
 
     /**

@@ -26,6 +26,22 @@ class ApiTimeTest {
     }
 
     @Test
+    void plainDecimalsAndGoSpellingsParseAlike() {
+        assertEquals(1000, ApiTime.parseTime("1."));
+        assertEquals(500, ApiTime.parseTime(".5"));
+        assertEquals(1_700_000_000_000L, ApiTime.parseTime("1700000000"));
+        assertEquals(1_700_000_000_000L, ApiTime.parseTime("+1700000000"));
+        assertEquals(1_700_000_000_000L, ApiTime.parseTime("17e8"));
+        assertEquals(Double.valueOf(0.25), ApiTime.parseGoFloat("0.25"));
+        assertEquals(Double.POSITIVE_INFINITY, ApiTime.parseGoFloat("+Inf"));
+        assertEquals(null, ApiTime.parseGoFloat("."));
+        assertEquals(null, ApiTime.parseGoFloat("1.2.3"));
+        assertEquals(null, ApiTime.parseGoFloat(""));
+        assertThrows(IllegalArgumentException.class, () -> ApiTime.parseTime("."));
+        assertThrows(IllegalArgumentException.class, () -> ApiTime.parseTime("1..5"));
+    }
+
+    @Test
     void durations() {
         assertEquals(15_000, ApiTime.parseDuration("15"));
         assertEquals(500, ApiTime.parseDuration("0.5"));
