@@ -20,6 +20,7 @@ import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.Series;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Values;
+import dev.vigil.tsdb.downsample.Aggregate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -156,7 +157,7 @@ final class RangeVectors {
         // there, as raw data has a sample at (about) the start: extrapolating the range's first
         // window instead missed or doubled one window's increase (a whole hour's for a counter
         // that moves once an hour).
-        boolean counterRollup = res > 0 && RollupPlan.aggregate(rf) == dev.vigil.tsdb.downsample.Aggregate.COUNTER;
+        boolean counterRollup = res > 0 && RollupPlan.aggregate(rf) == Aggregate.COUNTER;
         java.util.function.Supplier<RangeScratch> scratch = () -> {
             RangeScratch sc = new RangeScratch();
             sc.fa.rangeMs = range;
@@ -309,7 +310,7 @@ final class RangeVectors {
             // One window per step: its mean is one column, read in one pass (raw samples in the
             // window, where rollups do not reach, are averaged as they are).
             SeriesSet means = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
-                    dev.vigil.tsdb.downsample.Aggregate.MEAN);
+                    Aggregate.MEAN);
             RangeScratch m = new RangeScratch();
             m.fa.rangeMs = range;
             while (means.next()) {
@@ -324,9 +325,9 @@ final class RangeVectors {
             return;
         }
         SeriesSet sums = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
-                dev.vigil.tsdb.downsample.Aggregate.SUM);
+                Aggregate.SUM);
         SeriesSet counts = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
-                dev.vigil.tsdb.downsample.Aggregate.COUNT);
+                Aggregate.COUNT);
         RangeScratch a = new RangeScratch();
         RangeScratch b = new RangeScratch();
         a.fa.rangeMs = range;

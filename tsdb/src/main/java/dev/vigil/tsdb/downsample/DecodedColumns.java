@@ -12,8 +12,8 @@ import java.util.Map;
  * a chunk is identified by its rollup block's ULID (never reused) and its reference.
  */
 public final class DecodedColumns {
-    /** Default bound: about 4 M windows of one column with their timestamps. */
-    public static final long DEFAULT_MAX_BYTES = 64L << 20;
+    /** Default bound: 64 MiB (about 4 M windows of one column with their timestamps), at most a 16th of the heap. */
+    public static final long DEFAULT_MAX_BYTES = Math.min(64L << 20, Runtime.getRuntime().maxMemory() / 16);
 
     /** One chunk's timestamps and one aggregate's values; {@code lastRaw} is the counter's continuation. */
     public record Column(long[] t, double[] v, int n, double lastRaw) {

@@ -13,6 +13,7 @@ import dev.vigil.tsdb.block.index.ChunkMeta;
 import dev.vigil.tsdb.block.index.PostingsForMatchers;
 import dev.vigil.tsdb.io.MalformedException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.roaringbitmap.IntIterator;
 
@@ -178,8 +179,8 @@ public final class RollupQuerier implements Querier {
             if (c == null) {
                 c = decode(ref);
                 if (cache != null) {
-                    c = new DecodedColumns.Column(java.util.Arrays.copyOf(c.t(), c.n()),
-                            java.util.Arrays.copyOf(c.v(), c.n()), c.n(), c.lastRaw());
+                    c = new DecodedColumns.Column(Arrays.copyOf(c.t(), c.n()),
+                            Arrays.copyOf(c.v(), c.n()), c.n(), c.lastRaw());
                     cache.put(ulid, ref, agg, c);
                 }
             }
@@ -200,7 +201,7 @@ public final class RollupQuerier implements Querier {
             try {
                 m = cursor.read(ref, (enc, data, sameAs) -> codec.decode(enc, data, sameAs, d));
             } catch (MalformedException e) {
-                throw block.damaged("series " + "in rollup: " + e.getMessage(), e);
+                throw block.damaged("series in rollup: " + e.getMessage(), e);
             }
             double raw = Double.isNaN(d.lastRaw) ? d.counter[m - 1] : d.lastRaw;
             return new DecodedColumns.Column(d.t, agg.column(d), m, raw);
