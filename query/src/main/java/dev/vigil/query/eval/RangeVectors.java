@@ -311,17 +311,18 @@ final class RangeVectors {
             // window, where rollups do not reach, are averaged as they are).
             SeriesSet means = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
                     Aggregate.MEAN);
-            RangeScratch m = new RangeScratch();
-            m.fa.rangeMs = range;
-            while (means.next()) {
-                ctx.tick();
-                Labels labels = means.at().labels();
-                StepSeries s = rangeSeries(RangeFunction.AVG_OVER_TIME, g, labels, means.at().iterator(m.reuse), m,
-                        pinned, at, off, range, true, null, null, null, true);
-                if (s != null) {
-                    emit.accept(keepName ? s : new StepSeries(LabelOps.dropName(labels), s.v));
-                }
-            }
+            // Series are independent: read and averaged on every core, emitted in order.
+            SeriesFanOut.run(means, ctx::tick, () -> {
+                RangeScratch m = new RangeScratch();
+                m.fa.rangeMs = range;
+                return m;
+            }, (series, m) -> {
+                SampleIterator it = series.iterator(m.reuse);
+                m.reuse = it;
+                StepSeries s = rangeSeries(RangeFunction.AVG_OVER_TIME, g, series.labels(), it, m, pinned, at, off,
+                        range, true, null, null, null, true);
+                return s == null || keepName ? s : new StepSeries(LabelOps.dropName(series.labels()), s.v);
+            }, emit);
             return;
         }
         SeriesSet sums = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
