@@ -23,6 +23,10 @@
 # targets interleaved: vigil (default: rollups), vigil-raw (max_source_resolution=raw) and
 # prometheus, all on 127.0.0.1; answers compared (largest relative difference per pair). The table
 # goes to stdout and OUT (DATA/longrange-<UTC time>.txt).
+# VIGIL_DIR (DATA/vigil) is the Vigil store the query phase opens: point it at a copy (`cp -a`) to
+# keep DATA's as imported (Vigil compacts and rolls up what it opens; so does Prometheus, so give
+# a copy of DATA as a whole when DATA must stay untouched). PORT_BASE: ports PORT_BASE..+2 instead
+# of free ephemeral ones.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -44,6 +48,8 @@ RANGES="${RANGES:-P7D/PT1H,P30D/PT1H}"
 RATE_INTERVAL="${RATE_INTERVAL:-PT1H}"
 WARMUP="${WARMUP:-2}"
 RUNS="${RUNS:-5}"
+VIGIL_DIR="${VIGIL_DIR:-$DATA/vigil}"
+PORT_BASE="${PORT_BASE:-}"
 
 phases="data,query"
 while [ $# -gt 0 ]; do
@@ -157,14 +163,15 @@ if phase query; then
   else
     echo "note: $VIGIL_JAR has no --storage.tsdb.downsample.after: no rollups, so vigil and vigil-raw read the same blocks"
   fi
-  pport=$(free_port)
+  port() { if [ -n "$PORT_BASE" ]; then echo $((PORT_BASE + $1)); else free_port; fi; }
+  pport=$(port 0)
   "$PROMETHEUS" --config.file=/dev/null --storage.tsdb.path="$DATA/prometheus" --storage.tsdb.retention.time=400d \
     --web.listen-address="127.0.0.1:$pport" > "$DATA/prometheus.log" 2>&1 &
   ppid_=$!; pids+=("$ppid_")
-  vport=$(free_port)
+  vport=$(port 1)
   # shellcheck disable=SC2086
-  java $VIGIL_JAVA_OPTS -jar "$VIGIL_JAR" --web.listen-address="127.0.0.1:$vport" --push.listen-address="127.0.0.1:$(free_port)" \
-    --storage.tsdb.path="$DATA/vigil" "${downsample[@]}" > "$DATA/vigil.log" 2>&1 &
+  java $VIGIL_JAVA_OPTS -jar "$VIGIL_JAR" --web.listen-address="127.0.0.1:$vport" --push.listen-address="127.0.0.1:$(port 2)" \
+    --storage.tsdb.path="$VIGIL_DIR" "${downsample[@]}" > "$DATA/vigil.log" 2>&1 &
   vpid=$!; pids+=("$vpid")
   wait_http "http://127.0.0.1:$pport/-/ready" 600
   wait_http "http://127.0.0.1:$vport/-/ready" 600
@@ -175,7 +182,7 @@ if phase query; then
   if [ ${#downsample[@]} -gt 0 ]; then
     # Rollups are written in the minutely upkeep, possibly rounds after the compaction: wait until
     # their count held for 150 s (at most 30 min).
-    rollups() { find "$DATA/vigil/downsample" -name meta.json 2>/dev/null | wc -l; }
+    rollups() { find "$VIGIL_DIR/downsample" -name meta.json 2>/dev/null | wc -l; }
     last=-1; since=$(date +%s)
     for _ in $(seq 1 180); do
       n=$(rollups)
@@ -187,7 +194,7 @@ if phase query; then
   {
     echo "# $(load), $(nproc) cores; $TMS TaskManager(s) + JobManager, $DAYS d at $INTERVAL ending $(date -u -d "@$end" +%FT%TZ)"
     echo "# Prometheus $("$PROMETHEUS" --version 2>&1 | head -1 | awk '{print $3}'): $(find "$DATA/prometheus" -maxdepth 2 -name meta.json | wc -l) blocks, $(du -sh "$DATA/prometheus" | cut -f1);" \
-      "Vigil: $(find "$DATA/vigil" -maxdepth 2 -name meta.json | wc -l) raw blocks, $(find "$DATA/vigil/downsample" -name meta.json 2>/dev/null | wc -l) rollup blocks, $(du -sh "$DATA/vigil" | cut -f1)${downsample[*]:+ (${downsample[*]})}"
+      "Vigil: $(find "$VIGIL_DIR" -maxdepth 2 -name meta.json | wc -l) raw blocks, $(find "$VIGIL_DIR/downsample" -name meta.json 2>/dev/null | wc -l) rollup blocks, $(du -sh "$VIGIL_DIR" | cut -f1)${downsample[*]:+ (${downsample[*]})}"
     # shellcheck disable=SC2046
     java -XX:+UseParallelGC -Xmx1g -jar "$BENCH_JAR" query-latency --set dashboard --end "$end" --ranges "$RANGES" --rate-interval "$RATE_INTERVAL" --timeout PT120S \
       --warmup "$WARMUP" --runs "$RUNS" --target "vigil=http://127.0.0.1:$vport@$vpid" --target "vigil-raw=http://127.0.0.1:$vport@$vpid" \

@@ -8,4 +8,6 @@ final class RangeScratch {
     final RangeFunction.Args fa = new RangeFunction.Args();
     SlidingQuantile sq;
     SampleIterator reuse;
+    /** Rate from rollups: how far before a step's range its starting window may end (0: none). */
+    long baselineMs;
 }

@@ -20,6 +20,7 @@ import dev.vigil.tsdb.SampleIterator;
 import dev.vigil.tsdb.Series;
 import dev.vigil.tsdb.SeriesSet;
 import dev.vigil.tsdb.Values;
+import dev.vigil.tsdb.downsample.Aggregate;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -152,10 +153,16 @@ final class RangeVectors {
         Expr matrixArg = unwrap(args.get(mi));
         long res = matrixArg instanceof MatrixSelector && !absentOverTime
                 ? RollupPlan.resolution(ctx, rf, g, pinned, at, off, range) : 0;
+        // rate/increase from rollups read the counter at the range's start from the window ending
+        // there, as raw data has a sample at (about) the start: extrapolating the range's first
+        // window instead missed or doubled one window's increase (a whole hour's for a counter
+        // that moves once an hour).
+        boolean counterRollup = res > 0 && RollupPlan.aggregate(rf) == Aggregate.COUNTER;
         java.util.function.Supplier<RangeScratch> scratch = () -> {
             RangeScratch sc = new RangeScratch();
             sc.fa.rangeMs = range;
             sc.fa.windowMs = res;
+            sc.baselineMs = counterRollup ? res : 0;
             sc.sq = sliding ? new SlidingQuantile() : null;
             return sc;
         };
@@ -170,7 +177,7 @@ final class RangeVectors {
         } else if (matrixArg instanceof MatrixSelector ms && !absentOverTime) {
             // Series are independent here: read and computed on every core, emitted in order.
             VectorSelector vs = ms.selector();
-            long mint = (pinned ? at : g.start()) - vs.offsetMs() - range;
+            long mint = (pinned ? at : g.start()) - vs.offsetMs() - range - (counterRollup ? res : 0);
             long maxt = (pinned ? at : g.end()) - vs.offsetMs();
             // With rollups each sample is a window's aggregate, and a window ending at the range's
             // start is before it: the range is left-open.
@@ -215,7 +222,8 @@ final class RangeVectors {
         RangeFunction.Args fa = sc.fa;
         SlidingQuantile sq = sc.sq;
         double[] out = null;
-        long firstLo = (pinned ? at : g.start()) - off - range;
+        long base = sc.baselineMs;
+        long firstLo = (pinned ? at : g.start()) - off - range - base;
         long lastRef = (pinned ? at : g.end()) - off;
         int m = SampleReads.readSeries(it, firstLo, lastRef, w);
         w.from = 0;
@@ -231,8 +239,15 @@ final class RangeVectors {
                 to++;
             }
             int from = w.from;
-            while (from < to && (w.t[from] < lo || leftOpen && w.t[from] == lo)) {
-                from++;
+            if (base > 0) {
+                // The last window at or before lo, if it ends after lo - base, is where the range starts.
+                while (from < to && (w.t[from] <= lo - base || from + 1 < to && w.t[from + 1] <= lo)) {
+                    from++;
+                }
+            } else {
+                while (from < to && (w.t[from] < lo || leftOpen && w.t[from] == lo)) {
+                    from++;
+                }
             }
             if (sq != null) {
                 for (int i = w.to; i < to; i++) {
@@ -291,10 +306,29 @@ final class RangeVectors {
         long off = vs.offsetMs();
         long mint = (pinned ? at : g.start()) - off - range;
         long maxt = (pinned ? at : g.end()) - off;
+        if (range == res) {
+            // One window per step: its mean is one column, read in one pass (raw samples in the
+            // window, where rollups do not reach, are averaged as they are).
+            SeriesSet means = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
+                    Aggregate.MEAN);
+            // Series are independent: read and averaged on every core, emitted in order.
+            SeriesFanOut.run(means, ctx::tick, () -> {
+                RangeScratch m = new RangeScratch();
+                m.fa.rangeMs = range;
+                return m;
+            }, (series, m) -> {
+                SampleIterator it = series.iterator(m.reuse);
+                m.reuse = it;
+                StepSeries s = rangeSeries(RangeFunction.AVG_OVER_TIME, g, series.labels(), it, m, pinned, at, off,
+                        range, true, null, null, null, true);
+                return s == null || keepName ? s : new StepSeries(LabelOps.dropName(series.labels()), s.v);
+            }, emit);
+            return;
+        }
         SeriesSet sums = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
-                dev.vigil.tsdb.downsample.Aggregate.SUM);
+                Aggregate.SUM);
         SeriesSet counts = ctx.selectAggregate(vs.matchers(), mint, maxt, g.interval(), range, func, res,
-                dev.vigil.tsdb.downsample.Aggregate.COUNT);
+                Aggregate.COUNT);
         RangeScratch a = new RangeScratch();
         RangeScratch b = new RangeScratch();
         a.fa.rangeMs = range;

@@ -56,6 +56,7 @@ class RollupQueryTest {
         Random rnd = new Random(42);
         double[] counter = new double[3];
         double steady = 0;
+        double rare = 0;
         for (long h = 0; h < HOURS; h++) {
             Appender a = db.appender();
             for (long t = T0 + h * H + PHASE; t < T0 + (h + 1) * H; t += SCRAPE) {
@@ -68,6 +69,11 @@ class RollupQueryTest {
                     counter[i] = reset ? rnd.nextInt(5) : counter[i] + rnd.nextInt((int) MAX_STEP);
                     a.append(0, Labels.of("__name__", "c", "i", "" + i), t, counter[i]);
                 }
+                // Goes up by one a hour, two minutes past it: in the first window of a [1h] range.
+                if ((t - T0) % H == 2 * M + PHASE) {
+                    rare++;
+                }
+                a.append(0, Labels.of("__name__", "rare"), t, rare);
                 steady += 5;
                 a.append(0, Labels.of("__name__", "steady"), t, steady);
                 a.append(0, Labels.of("__name__", "constant"), t, 42);
@@ -162,6 +168,16 @@ class RollupQueryTest {
         compare("increase(c[1h])", 30 * M, AUTO, (v, s) -> v * 2 * 5.0 / 60 + MAX_STEP * 10);
         compare("rate(c[1h])", 30 * M, AUTO, (v, s) -> v * 2 * 5.0 / 60 + MAX_STEP * 10 / 3600.0);
         compare("increase(c[6h])", H, HOURLY, (v, s) -> v * 2 * 1.0 / 6 + MAX_STEP * 120);
+    }
+
+    @Test
+    void rateFromRollupsReadsTheCounterWhereTheRangeStarts() {
+        // An increase in the range's first window was extrapolated away (0 instead of 1 an hour,
+        // the long-range run's "max rel diff 1.0"): the window ending at the range's start holds
+        // the counter there, so only the raw sample interval is left to differ.
+        compare("increase(rare[1h])", 30 * M, AUTO, (v, s) -> Math.abs(v) * 0.02);
+        compare("rate(rare[1h])", H, AUTO, (v, s) -> Math.abs(v) * 0.02);
+        compare("increase(rare[3h])", H, HOURLY, (v, s) -> Math.abs(v) * 0.02);
     }
 
     @Test

@@ -7,7 +7,12 @@ public enum Aggregate {
     MIN,
     MAX,
     /** The counter value at the window's last sample, earlier resets added back. */
-    COUNTER;
+    COUNTER,
+    /**
+     * Not stored: sum over count, the window's mean (an instant selector's value from rollups),
+     * so one pass gives what a sum and a count pass would. A raw sample is its own mean.
+     */
+    MEAN;
 
     double[] column(AggregateChunk.Decoded d) {
         return switch (this) {
@@ -16,6 +21,7 @@ public enum Aggregate {
             case MIN -> d.min;
             case MAX -> d.max;
             case COUNTER -> d.counter;
+            case MEAN -> d.mean();
         };
     }
 }

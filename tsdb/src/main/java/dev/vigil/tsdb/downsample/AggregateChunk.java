@@ -105,12 +105,24 @@ public final class AggregateChunk {
         /** The counter column, or max's array when the chunk has none. */
         public double[] counter = new double[0];
         private double[] counterOwn = new double[0];
+        private double[] mean = new double[0];
         public int n;
         public boolean hasCounter;
         /** Min and sum are estimates (docs/format/downsample.md). */
         public boolean monotonic;
         /** The raw last value when stored, else NaN (then it is the last counter value). */
         public double lastRaw;
+
+        /** Sum over count per window, computed here (no column holds it). */
+        double[] mean() {
+            if (mean.length < n) {
+                mean = new double[t.length];
+            }
+            for (int i = 0; i < n; i++) {
+                mean[i] = sum[i] / count[i];
+            }
+            return mean;
+        }
 
         void ensure(int size) {
             if (t.length < size) {

@@ -65,7 +65,7 @@ public final class ResolutionQuerier implements Querier {
                 parts.add(rawPart(from, bmin - 1, hints, matchers));
                 isRaw.add(true);
             }
-            Querier q = new RollupQuerier(b, agg, Math.max(from, bmin), Math.min(maxt, bmax));
+            Querier q = new RollupQuerier(b, agg, Math.max(from, bmin), Math.min(maxt, bmax), rollups.columns());
             opened.add(q);
             parts.add(q.select(true, hints, matchers));
             isRaw.add(false);
@@ -120,6 +120,7 @@ public final class ResolutionQuerier implements Querier {
         private boolean itRaw;
         private boolean fresh;
         private double v;
+        private long t;
         /** Added to the current part's values. */
         private double carry;
         /** The current part's previous value, as the part gives it. */
@@ -152,21 +153,73 @@ public final class ResolutionQuerier implements Querier {
                     }
                     fresh = false;
                     v = x;
+                    t = it.t();
                     return true;
                 }
-                if (it != null && agg == Aggregate.COUNTER && !Double.isNaN(prev)) {
-                    double r = itRaw ? prev : RollupQuerier.lastRaw(it);
-                    endRaw = Double.isNaN(r) ? prev : r;
-                }
-                if (++part >= parts.size()) {
-                    it = null;
+                if (!nextPart()) {
                     return false;
                 }
-                it = parts.get(part).iterator(null);
-                itRaw = raw.get(part);
-                fresh = true;
-                prev = Double.NaN;
             }
+        }
+
+        /** Ends the current part (noting where its counter ended) and opens the next; false at the end. */
+        private boolean nextPart() {
+            if (it != null && agg == Aggregate.COUNTER && !Double.isNaN(prev)) {
+                double r = itRaw ? prev : RollupQuerier.lastRaw(it);
+                endRaw = Double.isNaN(r) ? prev : r;
+            }
+            if (++part >= parts.size()) {
+                part = parts.size();
+                it = null;
+                return false;
+            }
+            it = parts.get(part).iterator(null);
+            itRaw = raw.get(part);
+            fresh = true;
+            prev = Double.NaN;
+            return true;
+        }
+
+        /** Every part in bulk: its samples are copied, then filtered and carried in place. */
+        @Override
+        public int nextBatch(long[] ts, double[] out, int off, int max) {
+            int got = 0;
+            while (got < max) {
+                if (it != null) {
+                    int want = max - got;
+                    int k = it.nextBatch(ts, out, off + got, want);
+                    int w = off + got;
+                    for (int j = off + got; j < off + got + k; j++) {
+                        double x = out[j];
+                        if (itRaw) {
+                            if (Values.isStaleNaN(x)) {
+                                continue;
+                            }
+                            if (agg == Aggregate.COUNT) {
+                                x = 1;
+                            }
+                        }
+                        if (agg == Aggregate.COUNTER && !Double.isNaN(x)) {
+                            x = counter(x);
+                        }
+                        fresh = false;
+                        ts[w] = ts[j];
+                        out[w++] = x;
+                    }
+                    if (w > off + got) {
+                        t = ts[w - 1];
+                        v = out[w - 1];
+                    }
+                    got = w - off;
+                    if (k == want) {
+                        continue;
+                    }
+                }
+                if (!nextPart()) {
+                    return got;
+                }
+            }
+            return got;
         }
 
         private double counter(double x) {
@@ -182,12 +235,12 @@ public final class ResolutionQuerier implements Querier {
         }
 
         @Override
-        public boolean seek(long t) {
-            if (it != null && !fresh && it.t() >= t) {
+        public boolean seek(long to) {
+            if (it != null && !fresh && t >= to) {
                 return true;
             }
             while (next()) {
-                if (it.t() >= t) {
+                if (t >= to) {
                     return true;
                 }
             }
@@ -196,7 +249,7 @@ public final class ResolutionQuerier implements Querier {
 
         @Override
         public long t() {
-            return it.t();
+            return t;
         }
 
         @Override

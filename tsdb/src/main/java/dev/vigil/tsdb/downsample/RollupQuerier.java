@@ -13,6 +13,7 @@ import dev.vigil.tsdb.block.index.ChunkMeta;
 import dev.vigil.tsdb.block.index.PostingsForMatchers;
 import dev.vigil.tsdb.io.MalformedException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.roaringbitmap.IntIterator;
 
@@ -25,12 +26,19 @@ public final class RollupQuerier implements Querier {
     private final Aggregate agg;
     private final long mint;
     private final long maxt;
+    private final DecodedColumns cache;
 
     public RollupQuerier(Block block, Aggregate agg, long mint, long maxt) {
+        this(block, agg, mint, maxt, null);
+    }
+
+    /** @param cache decoded columns shared by queries, or null to decode every time */
+    public RollupQuerier(Block block, Aggregate agg, long mint, long maxt, DecodedColumns cache) {
         this.block = block;
         this.agg = agg;
         this.mint = mint;
         this.maxt = maxt;
+        this.cache = cache;
     }
 
     @Override
@@ -122,19 +130,21 @@ public final class RollupQuerier implements Querier {
         if (!(it instanceof RollupQuerier.Iter r) || r.n == 0) {
             return Double.NaN;
         }
-        return Double.isNaN(r.d.lastRaw) ? r.d.counter[r.n - 1] : r.d.lastRaw;
+        return r.lastRaw;
     }
 
-    /** Decodes one aggregate chunk at a time. */
+    /** Reads one chunk's column at a time, from the cache when it has it. */
     private final class Iter implements SampleIterator {
         private final List<ChunkMeta> chunks;
-        private final ChunkReader.Cursor cursor = block.chunks().new Cursor();
-        private final AggregateChunk codec = new AggregateChunk();
-        private final AggregateChunk.Decoded d = new AggregateChunk.Decoded();
+        private ChunkReader.Cursor cursor;
+        private AggregateChunk codec;
+        private AggregateChunk.Decoded d;
         private int chunk = -1;
         private int i;
         private int n;
+        private long[] ts;
         private double[] col;
+        private double lastRaw;
 
         Iter(List<ChunkMeta> chunks) {
             this.chunks = chunks;
@@ -144,36 +154,97 @@ public final class RollupQuerier implements Querier {
         public boolean next() {
             while (true) {
                 if (++i < n) {
-                    if (d.t[i] > maxt) {
+                    if (ts[i] > maxt) {
                         n = 0;
                         chunk = chunks.size();
                         return false;
                     }
-                    if (d.t[i] >= mint) {
+                    if (ts[i] >= mint) {
                         return true;
                     }
                     continue;
                 }
-                if (++chunk >= chunks.size()) {
+                if (chunk >= chunks.size() || ++chunk >= chunks.size()) {
+                    i = n;
                     return false;
                 }
-                try {
-                    n = cursor.read(chunks.get(chunk).ref(), (enc, data, sameAs) -> codec.decode(enc, data, sameAs, d));
-                } catch (MalformedException e) {
-                    throw block.damaged("series " + "in rollup: " + e.getMessage(), e);
-                }
-                col = agg.column(d);
+                load(chunks.get(chunk).ref());
                 i = -1;
             }
         }
 
+        private void load(long ref) {
+            String ulid = block.meta().ulid();
+            DecodedColumns.Column c = cache != null ? cache.get(ulid, ref, agg) : null;
+            if (c == null) {
+                c = decode(ref);
+                if (cache != null) {
+                    c = new DecodedColumns.Column(Arrays.copyOf(c.t(), c.n()),
+                            Arrays.copyOf(c.v(), c.n()), c.n(), c.lastRaw());
+                    cache.put(ulid, ref, agg, c);
+                }
+            }
+            ts = c.t();
+            col = c.v();
+            n = c.n();
+            lastRaw = c.lastRaw();
+        }
+
+        /** The chunk's column in this iterator's own (reused) arrays. */
+        private DecodedColumns.Column decode(long ref) {
+            if (cursor == null) {
+                cursor = block.chunks().new Cursor();
+                codec = new AggregateChunk();
+                d = new AggregateChunk.Decoded();
+            }
+            int m;
+            try {
+                m = cursor.read(ref, (enc, data, sameAs) -> codec.decode(enc, data, sameAs, d));
+            } catch (MalformedException e) {
+                throw block.damaged("series in rollup: " + e.getMessage(), e);
+            }
+            double raw = Double.isNaN(d.lastRaw) ? d.counter[m - 1] : d.lastRaw;
+            return new DecodedColumns.Column(d.t, agg.column(d), m, raw);
+        }
+
+        @Override
+        public int nextBatch(long[] t, double[] v, int off, int max) {
+            int got = 0;
+            while (got < max) {
+                int from = i + 1;
+                if (from >= 0 && from < n && ts[from] >= mint) {
+                    // Copy the rest of this chunk up to maxt in one go.
+                    int end = Math.min(n, from + (max - got));
+                    int to = from;
+                    while (to < end && ts[to] <= maxt) {
+                        to++;
+                    }
+                    int k = to - from;
+                    if (k > 0) {
+                        System.arraycopy(ts, from, t, off + got, k);
+                        System.arraycopy(col, from, v, off + got, k);
+                        got += k;
+                        i = to - 1;
+                        continue;
+                    }
+                }
+                if (!next()) {
+                    return got;
+                }
+                t[off + got] = ts[i];
+                v[off + got] = col[i];
+                got++;
+            }
+            return got;
+        }
+
         @Override
         public boolean seek(long t) {
-            if (chunk >= 0 && chunk < chunks.size() && i < n && d.t[i] >= t) {
+            if (chunk >= 0 && chunk < chunks.size() && i >= 0 && i < n && ts[i] >= t) {
                 return true;
             }
             while (next()) {
-                if (d.t[i] >= t) {
+                if (ts[i] >= t) {
                     return true;
                 }
             }
@@ -182,7 +253,7 @@ public final class RollupQuerier implements Querier {
 
         @Override
         public long t() {
-            return d.t[i];
+            return ts[i];
         }
 
         @Override

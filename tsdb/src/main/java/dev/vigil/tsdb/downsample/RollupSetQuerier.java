@@ -23,10 +23,15 @@ public final class RollupSetQuerier implements Querier {
 
     /** @param blocks the rollup blocks of one resolution, sorted by minTime */
     public RollupSetQuerier(List<Block> blocks, Aggregate agg, long mint, long maxt) {
+        this(blocks, agg, mint, maxt, null);
+    }
+
+    /** As above, reading columns through {@code cache} (null: none). */
+    public RollupSetQuerier(List<Block> blocks, Aggregate agg, long mint, long maxt, DecodedColumns cache) {
         this.agg = agg;
         for (Block b : blocks) {
             if (b.meta().overlaps(mint, maxt)) {
-                parts.add(new RollupQuerier(b, agg, mint, maxt));
+                parts.add(new RollupQuerier(b, agg, mint, maxt, cache));
             }
         }
     }

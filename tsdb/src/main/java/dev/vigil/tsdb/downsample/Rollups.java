@@ -30,6 +30,7 @@ public final class Rollups implements AutoCloseable {
 
     private final FileIo fs;
     private final BlockSet[] sets = new BlockSet[RESOLUTIONS.length];
+    private final DecodedColumns columns = new DecodedColumns(DecodedColumns.DEFAULT_MAX_BYTES);
 
     private Rollups(FileIo fs) {
         this.fs = fs;
@@ -202,7 +203,12 @@ public final class Rollups implements AutoCloseable {
 
     /** One aggregate at {@code res} over [mint, maxt], the counter continued across blocks. */
     public Querier querier(long res, Aggregate agg, long mint, long maxt) {
-        return new RollupSetQuerier(set(res).blocks(), agg, mint, maxt);
+        return new RollupSetQuerier(set(res).blocks(), agg, mint, maxt, columns);
+    }
+
+    /** The decoded columns every query of these rollups shares. */
+    public DecodedColumns columns() {
+        return columns;
     }
 
     /** Total bytes of rollup blocks at {@code res}. */

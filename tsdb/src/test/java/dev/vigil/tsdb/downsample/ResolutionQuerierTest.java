@@ -148,6 +148,80 @@ class ResolutionQuerierTest {
         }
     }
 
+    /** As {@link #read}, in batches of {@code batch} (the engine's way), after a seek to {@code mint}. */
+    private static List<double[]> readBatches(Db db, long mint, long maxt, long res, Aggregate agg, Labels series,
+            int batch) {
+        List<double[]> out = new ArrayList<>();
+        try (Querier q = db.querier(mint, maxt)) {
+            SeriesSet s = q.select(true, new SelectHints(mint, maxt, 0, 0, null, res, agg),
+                    Matcher.eq("__name__", series.get("__name__")));
+            long[] t = new long[batch];
+            double[] v = new double[batch];
+            while (s.next()) {
+                SampleIterator it = s.at().iterator(null);
+                if (!it.seek(mint)) {
+                    continue;
+                }
+                out.add(new double[] {it.t(), it.v()});
+                int k;
+                do {
+                    k = it.nextBatch(t, v, 0, batch);
+                    for (int j = 0; j < k; j++) {
+                        out.add(new double[] {t[j], v[j]});
+                    }
+                    if (k > 0) {
+                        assertEquals(t[k - 1], it.t(), "the last sample of a batch is current");
+                    }
+                } while (k == batch);
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void batchesCachedColumnsAndTheMeanGiveWhatSampleBySampleReadsGive() throws Exception {
+        AtomicLong now = new AtomicLong(T0);
+        try (Db db = Db.open(DbOptions.builder(dir).seriesRegistry(false).clock(now::get)
+                .downsampleAfterMs(Rollups.DEFAULT_AFTER_MS).build())) {
+            write(db, now);
+            for (long res : Rollups.RESOLUTIONS) {
+                for (Aggregate agg : Aggregate.values()) {
+                    for (Labels series : List.of(COUNTER, GAUGE)) {
+                        String what = agg + " of " + series.get("__name__") + " at " + Rollups.name(res);
+                        // The first read decodes (and caches), the second reads the cache.
+                        List<double[]> one = read(db, T0, T0 + HOURS * H, res, agg, series);
+                        List<double[]> two = read(db, T0, T0 + HOURS * H, res, agg, series);
+                        assertPointsEqual(one, two, what + ", cached");
+                        for (int batch : new int[] {1, 7, 500, 100_000}) {
+                            assertPointsEqual(one, readBatches(db, T0, T0 + HOURS * H, res, agg, series, batch),
+                                    what + " in batches of " + batch);
+                        }
+                        long from = T0 + 20 * H + 1;
+                        assertPointsEqual(read(db, from, T0 + HOURS * H, res, agg, series),
+                                readBatches(db, from, T0 + HOURS * H, res, agg, series, 64), what + " from 20 h");
+                    }
+                }
+                List<double[]> sums = read(db, T0, T0 + HOURS * H, res, Aggregate.SUM, GAUGE);
+                List<double[]> counts = read(db, T0, T0 + HOURS * H, res, Aggregate.COUNT, GAUGE);
+                List<double[]> means = read(db, T0, T0 + HOURS * H, res, Aggregate.MEAN, GAUGE);
+                assertEquals(sums.size(), means.size());
+                for (int i = 0; i < means.size(); i++) {
+                    assertEquals(sums.get(i)[1] / counts.get(i)[1], means.get(i)[1], 0, "mean at " + means.get(i)[0]);
+                }
+            }
+            assertTrue(db.rollups().columns().bytes() > 0, "columns cached");
+        }
+    }
+
+    private static void assertPointsEqual(List<double[]> want, List<double[]> got, String what) {
+        assertEquals(want.size(), got.size(), what + ": points");
+        for (int i = 0; i < want.size(); i++) {
+            assertEquals(want.get(i)[0], got.get(i)[0], what + ": time of point " + i);
+            assertEquals(Double.doubleToRawLongBits(want.get(i)[1]), Double.doubleToRawLongBits(got.get(i)[1]),
+                    what + ": value of point " + i + " " + want.get(i)[1] + " vs " + got.get(i)[1]);
+        }
+    }
+
     /** {@link RollupExactnessTest#assertFollowsRawIncrease} for consecutive points only (linear). */
     static void assertFollowsRawIncreaseStepwise(List<double[]> counter, List<long[]> raw) {
         int i = 1;
