@@ -5,7 +5,10 @@ import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.db.DbStats;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,20 +33,29 @@ public final class ApiWarmup {
     private final PrometheusApi api;
     private final Backend backend;
     private final LongSupplier clock;
+    private final LongSupplier newestSample;
 
-    public ApiWarmup(PrometheusApi api, Backend backend, LongSupplier clock) {
+    /**
+     * {@code newestSample}: the store's newest sample time (ms), or {@link Long#MIN_VALUE} when
+     * unknown; the warm-up's windows end there when that is before {@code clock}.
+     */
+    public ApiWarmup(PrometheusApi api, Backend backend, LongSupplier clock, LongSupplier newestSample) {
         this.api = api;
         this.backend = backend;
         this.clock = clock;
+        this.newestSample = newestSample;
     }
 
     /**
-     * Runs rounds of the warm-up queries for at most {@code budgetMs}; returns the number of
-     * queries answered. {@code stop} ends it between queries.
+     * Runs rounds of the warm-up queries for at most {@code budgetMs} of wall time and
+     * {@code cpuBudgetMs} of this thread's CPU (it shares the cores with ingestion and the first
+     * panels); returns the number of queries answered. {@code stop} ends it between queries.
      */
-    public int run(long budgetMs, int maxRounds, BooleanSupplier stop) {
+    public int run(long budgetMs, long cpuBudgetMs, int maxRounds, BooleanSupplier stop) {
         long t0 = System.nanoTime();
-        long now = clock.getAsLong();
+        long cpu0 = threadCpuNanos();
+        BooleanSupplier spent = () -> threadCpuNanos() - cpu0 > cpuBudgetMs * 1_000_000L;
+        long now = windowEnd(clock.getAsLong());
         Map<String, String> names = recentNames(now);
         if (names.isEmpty()) {
             return 0;
@@ -52,7 +64,7 @@ public final class ApiWarmup {
         int n = 0;
         for (int round = 0; round < maxRounds; round++) {
             for (Map<String, List<String>> c : calls) {
-                if (!waitIdle(t0, budgetMs, stop)) {
+                if (spent.getAsBoolean() || !waitIdle(t0, budgetMs, stop)) {
                     return n;
                 }
                 if (answer(c)) {
@@ -61,6 +73,39 @@ public final class ApiWarmup {
             }
         }
         return n;
+    }
+
+    /** This thread's CPU time, or 0 where the JVM cannot tell (then only the wall budget bounds it). */
+    private static long threadCpuNanos() {
+        ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        return t.isCurrentThreadCpuTimeSupported() ? t.getCurrentThreadCpuTime() : 0;
+    }
+
+    /**
+     * Where the warm-up's windows end: the newest sample the store holds when that is older
+     * than the clock. A store restarted after hours down (or holding imported history) has
+     * nothing in the clock's last hour, and a warm-up there would find no names and compile
+     * nothing; dashboards look at the data, wherever it ends.
+     */
+    private long windowEnd(long clockMs) {
+        long newest;
+        try {
+            newest = newestSample.getAsLong();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "query warm-up could not read the store's newest time", e);
+            return clockMs;
+        }
+        return newest > 0 && newest < clockMs ? newest : clockMs;
+    }
+
+    /** The newest sample time of an on-disk store (head or blocks), or {@link Long#MIN_VALUE} when it holds none. */
+    public static long newestSample(DbStats s) {
+        long newest = s.headMaxT();
+        for (DbStats.BlockInfo b : s.blocks()) {
+            // A block's maxT is exclusive.
+            newest = Math.max(newest, b.maxT() - 1);
+        }
+        return newest;
     }
 
     /**
