@@ -70,7 +70,7 @@ public final class HeapTrimmer implements AutoCloseable {
     private long lastTrim = Long.MIN_VALUE / 2;
     private int trims;
 
-    private HeapTrimmer(ScheduledExecutorService timer, LongSupplier clockSeconds, NativeHeap nativeHeap) {
+    HeapTrimmer(ScheduledExecutorService timer, LongSupplier clockSeconds, NativeHeap nativeHeap) {
         this.timer = timer;
         this.clockSeconds = clockSeconds;
         this.nativeHeap = nativeHeap;
@@ -106,6 +106,11 @@ public final class HeapTrimmer implements AutoCloseable {
     void checkAtStart() {
         check();
         lastTrim = clockSeconds.getAsLong();
+    }
+
+    /** When the last collection was asked for (seconds), or counted as asked for by the check at start. */
+    long lastTrimSeconds() {
+        return lastTrim;
     }
 
     /** Sets a manageable JVM flag unless the command line set it; false if it could not be set. */
