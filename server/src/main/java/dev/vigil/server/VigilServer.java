@@ -59,6 +59,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -447,10 +448,17 @@ public final class VigilServer implements AutoCloseable {
         }
         ApiWarmup w = new ApiWarmup(api, b, System::currentTimeMillis,
                 () -> b.stats() == null ? Long.MIN_VALUE : ApiWarmup.newestSample(b.stats().get()));
+        if (security.sslContext() == null) {
+            InetSocketAddress a = web.address();
+            String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+            w.overHttp(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort()
+                    + Flags.routePrefix(cfg)), HttpMetrics.WARMUP_HEADER + ": " + httpMetrics.warmupToken());
+        }
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             int n = w.run(WARMUP_BUDGET_MS, WARMUP_CPU_MS, WARMUP_ROUNDS, closed::get);
-            LOG.info(() -> String.format("query warm-up: %d queries in %d ms", n, (System.nanoTime() - t0) / 1_000_000));
+            LOG.info(() -> String.format("query warm-up: %d queries (%d through the listener) in %d ms", n, w.httpAnswered(),
+                    (System.nanoTime() - t0) / 1_000_000));
         }, "query-warmup");
         t.setDaemon(true);
         t.start();
