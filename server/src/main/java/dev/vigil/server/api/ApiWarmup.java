@@ -84,10 +84,12 @@ public final class ApiWarmup {
         List<Map<String, List<String>>> calls = calls(names, now);
         int n = 0;
         for (int round = 0; round < maxRounds; round++) {
-            // After one round of everything, the small calls alone until the once-per-request
-            // code has run often enough for the JIT to compile it (C1 after ~200 calls); the
-            // first minute after a restart brings fewer requests than that.
-            boolean smallOnly = round > 0 && loopback != null && httpAnswered < PER_REQUEST_CALLS;
+            // The small calls alone until the once-per-request code has run often enough for
+            // the JIT to compile it (C1 after ~200 calls; the first minute after a restart
+            // brings fewer requests than that), then the graphs' shapes too. The small panels
+            // are the ones a cold start makes slower than VictoriaMetrics; the graphs' larger
+            // calls, run first, held a core while the first panels waited.
+            boolean smallOnly = loopback != null && httpAnswered < PER_REQUEST_CALLS;
             for (Map<String, List<String>> c : calls) {
                 if (smallOnly && !c.containsKey(HTTP)) {
                     continue;
