@@ -89,9 +89,8 @@ public final class ApiWarmup {
             // brings fewer requests than that), then the graphs' shapes too. The small panels
             // are the ones a cold start makes slower than VictoriaMetrics; the graphs' larger
             // calls, run first, held a core while the first panels waited.
-            boolean smallOnly = loopback != null && httpAnswered < PER_REQUEST_CALLS;
             for (Map<String, List<String>> c : calls) {
-                if (smallOnly && !c.containsKey(HTTP)) {
+                if (loopback != null && httpAnswered < PER_REQUEST_CALLS && !c.containsKey(HTTP)) {
                     continue;
                 }
                 if (spent.getAsBoolean() || !waitIdle(t0, budgetMs, stop)) {
