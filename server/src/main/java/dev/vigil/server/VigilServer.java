@@ -457,8 +457,9 @@ public final class VigilServer implements AutoCloseable {
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
             int n = w.run(WARMUP_BUDGET_MS, WARMUP_CPU_MS, WARMUP_ROUNDS, closed::get);
-            LOG.info(() -> String.format("query warm-up: %d queries (%d through the listener) in %d ms", n, w.httpAnswered(),
-                    (System.nanoTime() - t0) / 1_000_000));
+            // At info when it ran (it explains CPU use in the first seconds); an empty store has nothing to warm.
+            LOG.log(n > 0 ? Level.INFO : Level.FINE, () -> String.format("query warm-up: %d queries (%d through the listener) in %d ms",
+                    n, w.httpAnswered(), (System.nanoTime() - t0) / 1_000_000));
         }, "query-warmup");
         t.setDaemon(true);
         t.start();
