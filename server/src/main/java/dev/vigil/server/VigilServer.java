@@ -59,6 +59,7 @@ import io.undertow.util.Headers;
 import io.undertow.util.HttpString;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -98,6 +99,8 @@ public final class VigilServer implements AutoCloseable {
     /** Wall time and rounds the start-up query warm-up may take at most. */
     private static final long WARMUP_BUDGET_MS = Long.getLong("vigil.queryWarmupMs", 10_000);
     private static final int WARMUP_ROUNDS = 40;
+    /** CPU the warm-up thread may use: a third of a core over its wall budget, ingestion keeps the rest. */
+    private static final long WARMUP_CPU_MS = Long.getLong("vigil.queryWarmupCpuMs", 3_000);
     /** {@code -Dvigil.tlsWarmup=false} turns the TLS warm-up off (for A/B measurements). */
     private static final boolean TLS_WARMUP = !"false".equals(System.getProperty("vigil.tlsWarmup"));
     private static final int TLS_WARMUP_RECORDS = Integer.getInteger("vigil.tlsWarmupRecords", 6000);
@@ -443,11 +446,20 @@ public final class VigilServer implements AutoCloseable {
         if (api == null || !WARMUP) {
             return;
         }
-        ApiWarmup w = new ApiWarmup(api, b, System::currentTimeMillis);
+        ApiWarmup w = new ApiWarmup(api, b, System::currentTimeMillis,
+                () -> b.stats() == null ? Long.MIN_VALUE : ApiWarmup.newestSample(b.stats().get()));
+        if (security.sslContext() == null) {
+            InetSocketAddress a = web.address();
+            String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+            w.overHttp(URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort()
+                    + Flags.routePrefix(cfg)), HttpMetrics.WARMUP_HEADER + ": " + httpMetrics.warmupToken());
+        }
         Thread t = new Thread(() -> {
             long t0 = System.nanoTime();
-            int n = w.run(WARMUP_BUDGET_MS, WARMUP_ROUNDS, closed::get);
-            LOG.fine(() -> String.format("query warm-up: %d queries in %d ms", n, (System.nanoTime() - t0) / 1_000_000));
+            int n = w.run(WARMUP_BUDGET_MS, WARMUP_CPU_MS, WARMUP_ROUNDS, closed::get);
+            // At info when it ran (it explains CPU use in the first seconds); an empty store has nothing to warm.
+            LOG.log(n > 0 ? Level.INFO : Level.FINE, () -> String.format("query warm-up: %d queries (%d through the listener) in %d ms",
+                    n, w.httpAnswered(), (System.nanoTime() - t0) / 1_000_000));
         }, "query-warmup");
         t.setDaemon(true);
         t.start();

@@ -5,8 +5,14 @@ import dev.vigil.tsdb.Labels;
 import dev.vigil.tsdb.Matcher;
 import dev.vigil.tsdb.Querier;
 import dev.vigil.tsdb.SeriesSet;
+import dev.vigil.tsdb.db.DbStats;
+import java.io.IOException;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.net.URI;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,24 +32,51 @@ public final class ApiWarmup {
     private static final Logger LOG = Logger.getLogger(ApiWarmup.class.getName());
     /** Metric names used; a few cover every code path, more would only cost start-up CPU. */
     private static final int NAMES = 3;
+    /** Key of a call's map that sends it through the listener (not a parameter; never sent). */
+    static final String HTTP = "vigil.warmup.http";
+    /** Calls through the listener before the graphs' shapes run again: past the JIT's first compile threshold. */
+    private static final int PER_REQUEST_CALLS = 250;
 
     private final PrometheusApi api;
     private final Backend backend;
     private final LongSupplier clock;
+    private final LongSupplier newestSample;
+    /** Null: every call in process; else the light calls go through the listener until one fails. */
+    private LoopbackCall loopback;
+    private int httpAnswered;
 
-    public ApiWarmup(PrometheusApi api, Backend backend, LongSupplier clock) {
+    /**
+     * {@code newestSample}: the store's newest sample time (ms), or {@link Long#MIN_VALUE} when
+     * unknown; the warm-up's windows end there when that is before {@code clock}.
+     */
+    public ApiWarmup(PrometheusApi api, Backend backend, LongSupplier clock, LongSupplier newestSample) {
         this.api = api;
         this.backend = backend;
         this.clock = clock;
+        this.newestSample = newestSample;
     }
 
     /**
-     * Runs rounds of the warm-up queries for at most {@code budgetMs}; returns the number of
-     * queries answered. {@code stop} ends it between queries.
+     * Sends the variables', stat panels' and one-series calls through the plain-HTTP listener at
+     * {@code base} (http://host:port/prefix), with {@code headerLine} ("Name: value") marking
+     * them as the warm-up's. A listener that answers one of them with anything but 200 (TLS,
+     * authentication) gets none after it; the calls then run in process.
      */
-    public int run(long budgetMs, int maxRounds, BooleanSupplier stop) {
+    public ApiWarmup overHttp(URI base, String headerLine) {
+        this.loopback = new LoopbackCall(base, headerLine);
+        return this;
+    }
+
+    /**
+     * Runs rounds of the warm-up queries for at most {@code budgetMs} of wall time and
+     * {@code cpuBudgetMs} of this thread's CPU (it shares the cores with ingestion and the first
+     * panels); returns the number of queries answered. {@code stop} ends it between queries.
+     */
+    public int run(long budgetMs, long cpuBudgetMs, int maxRounds, BooleanSupplier stop) {
         long t0 = System.nanoTime();
-        long now = clock.getAsLong();
+        long cpu0 = threadCpuNanos();
+        BooleanSupplier spent = () -> threadCpuNanos() - cpu0 > cpuBudgetMs * 1_000_000L;
+        long now = windowEnd(clock.getAsLong());
         Map<String, String> names = recentNames(now);
         if (names.isEmpty()) {
             return 0;
@@ -51,16 +84,62 @@ public final class ApiWarmup {
         List<Map<String, List<String>>> calls = calls(names, now);
         int n = 0;
         for (int round = 0; round < maxRounds; round++) {
+            // The small calls alone until the once-per-request code has run often enough for
+            // the JIT to compile it (C1 after ~200 calls; the first minute after a restart
+            // brings fewer requests than that), then the graphs' shapes too. The small panels
+            // are the ones a cold start makes slower than VictoriaMetrics; the graphs' larger
+            // calls, run first, held a core while the first panels waited.
             for (Map<String, List<String>> c : calls) {
-                if (!waitIdle(t0, budgetMs, stop)) {
+                if (loopback != null && httpAnswered < PER_REQUEST_CALLS && !c.containsKey(HTTP)) {
+                    continue;
+                }
+                if (spent.getAsBoolean() || !waitIdle(t0, budgetMs, stop)) {
                     return n;
                 }
-                if (answer(c)) {
+                if (c.containsKey(HTTP) && loopback != null ? answerOverHttp(c) : answer(c)) {
                     n++;
                 }
             }
         }
         return n;
+    }
+
+    /** How many of the calls answered went through the listener. */
+    public int httpAnswered() {
+        return httpAnswered;
+    }
+
+    /** This thread's CPU time, or 0 where the JVM cannot tell (then only the wall budget bounds it). */
+    private static long threadCpuNanos() {
+        ThreadMXBean t = ManagementFactory.getThreadMXBean();
+        return t.isCurrentThreadCpuTimeSupported() ? t.getCurrentThreadCpuTime() : 0;
+    }
+
+    /**
+     * Where the warm-up's windows end: the newest sample the store holds when that is older
+     * than the clock. A store restarted after hours down (or holding imported history) has
+     * nothing in the clock's last hour, and a warm-up there would find no names and compile
+     * nothing; dashboards look at the data, wherever it ends.
+     */
+    private long windowEnd(long clockMs) {
+        long newest;
+        try {
+            newest = newestSample.getAsLong();
+        } catch (RuntimeException e) {
+            LOG.log(Level.FINE, "query warm-up could not read the store's newest time", e);
+            return clockMs;
+        }
+        return newest > 0 && newest < clockMs ? newest : clockMs;
+    }
+
+    /** The newest sample time of an on-disk store (head or blocks), or {@link Long#MIN_VALUE} when it holds none. */
+    public static long newestSample(DbStats s) {
+        long newest = s.headMaxT();
+        for (DbStats.BlockInfo b : s.blocks()) {
+            // A block's maxT is exclusive.
+            newest = Math.max(newest, b.maxT() - 1);
+        }
+        return newest;
     }
 
     /**
@@ -142,16 +221,44 @@ public final class ApiWarmup {
                 out.add(range(q, start, end, "15"));
             }
             for (String q : List.of("sum by (" + l + ") (rate(" + one + "[1m]))", one + " / " + one + " * 100")) {
-                out.add(range(q, dayStart, end, "60"));
+                out.add(overHttp(range(q, dayStart, end, "60")));
             }
         }
-        light.addAll(out);
-        return light;
+        List<Map<String, List<String>>> all = new ArrayList<>();
+        for (Map<String, List<String>> c : light) {
+            all.add(overHttp(c));
+        }
+        all.addAll(out);
+        return all;
+    }
+
+    /**
+     * Marks a call to go through the listener: the small ones, whose answer is mostly the
+     * per-request path; the graphs' larger shapes stay in process.
+     */
+    private static Map<String, List<String>> overHttp(Map<String, List<String>> call) {
+        Map<String, List<String>> m = new HashMap<>(call);
+        m.put(HTTP, List.of("1"));
+        return m;
     }
 
     private static Map<String, List<String>> range(String q, String start, String end, String step) {
         return Map.of("kind", List.of("range"), "query", List.of(q), "start", List.of(start), "end", List.of(end),
                 "step", List.of(step));
+    }
+
+    private boolean answerOverHttp(Map<String, List<String>> call) {
+        try {
+            if (loopback.send(call)) {
+                httpAnswered++;
+                return true;
+            }
+            LOG.fine("query warm-up: the listener answered " + loopback.lastStatus() + " to " + call + "; the rest run in process");
+        } catch (IOException e) {
+            LOG.log(Level.FINE, "query warm-up: the listener cannot be reached; the rest run in process", e);
+        }
+        loopback = null;
+        return answer(call);
     }
 
     private boolean answer(Map<String, List<String>> call) {

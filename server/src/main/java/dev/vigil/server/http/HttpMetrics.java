@@ -2,14 +2,21 @@ package dev.vigil.server.http;
 
 import io.undertow.server.HttpHandler;
 import io.undertow.server.HttpServerExchange;
+import io.undertow.util.HttpString;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /** Requests served, by handler and status code, and time spent per handler; for /metrics. */
 public final class HttpMetrics {
+    /** Marks the start-up query warm-up's own requests, with {@link #warmupToken()} as value: they are not counted. */
+    public static final String WARMUP_HEADER = "X-Vigil-Warmup";
+    private static final HttpString WARMUP = new HttpString(WARMUP_HEADER);
+    /** Random per process, so no client can hide its requests from the counters. */
+    private final String warmupToken = UUID.randomUUID().toString();
     private final Map<String, Map<Integer, LongAdder>> requests = new ConcurrentHashMap<>();
     private final Map<String, LongAdder> nanos = new ConcurrentHashMap<>();
 
@@ -18,6 +25,10 @@ public final class HttpMetrics {
         LongAdder time = nanos.computeIfAbsent(handler, k -> new LongAdder());
         Map<Integer, LongAdder> codes = requests.computeIfAbsent(handler, k -> new ConcurrentHashMap<>());
         return ex -> {
+            if (ex.getRequestHeaders().contains(WARMUP) && warmupToken.equals(ex.getRequestHeaders().getFirst(WARMUP))) {
+                h.handleRequest(ex);
+                return;
+            }
             long t0 = System.nanoTime();
             ex.addExchangeCompleteListener((HttpServerExchange done, io.undertow.server.ExchangeCompletionListener.NextListener next) -> {
                 codes.computeIfAbsent(done.getStatusCode(), c -> new LongAdder()).increment();
@@ -26,6 +37,11 @@ public final class HttpMetrics {
             });
             h.handleRequest(ex);
         };
+    }
+
+    /** The value of {@link #WARMUP_HEADER} that keeps a request out of the counters. */
+    public String warmupToken() {
+        return warmupToken;
     }
 
     /** Visits (handler, code → count) in name order. */

@@ -37,6 +37,16 @@ class HeapTrimmerTest {
     }
 
     @Test
+    void noCollectionWithinTheFirstMinuteAfterTheCheckAtStart() {
+        // The first panels after a restart arrive in that minute; a burst they cause waits.
+        HeapTrimmer h = new HeapTrimmer(null, () -> 5000, null);
+        h.checkAtStart();
+        assertFalse(HeapTrimmer.shouldTrim(1508 * MIB, 187 * MIB, 5015, h.lastTrimSeconds()));
+        assertFalse(HeapTrimmer.shouldTrim(1508 * MIB, 187 * MIB, 5000 + HeapTrimmer.MIN_GAP_SECONDS - 1, h.lastTrimSeconds()));
+        assertTrue(HeapTrimmer.shouldTrim(1508 * MIB, 187 * MIB, 5000 + HeapTrimmer.MIN_GAP_SECONDS, h.lastTrimSeconds()));
+    }
+
+    @Test
     void aFlagGivenOnTheCommandLineIsLeftAlone() {
         // Surefire passes -Xmx: MaxHeapSize is not a default and is not manageable either way.
         assertFalse(HeapTrimmer.setDefault("MaxHeapSize", "1"));
