@@ -26,7 +26,6 @@ final class QueueManager implements AutoCloseable {
     static final long SAVE_EVERY_MS = 1_000;
     /** Prometheus's shardUpdateDuration. */
     static final long RESHARD_EVERY_MS = 10_000;
-    private static final byte[] DROPPED = new byte[0];
 
     final RemoteWriteConfig cfg;
     final QueueMetrics m = new QueueMetrics();
@@ -35,8 +34,8 @@ final class QueueManager implements AutoCloseable {
     private final String userAgent;
     private final RemoteClient client;
     private final Relabeler relabeler;
-    /** Each series as sent ({@link WriteRequestEncoder#series}), by ref: refs are dense ids from 1 (docs/refs.md). */
-    private byte[][] series = new byte[4096][];
+    /** Each series as sent, by ref; a new one when reading starts over (a rewind). */
+    private volatile SeriesTable series = new SeriesTable();
     private final Map<String, Metadata> metadata = new ConcurrentHashMap<>();
     private final Thread reader;
     private volatile boolean running = true;
@@ -77,7 +76,7 @@ final class QueueManager implements AutoCloseable {
     private Shard[] newShards(int n) {
         Shard[] s = new Shard[n];
         for (int i = 0; i < n; i++) {
-            s[i] = new Shard(cfg, client, m, "remote-write-" + cfg.name() + "-shard-" + i);
+            s[i] = new Shard(cfg, client, m, series, "remote-write-" + cfg.name() + "-shard-" + i);
         }
         m.shards = n;
         return s;
@@ -222,8 +221,8 @@ final class QueueManager implements AutoCloseable {
         marks.clear();
         WalTail.Position from = saved;
         tail.close();
+        series = new SeriesTable();
         tail = db.tailWal(cfg.positionName());
-        series = new byte[4096][];
         LOG.info(cfg + ": rewound to " + (from == null ? "the saved position" : from));
         shards = newShards(cur.length);
     }
@@ -298,28 +297,19 @@ final class QueueManager implements AutoCloseable {
         }
     }
 
-    private byte[] seriesLabels(long ref) {
-        return ref > 0 && ref < series.length ? series[(int) ref] : null;
-    }
-
     /** WAL records → sendable samples. Runs on the reader thread. */
     private final class Handler implements WalRecords.Handler {
         @Override
         public void series(long ref, Labels labels) {
             Labels l = withExternal(labels);
             l = relabeler.process(l);
-            if (ref <= 0 || ref > Integer.MAX_VALUE - 8) {
-                return;
+            if (ref > 0 && ref < SeriesTable.MAX_REF) {
+                series.put(ref, l == null || l.size() == 0 ? SeriesTable.DROPPED : WriteRequestEncoder.series(l));
             }
-            if (ref >= series.length) {
-                series = java.util.Arrays.copyOf(series, (int) Math.min(Integer.MAX_VALUE - 8, Math.max(ref + 1, series.length * 2L)));
-            }
-            series[(int) ref] = l == null || l.size() == 0 ? DROPPED : WriteRequestEncoder.series(l);
         }
 
         private int[] sid = new int[1024];
         private int[] order = new int[1024];
-        private byte[][] lbl = new byte[1024][];
 
         @Override
         public void samples(long[] refs, long[] ts, long[] bits, int n) {
@@ -328,21 +318,20 @@ final class QueueManager implements AutoCloseable {
             if (sid.length < n) {
                 sid = new int[n];
                 order = new int[n];
-                lbl = new byte[n][];
             }
             // Resolve and route every sample first, then hand each shard its samples in one go
             // (one lock per shard and record, not per sample), in WAL order within the shard.
             int[] counts = new int[s.length + 1];
             long hi = Long.MIN_VALUE;
+            SeriesTable table = series;
             for (int i = 0; i < n; i++) {
-                byte[] l = seriesLabels(refs[i]);
+                byte[] l = table.get(refs[i]);
                 hi = Math.max(hi, ts[i]);
-                if (l == null || l == DROPPED) {
+                if (l == null || l == SeriesTable.DROPPED) {
                     m.samplesDropped.increment();
                     sid[i] = -1;
                     continue;
                 }
-                lbl[i] = l;
                 int k = (int) Long.remainderUnsigned(refs[i] * 0x9E3779B97F4A7C15L >>> 16, s.length);
                 sid[i] = k;
                 counts[k + 1]++;
@@ -360,7 +349,7 @@ final class QueueManager implements AutoCloseable {
                 int from = counts[k];
                 int to = counts[k + 1];
                 while (from < to) {
-                    from += s[k].offer(lbl, ts, bits, order, from, to);
+                    from += s[k].offer(refs, ts, bits, order, from, to);
                     if (from == to) {
                         break;
                     }
@@ -379,7 +368,6 @@ final class QueueManager implements AutoCloseable {
                     }
                 }
             }
-            java.util.Arrays.fill(lbl, 0, n, null);
             QueueMetrics.max(m.highestReadMs, hi);
         }
 

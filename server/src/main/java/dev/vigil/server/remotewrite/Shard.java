@@ -9,7 +9,8 @@ import java.util.logging.Logger;
  * whatever is there after {@code batch_send_deadline}. A batch is retried with exponential backoff
  * (min_backoff doubling up to max_backoff) on a connection error, a 5xx or, with
  * {@code retry_on_http_429}, a 429, until it goes through or the shard is stopped; a 4xx drops it.
- * Samples of one series always go to the same shard, so each series is sent in WAL order.
+ * Samples of one series always go to the same shard, so each series is sent in WAL order; within a
+ * batch a series' samples share one TimeSeries ({@link SeriesGroups}).
  */
 final class Shard {
     private static final Logger LOG = Logger.getLogger(Shard.class.getName());
@@ -18,7 +19,9 @@ final class Shard {
     /** This shard's own kept-alive connection to the remote. */
     private final RemoteClient.Connection conn;
     private final QueueMetrics m;
-    private final byte[][] lbl;
+    private final SeriesTable series;
+    /** The ring: each sample's series ref, timestamp and value bits. */
+    private final int[] refs;
     private final long[] ts;
     private final long[] bits;
     private int head;
@@ -32,12 +35,13 @@ final class Shard {
     private volatile boolean abort;
     private final Thread thread;
 
-    Shard(RemoteWriteConfig cfg, RemoteClient client, QueueMetrics m, String threadName) {
+    Shard(RemoteWriteConfig cfg, RemoteClient client, QueueMetrics m, SeriesTable series, String threadName) {
         this.cfg = cfg;
         this.conn = client.connection();
         this.m = m;
+        this.series = series;
         int cap = cfg.queue().capacity();
-        lbl = new byte[cap][];
+        refs = new int[cap];
         ts = new long[cap];
         bits = new long[cap];
         thread = new Thread(this::run, threadName);
@@ -46,15 +50,16 @@ final class Shard {
     }
 
     /**
-     * Adds the samples {@code order[from..to)} names (indexes into the other arrays) as far as
-     * there is room; returns how many (the caller waits and offers the rest again).
+     * Adds the samples {@code order[from..to)} names (indexes into the other arrays; refs known to
+     * the {@link SeriesTable}, not dropped) as far as there is room; returns how many (the caller
+     * waits and offers the rest again).
      */
-    synchronized int offer(byte[][] labels, long[] t, long[] valueBits, int[] order, int from, int to) {
-        int n = Math.min(to - from, lbl.length - size);
+    synchronized int offer(long[] seriesRefs, long[] t, long[] valueBits, int[] order, int from, int to) {
+        int n = Math.min(to - from, refs.length - size);
         for (int k = 0; k < n; k++) {
             int j = order[from + k];
-            int i = (head + size) % lbl.length;
-            lbl[i] = labels[j];
+            int i = (head + size) % refs.length;
+            refs[i] = (int) seriesRefs[j];
             ts[i] = t[j];
             bits[i] = valueBits[j];
             size++;
@@ -73,7 +78,7 @@ final class Shard {
      * batch out, so a blocked WAL reader costs one wake-up per batch rather than a sleep loop.
      */
     synchronized void awaitRoom(long ms) throws InterruptedException {
-        if (size == lbl.length && !abort) {
+        if (size == refs.length && !abort) {
             wait(ms);
         }
     }
@@ -109,7 +114,8 @@ final class Shard {
     private void run() {
         WriteRequestEncoder enc = new WriteRequestEncoder();
         int max = cfg.queue().maxSamplesPerSend();
-        byte[][] outLbl = new byte[0][];
+        SeriesGroups groups = new SeriesGroups();
+        int[] outRef = new int[0];
         long[] outTs = new long[0];
         long[] outBits = new long[0];
         try {
@@ -133,30 +139,33 @@ final class Shard {
                         return;
                     }
                     n = Math.min(size, max);
-                    if (outLbl.length < n) {
-                        outLbl = new byte[n][];
+                    if (outRef.length < n) {
+                        outRef = new int[n];
                         outTs = new long[n];
                         outBits = new long[n];
                     }
                     // Only moved out under the lock; encoded outside it, so the WAL reader's offer
                     // does not wait for the encoding.
                     for (int k = 0; k < n; k++) {
-                        int i = (head + k) % lbl.length;
-                        outLbl[k] = lbl[i];
+                        int i = (head + k) % refs.length;
+                        outRef[k] = refs[i];
                         outTs[k] = ts[i];
                         outBits[k] = bits[i];
-                        lbl[i] = null;
                     }
-                    head = (head + n) % lbl.length;
+                    head = (head + n) % refs.length;
                     size -= n;
                     inFlight = n;
                     notifyAll(); // a reader waiting for room (awaitRoom)
                 }
                 enc.reset();
                 for (int k = 0; k < n; k++) {
-                    enc.sample(outLbl[k], outTs[k], outBits[k]);
                     batchMaxT = Math.max(batchMaxT, outTs[k]);
-                    outLbl[k] = null;
+                }
+                int g = groups.group(outRef, n);
+                int[] order = groups.order();
+                for (int i = 0; i < g; i++) {
+                    int from = groups.from(i);
+                    enc.timeSeries(series.get(outRef[order[from]]), outTs, outBits, order, from, groups.from(i + 1));
                 }
                 send(enc, n, batchMaxT);
                 synchronized (this) {

@@ -14,7 +14,8 @@ import org.xerial.snappy.Snappy;
  * Encodes Prometheus remote-write 1.0 {@code WriteRequest}s (prompb/remote.proto, types.proto)
  * by hand: a series is encoded once ({@link #series}: its TimeSeries up to the sample's value, for
  * a timestamp of today's size) and copied into every request, so a sample costs one copy and 15
- * bytes. One sample per {@code TimeSeries}, as Prometheus 2.42 sends. Not thread-safe: one per sender.
+ * bytes. A series with several samples in a request is written once with all of them
+ * ({@link #timeSeries}), so its labels are copied and compressed once. Not thread-safe: one per sender.
  */
 final class WriteRequestEncoder {
     /**
@@ -93,13 +94,44 @@ final class WriteRequestEncoder {
         len = p;
     }
 
-    /** The general path: the labels taken out of the series' bytes and framed for {@code t}'s size. */
-    private void sampleOfAnyTime(byte[] series, long t, long valueBits) {
+    /**
+     * Appends one TimeSeries of a {@link #series} with the samples {@code order[from..to)} names
+     * (indexes into {@code t} and {@code valueBits}), in that order.
+     */
+    void timeSeries(byte[] series, long[] t, long[] valueBits, int[] order, int from, int to) {
+        if (to - from == 1) {
+            sample(series, t[order[from]], valueBits[order[from]]);
+            return;
+        }
+        int labelsFrom = labelsStart(series);
+        int labels = series.length - SUFFIX - labelsFrom;
+        long inner = labels;
+        for (int k = from; k < to; k++) {
+            int sampleLen = 1 + 8 + 1 + varintSize(t[order[k]]);
+            inner += 1 + varintSize(sampleLen) + sampleLen;
+        }
+        tag(1, 2).varint(inner);
+        bytes(series, labelsFrom, labels);
+        for (int k = from; k < to; k++) {
+            long ts = t[order[k]];
+            tag(2, 2).varint(1 + 8 + 1 + varintSize(ts));
+            tag(1, 1).fixed64(valueBits[order[k]]);
+            tag(2, 0).varint(ts);
+        }
+    }
+
+    /** Where the labels start in a {@link #series}: after the TimeSeries tag and length. */
+    private static int labelsStart(byte[] series) {
         int from = 1;
-        while (series[from] < 0) { // skip the TimeSeries length varint
+        while (series[from] < 0) {
             from++;
         }
-        from++;
+        return from + 1;
+    }
+
+    /** The general path: the labels taken out of the series' bytes and framed for {@code t}'s size. */
+    private void sampleOfAnyTime(byte[] series, long t, long valueBits) {
+        int from = labelsStart(series);
         int labels = series.length - SUFFIX - from;
         int sampleLen = 1 + 8 + 1 + varintSize(t);
         int ts = labels + 1 + varintSize(sampleLen) + sampleLen;
@@ -176,9 +208,8 @@ final class WriteRequestEncoder {
 
     private void fixed64(long v) {
         room(8);
-        for (int i = 0; i < 8; i++) {
-            buf[len++] = (byte) (v >>> (8 * i));
-        }
+        LE64.set(buf, len, v);
+        len += 8;
     }
 
     private WriteRequestEncoder bytes(byte[] b, int off, int n) {
