@@ -27,11 +27,9 @@ public final class HttpServer {
     private final Undertow undertow;
     private final GracefulShutdownHandler graceful;
     private final String name;
-    private final boolean tlsBuffersSwapped;
 
-    private HttpServer(String name, Undertow undertow, GracefulShutdownHandler graceful, boolean tlsBuffersSwapped) {
+    private HttpServer(String name, Undertow undertow, GracefulShutdownHandler graceful) {
         this.name = name;
-        this.tlsBuffersSwapped = tlsBuffersSwapped;
         this.undertow = undertow;
         this.graceful = graceful;
     }
@@ -97,17 +95,11 @@ public final class HttpServer {
                 .setHandler(g)
                 .build();
         u.start();
-        boolean bigBuffers = tls != null && TlsNetworkBuffers.apply(u);
-        return new HttpServer(name, u, g, bigBuffers);
+        return new HttpServer(name, u, g);
     }
 
     public InetSocketAddress address() {
         return (InetSocketAddress) undertow.getListenerInfo().get(0).getAddress();
-    }
-
-    /** Whether TLS connections read through {@link TlsNetworkBuffers}' large buffers (false for plain HTTP). */
-    boolean tlsBuffersSwapped() {
-        return tlsBuffersSwapped;
     }
 
     /** Stops accepting new requests at once. */
