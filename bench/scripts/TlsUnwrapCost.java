@@ -4,7 +4,8 @@ import java.security.cert.*; import java.util.*;
  * What the server's JDK TLS engine costs per pushed sample to decrypt a 968 KB push body (457
  * bytes a sample), record by record as Undertow hands it over: from a direct network buffer (as
  * Undertow reads), from a heap copy of it (what a delegating engine could do), and from a heap buffer;
- * TLS 1.3 with AES-256-GCM (the JDK's first choice) and AES-128-GCM (Go's and Vigil's). Thread CPU
+ * TLS 1.3 with AES-256-GCM (the JDK's first choice) and AES-128-GCM (Go's and Vigil's), and TLS 1.2's
+ * ECDHE-ECDSA AES-128-GCM (what a client held to 1.2 gets), to compare the two record layers. Thread CPU
  * time of the unwraps only; the last half of the rounds, median. Run by tls-unwrap-cost.sh.
  */
 public class TlsUnwrapCost {
@@ -17,7 +18,7 @@ public class TlsUnwrapCost {
       this.copy = copy; name = suite + (direct ? " direct-net" : " heap-net") + (copy ? "+copy" : "");
       s = sctx.createSSLEngine(); s.setUseClientMode(false);
       c = cctx.createSSLEngine("127.0.0.1", 1); c.setUseClientMode(true);
-      c.setEnabledCipherSuites(new String[]{suite}); c.setEnabledProtocols(new String[]{"TLSv1.3"});
+      c.setEnabledCipherSuites(new String[]{suite}); c.setEnabledProtocols(new String[]{suite.startsWith("TLS_ECDHE_") ? "TLSv1.2" : "TLSv1.3"});
       ByteBuffer s2c = ByteBuffer.allocate(1 << 16), junk = ByteBuffer.allocate(1 << 16), empty = ByteBuffer.allocate(0);
       c.beginHandshake(); s.beginHandshake();
       for (int i = 0; i < 50; i++) {
@@ -48,7 +49,7 @@ public class TlsUnwrapCost {
     cctx = SSLContext.getInstance("TLS");
     cctx.init(null, new TrustManager[]{new X509TrustManager(){public void checkClientTrusted(X509Certificate[] x,String b){} public void checkServerTrusted(X509Certificate[] x,String b){} public X509Certificate[] getAcceptedIssuers(){return new X509Certificate[0];}}}, null);
     List<Pair> ps = new ArrayList<>();
-    for (String suite : new String[]{"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"}) { ps.add(new Pair(suite, true, false)); ps.add(new Pair(suite, true, true)); ps.add(new Pair(suite, false, false)); }
+    for (String suite : new String[]{"TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256", "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256"}) { ps.add(new Pair(suite, true, false)); ps.add(new Pair(suite, true, true)); ps.add(new Pair(suite, false, false)); }
     byte[] body = new byte[968_000]; new Random(1).nextBytes(body);
     ThreadMXBean mx = ManagementFactory.getThreadMXBean();
     int rounds = Integer.parseInt(a[0]);

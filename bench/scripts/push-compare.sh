@@ -14,7 +14,9 @@
 # PUSHERS=20 (flood -c), SKIP=10 (seconds before the steady window), VIGIL_HEAP=2g,
 # VIGIL_JAR, BENCH_JAR, VIGIL_JVM_ARGS (JVM options for Vigil, e.g. a profiler's -agentpath); for
 # a secured Vigil (push-tls-compare.sh sets them): VIGIL_ARGS (more server flags), SCHEME=https,
-# CURL_ARGS (e.g. "-k -u reader:pw" for the ready check and /metrics).
+# CURL_ARGS (e.g. "-k -u reader:pw" for the ready check and /metrics). STRACE=10 counts the
+# server's syscalls for that many seconds from the start of the window (`strace -c -f`; it slows
+# every syscall, so read the counts per sample, not the throughput).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -63,6 +65,9 @@ java -jar "$BENCH_JAR" flood -n "$tms" -c "$PUSHERS" -d "$duration" --url "$SCHE
     --data-dir "$dir" --progress PT5S "$@" > "$dir/flood.out" 2>&1 &
 flood=$!
 sleep "$SKIP"
+if [ -n "${STRACE:-}" ]; then
+  timeout -s INT "$STRACE" strace -c -f -p "$server" -o "$dir/strace.txt" 2>/dev/null &
+fi
 python3 - "$server" "$flood" "$window" "$dir/flood.out" <<'PY'
 import collections, os, re, sys, time
 server, flood, window, out = sys.argv[1], sys.argv[2], float(sys.argv[3]), sys.argv[4]
@@ -97,6 +102,9 @@ for t, (n, c) in t1.items():
 print("  server threads: " + ", ".join(f"{n} {100*c/hz/dt:.0f} %" for n, c in by.most_common(5)))
 PY
 wait "$flood" || true
+if [ -f "$dir/strace.txt" ]; then
+  grep -E ' (read|write|futex|epoll_wait)$' "$dir/strace.txt" | sed 's/^/STRACE /'
+fi
 grep "^RESULT\|^first" "$dir/flood.out" || tail -5 "$dir/flood.out"
 if [ "$target" = vigil ]; then
   curl -s $CURL_ARGS "$SCHEME://127.0.0.1:$wport/metrics" | grep -E 'wal_fsync_duration_seconds\{quantile="0.5"|wal_commits_total |wal_fsyncs_total ' || true

@@ -9,7 +9,7 @@
 #   bench/scripts/push-tls-compare.sh 20 PT40S 3 --prerendered 4
 #
 # Arguments: TaskManagers, duration per run, rounds; the rest go to `flood`. Knobs as
-# push-compare.sh (PUSHERS, SKIP, VIGIL_HEAP, VIGIL_JAR, BENCH_JAR, VIGIL_JVM_ARGS). SKIP defaults to
+# push-compare.sh (PUSHERS, SKIP, VIGIL_HEAP, VIGIL_JAR, BENCH_JAR, VIGIL_JVM_ARGS, STRACE). SKIP defaults to
 # 30 s here: every run starts fresh JVMs, and until C2 has compiled the JDK's AES-GCM (GHASH runs as
 # plain Java before its intrinsic) a TLS end crawls. The server warms its own at start (TlsWarmup;
 # VIGIL_JVM_ARGS=-Dvigil.tlsWarmup=false turns that off for an A/B); the generator does not.
@@ -60,7 +60,7 @@ for r in $(seq "$rounds"); do
              CURL_ARGS="--cacert $work/ca.crt -u reader:$password" \
              bench/scripts/push-compare.sh vigil "$tms" "$duration" --cacert "$work/ca.crt" --user "flink:$password" "$@")"
     fi
-    echo "$out" | grep -E '^(==|STEADY|RESULT)' | sed "s/^/[$mode $r] /"
+    echo "$out" | grep -E '^(==|STEADY|RESULT|STRACE)' | sed "s/^/[$mode $r] /"
     rate="$(echo "$out" | sed -n 's/^STEADY [0-9]* s: \([0-9,]*\) samples\/s.*/\1/p' | tr -d ,)"
     if [ "$mode" = plain ]; then plain+=("${rate:-0}"); else tls+=("${rate:-0}"); fi
   done
