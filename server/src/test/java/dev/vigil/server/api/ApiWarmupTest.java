@@ -23,18 +23,7 @@ class ApiWarmupTest {
 
     @Test
     void everyWarmupShapeIsAnsweredOverTheStoresOwnSeries() throws Exception {
-        MemoryStorage store = new MemoryStorage();
-        Appender app = store.appender();
-        for (String name : new String[] {"flink_taskmanager_Status_JVM_CPU_Load", "flink_jobmanager_numRunningJobs",
-            "flink_taskmanager_job_task_busyTimeMsPerSecond"}) {
-            for (int tm = 0; tm < 3; tm++) {
-                Labels l = Labels.of("__name__", name, "tm_id", "tm" + tm, "job", "flink");
-                for (long t = NOW - 3_600_000; t <= NOW; t += 15_000) {
-                    app.append(0, l, t, tm + t % 7);
-                }
-            }
-        }
-        app.commit();
+        MemoryStorage store = flinkHour(NOW);
         int answered;
         try (WorkerPool pool = new WorkerPool("api-test", 1)) {
             Backend b = new Backend(store, new PromEngine(store, EngineOptions.DEFAULT));
@@ -52,18 +41,7 @@ class ApiWarmupTest {
         // Restarted after five hours down, or holding imported history: the clock's last hour is
         // empty, and dashboards look at where the data ends.
         long end = NOW - 5 * 3_600_000L;
-        MemoryStorage store = new MemoryStorage();
-        Appender app = store.appender();
-        for (String name : new String[] {"flink_taskmanager_Status_JVM_CPU_Load", "flink_jobmanager_numRunningJobs",
-            "flink_taskmanager_job_task_busyTimeMsPerSecond"}) {
-            for (int tm = 0; tm < 3; tm++) {
-                Labels l = Labels.of("__name__", name, "tm_id", "tm" + tm, "job", "flink");
-                for (long t = end - 3_600_000; t <= end; t += 15_000) {
-                    app.append(0, l, t, tm + t % 7);
-                }
-            }
-        }
-        app.commit();
+        MemoryStorage store = flinkHour(end);
         try (WorkerPool pool = new WorkerPool("api-test", 1)) {
             Backend b = new Backend(store, new PromEngine(store, EngineOptions.DEFAULT));
             PrometheusApi api = new PrometheusApi(() -> b, new ServerInfo("test", NOW, Map.of(), "15d", () -> "", () -> 0L,
@@ -76,18 +54,7 @@ class ApiWarmupTest {
 
     @Test
     void theSmallCallsGoThroughTheListenerUncountedAndRunInProcessWhenItRefuses() throws Exception {
-        MemoryStorage store = new MemoryStorage();
-        Appender app = store.appender();
-        for (String name : new String[] {"flink_taskmanager_Status_JVM_CPU_Load", "flink_jobmanager_numRunningJobs",
-            "flink_taskmanager_job_task_busyTimeMsPerSecond"}) {
-            for (int tm = 0; tm < 3; tm++) {
-                Labels l = Labels.of("__name__", name, "tm_id", "tm" + tm, "job", "flink");
-                for (long t = NOW - 3_600_000; t <= NOW; t += 15_000) {
-                    app.append(0, l, t, tm + t % 7);
-                }
-            }
-        }
-        app.commit();
+        MemoryStorage store = flinkHour(NOW);
         try (WorkerPool pool = new WorkerPool("api-test", 2)) {
             Backend b = new Backend(store, new PromEngine(store, EngineOptions.DEFAULT));
             PrometheusApi api = new PrometheusApi(() -> b, new ServerInfo("test", NOW, Map.of(), "15d", () -> "", () -> 0L,
@@ -134,6 +101,23 @@ class ApiWarmupTest {
             assertEquals(48, unreachable.run(60_000, 60_000, 1, () -> false), "every call still answered, in process");
             assertEquals(0, unreachable.httpAnswered());
         }
+    }
+
+    /** Three Flink metrics of three TaskManagers every 15 s over the hour ending at {@code end}. */
+    private static MemoryStorage flinkHour(long end) throws java.io.IOException {
+        MemoryStorage store = new MemoryStorage();
+        Appender app = store.appender();
+        for (String name : new String[] {"flink_taskmanager_Status_JVM_CPU_Load", "flink_jobmanager_numRunningJobs",
+            "flink_taskmanager_job_task_busyTimeMsPerSecond"}) {
+            for (int tm = 0; tm < 3; tm++) {
+                Labels l = Labels.of("__name__", name, "tm_id", "tm" + tm, "job", "flink");
+                for (long t = end - 3_600_000; t <= end; t += 15_000) {
+                    app.append(0, l, t, tm + t % 7);
+                }
+            }
+        }
+        app.commit();
+        return store;
     }
 
     private static long counted(HttpMetrics m) {

@@ -140,19 +140,11 @@ public final class ResolutionQuerier implements Querier {
             while (true) {
                 if (it != null && it.next()) {
                     double x = it.v();
-                    if (itRaw) {
-                        if (Values.isStaleNaN(x)) {
-                            continue;
-                        }
-                        if (agg == Aggregate.COUNT) {
-                            x = 1;
-                        }
+                    if (dropped(x)) {
+                        continue;
                     }
-                    if (agg == Aggregate.COUNTER && !Double.isNaN(x)) {
-                        x = counter(x);
-                    }
+                    v = value(x); // before fresh is cleared: the counter reads it
                     fresh = false;
-                    v = x;
                     t = it.t();
                     return true;
                 }
@@ -160,6 +152,19 @@ public final class ResolutionQuerier implements Querier {
                     return false;
                 }
             }
+        }
+
+        /** A raw part's staleness markers are not samples of any aggregate. */
+        private boolean dropped(double x) {
+            return itRaw && Values.isStaleNaN(x);
+        }
+
+        /** What a sample of the current part stands for: a raw sample counts one, a counter is carried across resets. */
+        private double value(double x) {
+            if (itRaw && agg == Aggregate.COUNT) {
+                x = 1;
+            }
+            return agg == Aggregate.COUNTER && !Double.isNaN(x) ? counter(x) : x;
         }
 
         /** Ends the current part (noting where its counter ended) and opens the next; false at the end. */
@@ -191,20 +196,12 @@ public final class ResolutionQuerier implements Querier {
                     int w = off + got;
                     for (int j = off + got; j < off + got + k; j++) {
                         double x = out[j];
-                        if (itRaw) {
-                            if (Values.isStaleNaN(x)) {
-                                continue;
-                            }
-                            if (agg == Aggregate.COUNT) {
-                                x = 1;
-                            }
+                        if (dropped(x)) {
+                            continue;
                         }
-                        if (agg == Aggregate.COUNTER && !Double.isNaN(x)) {
-                            x = counter(x);
-                        }
-                        fresh = false;
                         ts[w] = ts[j];
-                        out[w++] = x;
+                        out[w++] = value(x);
+                        fresh = false;
                     }
                     if (w > off + got) {
                         t = ts[w - 1];
