@@ -25,7 +25,7 @@ public final class HttpMetrics {
         LongAdder time = nanos.computeIfAbsent(handler, k -> new LongAdder());
         Map<Integer, LongAdder> codes = requests.computeIfAbsent(handler, k -> new ConcurrentHashMap<>());
         return ex -> {
-            if (ex.getRequestHeaders().contains(WARMUP) && warmupToken.equals(ex.getRequestHeaders().getFirst(WARMUP))) {
+            if (warmupToken.equals(ex.getRequestHeaders().getFirst(WARMUP))) {
                 h.handleRequest(ex);
                 return;
             }

@@ -62,11 +62,7 @@ class BlockQuerierTest {
         List<FlinkShapedData.Series> data = FlinkShapedData.generate(5, 2, T0, 120, 60_000, 3);
         MemoryStorage mem = FlinkShapedData.toStorage(data);
         long maxt = T0 + 2 * 3_600_000L;
-        BlockMeta meta;
-        try (Querier src = mem.querier(T0, maxt)) {
-            meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(dir, src.select(true, null), T0, maxt, 1, List.of());
-        }
-        Block block = Block.open(FileIo.DEFAULT, dir.resolve(meta.ulid()));
+        Block block = blockOf(mem, maxt);
         SplittableRandom r = new SplittableRandom(12);
         List<String> names = List.of("__name__", "job", "tm_id", "host", "nope");
         List<Matcher[]> sets = new java.util.ArrayList<>();
@@ -91,11 +87,7 @@ class BlockQuerierTest {
         List<FlinkShapedData.Series> data = FlinkShapedData.generate(5, 2, T0, 120, 60_000, 3);
         MemoryStorage mem = FlinkShapedData.toStorage(data);
         long maxt = T0 + 2 * 3_600_000L;
-        BlockMeta meta;
-        try (Querier src = mem.querier(T0, maxt)) {
-            meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(dir, src.select(true, null), T0, maxt, 1, List.of());
-        }
-        Block block = Block.open(FileIo.DEFAULT, dir.resolve(meta.ulid()));
+        Block block = blockOf(mem, maxt);
         SplittableRandom r = new SplittableRandom(13);
         List<String> names = List.of("__name__", "job", "tm_id", "host");
         List<Matcher[]> sets = new java.util.ArrayList<>();
@@ -124,6 +116,15 @@ class BlockQuerierTest {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** {@code mem}'s samples in [T0, maxt) written as one block, opened. */
+    private Block blockOf(MemoryStorage mem, long maxt) throws Exception {
+        BlockMeta meta;
+        try (Querier src = mem.querier(T0, maxt)) {
+            meta = new BlockWriter(FaultyFileIo.noSync()).writeBlock(dir, src.select(true, null), T0, maxt, 1, List.of());
+        }
+        return Block.open(FileIo.DEFAULT, dir.resolve(meta.ulid()));
     }
 
     static Matcher[] randomMatchers(SplittableRandom r, List<FlinkShapedData.Series> data, List<String> names) {

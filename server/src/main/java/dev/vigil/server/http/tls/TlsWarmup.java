@@ -2,9 +2,7 @@ package dev.vigil.server.http.tls;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.net.Socket;
 import java.nio.ByteBuffer;
-import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -15,8 +13,6 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLParameters;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Pumps push-sized TLS records through an in-memory engine pair (the listener's own context on
@@ -81,8 +77,11 @@ public final class TlsWarmup {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         boolean cpu = mx.isCurrentThreadCpuTimeSupported();
         long c0 = cpu ? mx.getCurrentThreadCpuTime() : System.nanoTime();
-        SSLContext client = SSLContext.getInstance("TLS");
-        client.init(null, new TrustManager[] {new OwnPeer()}, null);
+        // The client's only peer is the server engine made from the listener's own context, in
+        // memory on this thread: there is no one else whose certificate to check, so it is the
+        // scrape client's insecure_skip_verify context.
+        SSLContext client = dev.vigil.ingest.scrape.TlsContexts.of(
+                new dev.vigil.ingest.scrape.ScrapeJob.TlsConfig("", "", "", "", true));
         List<String> enabled = List.of(server.createSSLEngine().getEnabledProtocols());
         List<String> sessions = new ArrayList<>();
         int records = 0;
@@ -197,41 +196,6 @@ public final class TlsWarmup {
             while ((task = e.getDelegatedTask()) != null) {
                 task.run();
             }
-        }
-    }
-
-    /**
-     * The client side's trust: its only peer is the server engine made from the listener's own
-     * context in the same thread, in memory, so there is no one else whose certificate to check.
-     */
-    private static final class OwnPeer extends X509ExtendedTrustManager {
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket) {
-        }
-
-        @Override
-        public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {
-        }
-
-        @Override
-        public X509Certificate[] getAcceptedIssuers() {
-            return new X509Certificate[0];
         }
     }
 }
